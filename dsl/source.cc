@@ -1,0 +1,37 @@
+#include "dsl/source.h"
+
+#include <algorithm>
+
+namespace leadrouter::dsl {
+
+SourceFile::SourceFile(std::string name, std::string text)
+    : name_(std::move(name)), text_(std::move(text)) {
+  line_starts_.push_back(0);
+  for (uint32_t i = 0; i < text_.size(); ++i) {
+    if (text_[i] == '\n') line_starts_.push_back(i + 1);
+  }
+}
+
+LineColumn SourceFile::Locate(uint32_t offset) const {
+  offset = std::min<uint32_t>(offset, static_cast<uint32_t>(text_.size()));
+  const auto next = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
+  const auto line = static_cast<uint32_t>(next - line_starts_.begin());  // 1-based
+  return {line, offset - line_starts_[line - 1] + 1};
+}
+
+std::string_view SourceFile::Line(uint32_t line) const {
+  if (line == 0 || line > line_starts_.size()) return {};
+  const uint32_t begin = line_starts_[line - 1];
+  uint32_t end = line < line_starts_.size() ? line_starts_[line] - 1 : text_.size();
+  if (end > begin && text_[end - 1] == '\r') --end;
+  return std::string_view(text_).substr(begin, end - begin);
+}
+
+std::string_view SourceFile::Slice(SourceSpan span) const {
+  const uint32_t size = static_cast<uint32_t>(text_.size());
+  const uint32_t begin = std::min(span.begin, size);
+  const uint32_t end = std::clamp(span.end, begin, size);
+  return std::string_view(text_).substr(begin, end - begin);
+}
+
+}  // namespace leadrouter::dsl

@@ -1,0 +1,37 @@
+// GoogleTest helpers for absl::Status, which Abseil 20220623 does not provide.
+#pragma once
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <ostream>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace leadrouter::testing {
+
+inline const absl::Status& GetStatus(const absl::Status& status) { return status; }
+template <typename T>
+const absl::Status& GetStatus(const absl::StatusOr<T>& status_or) {
+  return status_or.status();
+}
+
+// Matches a Status or StatusOr whose code is `code` and whose message matches `message_matcher`.
+MATCHER_P2(StatusIs, code, message_matcher,
+           "has code " + absl::StatusCodeToString(code) + " and a message that " +
+               ::testing::DescribeMatcher<std::string>(message_matcher, negation)) {
+  const absl::Status& status = GetStatus(arg);
+  *result_listener << "status is " << status;
+  return status.code() == code &&
+         ::testing::ExplainMatchResult(message_matcher, std::string(status.message()),
+                                       result_listener);
+}
+
+}  // namespace leadrouter::testing
+
+#define EXPECT_OK(expr) EXPECT_TRUE(::leadrouter::testing::GetStatus(expr).ok()) \
+    << ::leadrouter::testing::GetStatus(expr)
+#define ASSERT_OK(expr) ASSERT_TRUE(::leadrouter::testing::GetStatus(expr).ok()) \
+    << ::leadrouter::testing::GetStatus(expr)
