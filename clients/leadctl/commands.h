@@ -1,0 +1,14 @@
+// The leadctl commands. Each Add*Command registers one subcommand on `app`; when it runs, it stores
+// the process exit code in `exit_code` (0 success, 1 the answer is "no" / errors found, 2 unusable
+// input or unreachable server) and prints its own output.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace leadrouter::leadctl {
+
+void AddHealthCommand(CLI::App& app, int& exit_code);
+void AddCheckCommand(CLI::App& app, int& exit_code);
+void AddFmtCommand(CLI::App& app, int& exit_code);
+
+}  // namespace leadrouter::leadctl
