@@ -1,6 +1,15 @@
 #include "dsl/source.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <system_error>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 
 namespace leadrouter::dsl {
 
@@ -32,6 +41,38 @@ std::string_view SourceFile::Slice(SourceSpan span) const {
   const uint32_t begin = std::min(span.begin, size);
   const uint32_t end = std::clamp(span.end, begin, size);
   return std::string_view(text_).substr(begin, end - begin);
+}
+
+absl::StatusOr<SourceFile> ReadSourceFile(const std::string& path) {
+  std::error_code error;
+  const auto status = std::filesystem::status(path, error);
+  if (error || !std::filesystem::exists(status)) {
+    if (error && error != std::errc::no_such_file_or_directory) {
+      return absl::PermissionDeniedError(absl::StrCat(path, ": ", error.message()));
+    }
+    return absl::NotFoundError(absl::StrCat(path, ": no such file"));
+  }
+  if (std::filesystem::is_directory(status)) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": is a directory, not a rule file"));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::PermissionDeniedError(absl::StrCat(path, ": cannot open: ", std::strerror(errno)));
+  }
+  // Read through the stream rather than trusting file_size(): pipes and /proc files report 0.
+  std::string text;
+  char buffer[1 << 16];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    text.append(buffer, static_cast<size_t>(in.gcount()));
+    if (text.size() > kMaxSourceFileBytes) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ": larger than the ", kMaxSourceFileBytes >> 20, " MiB limit"));
+    }
+  }
+  if (in.bad()) {
+    return absl::InternalError(absl::StrCat(path, ": read failed: ", std::strerror(errno)));
+  }
+  return SourceFile(path, std::move(text));
 }
 
 }  // namespace leadrouter::dsl

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/status/statusor.h"
+
 namespace leadrouter::dsl {
 
 // A half-open byte range [begin, end) into a SourceFile's text.
@@ -40,5 +42,12 @@ class SourceFile {
   std::string text_;
   std::vector<uint32_t> line_starts_;  // byte offset of each line's first character
 };
+
+// Reads the whole file at `path` into a SourceFile named `path`.
+// NotFound when it does not exist, PermissionDenied when it cannot be opened, InvalidArgument when
+// it is a directory or larger than kMaxSourceFileBytes (the language's file-size limit), Internal
+// on a read failure. The message always names the path.
+inline constexpr uint64_t kMaxSourceFileBytes = 16u << 20;  // 16 MiB: far above any real rule file
+[[nodiscard]] absl::StatusOr<SourceFile> ReadSourceFile(const std::string& path);
 
 }  // namespace leadrouter::dsl
