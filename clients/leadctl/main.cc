@@ -4,8 +4,9 @@
 #include "clients/leadctl/commands.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"leadctl: check, format and dry-run leadrouter rule files; drive a leadrouterd server",
-               "leadctl"};
+  CLI::App app{
+      "leadctl: check, format and dry-run leadrouter rule files; drive a leadrouterd server",
+      "leadctl"};
   app.require_subcommand(1);
   int exit_code = 0;
   leadrouter::leadctl::AddHealthCommand(app, exit_code);

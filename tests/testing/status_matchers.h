@@ -31,7 +31,16 @@ MATCHER_P2(StatusIs, code, message_matcher,
 
 }  // namespace leadrouter::testing
 
-#define EXPECT_OK(expr) EXPECT_TRUE(::leadrouter::testing::GetStatus(expr).ok()) \
-    << ::leadrouter::testing::GetStatus(expr)
-#define ASSERT_OK(expr) ASSERT_TRUE(::leadrouter::testing::GetStatus(expr).ok()) \
-    << ::leadrouter::testing::GetStatus(expr)
+// Each evaluates `expr` once, even on failure, so calls with side effects are safe to pass.
+#define EXPECT_OK(expr)                                                          \
+  do {                                                                           \
+    const auto& _leadrouter_status_value = (expr);                               \
+    EXPECT_TRUE(::leadrouter::testing::GetStatus(_leadrouter_status_value).ok()) \
+        << ::leadrouter::testing::GetStatus(_leadrouter_status_value);           \
+  } while (false)
+#define ASSERT_OK(expr)                                                          \
+  do {                                                                           \
+    const auto& _leadrouter_status_value = (expr);                               \
+    ASSERT_TRUE(::leadrouter::testing::GetStatus(_leadrouter_status_value).ok()) \
+        << ::leadrouter::testing::GetStatus(_leadrouter_status_value);           \
+  } while (false)

@@ -1,0 +1,60 @@
+# The two commands of the Quick start: `make run` and `make test`. Both install what is missing
+# (scripts/install-deps.sh), configure once, and rebuild only what changed.
+
+BUILD_DIR      ?= build
+SANITIZE_DIR   ?= build-sanitize
+FUZZ_SECONDS   ?= 30
+LISTEN         ?= 127.0.0.1:50051
+DATA_DIR       ?= ./data
+RULES          ?= examples/rules/quick-start.rules
+REPS           ?= examples/reps.csv
+JOBS           ?= $(shell nproc)
+
+CMAKE_FLAGS := -G Ninja -DCMAKE_BUILD_TYPE=Release -DLEADROUTER_WERROR=ON
+
+.PHONY: all deps build run test test-release test-sanitize fuzz-smoke bench fmt fmt-check clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+$(BUILD_DIR)/build.ninja: | deps
+	cmake -S . -B $(BUILD_DIR) $(CMAKE_FLAGS)
+
+build: deps $(BUILD_DIR)/build.ninja
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+run: build
+	@mkdir -p $(DATA_DIR)
+	$(BUILD_DIR)/server/leadrouterd --listen $(LISTEN) --db $(DATA_DIR) --rules $(RULES) --reps $(REPS)
+
+# Everything CI runs: the release build's tests, the same tests under AddressSanitizer and
+# UndefinedBehaviorSanitizer, and a bounded libFuzzer run over the rule compiler.
+test: test-release test-sanitize fuzz-smoke
+
+test-release: build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+$(SANITIZE_DIR)/build.ninja: | deps
+	cmake -S . -B $(SANITIZE_DIR) $(CMAKE_FLAGS) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DLEADROUTER_SANITIZE=address,undefined -DLEADROUTER_BUILD_BENCH=OFF
+
+test-sanitize: deps $(SANITIZE_DIR)/build.ninja
+	cmake --build $(SANITIZE_DIR) -j $(JOBS)
+	ctest --test-dir $(SANITIZE_DIR) --output-on-failure -j $(JOBS)
+
+fuzz-smoke: deps
+	bash scripts/fuzz-smoke.sh $(FUZZ_SECONDS)
+
+bench: build
+	bash scripts/run-benchmarks.sh $(BUILD_DIR)
+
+fmt:
+	git ls-files '*.h' '*.cc' | xargs clang-format -i
+
+fmt-check:
+	git ls-files '*.h' '*.cc' | xargs clang-format --dry-run --Werror
+
+clean:
+	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) build-fuzz
