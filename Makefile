@@ -6,8 +6,6 @@ SANITIZE_DIR   ?= build-sanitize
 FUZZ_SECONDS   ?= 30
 LISTEN         ?= 127.0.0.1:50051
 DATA_DIR       ?= ./data
-RULES          ?= examples/rules/quick-start.rules
-REPS           ?= examples/reps.csv
 JOBS           ?= $(shell nproc)
 
 CMAKE_FLAGS := -G Ninja -DCMAKE_BUILD_TYPE=Release -DLEADROUTER_WERROR=ON
@@ -27,7 +25,7 @@ build: deps $(BUILD_DIR)/build.ninja
 
 run: build
 	@mkdir -p $(DATA_DIR)
-	$(BUILD_DIR)/server/leadrouterd --listen $(LISTEN) --db $(DATA_DIR) --rules $(RULES) --reps $(REPS)
+	$(BUILD_DIR)/server/leadrouterd --listen $(LISTEN) --db $(DATA_DIR)
 
 # Everything CI runs: the release build's tests, the same tests under AddressSanitizer and
 # UndefinedBehaviorSanitizer, and a bounded libFuzzer run over the rule compiler.
