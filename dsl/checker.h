@@ -1,0 +1,73 @@
+// The checker: resolves every name of a parsed rule file and checks types, clause by clause.
+//
+// Like cel-cpp's type checker it does not change the syntax tree; it returns the file's
+// diagnostics plus side tables (what each name refers to, which builtin each call is) that the
+// compiler (dsl/compiler.cc) plans from. Every problem of the file is reported, not only the first.
+//
+// Name resolution (see also docs/language.md):
+// - In `when` and segment bodies a bare name is, in this order: a `let` constant, a segment, a
+//   known lead field, else a custom lead attribute -- unless it is a near miss (dsl/suggest.h) of a
+//   let, segment or known field, which is an `unknown-name` error with a did-you-mean hint. A known
+//   rep field there is a `rep-field-in-when` error (write `lead.x` for a lead attribute of that
+//   name).
+// - In `require`, `prefer` and `distribute`: a let, a segment (always a lead predicate), a known
+// rep
+//   field, a known lead field no rep field shadows (so `skill(industry)` reads the lead's
+//   industry), else a custom rep attribute -- with the same near-miss rule over all of those.
+// - `lead.x` and `rep.x` are explicit; an unknown x is a custom attribute (a near miss of a known
+//   field gets a `possible-typo` warning).
+// - `let` values must be constants (other lets, literals, operators, lower(), len()).
+#pragma once
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "dsl/ast.h"
+#include "dsl/diagnostics.h"
+#include "dsl/eval_nodes.h"
+#include "dsl/schema.h"
+#include "dsl/source.h"
+
+namespace leadrouter::dsl {
+
+struct CheckOptions {
+  // The deepest expression tree accepted, counting `and`/`or` chains and the segments it uses
+  // (each segment adds its own depth). Bounds the recursion of checking, compiling and evaluating.
+  // Default: 256
+  int max_expression_depth = 256;
+  // Default: 10000
+  size_t max_rules = 10000;
+  // The parse had errors, so some statements are missing: report errors only, no warnings (a `let`
+  // used only by a statement that failed to parse is not "unused").
+  // Default: false
+  bool partial = false;
+};
+
+// What a Name or FieldAccess expression refers to.
+struct NameRef {
+  enum class Kind { kLet, kSegment, kField };
+  Kind kind = Kind::kField;
+  const ast::Let* let = nullptr;
+  const ast::Segment* segment = nullptr;
+  RecordKind record = RecordKind::kLead;
+  Slot slot = 0;
+  std::string field;  // field name, for kField
+};
+
+struct CheckedFile {
+  std::vector<Diagnostic> diagnostics;
+  // Known fields plus every custom attribute the file reads.
+  FieldTable lead_fields{RecordKind::kLead};
+  FieldTable rep_fields{RecordKind::kRep};
+  // Side tables keyed by the syntax-tree node: names (Name, FieldAccess) and calls.
+  std::unordered_map<const ast::Expr*, NameRef> names;
+  std::unordered_map<const ast::Expr*, Builtin> calls;
+  // Segments that some rule (or a used segment) references, for the compiler.
+  std::unordered_map<const ast::Segment*, bool> used_segments;
+};
+
+CheckedFile Check(const ast::File& file, const SourceFile& source,
+                  const CheckOptions& options = {});
+
+}  // namespace leadrouter::dsl
