@@ -18,6 +18,14 @@ struct ParseOptions {
   // Parentheses, lists, calls and unary operators nested deeper than this are rejected.
   // Default: 64
   int max_nesting_depth = 64;
+  // Operators stacked deeper than this in one expression's tree are rejected: a chain
+  // `a or b or ...` counts one level per operator. This bounds the recursion of every pass over the
+  // tree (checker, compiler, evaluator, formatter), not only the parser's.
+  // Default: 1000
+  int max_expression_depth = 1000;
+  // Parsing stops after this many errors, with a final `too-many-errors` diagnostic.
+  // Default: 100
+  int max_errors = 100;
 };
 
 struct ParseResult {
