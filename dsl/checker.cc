@@ -131,6 +131,7 @@ class Checker {
     State state = State::kUnchecked;
     int depth = 1;
     bool used = false;
+    bool too_deep = false;  // reported once, at the segment; its users stay quiet
   };
 
   // ---------------------------------------------------------------------------------------------
@@ -247,7 +248,8 @@ class Checker {
     ++definition_chain_;
     const Info info = CheckCondition(*entry.decl->predicate, Scope::kLead, "a segment");
     --definition_chain_;
-    entry.depth = info.depth;
+    entry.too_deep = info.depth > options_.max_expression_depth;
+    entry.depth = entry.too_deep ? 1 : info.depth;
     entry.state = State::kDone;
     return entry.depth;
   }
@@ -352,13 +354,14 @@ class Checker {
                                 distribute.kind == ast::StrategyKind::kSticky;
     const std::string_view name = StrategyName(distribute.kind);
     if (takes_argument && !distribute.argument) {
-      Error(distribute.span, "wrong-arity", fmt::format("`{}` needs an argument", name),
+      Error(distribute.span, "strategy-argument", fmt::format("`{}` needs an argument", name),
             distribute.kind == ast::StrategyKind::kSticky ? "e.g. `sticky(lead.account)`"
                                                           : "e.g. `balanced(quality)`");
       return;
     }
     if (!takes_argument && distribute.argument) {
-      Error(distribute.argument->span, "wrong-arity", fmt::format("`{}` takes no argument", name));
+      Error(distribute.argument->span, "strategy-argument",
+            fmt::format("`{}` takes no argument", name));
       return;
     }
     if (!distribute.argument) return;
@@ -608,6 +611,7 @@ class Checker {
         Error(expr.span, "too-deep", "segments refer to each other too deeply");
         return ErrorInfo();
       }
+      if (entry.too_deep) return ErrorInfo();
       out_.names[&expr] = NameRef{NameRef::Kind::kSegment, nullptr, entry.decl};
       Info info{TypeOf(TypeKind::kBool)};
       info.depth = depth + 1;
@@ -677,6 +681,12 @@ class Checker {
 
   Info CheckNode(const ast::Expr& expr, const ast::Call& call, Scope scope, int nesting) {
     const BuiltinInfo* builtin = FindBuiltin(call.function);
+    if (builtin != nullptr && scope == Scope::kConstant && !builtin->pure) {
+      Error(expr.span, "let-not-constant",
+            fmt::format("a `let` must be a constant, but `{}()` reads {}", builtin->name,
+                        builtin->id == Builtin::kHoursSince ? "the time" : "a field"));
+      return ErrorInfo();
+    }
     // Check the arguments first so their own errors are reported whatever the call's fate.
     std::vector<Info> args;
     int depth = 1;
@@ -702,13 +712,13 @@ class Checker {
       return ErrorInfo();
     }
     if (builtin->reads_rep && scope != Scope::kRep) {
-      Error(expr.span, scope == Scope::kConstant ? "let-not-constant" : "rep-field-in-when",
+      Error(expr.span, "rep-field-in-when",
             fmt::format("`{}()` reads the rep; use it in require, prefer or distribute",
                         builtin->name));
       return ErrorInfo();
     }
     out_.calls[&expr] = builtin->id;
-    if (builtin->id == Builtin::kHas) return CheckHas(expr, *call.args[0], scope);
+    if (builtin->id == Builtin::kHas) return CheckHas(*call.args[0], scope);
     const Info& arg = args.front();
     Info info;
     info.depth = depth;
@@ -741,11 +751,6 @@ class Checker {
       case Builtin::kHoursSince:
         expect({TypeKind::kTimestamp}, "a timestamp");
         info.type = TypeOf(TypeKind::kNumber);
-        if (scope == Scope::kConstant) {
-          Error(expr.span, "let-not-constant",
-                "a `let` must be a constant, but `hours_since()` depends on the time");
-          return ErrorInfo();
-        }
         break;
       case Builtin::kHas:
         break;
@@ -753,15 +758,11 @@ class Checker {
     return info;
   }
 
-  Info CheckHas(const ast::Expr& call, const ast::Expr& arg, Scope scope) {
+  Info CheckHas(const ast::Expr& arg, Scope scope) {
     const bool is_name = std::holds_alternative<ast::Name>(arg.node) ||
                          std::holds_alternative<ast::FieldAccess>(arg.node);
     if (!is_name) {
       Error(arg.span, "type-mismatch", "`has()` takes a field name, e.g. `has(company)`");
-      return ErrorInfo();
-    }
-    if (scope == Scope::kConstant) {
-      Error(call.span, "let-not-constant", "a `let` must be a constant, but `has()` reads a field");
       return ErrorInfo();
     }
     const Info arg_info = Check(arg, scope, 2);

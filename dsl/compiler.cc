@@ -153,12 +153,26 @@ class RulePlanner {
   std::optional<std::pair<SourceSpan, const std::vector<ast::Clause>*>> fallback_;
 };
 
+// Sorts by position, keeping each note right after the error or warning it belongs to.
 void SortByPosition(std::vector<Diagnostic>& diagnostics) {
-  std::stable_sort(diagnostics.begin(), diagnostics.end(),
-                   [](const Diagnostic& a, const Diagnostic& b) {
-                     if (a.span.begin != b.span.begin) return a.span.begin < b.span.begin;
-                     return a.span.end < b.span.end;
-                   });
+  std::vector<std::vector<Diagnostic>> groups;
+  for (Diagnostic& d : diagnostics) {
+    if (d.severity == Severity::kNote && !groups.empty()) {
+      groups.back().push_back(std::move(d));
+    } else {
+      groups.push_back({std::move(d)});
+    }
+  }
+  std::stable_sort(groups.begin(), groups.end(), [](const auto& a, const auto& b) {
+    if (a.front().span.begin != b.front().span.begin) {
+      return a.front().span.begin < b.front().span.begin;
+    }
+    return a.front().span.end < b.front().span.end;
+  });
+  diagnostics.clear();
+  for (auto& group : groups) {
+    for (Diagnostic& d : group) diagnostics.push_back(std::move(d));
+  }
 }
 
 }  // namespace
@@ -167,7 +181,7 @@ CompileResult Compile(const SourceFile& source, const CompileOptions& options) {
   CompileResult result;
   if (source.text().size() > options.max_source_bytes) {
     result.diagnostics.push_back(
-        Diagnostic{Severity::kError, SourceSpan{0, 0}, "source-too-large",
+        Diagnostic{Severity::kError, SourceSpan{0, 0}, "file-too-large",
                    fmt::format("the file has {} bytes; a rule file may have at most {}",
                                source.text().size(), options.max_source_bytes),
                    "split the rules, or raise CompileOptions::max_source_bytes"});
@@ -175,6 +189,7 @@ CompileResult Compile(const SourceFile& source, const CompileOptions& options) {
   }
   ParseOptions parse_options;
   parse_options.max_nesting_depth = options.max_nesting_depth;
+  parse_options.max_expression_depth = options.max_expression_depth;
   ParseResult parsed = Parse(source, parse_options);
   result.diagnostics = std::move(parsed.diagnostics);
   const bool syntax_errors = HasErrors(result.diagnostics);
