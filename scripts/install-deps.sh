@@ -11,6 +11,9 @@ packages=(
   # libraries
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   tao-pegtl-dev librocksdb-dev libabsl-dev libre2-dev libcli11-dev libfmt-dev libspdlog-dev
+  nlohmann-json3-dev
+  # IANA time zones for cap periods (read by Abseil from /usr/share/zoneinfo)
+  tzdata
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # the fuzzing smoke test (libFuzzer ships with clang's runtime) and formatting
