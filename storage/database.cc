@@ -1,13 +1,44 @@
 #include "storage/database.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "storage/status.h"
+#include "storage/value_codec.h"
 
 namespace leadrouter::storage {
+namespace {
+
+rocksdb::DBOptions MakeDbOptions(const DatabaseOptions& options) {
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = options.create_if_missing;
+  db_options.create_missing_column_families = true;
+  // Flushes of the column families are atomic together, so the files on disk never hold one half
+  // of a batch without the other even when the write-ahead log is not replayed (checkpoints).
+  db_options.atomic_flush = true;
+  // Two threads for background flush and compaction: the machine class has two cores.
+  db_options.max_background_jobs = 2;
+  // Point-in-time recovery: on a torn tail of the WAL, recover up to the last whole batch.
+  db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  if (options.env != nullptr) db_options.env = options.env;
+  return db_options;
+}
+
+bool IsLeadrouterColumnFamily(const std::string& name) {
+  return std::find(kColumnFamilyNames.begin(), kColumnFamilyNames.end(), name) !=
+         kColumnFamilyNames.end();
+}
+
+}  // namespace
+
+void Database::HandleDeleter::operator()(rocksdb::ColumnFamilyHandle* handle) const {
+  // Destroying a handle only releases memory; its status is always OK for an open DB.
+  (void)db->DestroyColumnFamilyHandle(handle);
+}
 
 absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path,
                                                          const DatabaseOptions& options) {
@@ -24,26 +55,91 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
     return absl::FailedPreconditionError(absl::StrCat(path, " is not a directory"));
   }
 
-  rocksdb::Options rocks_options;
-  rocks_options.create_if_missing = options.create_if_missing;
+  const rocksdb::DBOptions db_options = MakeDbOptions(options);
+  // A directory holding column families this build does not know was written by another layout:
+  // refuse it rather than silently ignore data.
+  std::vector<std::string> existing;
+  if (rocksdb::DB::ListColumnFamilies(db_options, path, &existing).ok()) {
+    for (const std::string& name : existing) {
+      if (!IsLeadrouterColumnFamily(name)) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "database ", path, " has column family '", name, "' unknown to schema version ",
+            kSchemaVersion, "; was it written by a newer build?"));
+      }
+    }
+  }
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (std::string_view name : kColumnFamilyNames) {
+    descriptors.emplace_back(std::string(name), rocksdb::ColumnFamilyOptions());
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> raw_handles;
   rocksdb::DB* raw_db = nullptr;
-  if (absl::Status status = FromRocksDb(rocksdb::DB::Open(rocks_options, path, &raw_db),
-                                        absl::StrCat("open database ", path));
+  if (absl::Status status =
+          FromRocksDb(rocksdb::DB::Open(db_options, path, descriptors, &raw_handles, &raw_db),
+                      absl::StrCat("open database ", path));
       !status.ok()) {
     return status;
   }
-  return std::unique_ptr<Database>(new Database(path, std::unique_ptr<rocksdb::DB>(raw_db)));
+
+  std::unique_ptr<Database> database(new Database(path, options));
+  database->db_.reset(raw_db);
+  for (size_t i = 0; i < raw_handles.size(); ++i) {
+    database->handles_[i] = Handle(raw_handles[i], HandleDeleter{raw_db});
+  }
+  if (absl::Status status = database->CheckSchemaVersion(); !status.ok()) return status;
+  return database;
 }
 
-Database::Database(std::string path, std::unique_ptr<rocksdb::DB> db)
-    : path_(std::move(path)), db_(std::move(db)) {}
+Database::Database(std::string path, DatabaseOptions options)
+    : path_(std::move(path)), options_(options) {
+  write_options_.sync = options_.durability == Durability::kSync;
+}
 
 Database::~Database() {
   if (db_ != nullptr) (void)Close();
 }
 
+absl::Status Database::CheckSchemaVersion() {
+  rocksdb::ColumnFamilyHandle* meta = handle(ColumnFamily::kMeta);
+  std::string value;
+  const rocksdb::Status read =
+      db_->Get(rocksdb::ReadOptions(), meta, std::string(meta_key::kSchemaVersion), &value);
+  if (read.IsNotFound()) {
+    // A fresh database: only now is the layout known, so record it. Data without a schema
+    // version was not written by leadrouter and is refused.
+    for (size_t i = static_cast<size_t>(ColumnFamily::kMeta); i < kColumnFamilyCount; ++i) {
+      std::unique_ptr<rocksdb::Iterator> it(
+          db_->NewIterator(rocksdb::ReadOptions(), handles_[i].get()));
+      it->SeekToFirst();
+      if (it->Valid()) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("database ", path_, " holds data in '", std::string(kColumnFamilyNames[i]),
+                         "' but records no schema version; it was not written by leadrouter"));
+      }
+    }
+    return FromRocksDb(db_->Put(write_options_, meta, std::string(meta_key::kSchemaVersion),
+                                EncodeInteger(kSchemaVersion)),
+                       absl::StrCat("record schema version in ", path_));
+  }
+  if (absl::Status status = FromRocksDb(read, absl::StrCat("read schema version of ", path_));
+      !status.ok()) {
+    return status;
+  }
+  absl::StatusOr<uint64_t> stored = DecodeInteger(value, "schema version");
+  if (!stored.ok()) return stored.status();
+  if (*stored != kSchemaVersion) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("database ", path_, " has schema version ", *stored,
+                     " but this leadrouter reads schema version ", kSchemaVersion,
+                     "; open it with a matching build or restore a matching backup"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Database::Close() {
   if (db_ == nullptr) return absl::OkStatus();
+  for (Handle& h : handles_) h.reset();
   const rocksdb::Status status = db_->Close();
   db_.reset();
   return FromRocksDb(status, absl::StrCat("close database ", path_));

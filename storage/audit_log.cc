@@ -1,0 +1,50 @@
+#include "storage/audit_log.h"
+
+#include "google/protobuf/util/time_util.h"
+#include "storage/keys.h"
+#include "storage/layout.h"
+#include "storage/records.h"
+
+namespace leadrouter::storage {
+
+absl::StatusOr<uint64_t> AppendAudit(WriteTxn& txn, AuditRecord record, int64_t now_us) {
+  absl::StatusOr<uint64_t> sequence = txn.NextSequence(std::string(meta_key::kAuditSequence));
+  if (!sequence.ok()) return sequence.status();
+  record.set_sequence(*sequence);
+  if (!record.has_time()) {
+    *record.mutable_time() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(now_us);
+  }
+  if (absl::Status status = WriteMessage(txn, ColumnFamily::kAudit, keys::Audit(*sequence), record);
+      !status.ok()) {
+    return status;
+  }
+  return *sequence;
+}
+
+absl::StatusOr<uint64_t> AuditChange(WriteTxn& txn, const ChangeInfo& change,
+                                     absl::string_view entity, uint64_t before, uint64_t after) {
+  AuditRecord audit;
+  audit.set_actor(change.actor);
+  audit.set_action(change.action);
+  audit.set_entity(std::string(entity));
+  audit.set_before_version(before);
+  audit.set_after_version(after);
+  audit.set_assignment(change.assignment);
+  audit.set_detail(change.detail);
+  return AppendAudit(txn, std::move(audit), change.now_us);
+}
+
+absl::Status ReadAudit(const ReadView& view, uint64_t from,
+                       absl::FunctionRef<bool(const AuditRecord&)> visit) {
+  return view.Scan(ColumnFamily::kAudit, keys::Audit(from), "", ScanOrder::kAscending,
+                   [&](absl::string_view, absl::string_view value) -> absl::StatusOr<bool> {
+                     AuditRecord record;
+                     if (absl::Status status = DecodeProto(value, record, "audit record");
+                         !status.ok()) {
+                       return status;
+                     }
+                     return visit(record);
+                   });
+}
+
+}  // namespace leadrouter::storage

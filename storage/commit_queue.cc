@@ -1,0 +1,85 @@
+#include "storage/commit_queue.h"
+
+#include <utility>
+
+#include "rocksdb/comparator.h"
+#include "storage/status.h"
+
+namespace leadrouter::storage {
+
+CommitQueue::CommitQueue(Database& db, const CommitQueueOptions& options)
+    : db_(db), options_(options), writer_([this] { WriterLoop(); }) {}
+
+CommitQueue::~CommitQueue() { Shutdown(); }
+
+void CommitQueue::Shutdown() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  work_ready_.notify_all();
+  if (writer_.joinable()) writer_.join();
+}
+
+absl::Status CommitQueue::Commit(Mutation mutation) {
+  Pending pending(mutation);
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (stopping_) return absl::UnavailableError("storage is shutting down");
+  queue_.push_back(&pending);
+  work_ready_.notify_one();
+  work_done_.wait(lock, [&] { return pending.done; });
+  return std::move(pending.status);
+}
+
+void CommitQueue::WriterLoop() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (true) {
+    work_ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty()) return;  // stopping, and everything queued has been committed
+    std::deque<Pending*> group;
+    const size_t max_group = options_.max_group_size == 0 ? 1 : options_.max_group_size;
+    while (!queue_.empty() && group.size() < max_group) {
+      group.push_back(queue_.front());
+      queue_.pop_front();
+    }
+    lock.unlock();
+    CommitGroup(group);
+    lock.lock();
+    for (Pending* pending : group) pending->done = true;
+    work_done_.notify_all();
+  }
+}
+
+void CommitQueue::CommitGroup(std::deque<Pending*>& group) {
+  // overwrite_key: reads inside the group see the latest staged value of a key, and iterators over
+  // the batch show one entry per key.
+  rocksdb::WriteBatchWithIndex batch(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true);
+  WriteTxn txn(db_, batch);
+  bool any_committed = false;
+  for (Pending* pending : group) {
+    batch.SetSavePoint();
+    pending->status = pending->mutation(txn);
+    if (pending->status.ok()) {
+      any_committed = true;
+      (void)batch.PopSavePoint();  // NotFound only without a save point, and one was just set
+      continue;
+    }
+    if (const rocksdb::Status rollback = batch.RollbackToSavePoint(); !rollback.ok()) {
+      // The batch can no longer be trusted to hold whole changes: commit none of the group.
+      const absl::Status failed = FromRocksDb(rollback, "roll back a failed change");
+      for (Pending* other : group) {
+        if (other->status.ok()) other->status = failed;
+      }
+      return;
+    }
+  }
+  if (!any_committed || batch.GetWriteBatch()->Count() == 0) return;
+  const absl::Status written =
+      FromRocksDb(db_.raw().Write(db_.write_options(), batch.GetWriteBatch()), "commit changes");
+  if (written.ok()) return;
+  for (Pending* pending : group) {
+    if (pending->status.ok()) pending->status = written;
+  }
+}
+
+}  // namespace leadrouter::storage

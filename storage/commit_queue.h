@@ -1,0 +1,86 @@
+// The single ordered writer: every change to leadrouter's state is a mutation run here, one at a
+// time, in submission order, and committed in groups.
+//
+// Why one writer: a decision reads many reps' counters, picks one rep and moves its counters. With
+// one writer, each mutation sees every change committed or staged before it, so "read the caps,
+// then write" can never race: caps hold and no counter update is lost, by construction rather
+// than by locking discipline. The cost of serializing is small because decisions take
+// microseconds while an fsync takes milliseconds, and mutations that arrive while a group is being
+// synced are committed together in the next group: one RocksDB write and one fsync for all of them
+// (group commit).
+//
+// Each group is one atomic WriteBatch: a mutation's writes reach the database all together or not
+// at all, and a failed mutation leaves nothing behind (its writes are rolled back to a save point
+// while the rest of the group proceeds).
+//
+// Thread safety: Commit may be called from any number of threads at once.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "storage/database.h"
+#include "storage/write_txn.h"
+
+namespace leadrouter::storage {
+
+struct CommitQueueOptions {
+  // The most mutations committed in one group (one RocksDB write, one fsync in Durability::kSync).
+  // Larger groups raise throughput under load and lengthen the wait of the group's first caller.
+  // Default: 256
+  size_t max_group_size = 256;
+};
+
+// Runs on the writer thread. Reads and stages writes through the WriteTxn; returns OK to commit
+// what it staged or an error to discard it. It must not block on other commits (that would
+// deadlock the writer) and must not keep references to the WriteTxn.
+using Mutation = absl::FunctionRef<absl::Status(WriteTxn&)>;
+
+class CommitQueue {
+ public:
+  // `db` must outlive the queue.
+  explicit CommitQueue(Database& db, const CommitQueueOptions& options = {});
+  CommitQueue(const CommitQueue&) = delete;
+  CommitQueue& operator=(const CommitQueue&) = delete;
+  // Commits what is queued, then stops the writer.
+  ~CommitQueue();
+
+  // Runs `mutation` after every mutation submitted before it and commits its writes. Returns once
+  // they are durable as DatabaseOptions::durability says (then whatever the mutation produced for
+  // its caller is valid), or the mutation's own error (nothing written), or the commit's error
+  // (nothing of the group written: a failed RocksDB write is all-or-nothing). After Shutdown:
+  // UNAVAILABLE.
+  [[nodiscard]] absl::Status Commit(Mutation mutation);
+
+  // Commits what is queued and stops the writer; later Commit calls fail. Idempotent.
+  void Shutdown();
+
+  Database& database() const { return db_; }
+
+ private:
+  struct Pending {
+    explicit Pending(Mutation m) : mutation(m) {}
+    Mutation mutation;
+    absl::Status status;
+    bool done = false;
+  };
+
+  void WriterLoop();
+  void CommitGroup(std::deque<Pending*>& group);
+
+  Database& db_;
+  const CommitQueueOptions options_;
+  std::mutex mutex_;
+  std::condition_variable work_ready_;
+  std::condition_variable work_done_;
+  std::deque<Pending*> queue_;  // guarded by mutex_
+  bool stopping_ = false;       // guarded by mutex_
+  std::thread writer_;
+};
+
+}  // namespace leadrouter::storage

@@ -1,0 +1,67 @@
+// The on-disk layout: column families, the schema version and the metadata keys.
+//
+// docs/storage.md describes every key and value; this header is the one place that names them.
+// Changing a key or value format in an incompatible way means bumping kSchemaVersion.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+namespace leadrouter::storage {
+
+// The layout this build reads and writes. Open refuses a directory written with another one.
+inline constexpr uint32_t kSchemaVersion = 1;
+
+enum class ColumnFamily : int {
+  kDefault = 0,        // RocksDB's own; leadrouter stores nothing there
+  kMeta,               // schema version, active rule version, sequence counters
+  kLeads,              // lead id -> LeadRecord
+  kReps,               // rep id -> RepRecord
+  kAssignments,        // lead id, sequence -> HistoryRecord (a lead's history in order)
+  kAssignmentsByRep,   // rep id, decide time, sequence -> lead id
+  kAssignmentsByTime,  // decide time, sequence -> lead id
+  kExplanations,       // sequence -> leadrouter.v1.Explanation (the full trace)
+  kCounters,           // rep, rule, period kind, period start -> CounterValue
+  kRuleVersions,       // version -> leadrouter.v1.RuleVersion (source, author, message, hash)
+  kFollowUps,          // lead id, sequence -> leadrouter.v1.FollowUp
+  kTasks,              // lead id, sequence -> leadrouter.v1.Task
+  kTasksByRep,         // rep id, due time, sequence -> lead id
+  kIdempotency,        // scope, key -> IdempotencyRecord
+  kAudit,              // sequence -> AuditRecord (append-only)
+};
+
+inline constexpr std::array<std::string_view, 15> kColumnFamilyNames = {"default",
+                                                                        "meta",
+                                                                        "leads",
+                                                                        "reps",
+                                                                        "assignments",
+                                                                        "assignments_by_rep",
+                                                                        "assignments_by_time",
+                                                                        "explanations",
+                                                                        "counters",
+                                                                        "rule_versions",
+                                                                        "followups",
+                                                                        "tasks",
+                                                                        "tasks_by_rep",
+                                                                        "idempotency",
+                                                                        "audit"};
+
+inline constexpr size_t kColumnFamilyCount = kColumnFamilyNames.size();
+
+constexpr std::string_view ColumnFamilyName(ColumnFamily cf) {
+  return kColumnFamilyNames[static_cast<size_t>(cf)];
+}
+
+// Keys of the kMeta column family. Their values are big-endian fixed-width integers.
+namespace meta_key {
+inline constexpr std::string_view kSchemaVersion = "schema_version";           // u32
+inline constexpr std::string_view kActiveRuleVersion = "active_rule_version";  // u64, 0 = none
+// Last value handed out by each sequence (u64); sequences start at 1.
+inline constexpr std::string_view kAssignmentSequence = "sequence/assignment";
+inline constexpr std::string_view kAuditSequence = "sequence/audit";
+inline constexpr std::string_view kFollowUpSequence = "sequence/followup";
+inline constexpr std::string_view kTaskSequence = "sequence/task";
+}  // namespace meta_key
+
+}  // namespace leadrouter::storage

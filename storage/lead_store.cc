@@ -1,0 +1,52 @@
+#include "storage/lead_store.h"
+
+#include "absl/strings/str_cat.h"
+#include "storage/audit_log.h"
+#include "storage/key_codec.h"
+#include "storage/keys.h"
+#include "storage/records.h"
+
+namespace leadrouter::storage {
+
+absl::StatusOr<std::optional<LeadRecord>> ReadLead(const ReadView& view, absl::string_view name) {
+  return ReadMessage<LeadRecord>(view, ColumnFamily::kLeads, keys::Lead(name),
+                                 absl::StrCat("lead ", name));
+}
+
+absl::StatusOr<LeadRecord> PutLead(WriteTxn& txn, const leadrouter::v1::Lead& lead,
+                                   const ChangeInfo& change) {
+  if (lead.name().empty()) return absl::InvalidArgumentError("lead name is empty");
+  absl::StatusOr<std::optional<LeadRecord>> before = ReadLead(txn, lead.name());
+  if (!before.ok()) return before.status();
+  const uint64_t before_revision = before->has_value() ? (*before)->revision() : 0;
+  LeadRecord record;
+  *record.mutable_lead() = lead;
+  record.set_revision(before_revision + 1);
+  if (absl::Status status =
+          WriteMessage(txn, ColumnFamily::kLeads, keys::Lead(lead.name()), record);
+      !status.ok()) {
+    return status;
+  }
+  if (absl::StatusOr<uint64_t> sequence =
+          AuditChange(txn, change, lead.name(), before_revision, record.revision());
+      !sequence.ok()) {
+    return sequence.status();
+  }
+  return record;
+}
+
+absl::Status ListLeads(const ReadView& view, absl::string_view start_after,
+                       absl::FunctionRef<bool(const LeadRecord&)> visit) {
+  // The smallest key after `start_after` is its key plus a zero byte.
+  std::string begin = start_after.empty() ? std::string() : keys::Lead(start_after) + '\0';
+  return view.Scan(ColumnFamily::kLeads, begin, "", ScanOrder::kAscending,
+                   [&](absl::string_view, absl::string_view value) -> absl::StatusOr<bool> {
+                     LeadRecord record;
+                     if (absl::Status status = DecodeProto(value, record, "lead"); !status.ok()) {
+                       return status;
+                     }
+                     return visit(record);
+                   });
+}
+
+}  // namespace leadrouter::storage

@@ -1,0 +1,37 @@
+// Typed reads and writes of one protobuf value: the helpers every store is built from.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "storage/read_view.h"
+#include "storage/value_codec.h"
+#include "storage/write_txn.h"
+
+namespace leadrouter::storage {
+
+// The message stored at `key`, nullopt when absent, DATA_LOSS when it does not decode.
+template <typename Message>
+[[nodiscard]] absl::StatusOr<std::optional<Message>> ReadMessage(const ReadView& view,
+                                                                 ColumnFamily cf,
+                                                                 absl::string_view key,
+                                                                 absl::string_view what) {
+  absl::StatusOr<std::optional<std::string>> bytes = view.Get(cf, key);
+  if (!bytes.ok()) return bytes.status();
+  if (!bytes->has_value()) return std::nullopt;
+  Message message;
+  if (absl::Status status = DecodeProto(**bytes, message, what); !status.ok()) return status;
+  return message;
+}
+
+[[nodiscard]] inline absl::Status WriteMessage(WriteTxn& txn, ColumnFamily cf,
+                                               absl::string_view key,
+                                               const google::protobuf::MessageLite& message) {
+  return txn.Put(cf, key, EncodeProto(message));
+}
+
+}  // namespace leadrouter::storage

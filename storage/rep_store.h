@@ -1,0 +1,40 @@
+// Reps: column family `reps`, keyed by the rep's resource name ("reps/ana").
+//
+// Every write bumps the rep's revision (also its etag) and appends an audit record in the same
+// change, so the audit log has a record with before/after revision for every stored version of a
+// rep.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "leadrouter/v1/common.pb.h"
+#include "storage/audit_log.h"
+#include "storage/read_view.h"
+#include "storage/write_txn.h"
+#include "storage_records.pb.h"
+
+namespace leadrouter::storage {
+
+[[nodiscard]] absl::StatusOr<std::optional<RepRecord>> ReadRep(const ReadView& view,
+                                                               absl::string_view name);
+
+// Stores `rep` (keyed by rep.name()) as the next revision and audits it. Returns the record
+// written.
+[[nodiscard]] absl::StatusOr<RepRecord> PutRep(WriteTxn& txn, const leadrouter::v1::Rep& rep,
+                                               const ChangeInfo& change);
+
+// Deletes the rep and audits it (after version 0). NOT_FOUND when there is no such rep. Its
+// history, counters and index entries stay: they are facts about the past.
+[[nodiscard]] absl::Status DeleteRep(WriteTxn& txn, absl::string_view name,
+                                     const ChangeInfo& change);
+
+// Visits reps in name order starting after `start_after` (empty: from the first).
+[[nodiscard]] absl::Status ListReps(const ReadView& view, absl::string_view start_after,
+                                    absl::FunctionRef<bool(const RepRecord&)> visit);
+
+}  // namespace leadrouter::storage

@@ -1,0 +1,62 @@
+#include "storage/write_txn.h"
+
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "storage/status.h"
+#include "storage/value_codec.h"
+
+namespace leadrouter::storage {
+namespace {
+
+rocksdb::Slice ToSlice(absl::string_view s) { return {s.data(), s.size()}; }
+std::string Name(ColumnFamily cf) { return std::string(ColumnFamilyName(cf)); }
+
+}  // namespace
+
+absl::StatusOr<std::optional<std::string>> WriteTxn::Get(ColumnFamily cf,
+                                                         absl::string_view key) const {
+  std::string value;
+  const rocksdb::Status status = batch_.GetFromBatchAndDB(db_.db(), rocksdb::ReadOptions(),
+                                                          db_.handle(cf), ToSlice(key), &value);
+  if (status.IsNotFound()) return std::nullopt;
+  if (!status.ok()) return FromRocksDb(status, absl::StrCat("read ", Name(cf)));
+  return value;
+}
+
+absl::Status WriteTxn::Scan(ColumnFamily cf, absl::string_view begin, absl::string_view end,
+                            ScanOrder order, ScanVisitor visit) const {
+  rocksdb::ColumnFamilyHandle* handle = db_.handle(cf);
+  std::unique_ptr<rocksdb::Iterator> base(db_.db()->NewIterator(rocksdb::ReadOptions(), handle));
+  return ScanIterator(
+      std::unique_ptr<rocksdb::Iterator>(batch_.NewIteratorWithBase(handle, base.release())), begin,
+      end, order, visit);
+}
+
+absl::Status WriteTxn::Put(ColumnFamily cf, absl::string_view key, absl::string_view value) {
+  return FromRocksDb(batch_.Put(db_.handle(cf), ToSlice(key), ToSlice(value)),
+                     absl::StrCat("stage write to ", Name(cf)));
+}
+
+absl::Status WriteTxn::Delete(ColumnFamily cf, absl::string_view key) {
+  return FromRocksDb(batch_.Delete(db_.handle(cf), ToSlice(key)),
+                     absl::StrCat("stage delete in ", Name(cf)));
+}
+
+absl::StatusOr<uint64_t> WriteTxn::NextSequence(absl::string_view name) {
+  absl::StatusOr<std::optional<std::string>> stored = Get(ColumnFamily::kMeta, name);
+  if (!stored.ok()) return stored.status();
+  uint64_t last = 0;
+  if (stored->has_value()) {
+    absl::StatusOr<uint64_t> decoded = DecodeInteger(**stored, name);
+    if (!decoded.ok()) return decoded.status();
+    last = *decoded;
+  }
+  const uint64_t next = last + 1;
+  if (absl::Status status = Put(ColumnFamily::kMeta, name, EncodeInteger(next)); !status.ok()) {
+    return status;
+  }
+  return next;
+}
+
+}  // namespace leadrouter::storage

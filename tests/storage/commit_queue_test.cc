@@ -1,0 +1,153 @@
+#include "storage/commit_queue.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "status_matchers.h"
+#include "storage/read_view.h"
+#include "storage/value_codec.h"
+#include "temp_dir.h"
+
+namespace leadrouter::storage {
+namespace {
+
+using ::leadrouter::testing::StatusIs;
+using ::leadrouter::testing::TempDir;
+
+absl::StatusOr<uint64_t> ReadCounter(const ReadView& view, const std::string& key) {
+  absl::StatusOr<std::optional<std::string>> stored = view.Get(ColumnFamily::kCounters, key);
+  if (!stored.ok()) return stored.status();
+  if (!stored->has_value()) return 0;
+  return DecodeInteger(**stored, key);
+}
+
+absl::Status Increment(WriteTxn& txn, const std::string& key) {
+  absl::StatusOr<uint64_t> value = ReadCounter(txn, key);
+  if (!value.ok()) return value.status();
+  return txn.Put(ColumnFamily::kCounters, key, EncodeInteger(*value + 1));
+}
+
+class CommitQueueTest : public ::testing::TestWithParam<Durability> {
+ protected:
+  void SetUp() override {
+    auto db = Database::Open(dir_.Child("db"), {.durability = GetParam()});
+    ASSERT_OK(db);
+    db_ = std::move(*db);
+    queue_ = std::make_unique<CommitQueue>(*db_);
+  }
+  uint64_t Committed(const std::string& key) {
+    DatabaseView view(*db_);
+    return *ReadCounter(view, key);
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<CommitQueue> queue_;
+};
+
+// Read-modify-write from many threads loses nothing: the writer runs mutations one at a time and
+// each sees what the ones before it staged, also inside one group.
+TEST_P(CommitQueueTest, ConcurrentReadModifyWriteLosesNoUpdate) {
+  constexpr int kThreads = 16;
+  constexpr int kPerThread = 50;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kPerThread; ++i) {
+        EXPECT_OK(queue_->Commit([](WriteTxn& txn) { return Increment(txn, "n"); }));
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(Committed("n"), uint64_t{kThreads * kPerThread});
+}
+
+TEST_P(CommitQueueTest, FailedMutationLeavesNothingAndOthersCommit) {
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      const absl::Status status = queue_->Commit([&](WriteTxn& txn) -> absl::Status {
+        if (absl::Status s = Increment(txn, "all"); !s.ok()) return s;
+        if (absl::Status s = Increment(txn, "odd-attempts"); !s.ok()) return s;
+        if (t % 2 == 1) return absl::FailedPreconditionError("odd");
+        return absl::OkStatus();
+      });
+      if (t % 2 == 1) {
+        EXPECT_THAT(status, StatusIs(absl::StatusCode::kFailedPrecondition, "odd"));
+      } else {
+        EXPECT_OK(status);
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(Committed("all"), 4u);
+  EXPECT_EQ(Committed("odd-attempts"), 4u);
+}
+
+TEST_P(CommitQueueTest, SequencesAreGaplessAcrossRolledBackChanges) {
+  uint64_t first = 0;
+  ASSERT_OK(queue_->Commit([&](WriteTxn& txn) -> absl::Status {
+    absl::StatusOr<uint64_t> s = txn.NextSequence("sequence/test");
+    if (!s.ok()) return s.status();
+    first = *s;
+    return absl::OkStatus();
+  }));
+  EXPECT_FALSE(queue_
+                   ->Commit([&](WriteTxn& txn) -> absl::Status {
+                     (void)txn.NextSequence("sequence/test");
+                     return absl::AbortedError("changed my mind");
+                   })
+                   .ok());
+  uint64_t second = 0;
+  ASSERT_OK(queue_->Commit([&](WriteTxn& txn) -> absl::Status {
+    absl::StatusOr<uint64_t> s = txn.NextSequence("sequence/test");
+    if (!s.ok()) return s.status();
+    second = *s;
+    return absl::OkStatus();
+  }));
+  EXPECT_EQ(first, 1u);
+  EXPECT_EQ(second, 2u);
+}
+
+TEST_P(CommitQueueTest, ScanInsideTheGroupSeesStagedWrites) {
+  ASSERT_OK(queue_->Commit([](WriteTxn& txn) { return txn.Put(ColumnFamily::kLeads, "b", "2"); }));
+  std::vector<std::string> seen;
+  ASSERT_OK(queue_->Commit([&](WriteTxn& txn) -> absl::Status {
+    if (absl::Status s = txn.Put(ColumnFamily::kLeads, "a", "1"); !s.ok()) return s;
+    if (absl::Status s = txn.Put(ColumnFamily::kLeads, "c", "3"); !s.ok()) return s;
+    return txn.Scan(ColumnFamily::kLeads, "", "", ScanOrder::kDescending,
+                    [&](absl::string_view key, absl::string_view) -> absl::StatusOr<bool> {
+                      seen.emplace_back(key);
+                      return true;
+                    });
+  }));
+  EXPECT_EQ(seen, (std::vector<std::string>{"c", "b", "a"}));
+}
+
+TEST_P(CommitQueueTest, CommitAfterShutdownIsUnavailable) {
+  queue_->Shutdown();
+  EXPECT_THAT(queue_->Commit([](WriteTxn&) { return absl::OkStatus(); }),
+              StatusIs(absl::StatusCode::kUnavailable, ::testing::_));
+}
+
+TEST_P(CommitQueueTest, CommittedChangesSurviveReopen) {
+  ASSERT_OK(queue_->Commit([](WriteTxn& txn) { return Increment(txn, "n"); }));
+  queue_.reset();
+  ASSERT_OK(db_->Close());
+  auto db = Database::Open(dir_.Child("db"));
+  ASSERT_OK(db);
+  DatabaseView view(**db);
+  EXPECT_EQ(*ReadCounter(view, "n"), 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Durability, CommitQueueTest,
+                         ::testing::Values(Durability::kSync, Durability::kAsync),
+                         [](const ::testing::TestParamInfo<Durability>& param_info) {
+                           return param_info.param == Durability::kSync ? "Sync" : "Async";
+                         });
+
+}  // namespace
+}  // namespace leadrouter::storage
