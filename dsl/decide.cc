@@ -196,11 +196,11 @@ ExpressionTrace Decider::MakeExpressionTrace(const ExprNode& node,
   trace.range = node.span();
   trace.start = roster_.Locate(node.span().begin);
   trace.text = CutText(program_.Slice(node.span()));
-  if (context != nullptr) {
-    if (const ExprNode* subject = node.subject()) {
-      trace.subject = CutText(program_.Slice(subject->span()));
+  if (const ExprNode* subject = node.subject()) {
+    trace.subject = CutText(program_.Slice(subject->span()));
+    // Without a context (require, shown per rep) the value lives in each CandidateTrace.
+    if (context != nullptr)
       trace.subject_value = CutText(FormatValue(Evaluate(*subject, *context)));
-    }
   }
   return trace;
 }
