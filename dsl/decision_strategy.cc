@@ -32,8 +32,9 @@ bool NearlyEqual(double a, double b) {
 }  // namespace
 
 double EffectivePass(const StrategyContext& context, const StrategyInputs& rep) {
-  if (!rep.weighted_pass) return context.virtual_time;
-  return std::max(*rep.weighted_pass, context.virtual_time - 1.0 / rep.weight);
+  // Never picked: the rule's origin, 0. The floor bounds the credit of a rep that joined late or
+  // was away to one pick, so it is not flooded.
+  return std::max(rep.weighted_pass.value_or(0.0), context.virtual_time - 1.0 / rep.weight);
 }
 
 bool StrategyBefore(const StrategyContext& context, const StrategyInputs& a,

@@ -16,8 +16,9 @@
 //   form that changes one rep per decision: the rule keeps a virtual time V (advanced by 1/W per
 //   decision, W the tie group's total weight) and each rep a pass S (advanced by 1/w when picked);
 //   the pick maximises w * (V + 1/W - S), exactly nginx's smooth weighted round robin (weights
-//   5,1,1 give a a b a c a a) while the tie group is stable. A new rep starts at S = V; a returning
-//   rep's S is raised to at least V - 1/w, so it catches up by at most one lead.
+//   5,1,1 give a a b a c a a) while the tie group is stable. A rep never picked has S = 0, and
+//   every rep's S is raised to at least V - 1/w, so a rep that joins late or returns from being
+//   away catches up by at most one lead instead of being flooded.
 // - sticky(expr): rendezvous hashing: the rep with the highest hash(key, rep id), so one key (an
 //   account) stays with one rep, and removing a rep moves only its keys. A null key falls back to
 //   round robin.
