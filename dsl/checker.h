@@ -34,8 +34,8 @@ namespace leadrouter::dsl {
 struct CheckOptions {
   // The deepest expression tree accepted, counting `and`/`or` chains and the segments it uses
   // (each segment adds its own depth). Bounds the recursion of checking, compiling and evaluating.
-  // Default: 256
-  int max_expression_depth = 256;
+  // Default: 1000 (the parser's own default, so one limit speaks for both)
+  int max_expression_depth = 1000;
   // Default: 10000
   size_t max_rules = 10000;
   // The parse had errors, so some statements are missing: report errors only, no warnings (a `let`

@@ -26,8 +26,8 @@ struct CompileOptions {
   int max_nesting_depth = 64;
   // The deepest expression tree accepted, counting `and`/`or` chains and the segments it uses.
   // Bounds the recursion of checking, compiling and evaluating.
-  // Default: 256
-  int max_expression_depth = 256;
+  // Default: 1000 (the parser's own default, so one limit speaks for both)
+  int max_expression_depth = 1000;
   // Larger files are rejected with a `source-too-large` error before parsing.
   // Default: 1 MiB
   size_t max_source_bytes = size_t{1} << 20;

@@ -1,0 +1,271 @@
+// Compile: valid programs and the Program they give (rules, caps, strategies, folding, dump).
+#include "dsl/compiler.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "dsl/eval.h"
+
+namespace leadrouter::dsl {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+constexpr std::string_view kIssueExample = R"(# comments run to the end of a line
+let HOT = 80                                   # named constants
+let ENTERPRISE = ["finance", "government"]
+segment vip = value >= 1_000_000 or industry in ENTERPRISE   # a named lead predicate
+
+rule "vip to seniors"
+  when vip and has(company)
+  require level >= 3 and available             # hard filter over reps
+  prefer skill(industry), -open_leads          # soft ranking
+  distribute least_loaded                      # tie-break among the best-ranked reps
+  cap 5/day, 40 open                           # per rep, for leads routed by this rule
+  sla 4h then reassign                         # follow-up deadline
+
+when source=="ads" and quality>80 prefer skill("tech") cap 20/day      # the one-line form
+
+rule "newcomers get their share"
+  when quality between 40 and 70
+  require tag("newcomer")
+  distribute round_robin
+  cap 10/day
+
+otherwise distribute balanced(quality)
+)";
+
+std::vector<std::string> Codes(const CompileResult& result) {
+  std::vector<std::string> codes;
+  for (const Diagnostic& d : result.diagnostics) codes.push_back(d.code);
+  return codes;
+}
+
+std::shared_ptr<const Program> MustCompile(std::string_view text) {
+  const SourceFile source("test.rules", std::string(text));
+  CompileResult result = Compile(source);
+  EXPECT_FALSE(HasErrors(result.diagnostics)) << RenderText(source, result.diagnostics);
+  return result.program;
+}
+
+// Valid programs: each compiles without errors (warnings allowed).
+class ValidProgramTest : public ::testing::TestWithParam<std::string_view> {};
+
+TEST_P(ValidProgramTest, CompilesWithoutErrors) {
+  const SourceFile source("valid.rules", std::string(GetParam()));
+  const CompileResult result = Compile(source);
+  EXPECT_FALSE(HasErrors(result.diagnostics)) << RenderText(source, result.diagnostics);
+  ASSERT_NE(result.program, nullptr);
+  EXPECT_FALSE(result.program->Dump().empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, ValidProgramTest,
+    ::testing::Values(
+        kIssueExample, R"(when source=="ads" and quality>80 prefer skill("tech") cap 20/day)",
+        "rule \"enterprise\"\n  when industry in [\"finance\"]\n  team \"enterprise\"\n"
+        "  sla 24h then escalate\n  followup phone within 1h, email within 1d\n",
+        "when has(account) distribute sticky(lead.account)\n",
+        "when has(account) distribute sticky(account)\n",
+        "when true require available distribute weighted(conversion_rate)\n",
+        "when quality > 0 cap 5/week, 20/month, 3 open\notherwise unassigned\n",
+        "when lower(source) starts_with \"goo\" and email ends_with \".com\" "
+        "prefer -open_leads, skill(industry)\n",
+        "when email matches \"^[a-z]+@acme\\\\.com$\" prefer 1\n",
+        "when hours_since(created_at) < 24 and created_at + 1h > created_at prefer 1\n",
+        "let TAGS = [\"a\", \"b\"]\nwhen source not in TAGS and len(TAGS) == 2 "
+        "require rep.region == lead.region and lead.channel in channels prefer 1\n",
+        "when budget between 1 and 10 or not has(budget) require certified prefer score\n",
+        "when 7d / 24h == 7 and 90m > 1h prefer 1\n",
+        "segment a = quality > 10\nsegment b = a and value > 5\nwhen b require a prefer 1\n"));
+
+TEST(CompilerTest, IssueExampleGivesTheExpectedProgram) {
+  const auto program = MustCompile(kIssueExample);
+  ASSERT_NE(program, nullptr);
+  ASSERT_EQ(program->rules().size(), 3u);
+
+  const Rule& vip = program->rules()[0];
+  EXPECT_EQ(vip.label, "vip to seniors");
+  EXPECT_TRUE(vip.named);
+  ASSERT_TRUE(vip.when.has_value());
+  EXPECT_EQ(vip.when->text, "vip and has(company)");
+  EXPECT_EQ(vip.when->conjuncts.size(), 2u);
+  ASSERT_TRUE(vip.require.has_value());
+  EXPECT_EQ(vip.require->conjuncts.size(), 2u);
+  ASSERT_EQ(vip.prefer.size(), 2u);
+  EXPECT_EQ(vip.prefer[0].text, "skill(industry)");
+  EXPECT_EQ(vip.prefer[1].text, "-open_leads");
+  EXPECT_EQ(vip.distribute.kind, StrategyKind::kLeastLoaded);
+  EXPECT_FALSE(vip.distribute.implicit);
+  ASSERT_EQ(vip.caps.size(), 2u);
+  EXPECT_EQ(vip.caps[0].limit, 5);
+  EXPECT_EQ(vip.caps[0].unit, CapUnit::kDay);
+  EXPECT_EQ(vip.caps[1].limit, 40);
+  EXPECT_EQ(vip.caps[1].unit, CapUnit::kOpen);
+  ASSERT_TRUE(vip.sla.has_value());
+  EXPECT_EQ(vip.sla->seconds, 4 * 3600);
+  EXPECT_EQ(vip.sla->action, SlaAction::kReassign);
+
+  const Rule& ads = program->rules()[1];
+  EXPECT_FALSE(ads.named);
+  EXPECT_EQ(ads.label, "rule #2 (line 14)");
+  EXPECT_EQ(ads.index, 1u);
+  EXPECT_TRUE(ads.distribute.implicit);
+  EXPECT_EQ(ads.distribute.kind, StrategyKind::kRoundRobin);
+  ASSERT_EQ(ads.caps.size(), 1u);
+  EXPECT_EQ(ads.caps[0].limit, 20);
+
+  const Rule& newcomers = program->rules()[2];
+  EXPECT_EQ(newcomers.distribute.kind, StrategyKind::kRoundRobin);
+  EXPECT_EQ(newcomers.caps[0].limit, 10);
+
+  ASSERT_NE(program->fallback(), nullptr);
+  EXPECT_TRUE(program->has_otherwise());
+  EXPECT_EQ(program->fallback()->index, 3u);
+  EXPECT_EQ(program->fallback()->label, "otherwise (line 22)");
+  EXPECT_EQ(program->fallback()->distribute.kind, StrategyKind::kBalanced);
+  ASSERT_NE(program->fallback()->distribute.argument, nullptr);
+  EXPECT_EQ(program->segments().size(), 1u);
+  EXPECT_EQ(program->Slice(vip.when->span), "vip and has(company)");
+}
+
+TEST(CompilerTest, FollowupTeamAndEscalation) {
+  const auto program = MustCompile(
+      "rule \"e\"\n  when true\n  team \"enterprise\"\n  sla 24h then escalate\n"
+      "  followup phone within 1h, email within 1d\n");
+  ASSERT_NE(program, nullptr);
+  const Rule& rule = program->rules()[0];
+  EXPECT_EQ(rule.team, "enterprise");
+  EXPECT_EQ(rule.sla->action, SlaAction::kEscalate);
+  EXPECT_EQ(rule.sla->seconds, 86400);
+  ASSERT_EQ(rule.followup.size(), 2u);
+  EXPECT_EQ(rule.followup[0].channel, "phone");
+  EXPECT_EQ(rule.followup[0].seconds, 3600);
+  EXPECT_EQ(rule.followup[1].channel, "email");
+  EXPECT_EQ(rule.followup[1].seconds, 86400);
+}
+
+TEST(CompilerTest, OtherwiseUnassignedAndNoOtherwise) {
+  const auto unassigned = MustCompile("when true prefer 1\notherwise unassigned\n");
+  EXPECT_EQ(unassigned->fallback(), nullptr);
+  EXPECT_TRUE(unassigned->has_otherwise());
+  const auto none = MustCompile("when true prefer 1\n");
+  EXPECT_EQ(none->fallback(), nullptr);
+  EXPECT_FALSE(none->has_otherwise());
+}
+
+TEST(CompilerTest, ConstantsAreFoldedSoEquivalentSourcesDumpTheSame) {
+  const auto with_lets = MustCompile(
+      "let HOT = 80\nlet DOUBLE = HOT * 2\nlet NAME = lower(\"ADS\")\n"
+      "when quality > DOUBLE and source == NAME and len(NAME) == 3 prefer 1\n");
+  const auto literal = MustCompile(
+      "# same rule, written out\nwhen quality > 160 and source == \"ads\" and true prefer 1\n");
+  ASSERT_NE(with_lets, nullptr);
+  ASSERT_NE(literal, nullptr);
+  EXPECT_EQ(with_lets->Dump(), literal->Dump());
+  EXPECT_THAT(with_lets->Dump(), ::testing::HasSubstr("(lead.quality > 160)"));
+  EXPECT_NE(with_lets->content_hash(), literal->content_hash());
+  EXPECT_EQ(with_lets->content_hash_hex().size(), 16u);
+}
+
+TEST(CompilerTest, DumpResolvesNamesPerClause) {
+  const auto program =
+      MustCompile("when region == \"eu\" require region == lead.region prefer skill(industry)\n");
+  EXPECT_EQ(program->Dump(),
+            "rule #1\n"
+            "  when (lead.region == \"eu\")\n"
+            "  require (rep.region == lead.region)\n"
+            "  prefer skill(lead.industry)\n"
+            "  distribute round_robin\n"
+            "otherwise unassigned\n");
+}
+
+TEST(CompilerTest, CustomAttributesGetSlotsAfterTheKnownFields) {
+  const auto program =
+      MustCompile("when budget > 10 and lead.plan == \"pro\" require certified prefer 1\n");
+  const std::optional<Slot> budget = program->lead_fields().Find("budget");
+  ASSERT_TRUE(budget.has_value());
+  EXPECT_GE(*budget, lead_slot::kCount);
+  EXPECT_TRUE(program->lead_fields().field(*budget).custom);
+  EXPECT_TRUE(program->lead_fields().Find("plan").has_value());
+  EXPECT_TRUE(program->rep_fields().Find("certified").has_value());
+  EXPECT_FALSE(program->lead_fields().Find("certified").has_value());
+
+  const Record lead = program->BindLead({{"budget", 20.0}, {"plan", std::string("pro")}});
+  const Record rep = program->BindRep({{"certified", true}});
+  const EvalContext context{&lead, &rep, 0, nullptr};
+  EXPECT_TRUE(RuleMatches(program->rules()[0], context));
+  EXPECT_TRUE(RepEligible(program->rules()[0], context));
+}
+
+TEST(CompilerTest, ErrorsGiveNoProgramAndEveryErrorIsReported) {
+  const SourceFile source("bad.rules",
+                          "when qualty > 1 prefer 1\nwhen source > 3 prefer 1\n"
+                          "when nosuch(1) prefer 1\n");
+  const CompileResult result = Compile(source);
+  EXPECT_EQ(result.program, nullptr);
+  EXPECT_THAT(Codes(result), ElementsAre("unknown-name", "type-mismatch", "unknown-function"));
+}
+
+TEST(CompilerTest, DiagnosticsAreSortedByPosition) {
+  const SourceFile source("order.rules",
+                          "let UNUSED = 1\nwhen quality > 1 prefer 1\nwhen true prefer 1\n"
+                          "when true prefer 2\n");
+  const CompileResult result = Compile(source);
+  ASSERT_NE(result.program, nullptr);
+  EXPECT_THAT(Codes(result), ElementsAre("unused-let", "unreachable-rule"));
+}
+
+TEST(CompilerTest, LimitsOnSizeAndRuleCount) {
+  CompileOptions options;
+  options.max_source_bytes = 10;
+  EXPECT_THAT(Codes(Compile(SourceFile("big.rules", "when true prefer 1\n"), options)),
+              ElementsAre("file-too-large"));
+  options = {};
+  options.max_rules = 2;
+  EXPECT_THAT(Codes(Compile(SourceFile("many.rules",
+                                       "when quality > 1 prefer 1\nwhen quality > 2 prefer 1\n"
+                                       "when quality > 3 prefer 1\n"),
+                            options)),
+              ElementsAre("too-many-rules"));
+}
+
+TEST(CompilerTest, EmptyFileIsAValidProgramThatAssignsNothing) {
+  const auto program = MustCompile("# nothing yet\n");
+  ASSERT_NE(program, nullptr);
+  EXPECT_THAT(program->rules(), IsEmpty());
+  EXPECT_EQ(program->fallback(), nullptr);
+}
+
+TEST(CompilerTest, AProgramIsSharedAcrossThreads) {
+  const auto program = MustCompile(
+      "when lower(source) == \"ads\" and quality > 50 require skill(\"tech\") >= 2 prefer 1\n");
+  ASSERT_NE(program, nullptr);
+  std::vector<std::thread> threads;
+  std::vector<int> matches(4, 0);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      ScratchBuffer scratch;
+      const Record lead = program->BindLead({{"source", std::string("ADS")}, {"quality", 60.0}});
+      Record rep = program->NewRep();
+      rep.SetSkills(rep_slot::kSkills, {{"tech", 3}});
+      const EvalContext context{&lead, &rep, 0, &scratch};
+      for (int i = 0; i < 1000; ++i) {
+        if (RuleMatches(program->rules()[0], context) &&
+            RepEligible(program->rules()[0], context)) {
+          ++matches[t];
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_THAT(matches, ElementsAre(1000, 1000, 1000, 1000));
+}
+
+}  // namespace
+}  // namespace leadrouter::dsl
