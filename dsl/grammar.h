@@ -1,8 +1,8 @@
 // The grammar of the rule language as PEGTL 3.2 rules, and nothing else.
 //
 // Building the syntax tree is dsl/parser.cc's job (actions keyed on these rules); the error
-// messages for every `must<>` and `raise<>` below live in dsl/grammar_errors.h. docs/language.md
-// carries the same grammar in EBNF: change both together.
+// messages for every `must<>` and `tao::pegtl::raise<>` below live in dsl/grammar_errors.h.
+// docs/language.md carries the same grammar in EBNF: change both together.
 //
 // Shape of the rules, and why:
 // - Whitespace, newlines and `#` comments may separate any two tokens (`ws`), so a rule spans
@@ -25,7 +25,7 @@ namespace leadrouter::dsl::grammar {
 using namespace tao::pegtl;  // NOLINT(google-build-using-namespace): the rule vocabulary
 
 // ---------------------------------------------------------------------------------------------
-// Error tags: not rules, only names for `raise<>` (messages in dsl/grammar_errors.h).
+// Error tags: not rules, only names for `tao::pegtl::raise<>` (messages in dsl/grammar_errors.h).
 
 struct unterminated_string_error {};
 struct invalid_number_error {};
@@ -109,7 +109,7 @@ struct number_literal : seq<digits, opt<one<'.'>, digits>, not_at<sor<word_char,
 struct duration_unit : one<'s', 'm', 'h', 'd', 'w'> {};
 struct duration_literal : seq<digits, duration_unit, not_at<word_char>> {};
 // A digit that starts neither a number nor a duration (`1__0`, `10_`, `1.`, `30min`, `1e5`).
-struct malformed_number : seq<at<digit>, raise<invalid_number_error>> {};
+struct malformed_number : seq<at<digit>, tao::pegtl::raise<invalid_number_error>> {};
 struct numeric_literal : sor<duration_literal, number_literal, malformed_number> {};
 
 struct unicode_escape : seq<one<'u'>, one<'{'>, rep_min_max<1, 6, xdigit>, one<'}'>> {};
@@ -123,7 +123,7 @@ struct closed_string
 };
 struct string_literal
     : seq<at<one<'"'>>, sor<seq<at<closed_string>, one<'"'>, star<string_char>, one<'"'>>,
-                            raise<unterminated_string_error>>> {};
+                            tao::pegtl::raise<unterminated_string_error>>> {};
 
 struct true_literal : kw_true {};
 struct false_literal : kw_false {};
@@ -169,7 +169,8 @@ struct field_object : sor<kw_lead, kw_rep> {};
 struct field_dot : one<'.'> {};
 struct field_name : word {};
 struct field_access : seq<field_object, field_dot, must<field_name>> {};
-struct object_without_field : seq<at<field_object>, raise<object_without_field_error>> {};
+struct object_without_field : seq<at<field_object>, tao::pegtl::raise<object_without_field_error>> {
+};
 
 struct name_reference : name_word {};
 
@@ -217,7 +218,7 @@ struct between_and : kw_and {};
 struct between_tail : seq<ws, kw_between, ws, must<expected_after<kw_between, additive>>, ws,
                           must<between_and>, ws, must<expected_after<between_and, additive>>> {};
 // `=` where `==` was meant; `let X = 1` never reaches here because its `=` follows a name.
-struct single_equals : seq<ws, at<one<'='>>, raise<single_equals_error>> {};
+struct single_equals : seq<ws, at<one<'='>>, tao::pegtl::raise<single_equals_error>> {};
 
 struct comparison_tail
     : sor<binary_tail<op_equal, additive>, binary_tail<op_not_equal, additive>,
@@ -226,8 +227,8 @@ struct comparison_tail
           binary_tail<kw_in, additive>, binary_tail<op_not_in, additive>,
           binary_tail<kw_contains, additive>, binary_tail<kw_starts_with, additive>,
           binary_tail<kw_ends_with, additive>, matches_tail, between_tail, single_equals> {};
-struct no_chained_comparison
-    : opt<ws, sor<at<comparison_operator>, at<one<'='>>>, raise<chained_comparison_error>> {};
+struct no_chained_comparison : opt<ws, sor<at<comparison_operator>, at<one<'='>>>,
+                                   tao::pegtl::raise<chained_comparison_error>> {};
 struct comparison : seq<additive, opt<comparison_tail, no_chained_comparison>> {};
 
 struct not_expression;
@@ -266,9 +267,9 @@ struct cap_limit : seq<digits, opt<one<'.'>, digits>, not_at<word_char>> {};
 struct cap_period : word {};
 struct cap_slash : one<'/'> {};
 struct cap_open : kw_open {};
-struct cap_unit
-    : sor<seq<hspace, cap_slash, hspace, must<cap_period>>, seq<ws, cap_open>,
-          seq<ws, at<name_word>, raise<unknown_cap_unit_error>>, raise<cap_without_unit_error>> {};
+struct cap_unit : sor<seq<hspace, cap_slash, hspace, must<cap_period>>, seq<ws, cap_open>,
+                      seq<ws, at<name_word>, tao::pegtl::raise<unknown_cap_unit_error>>,
+                      tao::pegtl::raise<cap_without_unit_error>> {};
 struct cap_item : seq<cap_limit, cap_unit> {};
 struct cap_comma : one<','> {};
 struct cap_clause : seq<kw_cap, ws, must<cap_item>, star<ws, cap_comma, ws, must<cap_item>>> {};
@@ -296,7 +297,8 @@ struct other_clause : sor<team_clause, require_clause, prefer_clause, distribute
 // Statements
 
 // A name being defined; a keyword there gets its own message rather than "expected a name".
-struct defined_name : sor<seq<at<reserved_word>, raise<keyword_as_name_error>>, word> {};
+struct defined_name : sor<seq<at<reserved_word>, tao::pegtl::raise<keyword_as_name_error>>, word> {
+};
 struct let_name : defined_name {};
 struct let_equals : one<'='> {};
 struct let_statement : seq<kw_let, ws, must<let_name>, ws, must<let_equals>, ws,
@@ -316,22 +318,24 @@ struct named_rule : seq<kw_rule, ws, must<rule_name>, star<ws, other_clause>, op
 struct anonymous_rule : seq<when_clause, star<ws, other_clause>> {};
 
 struct otherwise_unassigned
-    : seq<kw_unassigned,
-          opt<ws, at<clause_keyword_except_when>, raise<clauses_after_unassigned_error>>> {};
-struct otherwise_body : sor<otherwise_unassigned, seq<at<kw_when>, raise<when_in_otherwise_error>>,
-                            seq<other_clause, star<ws, other_clause>>> {};
+    : seq<kw_unassigned, opt<ws, at<clause_keyword_except_when>,
+                             tao::pegtl::raise<clauses_after_unassigned_error>>> {};
+struct otherwise_body
+    : sor<otherwise_unassigned, seq<at<kw_when>, tao::pegtl::raise<when_in_otherwise_error>>,
+          seq<other_clause, star<ws, other_clause>>> {};
 struct otherwise_statement : seq<kw_otherwise, ws, must<otherwise_body>> {};
 
 // What may follow a statement: the end of the file or the keyword of the next statement.
-struct rule_end : sor<eof, at<top_level_keyword>, raise<unexpected_in_rule_error>> {};
-struct definition_end : sor<eof, at<top_level_keyword>, raise<unexpected_after_definition_error>> {
-};
+struct rule_end : sor<eof, at<top_level_keyword>, tao::pegtl::raise<unexpected_in_rule_error>> {};
+struct definition_end
+    : sor<eof, at<top_level_keyword>, tao::pegtl::raise<unexpected_after_definition_error>> {};
 
-struct statement : sor<seq<let_statement, ws, definition_end>,
-                       seq<segment_statement, ws, definition_end>, seq<named_rule, ws, rule_end>,
-                       seq<anonymous_rule, ws, rule_end>, seq<otherwise_statement, ws, rule_end>,
-                       seq<at<clause_keyword_except_when>, raise<clause_outside_rule_error>>,
-                       raise<expected_statement_error>> {};
+struct statement
+    : sor<seq<let_statement, ws, definition_end>, seq<segment_statement, ws, definition_end>,
+          seq<named_rule, ws, rule_end>, seq<anonymous_rule, ws, rule_end>,
+          seq<otherwise_statement, ws, rule_end>,
+          seq<at<clause_keyword_except_when>, tao::pegtl::raise<clause_outside_rule_error>>,
+          tao::pegtl::raise<expected_statement_error>> {};
 
 // The whole file. Parse() drives `statement` itself, one at a time, so that it can resume after an
 // error; this rule is the same language in one piece (and what `analyze` checks).

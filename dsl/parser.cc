@@ -170,7 +170,8 @@ void AppendUtf8(uint32_t code_point, std::string& out) {
 
 struct Operand {
   ast::ExprPtr expr;
-  int height = 1;  // of the tree under expr: bounded so that no later pass recurses too deep
+  int height =
+      0;  // operators above the leaves of expr: bounded so that no later pass recurses too deep
 };
 
 // The state of one statement being parsed: an operand stack for expressions, and the clauses and
@@ -205,7 +206,7 @@ class Builder {
 
   // ---- expressions
   template <typename Node>
-  void Push(SourceSpan span, Node node, int height = 1) {
+  void Push(SourceSpan span, Node node, int height = 0) {
     if (height > options_.max_expression_depth) {
       Fail("expression-too-deep", span,
            Concat("expression is more than ", options_.max_expression_depth, " operators deep"),
@@ -661,6 +662,15 @@ Diagnostic MalformedNumber(std::string_view text, uint32_t offset) {
   return d;
 }
 
+// Operators and quotes from other languages, and what to write instead.
+std::string ForeignSyntaxHint(std::string_view token) {
+  if (token.starts_with("&")) return "write `and`";
+  if (token.starts_with("|")) return "write `or`";
+  if (token == "!") return "write `not`, or `!=` to compare";
+  if (token.starts_with("'")) return "strings are written in double quotes: \"ads\"";
+  return "";
+}
+
 // The word just before `offset` on the same line, if any.
 lexical::Token PreviousWordOnLine(std::string_view text, uint32_t offset) {
   uint32_t end = offset;
@@ -689,7 +699,10 @@ Diagnostic UnexpectedAfterStatement(std::string_view text, const lexical::Token&
                                     const g::SyntaxErrorInfo& info, bool in_rule) {
   Diagnostic d{Severity::kError, token.span, std::string(info.code), Fill(info.message, token, ""),
                std::string(info.hint)};
-  if (!token.is_word) return d;
+  if (!token.is_word) {
+    if (!ForeignSyntaxHint(token.text).empty()) d.hint = ForeignSyntaxHint(token.text);
+    return d;
+  }
   if (lexical::IsClauseKeyword(token.text)) {
     d.code = "clause-outside-rule";
     d.message = Concat(token.description, " must be part of a rule");
@@ -763,11 +776,15 @@ Diagnostic GrammarError(std::string_view text, uint32_t offset) {
       if (token.is_word) d.hint = DidYouMean(Suggest(token.text, {"reassign", "escalate"}));
     } else if constexpr (std::is_same_v<Rule, g::expected_statement_error>) {
       if (token.is_word) {
-        d.hint = DidYouMean(Suggest(token.text, StatementAndClauseKeywords()));
+        d.message = Concat("unknown statement ", token.description);
+        d.hint = Suggest(token.text, StatementAndClauseKeywords())
+                     ? DidYouMean(Suggest(token.text, StatementAndClauseKeywords()))
+                     : "statements begin with `let`, `segment`, `rule`, `when` or `otherwise`";
       } else {
         d.code = "syntax-error";
       }
     }
+    if (d.hint.empty()) d.hint = ForeignSyntaxHint(token.text);
     return d;
   }
 }
@@ -939,11 +956,12 @@ StatementOutcome ParseStatement(std::string_view text, uint32_t begin,
                        Concat("the parser failed: ", error.what()),
                        ""};
   }
+  const bool clean = !fatal && !builder.has_errors();
   outcome.diagnostics = std::move(builder.errors());
   if (fatal) {
     outcome.diagnostics.push_back(*fatal);
     outcome.next = lexical::FindResyncPoint(text, begin, fatal->span.begin);
-  } else if (!builder.has_errors() && builder.statement()) {
+  } else if (clean && builder.statement()) {
     outcome.statement = std::move(builder.statement());
   }
   outcome.next = std::max(outcome.next, begin + 1);
@@ -957,8 +975,12 @@ void SortDiagnostics(std::vector<Diagnostic>& diagnostics) {
     if (d.severity != Severity::kNote || groups.empty()) groups.emplace_back();
     groups.back().push_back(std::move(d));
   }
+  // The same order as Compile's (begin, then end), so that both render alike.
   std::stable_sort(groups.begin(), groups.end(), [](const auto& a, const auto& b) {
-    return a.front().span.begin < b.front().span.begin;
+    if (a.front().span.begin != b.front().span.begin) {
+      return a.front().span.begin < b.front().span.begin;
+    }
+    return a.front().span.end < b.front().span.end;
   });
   diagnostics.clear();
   for (auto& group : groups) {

@@ -21,7 +21,7 @@ struct ParseOptions {
   // Operators stacked deeper than this in one expression's tree are rejected: a chain
   // `a or b or ...` counts one level per operator. This bounds the recursion of every pass over the
   // tree (checker, compiler, evaluator, formatter), not only the parser's.
-  // Default: 1000
+  // Default: 1000 (as CompileOptions, so that Parse and Compile report alike)
   int max_expression_depth = 1000;
   // Parsing stops after this many errors, with a final `too-many-errors` diagnostic.
   // Default: 100
