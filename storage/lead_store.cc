@@ -14,7 +14,8 @@ absl::StatusOr<std::optional<LeadRecord>> ReadLead(const ReadView& view, absl::s
 }
 
 absl::StatusOr<LeadRecord> PutLead(WriteTxn& txn, const leadrouter::v1::Lead& lead,
-                                   const ChangeInfo& change) {
+                                   const ChangeInfo& change,
+                                   std::optional<uint64_t> current_sequence) {
   if (lead.name().empty()) return absl::InvalidArgumentError("lead name is empty");
   absl::StatusOr<std::optional<LeadRecord>> before = ReadLead(txn, lead.name());
   if (!before.ok()) return before.status();
@@ -22,6 +23,8 @@ absl::StatusOr<LeadRecord> PutLead(WriteTxn& txn, const leadrouter::v1::Lead& le
   LeadRecord record;
   *record.mutable_lead() = lead;
   record.set_revision(before_revision + 1);
+  record.set_current_sequence(
+      current_sequence.value_or(before->has_value() ? (*before)->current_sequence() : uint64_t{0}));
   if (absl::Status status =
           WriteMessage(txn, ColumnFamily::kLeads, keys::Lead(lead.name()), record);
       !status.ok()) {

@@ -22,10 +22,12 @@ namespace leadrouter::storage {
 [[nodiscard]] absl::StatusOr<std::optional<LeadRecord>> ReadLead(const ReadView& view,
                                                                  absl::string_view name);
 
-// Stores `lead` (keyed by lead.name()) as the next revision and audits it. Returns the record
-// written.
-[[nodiscard]] absl::StatusOr<LeadRecord> PutLead(WriteTxn& txn, const leadrouter::v1::Lead& lead,
-                                                 const ChangeInfo& change);
+// Stores `lead` (keyed by lead.name()) as the next revision and audits it. `current_sequence`
+// replaces the record's current history entry (storage/assignment_store.h sets it); nullopt keeps
+// the stored one. Returns the record written.
+[[nodiscard]] absl::StatusOr<LeadRecord> PutLead(
+    WriteTxn& txn, const leadrouter::v1::Lead& lead, const ChangeInfo& change,
+    std::optional<uint64_t> current_sequence = std::nullopt);
 
 // Visits leads in name order starting after `start_after` (empty: from the first).
 [[nodiscard]] absl::Status ListLeads(const ReadView& view, absl::string_view start_after,

@@ -1,0 +1,192 @@
+#include "storage/assignment_store.h"
+
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
+#include "storage/counter_store.h"
+#include "storage/key_codec.h"
+#include "storage/keys.h"
+#include "storage/lead_store.h"
+#include "storage/records.h"
+
+namespace leadrouter::storage {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+absl::StatusOr<bool> VisitHistoryValue(absl::string_view value,
+                                       absl::FunctionRef<bool(const HistoryRecord&)> visit) {
+  HistoryRecord record;
+  if (absl::Status status = DecodeProto(value, record, "history entry"); !status.ok()) {
+    return status;
+  }
+  return visit(record);
+}
+
+// Credits back the counted delta of the lead's current entry, if it has one. Returns the delta
+// applied, if any.
+absl::StatusOr<std::optional<dsl::StateDelta>> CreditPrevious(WriteTxn& txn, const LeadRecord& lead,
+                                                              PreviousCounts previous) {
+  if (previous == PreviousCounts::kKeep || lead.current_sequence() == 0) return std::nullopt;
+  absl::StatusOr<std::optional<HistoryRecord>> entry =
+      ReadHistoryEntry(txn, lead.lead().name(), lead.current_sequence());
+  if (!entry.ok()) return entry.status();
+  if (!entry->has_value()) {
+    return absl::DataLossError(absl::StrCat("history entry ", lead.current_sequence(), " of ",
+                                            lead.lead().name(), " is missing"));
+  }
+  const HistoryRecord& record = **entry;
+  if (record.credited_delta() < 0 || record.credited_delta() >= record.deltas_size()) {
+    return std::nullopt;
+  }
+  const dsl::StateDelta counted = FromStoredDelta(record.deltas(record.credited_delta()));
+  dsl::StateDelta credit =
+      previous == PreviousCounts::kCreditBack ? dsl::CreditBack(counted) : dsl::Closed(counted);
+  TxnCounterAccess counters(txn);
+  if (absl::Status status = ApplyStateDelta(counters, credit); !status.ok()) return status;
+  return credit;
+}
+
+}  // namespace
+
+absl::StatusOr<uint64_t> NextAssignmentSequence(WriteTxn& txn) {
+  return txn.NextSequence(std::string(meta_key::kAssignmentSequence));
+}
+
+absl::StatusOr<CommittedAssignment> CommitAssignment(WriteTxn& txn, AssignmentChange change) {
+  const std::string& lead_name = change.lead.name();
+  if (lead_name.empty()) return absl::InvalidArgumentError("lead name is empty");
+  if (change.sequence == 0) return absl::InvalidArgumentError("assignment sequence is 0");
+
+  absl::StatusOr<std::optional<LeadRecord>> before = ReadLead(txn, lead_name);
+  if (!before.ok()) return before.status();
+  const LeadRecord previous = before->value_or(LeadRecord());
+
+  HistoryRecord history;
+  history.set_sequence(change.sequence);
+  history.set_credited_delta(-1);
+  absl::StatusOr<std::optional<dsl::StateDelta>> credit =
+      CreditPrevious(txn, previous, change.previous);
+  if (!credit.ok()) return credit.status();
+  if (credit->has_value()) *history.add_deltas() = ToStoredDelta(**credit);
+  if (change.delta.has_value()) {
+    TxnCounterAccess counters(txn);
+    if (absl::Status status = ApplyStateDelta(counters, *change.delta); !status.ok()) {
+      return status;
+    }
+    history.set_credited_delta(history.deltas_size());
+    *history.add_deltas() = ToStoredDelta(*change.delta);
+  }
+  // The entry becomes the lead's current one when it changes whose counts the lead is in; an
+  // attempt that kept the owner leaves the current entry (and what a later reassign credits back)
+  // as it was.
+  const bool moves_counts = change.delta.has_value() || change.previous != PreviousCounts::kKeep;
+
+  leadrouter::v1::Assignment& entry = *history.mutable_assignment();
+  entry = std::move(change.entry);
+  const std::string name =
+      absl::StrCat(lead_name, "/assignments/", keys::FormatId(change.sequence));
+  entry.set_name(name);
+  entry.set_lead(lead_name);
+  entry.set_previous_rep(previous.lead().owner());
+  if (!entry.has_decide_time()) {
+    *entry.mutable_decide_time() = TimeUtil::MicrosecondsToTimestamp(change.change.now_us);
+  }
+  const int64_t decide_us = TimeUtil::TimestampToMicroseconds(entry.decide_time());
+
+  if (absl::Status s = WriteMessage(txn, ColumnFamily::kAssignments,
+                                    keys::Assignment(lead_name, change.sequence), history);
+      !s.ok()) {
+    return s;
+  }
+  if (!entry.rep().empty()) {
+    if (absl::Status s = txn.Put(ColumnFamily::kAssignmentsByRep,
+                                 keys::AssignmentByRep(entry.rep(), decide_us, change.sequence),
+                                 keys::Lead(lead_name));
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (absl::Status s =
+          txn.Put(ColumnFamily::kAssignmentsByTime,
+                  keys::AssignmentByTime(decide_us, change.sequence), keys::Lead(lead_name));
+      !s.ok()) {
+    return s;
+  }
+  if (change.explanation.has_value()) {
+    change.explanation->set_assignment(name);
+    if (absl::Status s = WriteMessage(txn, ColumnFamily::kExplanations,
+                                      keys::Explanation(change.sequence), *change.explanation);
+        !s.ok()) {
+      return s;
+    }
+  }
+
+  if (moves_counts) change.lead.set_current_assignment(name);
+  *change.lead.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(change.change.now_us);
+  change.change.assignment = name;
+  absl::StatusOr<LeadRecord> stored =
+      PutLead(txn, change.lead, change.change,
+              moves_counts ? std::optional<uint64_t>(change.sequence) : std::nullopt);
+  if (!stored.ok()) return stored.status();
+  return CommittedAssignment{std::move(entry), *std::move(stored)};
+}
+
+absl::StatusOr<std::optional<HistoryRecord>> ReadHistoryEntry(const ReadView& view,
+                                                              absl::string_view lead,
+                                                              uint64_t sequence) {
+  return ReadMessage<HistoryRecord>(view, ColumnFamily::kAssignments,
+                                    keys::Assignment(lead, sequence),
+                                    absl::StrCat("history entry ", sequence, " of ", lead));
+}
+
+absl::Status ListLeadHistory(const ReadView& view, absl::string_view lead,
+                             absl::FunctionRef<bool(const HistoryRecord&)> visit) {
+  return view.ScanPrefix(
+      ColumnFamily::kAssignments, keys::AssignmentsOfLead(lead), ScanOrder::kAscending,
+      [&](absl::string_view, absl::string_view value) { return VisitHistoryValue(value, visit); });
+}
+
+absl::Status ListRepHistory(const ReadView& view, absl::string_view rep, int64_t from_us,
+                            int64_t to_us, ScanOrder order,
+                            absl::FunctionRef<bool(const HistoryRecord&)> visit) {
+  const std::string prefix = keys::AssignmentsOfRep(rep);
+  const std::string begin = KeyWriter().String(rep).I64(from_us).key();
+  const std::string end = KeyWriter().String(rep).I64(to_us).key();
+  return view.Scan(ColumnFamily::kAssignmentsByRep, begin, end, order,
+                   [&](absl::string_view key, absl::string_view value) -> absl::StatusOr<bool> {
+                     KeyReader reader(key.substr(prefix.size()));
+                     if (absl::StatusOr<int64_t> time = reader.I64(); !time.ok())
+                       return time.status();
+                     absl::StatusOr<uint64_t> sequence = reader.U64();
+                     if (!sequence.ok()) return sequence.status();
+                     KeyReader lead_reader(value);
+                     absl::StatusOr<std::string> lead = lead_reader.String();
+                     if (!lead.ok()) return lead.status();
+                     absl::StatusOr<std::optional<HistoryRecord>> entry =
+                         ReadHistoryEntry(view, *lead, *sequence);
+                     if (!entry.ok()) return entry.status();
+                     if (!entry->has_value()) {
+                       return absl::DataLossError(absl::StrCat(
+                           "index entry of ", rep, " names missing history entry ", *sequence));
+                     }
+                     return visit(**entry);
+                   });
+}
+
+absl::Status ListAllHistory(const ReadView& view,
+                            absl::FunctionRef<bool(const HistoryRecord&)> visit) {
+  return view.Scan(
+      ColumnFamily::kAssignments, "", "", ScanOrder::kAscending,
+      [&](absl::string_view, absl::string_view value) { return VisitHistoryValue(value, visit); });
+}
+
+absl::StatusOr<std::optional<leadrouter::v1::Explanation>> ReadExplanation(const ReadView& view,
+                                                                           uint64_t sequence) {
+  return ReadMessage<leadrouter::v1::Explanation>(view, ColumnFamily::kExplanations,
+                                                  keys::Explanation(sequence), "explanation");
+}
+
+}  // namespace leadrouter::storage

@@ -1,0 +1,96 @@
+// Assignment history and the atomic assignment commit.
+//
+// CommitAssignment stages, inside the caller's mutation (one WriteBatch): the lead with its new
+// owner and state, the history entry with its explanation, both history indexes (by rep and time,
+// by time), every counter the decision's delta moves, the credit back of the previous owner's
+// counts on a reassign or close, and the audit record. The caller adds the idempotency record in
+// the same mutation. So a crash leaves all of it or none of it.
+//
+//   queue.Commit([&](WriteTxn& txn) -> absl::Status {
+//     ASSIGN_OR_RETURN(uint64_t sequence, NextAssignmentSequence(txn));
+//     StoredDecisionState state(txn);             // sees earlier changes of this group
+//     ASSIGN_OR_RETURN(dsl::Decision d, dsl::Decide(..., state, {now, sequence}, ...));
+//     ASSIGN_OR_RETURN(auto committed, CommitAssignment(txn, {sequence, lead, entry, ...}));
+//     return WriteIdempotency(txn, "assign", key, record_with_response);
+//   });
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "dsl/decision_state.h"
+#include "leadrouter/v1/assignment.pb.h"
+#include "leadrouter/v1/explanation.pb.h"
+#include "storage/audit_log.h"
+#include "storage/read_view.h"
+#include "storage/write_txn.h"
+#include "storage_records.pb.h"
+
+namespace leadrouter::storage {
+
+// The next assignment sequence: the history entry's id and the decision's DecisionTime::sequence.
+// Part of the mutation: rolled back with it.
+[[nodiscard]] absl::StatusOr<uint64_t> NextAssignmentSequence(WriteTxn& txn);
+
+// What happens to the counts of the lead's current entry.
+enum class PreviousCounts {
+  // Nothing (first assignment; a re-decision that kept the owner).
+  kKeep,
+  // A reassign or release: the previous owner's cap counts and open lead are credited back.
+  kCreditBack,
+  // The lead was closed: only the previous owner's open count goes down.
+  kClose,
+};
+
+struct AssignmentChange {
+  // From NextAssignmentSequence in the same mutation.
+  uint64_t sequence = 0;
+  // The lead as it must be stored (input fields, owner, state, pin, SLA deadline).
+  // current_assignment and update_time are set by the commit.
+  leadrouter::v1::Lead lead;
+  // The history entry. name, lead and previous_rep are set by the commit; decide_time defaults to
+  // change.now_us.
+  leadrouter::v1::Assignment entry;
+  // The full explanation, stored apart from the entry (lists of entries do not carry it).
+  std::optional<leadrouter::v1::Explanation> explanation;
+  // The decision's delta: present when the lead gets (or is proposed to) an owner.
+  std::optional<dsl::StateDelta> delta;
+  PreviousCounts previous = PreviousCounts::kKeep;
+  // Who and why, for the audit record (its `assignment` is set by the commit).
+  ChangeInfo change;
+};
+
+struct CommittedAssignment {
+  leadrouter::v1::Assignment entry;  // as stored, with its name
+  LeadRecord lead;                   // as stored
+};
+
+[[nodiscard]] absl::StatusOr<CommittedAssignment> CommitAssignment(WriteTxn& txn,
+                                                                   AssignmentChange change);
+
+// One history entry; nullopt when absent.
+[[nodiscard]] absl::StatusOr<std::optional<HistoryRecord>> ReadHistoryEntry(const ReadView& view,
+                                                                            absl::string_view lead,
+                                                                            uint64_t sequence);
+
+// The lead's history, oldest first.
+[[nodiscard]] absl::Status ListLeadHistory(const ReadView& view, absl::string_view lead,
+                                           absl::FunctionRef<bool(const HistoryRecord&)> visit);
+
+// Entries whose rep is `rep`, decided in [from_us, to_us), in time order.
+[[nodiscard]] absl::Status ListRepHistory(const ReadView& view, absl::string_view rep,
+                                          int64_t from_us, int64_t to_us, ScanOrder order,
+                                          absl::FunctionRef<bool(const HistoryRecord&)> visit);
+
+// Every history entry of every lead, in key order (lead, then sequence).
+[[nodiscard]] absl::Status ListAllHistory(const ReadView& view,
+                                          absl::FunctionRef<bool(const HistoryRecord&)> visit);
+
+// The full explanation stored with an entry; nullopt when none was stored.
+[[nodiscard]] absl::StatusOr<std::optional<leadrouter::v1::Explanation>> ReadExplanation(
+    const ReadView& view, uint64_t sequence);
+
+}  // namespace leadrouter::storage

@@ -1,0 +1,76 @@
+#include "storage/counter_keys.h"
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "storage/key_codec.h"
+
+namespace leadrouter::storage {
+namespace {
+
+const char* KindName(CounterKind kind) {
+  switch (kind) {
+    case CounterKind::kDay:
+      return "day";
+    case CounterKind::kWeek:
+      return "week";
+    case CounterKind::kMonth:
+      return "month";
+    case CounterKind::kOpen:
+      return "open";
+    case CounterKind::kTurn:
+      return "turn";
+    case CounterKind::kRuleState:
+      return "rule-state";
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+std::string EncodeCounterKey(const CounterKey& key) {
+  KeyWriter writer;
+  writer.Byte(static_cast<uint8_t>(key.scope));
+  if (key.scope != CounterScope::kRep) writer.String(key.rule);
+  if (key.scope != CounterScope::kRule) writer.String(key.rep);
+  writer.Byte(static_cast<uint8_t>(key.kind)).I64(key.period);
+  return std::move(writer).key();
+}
+
+absl::StatusOr<CounterKey> DecodeCounterKey(absl::string_view bytes) {
+  KeyReader reader(bytes);
+  CounterKey key;
+  absl::StatusOr<uint8_t> scope = reader.Byte();
+  if (!scope.ok()) return scope.status();
+  if (*scope < 1 || *scope > 3) return absl::DataLossError("counter key with unknown scope");
+  key.scope = static_cast<CounterScope>(*scope);
+  if (key.scope != CounterScope::kRep) {
+    absl::StatusOr<std::string> rule = reader.String();
+    if (!rule.ok()) return rule.status();
+    key.rule = std::move(*rule);
+  }
+  if (key.scope != CounterScope::kRule) {
+    absl::StatusOr<std::string> rep = reader.String();
+    if (!rep.ok()) return rep.status();
+    key.rep = std::move(*rep);
+  }
+  absl::StatusOr<uint8_t> kind = reader.Byte();
+  if (!kind.ok()) return kind.status();
+  if (*kind < 1 || *kind > 6) return absl::DataLossError("counter key with unknown kind");
+  key.kind = static_cast<CounterKind>(*kind);
+  absl::StatusOr<int64_t> period = reader.I64();
+  if (!period.ok()) return period.status();
+  key.period = *period;
+  if (!reader.done()) return absl::DataLossError("counter key with trailing bytes");
+  return key;
+}
+
+std::string DescribeCounterKey(const CounterKey& key) {
+  std::string out;
+  if (key.scope != CounterScope::kRep) absl::StrAppend(&out, "rule ", key.rule, " ");
+  if (key.scope != CounterScope::kRule) absl::StrAppend(&out, "rep ", key.rep, " ");
+  absl::StrAppend(&out, KindName(key.kind));
+  if (key.period != 0) absl::StrAppend(&out, " ", key.period);
+  return out;
+}
+
+}  // namespace leadrouter::storage

@@ -1,0 +1,214 @@
+#include "storage/counter_store.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "storage/records.h"
+
+namespace leadrouter::storage {
+namespace {
+
+absl::StatusOr<CounterValue> ReadCounter(const ReadView& view, const CounterKey& key) {
+  absl::StatusOr<std::optional<CounterValue>> stored =
+      ReadMessage<CounterValue>(view, ColumnFamily::kCounters, EncodeCounterKey(key), "counter");
+  if (!stored.ok()) return stored.status();
+  return stored->value_or(CounterValue());
+}
+
+CounterKey RepKey(std::string_view rep, CounterKind kind, int64_t period = 0) {
+  return CounterKey{CounterScope::kRep, "", std::string(rep), kind, period};
+}
+
+CounterKey RuleRepKey(std::string_view rule, std::string_view rep, CounterKind kind,
+                      int64_t period = 0) {
+  return CounterKey{CounterScope::kRuleRep, std::string(rule), std::string(rep), kind, period};
+}
+
+// Adds to a count and a sum, neither going below zero (dsl/decision_state.h).
+absl::Status Add(CounterAccess& counters, const CounterKey& key, int64_t count, double sum) {
+  if (count == 0 && sum == 0) return absl::OkStatus();
+  const std::string encoded = EncodeCounterKey(key);
+  absl::StatusOr<CounterValue> value = counters.Read(encoded);
+  if (!value.ok()) return value.status();
+  value->set_count(std::max<int64_t>(0, value->count() + count));
+  value->set_sum(std::max(0.0, value->sum() + sum));
+  return counters.Write(encoded, *value);
+}
+
+}  // namespace
+
+absl::Status StoredDecisionState::ReadRepCounters(std::span<const std::string_view> rep_ids,
+                                                  const dsl::PeriodIds& periods,
+                                                  std::span<dsl::RepCounters> out) const {
+  if (out.size() != rep_ids.size()) return absl::InvalidArgumentError("output size mismatch");
+  for (size_t i = 0; i < rep_ids.size(); ++i) {
+    const std::string_view rep = rep_ids[i];
+    absl::StatusOr<CounterValue> day =
+        ReadCounter(view_, RepKey(rep, CounterKind::kDay, periods.day));
+    if (!day.ok()) return day.status();
+    absl::StatusOr<CounterValue> week =
+        ReadCounter(view_, RepKey(rep, CounterKind::kWeek, periods.week));
+    if (!week.ok()) return week.status();
+    absl::StatusOr<CounterValue> month =
+        ReadCounter(view_, RepKey(rep, CounterKind::kMonth, periods.month));
+    if (!month.ok()) return month.status();
+    absl::StatusOr<CounterValue> open = ReadCounter(view_, RepKey(rep, CounterKind::kOpen));
+    if (!open.ok()) return open.status();
+    out[i] = dsl::RepCounters{.assigned_day = day->count(),
+                              .assigned_week = week->count(),
+                              .assigned_month = month->count(),
+                              .open = open->count(),
+                              .quality_day = day->sum()};
+  }
+  return absl::OkStatus();
+}
+
+absl::Status StoredDecisionState::ReadRuleRepCounters(std::string_view rule_key,
+                                                      std::span<const std::string_view> rep_ids,
+                                                      const dsl::PeriodIds& periods,
+                                                      std::span<dsl::RuleRepCounters> out) const {
+  if (out.size() != rep_ids.size()) return absl::InvalidArgumentError("output size mismatch");
+  for (size_t i = 0; i < rep_ids.size(); ++i) {
+    const std::string_view rep = rep_ids[i];
+    absl::StatusOr<CounterValue> day =
+        ReadCounter(view_, RuleRepKey(rule_key, rep, CounterKind::kDay, periods.day));
+    if (!day.ok()) return day.status();
+    absl::StatusOr<CounterValue> week =
+        ReadCounter(view_, RuleRepKey(rule_key, rep, CounterKind::kWeek, periods.week));
+    if (!week.ok()) return week.status();
+    absl::StatusOr<CounterValue> month =
+        ReadCounter(view_, RuleRepKey(rule_key, rep, CounterKind::kMonth, periods.month));
+    if (!month.ok()) return month.status();
+    absl::StatusOr<CounterValue> open =
+        ReadCounter(view_, RuleRepKey(rule_key, rep, CounterKind::kOpen));
+    if (!open.ok()) return open.status();
+    absl::StatusOr<CounterValue> turn =
+        ReadCounter(view_, RuleRepKey(rule_key, rep, CounterKind::kTurn));
+    if (!turn.ok()) return turn.status();
+    dsl::RuleRepCounters& c = out[i];
+    c = dsl::RuleRepCounters{};
+    c.assigned_day = day->count();
+    c.assigned_week = week->count();
+    c.assigned_month = month->count();
+    c.open = open->count();
+    c.balanced_day = day->sum();
+    c.balanced_week = week->sum();
+    c.balanced_month = month->sum();
+    if (turn->has_last_chosen_sequence()) {
+      c.last_chosen_sequence = turn->last_chosen_sequence();
+      c.last_chosen_time = turn->last_chosen_time();
+    }
+    if (turn->has_weighted_pass()) c.weighted_pass = turn->weighted_pass();
+  }
+  return absl::OkStatus();
+}
+
+absl::Status StoredDecisionState::ReadRuleCounters(std::string_view rule_key,
+                                                   dsl::RuleCounters& out) const {
+  absl::StatusOr<CounterValue> state = ReadCounter(
+      view_,
+      CounterKey{CounterScope::kRule, std::string(rule_key), "", CounterKind::kRuleState, 0});
+  if (!state.ok()) return state.status();
+  out = dsl::RuleCounters{};
+  out.weighted_virtual_time = state->weighted_virtual_time();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<CounterValue> TxnCounterAccess::Read(const std::string& key) {
+  absl::StatusOr<std::optional<CounterValue>> stored =
+      ReadMessage<CounterValue>(txn_, ColumnFamily::kCounters, key, "counter");
+  if (!stored.ok()) return stored.status();
+  return stored->value_or(CounterValue());
+}
+
+absl::Status TxnCounterAccess::Write(const std::string& key, const CounterValue& value) {
+  return WriteMessage(txn_, ColumnFamily::kCounters, key, value);
+}
+
+absl::Status ApplyStateDelta(CounterAccess& counters, const dsl::StateDelta& delta) {
+  if (delta.rep_id.empty()) return absl::InvalidArgumentError("state delta without a rep");
+  const std::string& rep = delta.rep_id;
+  const std::string& rule = delta.rule_key;
+  const dsl::PeriodIds& p = delta.periods;
+  const struct {
+    CounterKind kind;
+    int64_t period;
+  } calendar[] = {
+      {CounterKind::kDay, p.day}, {CounterKind::kWeek, p.week}, {CounterKind::kMonth, p.month}};
+  for (const auto& [kind, period] : calendar) {
+    const double quality = kind == CounterKind::kDay ? delta.quality : 0;
+    if (absl::Status s = Add(counters, RepKey(rep, kind, period), delta.assigned, quality);
+        !s.ok()) {
+      return s;
+    }
+    if (absl::Status s =
+            Add(counters, RuleRepKey(rule, rep, kind, period), delta.assigned, delta.balanced);
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (absl::Status s = Add(counters, RepKey(rep, CounterKind::kOpen), delta.open, 0); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = Add(counters, RuleRepKey(rule, rep, CounterKind::kOpen), delta.open, 0);
+      !s.ok()) {
+    return s;
+  }
+  if (delta.last_chosen_sequence || delta.weighted_pass) {
+    const std::string key = EncodeCounterKey(RuleRepKey(rule, rep, CounterKind::kTurn));
+    absl::StatusOr<CounterValue> turn = counters.Read(key);
+    if (!turn.ok()) return turn.status();
+    if (delta.last_chosen_sequence) {
+      turn->set_last_chosen_sequence(*delta.last_chosen_sequence);
+      turn->set_last_chosen_time(delta.last_chosen_time);
+    }
+    if (delta.weighted_pass) turn->set_weighted_pass(*delta.weighted_pass);
+    if (absl::Status s = counters.Write(key, *turn); !s.ok()) return s;
+  }
+  if (delta.weighted_virtual_time) {
+    const std::string key =
+        EncodeCounterKey(CounterKey{CounterScope::kRule, rule, "", CounterKind::kRuleState, 0});
+    absl::StatusOr<CounterValue> state = counters.Read(key);
+    if (!state.ok()) return state.status();
+    state->set_weighted_virtual_time(*delta.weighted_virtual_time);
+    if (absl::Status s = counters.Write(key, *state); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+StoredDelta ToStoredDelta(const dsl::StateDelta& delta) {
+  StoredDelta out;
+  out.set_rep_id(delta.rep_id);
+  out.set_rule_key(delta.rule_key);
+  out.set_day(delta.periods.day);
+  out.set_week(delta.periods.week);
+  out.set_month(delta.periods.month);
+  out.set_assigned(delta.assigned);
+  out.set_open(delta.open);
+  out.set_quality(delta.quality);
+  out.set_balanced(delta.balanced);
+  if (delta.last_chosen_sequence) out.set_last_chosen_sequence(*delta.last_chosen_sequence);
+  out.set_last_chosen_time(delta.last_chosen_time);
+  if (delta.weighted_pass) out.set_weighted_pass(*delta.weighted_pass);
+  if (delta.weighted_virtual_time) out.set_weighted_virtual_time(*delta.weighted_virtual_time);
+  return out;
+}
+
+dsl::StateDelta FromStoredDelta(const StoredDelta& stored) {
+  dsl::StateDelta out;
+  out.rep_id = stored.rep_id();
+  out.rule_key = stored.rule_key();
+  out.periods = dsl::PeriodIds{stored.day(), stored.week(), stored.month()};
+  out.assigned = stored.assigned();
+  out.open = stored.open();
+  out.quality = stored.quality();
+  out.balanced = stored.balanced();
+  if (stored.has_last_chosen_sequence()) out.last_chosen_sequence = stored.last_chosen_sequence();
+  out.last_chosen_time = stored.last_chosen_time();
+  if (stored.has_weighted_pass()) out.weighted_pass = stored.weighted_pass();
+  if (stored.has_weighted_virtual_time())
+    out.weighted_virtual_time = stored.weighted_virtual_time();
+  return out;
+}
+
+}  // namespace leadrouter::storage

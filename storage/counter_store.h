@@ -1,0 +1,69 @@
+// The RocksDB-backed decision state: dsl::DecisionState read from the `counters` column family, and
+// dsl::StateDelta applied to it.
+//
+// StoredDecisionState reads through a ReadView. Inside a commit (WriteTxn) it sees the counters
+// the earlier mutations of the same group moved, which is what makes caps exact under concurrent
+// Assign calls (storage/commit_queue.h). Applying follows dsl/decision_state.h, with one layout
+// difference that reads cannot observe: calendar counters are kept per period (counter_keys.h), so
+// a credit for a period that is over lowers that past period's count instead of being dropped.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "dsl/decision_state.h"
+#include "storage/counter_keys.h"
+#include "storage/read_view.h"
+#include "storage/write_txn.h"
+#include "storage_records.pb.h"
+
+namespace leadrouter::storage {
+
+class StoredDecisionState final : public dsl::DecisionState {
+ public:
+  // `view` must outlive this object.
+  explicit StoredDecisionState(const ReadView& view) : view_(view) {}
+
+  absl::Status ReadRepCounters(std::span<const std::string_view> rep_ids,
+                               const dsl::PeriodIds& periods,
+                               std::span<dsl::RepCounters> out) const override;
+  absl::Status ReadRuleRepCounters(std::string_view rule_key,
+                                   std::span<const std::string_view> rep_ids,
+                                   const dsl::PeriodIds& periods,
+                                   std::span<dsl::RuleRepCounters> out) const override;
+  absl::Status ReadRuleCounters(std::string_view rule_key, dsl::RuleCounters& out) const override;
+
+ private:
+  const ReadView& view_;
+};
+
+// Where ApplyStateDelta reads and writes counters: the commit's WriteTxn, or the in-memory
+// rebuild of the recovery check.
+class CounterAccess {
+ public:
+  virtual ~CounterAccess() = default;
+  // The stored value; a default CounterValue when absent.
+  [[nodiscard]] virtual absl::StatusOr<CounterValue> Read(const std::string& key) = 0;
+  [[nodiscard]] virtual absl::Status Write(const std::string& key, const CounterValue& value) = 0;
+};
+
+// Counters read and staged in a commit.
+class TxnCounterAccess final : public CounterAccess {
+ public:
+  explicit TxnCounterAccess(WriteTxn& txn) : txn_(txn) {}
+  [[nodiscard]] absl::StatusOr<CounterValue> Read(const std::string& key) override;
+  [[nodiscard]] absl::Status Write(const std::string& key, const CounterValue& value) override;
+
+ private:
+  WriteTxn& txn_;
+};
+
+[[nodiscard]] absl::Status ApplyStateDelta(CounterAccess& counters, const dsl::StateDelta& delta);
+
+StoredDelta ToStoredDelta(const dsl::StateDelta& delta);
+dsl::StateDelta FromStoredDelta(const StoredDelta& stored);
+
+}  // namespace leadrouter::storage

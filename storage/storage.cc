@@ -1,0 +1,41 @@
+#include "storage/storage.h"
+
+#include <spdlog/spdlog.h>
+
+#include <utility>
+
+namespace leadrouter::storage {
+
+absl::StatusOr<std::unique_ptr<Storage>> Storage::Open(const std::string& path,
+                                                       const StorageOptions& options) {
+  absl::StatusOr<std::unique_ptr<Database>> database = Database::Open(path, options.database);
+  if (!database.ok()) return database.status();
+  std::unique_ptr<Storage> storage(new Storage());
+  storage->database_ = std::move(*database);
+  if (options.check_counters_at_open) {
+    absl::StatusOr<CounterCheckReport> report = CheckCounters(*storage->database_, /*repair=*/true);
+    if (!report.ok()) return report.status();
+    storage->counter_check_ = *report;
+    if (report->disagreements > 0) {
+      spdlog::warn(
+          "counter check of {}: {} of {} counters disagreed with {} history entries; "
+          "rewritten from history",
+          path, report->disagreements, report->counters, report->history_entries);
+    }
+  }
+  storage->commits_ = std::make_unique<CommitQueue>(*storage->database_, options.commits);
+  return storage;
+}
+
+Storage::~Storage() { (void)Close(); }
+
+absl::Status Storage::Close() {
+  if (commits_ != nullptr) commits_->Shutdown();
+  commits_.reset();
+  if (database_ == nullptr) return absl::OkStatus();
+  absl::Status status = database_->Close();
+  database_.reset();
+  return status;
+}
+
+}  // namespace leadrouter::storage

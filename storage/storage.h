@@ -1,0 +1,56 @@
+// The storage facade the server holds: the database, its recovery check, and the single ordered
+// writer every change goes through.
+//
+//   ASSIGN_OR_RETURN(std::unique_ptr<Storage> storage, Storage::Open(path, options));
+//   storage->commits().Commit([&](WriteTxn& txn) { ... });   // every change
+//   DatabaseView view(storage->database());                   // every read
+//
+// Thread safety: as Database and CommitQueue: safe to use from many threads at once.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "storage/commit_queue.h"
+#include "storage/counter_recovery.h"
+#include "storage/database.h"
+
+namespace leadrouter::storage {
+
+struct StorageOptions {
+  DatabaseOptions database;
+  CommitQueueOptions commits;
+  // Compare every counter with the assignment history at open and rewrite the ones that disagree
+  // (each logged). Open takes one scan of the history longer.
+  // Default: true
+  bool check_counters_at_open = true;
+};
+
+class Storage {
+ public:
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<Storage>> Open(
+      const std::string& path, const StorageOptions& options = {});
+
+  Storage(const Storage&) = delete;
+  Storage& operator=(const Storage&) = delete;
+  ~Storage();
+
+  Database& database() { return *database_; }
+  CommitQueue& commits() { return *commits_; }
+  // What the check at open found (all zero when it was off).
+  const CounterCheckReport& counter_check() const { return counter_check_; }
+
+  // Commits what is queued, stops the writer and closes the database, reporting any error.
+  [[nodiscard]] absl::Status Close();
+
+ private:
+  Storage() = default;
+
+  std::unique_ptr<Database> database_;
+  std::unique_ptr<CommitQueue> commits_;
+  CounterCheckReport counter_check_;
+};
+
+}  // namespace leadrouter::storage

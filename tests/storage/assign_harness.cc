@@ -1,0 +1,99 @@
+#include "assign_harness.h"
+
+#include "absl/strings/str_cat.h"
+#include "dsl/compiler.h"
+#include "dsl/source.h"
+#include "leadrouter/v1/assignment.pb.h"
+#include "storage/assignment_store.h"
+#include "storage/counter_store.h"
+#include "storage/idempotency_store.h"
+#include "storage/lead_store.h"
+
+namespace leadrouter::storage::testing {
+
+absl::StatusOr<std::unique_ptr<AssignHarness>> AssignHarness::Create(
+    CommitQueue& commits, const std::string& rules, const std::vector<std::string>& rep_ids) {
+  dsl::CompileResult compiled = dsl::Compile(dsl::SourceFile("test.rules", rules));
+  if (compiled.program == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("rules do not compile: ", rules));
+  }
+  std::vector<dsl::RepInfo> reps;
+  for (const std::string& id : rep_ids) {
+    dsl::RepInfo rep;
+    rep.id = id;
+    reps.push_back(std::move(rep));
+  }
+  absl::StatusOr<dsl::Roster> roster = dsl::Roster::Bind(compiled.program, std::move(reps));
+  if (!roster.ok()) return roster.status();
+  return std::unique_ptr<AssignHarness>(new AssignHarness(commits, *std::move(roster)));
+}
+
+absl::StatusOr<AssignResult> AssignHarness::Assign(const std::string& lead_id, int64_t now_seconds,
+                                                   double quality) {
+  const std::string lead_name = absl::StrCat("leads/", lead_id);
+  AssignResult result;
+  const absl::Status committed = commits_.Commit([&](WriteTxn& txn) -> absl::Status {
+    absl::StatusOr<std::optional<IdempotencyRecord>> earlier =
+        ReadIdempotency(txn, "assign", lead_id);
+    if (!earlier.ok()) return earlier.status();
+    if (earlier->has_value()) {
+      leadrouter::v1::AssignResponse response;
+      if (!response.ParseFromString((*earlier)->response())) {
+        return absl::DataLossError("stored response does not parse");
+      }
+      result.rep = response.lead().owner();
+      result.assignment = response.assignment().name();
+      result.replayed = true;
+      return absl::OkStatus();
+    }
+    absl::StatusOr<uint64_t> sequence = NextAssignmentSequence(txn);
+    if (!sequence.ok()) return sequence.status();
+    const dsl::Program& program = roster_.program();
+    const dsl::Record lead =
+        program.BindLead({{"source", std::string("ads")}, {"quality", quality}});
+    StoredDecisionState state(txn);
+    dsl::DecideOptions options;
+    options.explain = false;
+    absl::StatusOr<dsl::Decision> decision = dsl::Decide(
+        program, lead, roster_, state, {now_seconds, *sequence}, calendar_, options, workspace_);
+    if (!decision.ok()) return decision.status();
+
+    AssignmentChange change;
+    change.sequence = *sequence;
+    change.lead.set_name(lead_name);
+    change.lead.set_source("ads");
+    change.lead.set_quality(quality);
+    const bool assigned = decision->outcome == dsl::Outcome::kAssigned;
+    change.lead.set_owner(assigned ? decision->rep_id : "");
+    change.lead.set_state(assigned ? leadrouter::v1::LEAD_STATE_OPEN
+                                   : leadrouter::v1::LEAD_STATE_UNASSIGNED);
+    change.entry.set_outcome(assigned ? leadrouter::v1::OUTCOME_ASSIGNED
+                                      : leadrouter::v1::OUTCOME_UNASSIGNED);
+    change.entry.set_rep(change.lead.owner());
+    change.entry.mutable_rule()->set_name(decision->rule_label);
+    change.entry.set_kind(leadrouter::v1::ASSIGNMENT_KIND_ASSIGN);
+    change.entry.set_actor("test");
+    change.entry.mutable_decide_time()->set_seconds(now_seconds);
+    change.delta = decision->delta;
+    change.change.actor = "test";
+    change.change.action = "lead.assign";
+    change.change.now_us = now_seconds * 1'000'000;
+    absl::StatusOr<CommittedAssignment> stored = CommitAssignment(txn, std::move(change));
+    if (!stored.ok()) return stored.status();
+
+    leadrouter::v1::AssignResponse response;
+    *response.mutable_assignment() = stored->entry;
+    *response.mutable_lead() = stored->lead.lead();
+    IdempotencyRecord record;
+    record.set_response(response.SerializeAsString());
+    record.mutable_create_time()->set_seconds(now_seconds);
+    if (absl::Status s = WriteIdempotency(txn, "assign", lead_id, record); !s.ok()) return s;
+    result.rep = stored->lead.lead().owner();
+    result.assignment = stored->entry.name();
+    return absl::OkStatus();
+  });
+  if (!committed.ok()) return committed;
+  return result;
+}
+
+}  // namespace leadrouter::storage::testing
