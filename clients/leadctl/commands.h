@@ -10,5 +10,6 @@ namespace leadrouter::leadctl {
 void AddHealthCommand(CLI::App& app, int& exit_code);
 void AddCheckCommand(CLI::App& app, int& exit_code);
 void AddFmtCommand(CLI::App& app, int& exit_code);
+void AddDryRunCommand(CLI::App& app, int& exit_code);
 
 }  // namespace leadrouter::leadctl

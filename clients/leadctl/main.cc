@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   leadrouter::leadctl::AddHealthCommand(app, exit_code);
   leadrouter::leadctl::AddCheckCommand(app, exit_code);
   leadrouter::leadctl::AddFmtCommand(app, exit_code);
+  leadrouter::leadctl::AddDryRunCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

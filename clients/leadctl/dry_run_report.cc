@@ -1,0 +1,164 @@
+#include "clients/leadctl/dry_run_report.h"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "dsl/explanation.h"
+#include "dsl/periods.h"
+
+namespace leadrouter::leadctl {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+std::string RepOf(const dsl::DryRunResult& result, const dsl::DryRunLead& lead) {
+  return lead.rep < 0 ? "" : result.reps[static_cast<size_t>(lead.rep)].id;
+}
+
+std::string RuleOf(const dsl::DryRunResult& result, const dsl::DryRunLead& lead) {
+  return lead.rule < 0 ? "" : result.summary.rule_labels[static_cast<size_t>(lead.rule)];
+}
+
+std::string OutcomeOf(const dsl::DryRunLead& lead) {
+  return lead.outcome == dsl::Outcome::kAssigned
+             ? "assigned"
+             : "unassigned:" + std::string(dsl::UnassignedReasonName(lead.reason));
+}
+
+std::string CsvField(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+double Mean(const dsl::DryRunRep& rep) {
+  return rep.quality_count == 0 ? 0 : rep.quality_sum / static_cast<double>(rep.quality_count);
+}
+
+double HighShare(const dsl::DryRunRep& rep) {
+  return rep.count == 0 ? 0
+                        : static_cast<double>(rep.high_quality) / static_cast<double>(rep.count);
+}
+
+void PrintTable(std::ostream& out, const dsl::DryRunResult& result,
+                const std::vector<dsl::LeadRow>& leads) {
+  out << fmt::format("{:<38} {:<20} {:<12} {:<32} {}\n", "lead", "time", "rep", "rule", "outcome");
+  for (const dsl::DryRunLead& lead : result.leads) {
+    out << fmt::format("{:<38} {:<20} {:<12} {:<32} {}\n", leads[lead.row].id,
+                       dsl::FormatUtc(lead.time), RepOf(result, lead), RuleOf(result, lead),
+                       OutcomeOf(lead));
+  }
+  const dsl::DryRunSummary& s = result.summary;
+  out << fmt::format("\nsummary: {} leads, {} assigned, {} unassigned\n", s.total, s.assigned,
+                     s.total - s.assigned);
+  out << fmt::format("\n{:<16} {:<7} {:>6} {:>13} {:>14} {:>11}\n", "rep", "status", "leads",
+                     "mean quality", "quality sum", "share >=80");
+  for (const dsl::DryRunRep& rep : result.reps) {
+    out << fmt::format("{:<16} {:<7} {:>6} {:>13.1f} {:>14.0f} {:>10.1f}%\n", rep.id,
+                       dsl::RepStatusName(rep.status), rep.count, Mean(rep), rep.quality_sum,
+                       100 * HighShare(rep));
+  }
+  out << "\nunassigned by reason:\n";
+  bool any = false;
+  for (size_t r = 0; r < s.unassigned_by_reason.size(); ++r) {
+    if (s.unassigned_by_reason[r] == 0) continue;
+    any = true;
+    out << fmt::format("  {:<24} {}\n",
+                       dsl::UnassignedReasonName(static_cast<dsl::UnassignedReason>(r)),
+                       s.unassigned_by_reason[r]);
+  }
+  if (!any) out << "  (none)\n";
+  out << "\nhits per rule:\n";
+  for (size_t r = 0; r < s.rule_hits.size(); ++r) {
+    out << fmt::format("  {:<40} {}\n", s.rule_labels[r], s.rule_hits[r]);
+  }
+  out << fmt::format(
+      "\nfairness across {} reps that could receive leads: Gini of count {:.3f}, Gini of quality "
+      "sum {:.3f}\n",
+      s.eligible_reps, s.gini_count, s.gini_quality);
+}
+
+Json SummaryJson(const dsl::DryRunResult& result) {
+  const dsl::DryRunSummary& s = result.summary;
+  Json j;
+  j["type"] = "summary";
+  j["total"] = s.total;
+  j["assigned"] = s.assigned;
+  j["unassigned"] = s.total - s.assigned;
+  Json reasons = Json::object();
+  for (size_t r = 0; r < s.unassigned_by_reason.size(); ++r) {
+    if (s.unassigned_by_reason[r] == 0) continue;
+    reasons[std::string(dsl::UnassignedReasonName(static_cast<dsl::UnassignedReason>(r)))] =
+        s.unassigned_by_reason[r];
+  }
+  j["unassigned_by_reason"] = reasons;
+  Json rules = Json::array();
+  for (size_t r = 0; r < s.rule_hits.size(); ++r) {
+    rules.push_back({{"rule", s.rule_labels[r]}, {"hits", s.rule_hits[r]}});
+  }
+  j["rule_hits"] = rules;
+  Json reps = Json::array();
+  for (const dsl::DryRunRep& rep : result.reps) {
+    reps.push_back({{"rep", rep.id},
+                    {"status", dsl::RepStatusName(rep.status)},
+                    {"leads", rep.count},
+                    {"mean_quality", Mean(rep)},
+                    {"quality_sum", rep.quality_sum},
+                    {"high_quality_share", HighShare(rep)},
+                    {"eligible", rep.eligible}});
+  }
+  j["reps"] = reps;
+  j["eligible_reps"] = s.eligible_reps;
+  j["gini_count"] = s.gini_count;
+  j["gini_quality"] = s.gini_quality;
+  return j;
+}
+
+}  // namespace
+
+void PrintDryRunReport(std::ostream& out, const dsl::DryRunResult& result,
+                       const std::vector<dsl::LeadRow>& leads, ReportFormat format) {
+  if (result.explanation) {
+    out << (format == ReportFormat::kJson ? dsl::RenderExplanationJson(*result.explanation) + "\n"
+                                          : dsl::RenderExplanationText(*result.explanation));
+    return;
+  }
+  switch (format) {
+    case ReportFormat::kTable:
+      PrintTable(out, result, leads);
+      return;
+    case ReportFormat::kJson:
+      for (const dsl::DryRunLead& lead : result.leads) {
+        Json j;
+        j["lead"] = leads[lead.row].id;
+        j["time"] = dsl::FormatUtc(lead.time);
+        j["outcome"] = dsl::OutcomeName(lead.outcome);
+        if (lead.rep >= 0) {
+          j["rep"] = RepOf(result, lead);
+          j["rule"] = RuleOf(result, lead);
+        } else {
+          j["reason"] = dsl::UnassignedReasonName(lead.reason);
+        }
+        out << j.dump() << '\n';
+      }
+      out << SummaryJson(result).dump() << '\n';
+      return;
+    case ReportFormat::kCsv:
+      out << "lead,time,outcome,rep,rule,reason\n";
+      for (const dsl::DryRunLead& lead : result.leads) {
+        out << CsvField(leads[lead.row].id) << ',' << dsl::FormatUtc(lead.time) << ','
+            << dsl::OutcomeName(lead.outcome) << ',' << CsvField(RepOf(result, lead)) << ','
+            << CsvField(RuleOf(result, lead)) << ','
+            << (lead.rep >= 0 ? "" : dsl::UnassignedReasonName(lead.reason)) << '\n';
+      }
+      return;
+  }
+}
+
+}  // namespace leadrouter::leadctl
