@@ -35,6 +35,7 @@ class FieldNode final : public ExprNode {
     out += '.';
     out += name_;
   }
+  std::optional<FieldRef> field() const override { return FieldRef{record_, slot_}; }
 
  private:
   const RecordKind record_;
@@ -144,6 +145,54 @@ class CompareNode final : public BinaryNode {
     return Value::Bool(Compare(op_, lhs, rhs_->Evaluate(context)));
   }
 };
+
+// Numbers compared inline; everything else through Compare (dsl/eval_operators.h).
+template <BinaryOp kOp>
+bool CompareWith(const Value& lhs, const Value& rhs) {
+  if (lhs.is_number() && rhs.is_number()) {
+    const double a = lhs.number_value();
+    const double b = rhs.number_value();
+    if constexpr (kOp == BinaryOp::kEqual) return a == b;
+    if constexpr (kOp == BinaryOp::kNotEqual) return a != b;
+    if constexpr (kOp == BinaryOp::kLess) return a < b;
+    if constexpr (kOp == BinaryOp::kLessEqual) return a <= b;
+    if constexpr (kOp == BinaryOp::kGreater) return a > b;
+    if constexpr (kOp == BinaryOp::kGreaterEqual) return a >= b;
+  }
+  return Compare(kOp, lhs, rhs);
+}
+
+// `field <op> constant`, the most common condition, fused into one node: one virtual call and a
+// direct slot read instead of three calls. The field node is kept for Dump and explanations.
+template <BinaryOp kOp>
+class FieldCompareConstantNode final : public BinaryNode {
+ public:
+  FieldCompareConstantNode(SourceSpan span, ExprNodePtr lhs, ExprNodePtr rhs, FieldRef field)
+      : BinaryNode(span, kOp, std::move(lhs), std::move(rhs)),
+        record_(field.record),
+        slot_(field.slot),
+        constant_(*rhs_->constant()) {}
+  Value Evaluate(const EvalContext& context) const override {
+    const Record* record = record_ == RecordKind::kLead ? context.lead : context.rep;
+    if (record == nullptr) return Value::Bool(false);
+    return Value::Bool(CompareWith<kOp>(record->Get(slot_), constant_));
+  }
+
+ private:
+  const RecordKind record_;
+  const Slot slot_;
+  const Value constant_;
+};
+
+template <BinaryOp kOp>
+ExprNodePtr MakeComparison(SourceSpan span, ExprNodePtr lhs, ExprNodePtr rhs) {
+  const std::optional<ExprNode::FieldRef> field = lhs->field();
+  if (field && rhs->constant() != nullptr) {
+    return std::make_unique<FieldCompareConstantNode<kOp>>(span, std::move(lhs), std::move(rhs),
+                                                           *field);
+  }
+  return std::make_unique<CompareNode>(span, kOp, std::move(lhs), std::move(rhs));
+}
 
 // `in`, `not in`, `contains` (which is `in` with the operands swapped).
 class MembershipNode final : public BinaryNode {
@@ -372,12 +421,17 @@ ExprNodePtr MakeBinary(SourceSpan span, BinaryOp op, ExprNodePtr lhs, ExprNodePt
     case BinaryOp::kOr:
       return std::make_unique<OrNode>(span, op, std::move(lhs), std::move(rhs));
     case BinaryOp::kEqual:
+      return MakeComparison<BinaryOp::kEqual>(span, std::move(lhs), std::move(rhs));
     case BinaryOp::kNotEqual:
+      return MakeComparison<BinaryOp::kNotEqual>(span, std::move(lhs), std::move(rhs));
     case BinaryOp::kLess:
+      return MakeComparison<BinaryOp::kLess>(span, std::move(lhs), std::move(rhs));
     case BinaryOp::kLessEqual:
+      return MakeComparison<BinaryOp::kLessEqual>(span, std::move(lhs), std::move(rhs));
     case BinaryOp::kGreater:
+      return MakeComparison<BinaryOp::kGreater>(span, std::move(lhs), std::move(rhs));
     case BinaryOp::kGreaterEqual:
-      return std::make_unique<CompareNode>(span, op, std::move(lhs), std::move(rhs));
+      return MakeComparison<BinaryOp::kGreaterEqual>(span, std::move(lhs), std::move(rhs));
     case BinaryOp::kIn:
     case BinaryOp::kNotIn:
     case BinaryOp::kContains:

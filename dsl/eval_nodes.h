@@ -9,6 +9,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -42,6 +43,14 @@ class ExprNode {
 
   // The value of a constant node; null for every other node. Used by constant folding.
   virtual const Value* constant() const { return nullptr; }
+
+  // For a field node: which record and slot it reads. Lets the factories build fused nodes for
+  // the most common shape, `field <op> constant`.
+  struct FieldRef {
+    RecordKind record;
+    Slot slot;
+  };
+  virtual std::optional<FieldRef> field() const { return std::nullopt; }
 
   SourceSpan span() const { return span_; }
 

@@ -235,6 +235,33 @@ TEST(CompilerTest, LimitsOnSizeAndRuleCount) {
               ElementsAre("too-many-rules"));
 }
 
+// Inputs at and past every depth limit compile (or are rejected) without deep recursion trouble;
+// the fuzzer (tests/fuzz) runs the same shapes under AddressSanitizer.
+TEST(CompilerTest, DepthLimitsBoundEveryPass) {
+  std::string chain = "when quality > 0";
+  for (int i = 1; i < 999; ++i) chain += " and quality > 0";
+  const auto program = MustCompile(chain + " prefer 1\n");
+  ASSERT_NE(program, nullptr);
+  const Record lead = program->BindLead({{"quality", 5.0}});
+  EXPECT_TRUE(RuleMatches(program->rules()[0], EvalContext{&lead, nullptr, 0, nullptr}));
+  EXPECT_EQ(program->rules()[0].when->conjuncts.size(), 999u);
+
+  std::string segments = "segment s0 = quality > 1\n";
+  for (int i = 1; i < 600; ++i) {
+    segments +=
+        "segment s" + std::to_string(i) + " = s" + std::to_string(i - 1) + " and quality > 1\n";
+  }
+  EXPECT_THAT(Codes(Compile(SourceFile("segments.rules", segments + "when s599 prefer 1\n"))),
+              ElementsAre("too-deep"));
+
+  std::string lets;
+  for (int i = 0; i < 3000; ++i) {
+    lets += "let L" + std::to_string(i) + " = L" + std::to_string(i + 1) + " + 1\n";
+  }
+  lets += "let L3000 = 0\nwhen quality > L0 prefer 1\n";
+  EXPECT_THAT(Codes(Compile(SourceFile("lets.rules", lets))), ::testing::Contains("too-deep"));
+}
+
 TEST(CompilerTest, EmptyFileIsAValidProgramThatAssignsNothing) {
   const auto program = MustCompile("# nothing yet\n");
   ASSERT_NE(program, nullptr);
