@@ -6,6 +6,7 @@
 //
 // Each benchmark writes into its own fresh database under $TMPDIR.
 #include <benchmark/benchmark.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cstdlib>
@@ -35,8 +36,8 @@ otherwise unassigned
 std::string FreshDirectory(const std::string& name) {
   static std::atomic<int> counter{0};
   const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("leadrouter-bench-" + std::to_string(getpid()) +
-                                                "-" + std::to_string(counter++) + "-" + name);
+      std::filesystem::temp_directory_path() /
+      absl::StrCat("leadrouter-bench-", getpid(), "-", counter++, "-", name);
   std::filesystem::remove_all(dir);
   return dir.string();
 }
@@ -69,7 +70,7 @@ std::shared_ptr<AssignFixture> MakeFixture(Durability durability) {
   if (!storage.ok()) return nullptr;
   fixture->storage = std::move(*storage);
   std::vector<std::string> reps;
-  for (int i = 0; i < 20; ++i) reps.push_back("rep" + std::to_string(i));
+  for (int i = 0; i < 20; ++i) reps.push_back(absl::StrCat("rep", i));
   absl::StatusOr<std::unique_ptr<AssignHarness>> harness =
       AssignHarness::Create(fixture->storage->commits(), kRules, reps);
   if (!harness.ok()) return nullptr;
@@ -106,20 +107,22 @@ void BM_AssignCommit(benchmark::State& state) {
     std::lock_guard<std::mutex> lock(fixture_mutex);
     if (current_fixture != nullptr) {
       // Bytes one assignment adds across the column families: the size of the raw puts below.
-      DatabaseView view(current_fixture->storage->database());
-      int64_t bytes = 0;
-      for (size_t cf = 0; cf < kColumnFamilyCount; ++cf) {
-        (void)view.Scan(
-            static_cast<ColumnFamily>(cf), "", "", ScanOrder::kAscending,
-            [&](absl::string_view key, absl::string_view value) -> absl::StatusOr<bool> {
-              bytes += static_cast<int64_t>(key.size() + value.size());
-              return true;
-            });
-      }
-      const int64_t leads = current_fixture->next_lead.load();
-      if (leads > 0) {
-        state.counters["bytes_per_assignment"] = static_cast<double>(bytes) / leads;
-        measured_assignment_bytes = bytes / leads;
+      {
+        DatabaseView view(current_fixture->storage->database());
+        int64_t bytes = 0;
+        for (size_t cf = 0; cf < kColumnFamilyCount; ++cf) {
+          (void)view.Scan(
+              static_cast<ColumnFamily>(cf), "", "", ScanOrder::kAscending,
+              [&](absl::string_view key, absl::string_view value) -> absl::StatusOr<bool> {
+                bytes += static_cast<int64_t>(key.size() + value.size());
+                return true;
+              });
+        }
+        const int64_t leads = current_fixture->next_lead.load();
+        if (leads > 0) {
+          state.counters["bytes_per_assignment"] = static_cast<double>(bytes) / leads;
+          measured_assignment_bytes = bytes / leads;
+        }
       }
       (void)current_fixture->storage->Close();
       std::filesystem::remove_all(current_fixture->path);
@@ -164,7 +167,7 @@ void BM_RawPut(benchmark::State& state) {
         break;
       }
     }
-    const std::string key = "k" + std::to_string(fixture->next_key.fetch_add(1));
+    const std::string key = absl::StrCat("k", fixture->next_key.fetch_add(1));
     // Through RocksDB directly: concurrent writers are group-committed by RocksDB itself.
     if (!fixture->db->raw()
              .Put(fixture->db->write_options(), fixture->db->handle(ColumnFamily::kLeads), key,
@@ -175,8 +178,8 @@ void BM_RawPut(benchmark::State& state) {
     }
   }
   state.SetItemsProcessed(state.iterations());
-  state.counters["bytes_per_put"] = static_cast<double>(value.size());
   if (state.thread_index() == 0) {
+    state.counters["bytes_per_put"] = static_cast<double>(value.size());
     std::lock_guard<std::mutex> lock(fixture_mutex);
     if (current_raw != nullptr) {
       (void)current_raw->db->Close();

@@ -27,7 +27,7 @@ absl::Status CommitQueue::Commit(Mutation mutation) {
   if (stopping_) return absl::UnavailableError("storage is shutting down");
   queue_.push_back(&pending);
   work_ready_.notify_one();
-  work_done_.wait(lock, [&] { return pending.done; });
+  pending.finished.wait(lock, [&] { return pending.done; });
   return std::move(pending.status);
 }
 
@@ -45,8 +45,10 @@ void CommitQueue::WriterLoop() {
     lock.unlock();
     CommitGroup(group);
     lock.lock();
-    for (Pending* pending : group) pending->done = true;
-    work_done_.notify_all();
+    for (Pending* pending : group) {
+      pending->done = true;
+      pending->finished.notify_one();
+    }
   }
 }
 

@@ -67,7 +67,10 @@ class CommitQueue {
     explicit Pending(Mutation m) : mutation(m) {}
     Mutation mutation;
     absl::Status status;
-    bool done = false;
+    bool done = false;  // guarded by mutex_
+    // Each caller waits on its own condition variable: finishing a group wakes exactly the
+    // callers in it, not every waiting thread.
+    std::condition_variable finished;
   };
 
   void WriterLoop();
@@ -77,7 +80,6 @@ class CommitQueue {
   const CommitQueueOptions options_;
   std::mutex mutex_;
   std::condition_variable work_ready_;
-  std::condition_variable work_done_;
   std::deque<Pending*> queue_;  // guarded by mutex_
   bool stopping_ = false;       // guarded by mutex_
   std::thread writer_;
