@@ -43,7 +43,14 @@ struct Info {
   std::optional<double> number_constant;       // a number literal, or a let bound to one
 };
 
-Info ErrorInfo() { return Info{TypeOf(TypeKind::kError)}; }
+// An Info of `type` with every other property at its default.
+Info InfoOf(Type type) {
+  Info info;
+  info.type = type;
+  return info;
+}
+
+Info ErrorInfo() { return InfoOf(TypeOf(TypeKind::kError)); }
 
 std::string_view ClauseName(ast::ClauseKind kind) {
   switch (kind) {
@@ -100,6 +107,15 @@ std::optional<std::string> SuggestName(std::string_view name,
     }
   }
   return best;
+}
+
+NameRef FieldRefTo(RecordKind record, Slot slot, const std::string& name) {
+  NameRef ref;
+  ref.kind = NameRef::Kind::kField;
+  ref.record = record;
+  ref.slot = slot;
+  ref.field = name;
+  return ref;
 }
 
 // The names of the known fields of `kind`, for did-you-mean hints.
@@ -193,7 +209,9 @@ class Checker {
     for (const ast::Statement& statement : file.statements) {
       if (const auto* let = std::get_if<ast::Let>(&statement.node)) {
         if (!CheckNewName(let->name, let->name_span)) continue;
-        lets_.emplace(let->name, LetEntry{let});
+        LetEntry entry;
+        entry.decl = let;
+        lets_.emplace(let->name, entry);
         let_order_.push_back(let->name);
         if (lead_known.IsKnown(let->name) || rep_known.IsKnown(let->name)) {
           Warning(let->name_span, "shadowed-field",
@@ -204,7 +222,9 @@ class Checker {
         }
       } else if (const auto* segment = std::get_if<ast::Segment>(&statement.node)) {
         if (!CheckNewName(segment->name, segment->name_span)) continue;
-        segments_.emplace(segment->name, SegmentEntry{segment});
+        SegmentEntry entry;
+        entry.decl = segment;
+        segments_.emplace(segment->name, entry);
         segment_order_.push_back(segment->name);
         if (lead_known.IsKnown(segment->name) || rep_known.IsKnown(segment->name)) {
           Warning(segment->name_span, "shadowed-segment",
@@ -502,7 +522,7 @@ class Checker {
   }
 
   Info CheckNode(const ast::Expr&, const ast::NullLiteral&, Scope, int) {
-    Info info{TypeOf(TypeKind::kNull)};
+    Info info = InfoOf(TypeOf(TypeKind::kNull));
     info.constant = true;
     info.null_literal = true;
     return info;
@@ -525,7 +545,7 @@ class Checker {
   }
 
   static Info Constant(Type type) {
-    Info info{type};
+    Info info = InfoOf(type);
     info.constant = true;
     return info;
   }
@@ -607,9 +627,8 @@ class Checker {
   }
 
   Info FieldInfoFor(const ast::Expr& expr, RecordKind record, Slot slot, const FieldTable& table) {
-    out_.names[&expr] =
-        NameRef{NameRef::Kind::kField, nullptr, nullptr, record, slot, table.field(slot).name};
-    Info info{FromFieldType(table.field(slot).type)};
+    out_.names[&expr] = FieldRefTo(record, slot, table.field(slot).name);
+    Info info = InfoOf(FromFieldType(table.field(slot).type));
     info.reads_rep = record == RecordKind::kRep;
     return info;
   }
@@ -617,7 +636,10 @@ class Checker {
   Info ResolveName(const ast::Expr& expr, const std::string& name, Scope scope) {
     if (auto it = lets_.find(name); it != lets_.end()) {
       it->second.used = true;
-      out_.names[&expr] = NameRef{NameRef::Kind::kLet, it->second.decl};
+      NameRef ref;
+      ref.kind = NameRef::Kind::kLet;
+      ref.let = it->second.decl;
+      out_.names[&expr] = ref;
       Info info = CheckLet(it->second, expr.span);
       return info;
     }
@@ -641,8 +663,11 @@ class Checker {
         return ErrorInfo();
       }
       if (entry.too_deep) return ErrorInfo();
-      out_.names[&expr] = NameRef{NameRef::Kind::kSegment, nullptr, entry.decl};
-      Info info{TypeOf(TypeKind::kBool)};
+      NameRef ref;
+      ref.kind = NameRef::Kind::kSegment;
+      ref.segment = entry.decl;
+      out_.names[&expr] = ref;
+      Info info = InfoOf(TypeOf(TypeKind::kBool));
       info.depth = depth + 1;
       return info;
     }
@@ -805,7 +830,7 @@ class Checker {
                             : "segment"));
       return ErrorInfo();
     }
-    Info info{TypeOf(TypeKind::kBool)};
+    Info info = InfoOf(TypeOf(TypeKind::kBool));
     info.depth = 2;
     info.reads_rep = arg_info.reads_rep;
     return info;
@@ -842,7 +867,7 @@ class Checker {
     const Info value = Check(*between.value, scope, nesting + 1);
     const Info low = Check(*between.low, scope, nesting + 1);
     const Info high = Check(*between.high, scope, nesting + 1);
-    Info info{TypeOf(TypeKind::kBool)};
+    Info info = InfoOf(TypeOf(TypeKind::kBool));
     info.depth = std::max({value.depth, low.depth, high.depth}) + 1;
     info.constant = value.constant && low.constant && high.constant;
     info.reads_rep = value.reads_rep || low.reads_rep || high.reads_rep;
