@@ -577,11 +577,11 @@ class Builder {
           std::from_chars(hex.data(), hex.data() + hex.size(), code_point, 16);
           const SourceSpan span{begin + static_cast<uint32_t>(i - 1),
                                 begin + static_cast<uint32_t>(close + 1)};
-          if (code_point == 0 || code_point > 0x10FFFF ||
+          if (code_point > 0x10FFFF ||
               (code_point >= 0xD800 && code_point <= 0xDFFF)) {
             Error("invalid-escape", span,
                   Concat("`\\u{", hex, "}` is not a valid Unicode character"),
-                  "use a code point from 1 to 10FFFF, outside D800-DFFF");
+                  "use a code point up to 10FFFF, outside D800-DFFF");
           } else {
             AppendUtf8(code_point, out);
           }

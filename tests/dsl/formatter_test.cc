@@ -74,6 +74,12 @@ const FormatCase kFormatCases[] = {
      "let L = [1_000, 0.50, 007, 24h, 1_0m, true, null]\n"},
     {"strings_reescaped", R"(let S = "tab\there \u{48}\"q\" \\ 销售")",
      "let S = \"tab\\there H\\\"q\\\" \\\\ 销售\"\n"},
+    // Found by fuzzing: raw control characters, NUL included, must come back as escapes that parse.
+    {"control_characters_escaped",
+     std::string("let S = \"a\x01"
+                 "b\0c\x7f\"",
+                 16),
+     "let S = \"a\\u{1}b\\u{0}c\\u{7F}\"\n"},
     {"lets_grouped_then_blank_line",
      "let A = 1\n\n\nlet B = 2\nsegment s = a\nsegment t = b\nlet C = 3",
      "let A = 1\nlet B = 2\n\nsegment s = a\nsegment t = b\n\nlet C = 3\n"},
