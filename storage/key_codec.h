@@ -40,6 +40,8 @@ class KeyWriter {
 // truncated or malformed key (a key written by another schema, or corruption), never crashes.
 class KeyReader {
  public:
+  // The reader only views `key`: the string must outlive the reader (a named reader over a
+  // temporary string reads freed memory).
   explicit KeyReader(absl::string_view key) : rest_(key) {}
 
   [[nodiscard]] absl::StatusOr<uint8_t> Byte();

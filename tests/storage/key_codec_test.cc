@@ -18,16 +18,19 @@ using ::leadrouter::testing::StatusIs;
 TEST(KeyCodecTest, IntegersRoundTrip) {
   for (const uint64_t value : {uint64_t{0}, uint64_t{1}, uint64_t{255}, uint64_t{256},
                                std::numeric_limits<uint64_t>::max()}) {
-    KeyReader reader(KeyWriter().U64(value).key());
+    const std::string key = KeyWriter().U64(value).key();
+    KeyReader reader(key);
     EXPECT_EQ(*reader.U64(), value);
     EXPECT_TRUE(reader.done());
   }
   for (const int64_t value : {std::numeric_limits<int64_t>::min(), int64_t{-1}, int64_t{0},
                               int64_t{1}, std::numeric_limits<int64_t>::max()}) {
-    KeyReader reader(KeyWriter().I64(value).key());
+    const std::string key = KeyWriter().I64(value).key();
+    KeyReader reader(key);
     EXPECT_EQ(*reader.I64(), value);
   }
-  KeyReader reader(KeyWriter().Byte(7).U32(70000).key());
+  const std::string key = KeyWriter().Byte(7).U32(70000).key();
+  KeyReader reader(key);
   EXPECT_EQ(*reader.Byte(), 7);
   EXPECT_EQ(*reader.U32(), 70000u);
 }
