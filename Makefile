@@ -23,9 +23,14 @@ $(BUILD_DIR)/build.ninja: | deps
 build: deps $(BUILD_DIR)/build.ninja
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
+RULES          ?= examples/rules/quick-start.rules
+REPS           ?= examples/reps.csv
+
+# The example rules are published as version 1 on the first start only (the server then starts on
+# the active stored version); the example reps are upserted at every start.
 run: build
 	@mkdir -p $(DATA_DIR)
-	$(BUILD_DIR)/server/leadrouterd --listen $(LISTEN) --db $(DATA_DIR)
+	$(BUILD_DIR)/server/leadrouterd --listen $(LISTEN) --db $(DATA_DIR) --rules $(RULES) --reps $(REPS)
 
 # Everything CI runs: the release build's tests, the same tests under AddressSanitizer and
 # UndefinedBehaviorSanitizer, and a bounded libFuzzer run over the rule compiler. The sanitizer
