@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <string>
@@ -158,6 +159,7 @@ TEST(EndToEndTest, AssignsTheRealLeadsAndEverythingSurvivesARestart) {
     ASSERT_FALSE(address.empty()) << "leadrouterd did not start";
     auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
     auto assignments = v1::AssignmentService::NewStub(channel);
+    const auto assign_start = std::chrono::steady_clock::now();
     for (size_t start = 0; start < leads.size(); start += 500) {
       v1::AssignBatchRequest request;
       request.set_actor("e2e");
@@ -179,13 +181,22 @@ TEST(EndToEndTest, AssignsTheRealLeadsAndEverythingSurvivesARestart) {
       }
     }
     ASSERT_EQ(owner_of.size(), leads.size());
+    std::printf("assigned %zu leads in %lld ms\n", leads.size(),
+                static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           std::chrono::steady_clock::now() - assign_start)
+                                           .count()));
     EXPECT_GE(assigned_to.size(), 5u) << "the leads are spread over the roster";
     EXPECT_EQ(daemon.Stop(), 0) << "SIGTERM is a clean shutdown";
   }
 
+  const auto restart = std::chrono::steady_clock::now();
   Daemon daemon(dir, flags);
   const std::string address = daemon.WaitUntilServing();
   ASSERT_FALSE(address.empty()) << "leadrouterd did not restart";
+  std::printf("restarted in %lld ms\n",
+              static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         std::chrono::steady_clock::now() - restart)
+                                         .count()));
   auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
   auto assignments = v1::AssignmentService::NewStub(channel);
   auto reps = v1::RepService::NewStub(channel);
