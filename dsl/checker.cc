@@ -264,8 +264,11 @@ class Checker {
       static const Info kError = ErrorInfo();
       return kError;
     }
-    if (definition_chain_ >= options_.max_expression_depth) {
-      Error(use, "too-deep", "constants refer to each other too deeply");
+    if (definition_chain_ >= options_.max_definition_nesting) {
+      Error(use, "too-deep",
+            fmt::format("constants refer to later constants more than {} levels deep",
+                        options_.max_definition_nesting),
+            "define constants before the ones that use them");
       static const Info kError = ErrorInfo();
       return kError;
     }
@@ -292,7 +295,7 @@ class Checker {
   int CheckSegment(SegmentEntry& entry) {
     if (entry.state == State::kDone) return entry.depth;
     if (entry.state == State::kChecking) return -1;  // the caller reports the cycle
-    if (definition_chain_ >= options_.max_expression_depth) return -2;
+    if (definition_chain_ >= options_.max_definition_nesting) return -2;
     entry.state = State::kChecking;
     ++definition_chain_;
     const Info info = CheckCondition(*entry.decl->predicate, Scope::kLead, "a segment");
@@ -473,6 +476,7 @@ class Checker {
     }
     for (const std::string& name : segment_order_) {
       const SegmentEntry& entry = segments_.at(name);
+      if (entry.used) out_.used_segments.insert(entry.decl);
       if (!entry.used) {
         Warning(entry.decl->name_span, "unused-segment",
                 fmt::format("segment `{}` is never used", name));
@@ -659,7 +663,10 @@ class Checker {
         return ErrorInfo();
       }
       if (depth == -2) {
-        Error(expr.span, "too-deep", "segments refer to each other too deeply");
+        Error(expr.span, "too-deep",
+              fmt::format("segments refer to later segments more than {} levels deep",
+                          options_.max_definition_nesting),
+              "define segments before the ones that use them");
         return ErrorInfo();
       }
       if (entry.too_deep) return ErrorInfo();

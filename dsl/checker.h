@@ -21,6 +21,7 @@
 
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "dsl/ast.h"
@@ -36,6 +37,11 @@ struct CheckOptions {
   // (each segment adds its own depth). Bounds the recursion of checking, compiling and evaluating.
   // Default: 1000 (the parser's own default, so one limit speaks for both)
   int max_expression_depth = 1000;
+  // How deeply `let`s and segments may refer to ones defined further down the file (each such
+  // reference is checked on the spot, recursively). References to earlier definitions cost
+  // nothing and are not counted.
+  // Default: 64
+  int max_definition_nesting = 64;
   // Default: 10000
   size_t max_rules = 10000;
   // The parse had errors, so some statements are missing: report errors only, no warnings (a `let`
@@ -63,8 +69,8 @@ struct CheckedFile {
   // Side tables keyed by the syntax-tree node: names (Name, FieldAccess) and calls.
   std::unordered_map<const ast::Expr*, NameRef> names;
   std::unordered_map<const ast::Expr*, Builtin> calls;
-  // Segments that some rule (or a used segment) references, for the compiler.
-  std::unordered_map<const ast::Segment*, bool> used_segments;
+  // Segments that something references (the compiler compiles only these).
+  std::unordered_set<const ast::Segment*> used_segments;
 };
 
 CheckedFile Check(const ast::File& file, const SourceFile& source,

@@ -32,6 +32,7 @@ class RulePlanner {
         exprs_(source, checked, parts, diagnostics) {}
 
   void Run(const ast::File& file) {
+    exprs_.PlanDefinitions(file);
     // Describes an earlier rule that takes every lead, after which no rule can assign.
     std::optional<std::string> takes_every_lead;
     for (const ast::Statement& statement : file.statements) {

@@ -32,6 +32,16 @@ ExprPlanner::ExprPlanner(const SourceFile& source, const CheckedFile& checked, P
                          std::vector<Diagnostic>& diagnostics)
     : source_(source), checked_(checked), parts_(parts), diagnostics_(diagnostics) {}
 
+void ExprPlanner::PlanDefinitions(const ast::File& file) {
+  for (const ast::Statement& statement : file.statements) {
+    if (const auto* let = std::get_if<ast::Let>(&statement.node)) {
+      if (let->value) LetValue(*let);
+    } else if (const auto* segment = std::get_if<ast::Segment>(&statement.node)) {
+      if (segment->predicate && checked_.used_segments.contains(segment)) SegmentRoot(*segment);
+    }
+  }
+}
+
 ExprNodePtr ExprPlanner::Plan(const ast::Expr& expr) {
   return std::visit([&](const auto& node) { return PlanNode(expr, node); }, expr.node);
 }

@@ -24,6 +24,11 @@ class ExprPlanner {
   ExprPlanner(const SourceFile& source, const CheckedFile& checked, ProgramParts& parts,
               std::vector<Diagnostic>& diagnostics);
 
+  // Folds every `let` and compiles every used segment in file order, so that a definition that
+  // refers to earlier ones finds them done: planning then never recurses through a long chain of
+  // definitions. Call once, before planning rules.
+  void PlanDefinitions(const ast::File& file);
+
   ExprNodePtr Plan(const ast::Expr& expr);
 
   // A condition with its source text and its top-level `and` operands.

@@ -254,6 +254,20 @@ TEST(CompilerTest, DepthLimitsBoundEveryPass) {
   EXPECT_THAT(Codes(Compile(SourceFile("segments.rules", segments + "when s599 prefer 1\n"))),
               ElementsAre("too-deep"));
 
+  // Definitions that refer to earlier ones chain without limit (and without recursion)...
+  std::string backward = "let B0 = 1\n";
+  for (int i = 1; i < 3000; ++i) {
+    backward += "let B" + std::to_string(i) + " = B" + std::to_string(i - 1) + " + 1\n";
+  }
+  const auto folded = MustCompile(backward + "when quality > B2999 prefer 1\n");
+  ASSERT_NE(folded, nullptr);
+  EXPECT_THAT(folded->Dump(), ::testing::HasSubstr("(lead.quality > 3000)"));
+  std::string segment_chain = "segment s0 = quality > 1\n";
+  for (int i = 1; i < 400; ++i) {
+    segment_chain += "segment s" + std::to_string(i) + " = s" + std::to_string(i - 1) + "\n";
+  }
+  ASSERT_NE(MustCompile(segment_chain + "when s399 prefer 1\n"), nullptr);
+  // ...but references to later definitions are checked on the spot, so their nesting is bounded.
   std::string lets;
   for (int i = 0; i < 3000; ++i) {
     lets += "let L" + std::to_string(i) + " = L" + std::to_string(i + 1) + " + 1\n";
