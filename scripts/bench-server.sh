@@ -62,7 +62,7 @@ stop_server() {
 }
 
 load() {
-  "$loadgen" --duration "$seconds" --warmup 1 "$@"
+  "$loadgen" --duration "$seconds" --warmup 1 --server-pid "$server_pid" "$@"
 }
 
 echo "== server benchmark: $(nproc) cores, client and server on this machine, ${seconds} s per phase"

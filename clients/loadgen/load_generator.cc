@@ -1,11 +1,16 @@
 #include "clients/loadgen/load_generator.h"
 
 #include <grpcpp/grpcpp.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -157,6 +162,33 @@ void RunThread(Shared& shared, std::vector<typename Traits::Stub*> stubs, int sl
   }
 }
 
+// utime + stime of a process, seconds; 0 when it cannot be read.
+double ProcessCpuSeconds(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Fields after the parenthesised command name, which may itself hold spaces.
+  const size_t close = stat.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(close + 2));
+  std::string field;
+  unsigned long long utime = 0;
+  unsigned long long stime = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14) utime = std::stoull(field);
+    if (i == 15) stime = std::stoull(field);
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+double SelfCpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 double Percentile(const std::vector<int64_t>& sorted, double p) {
   if (sorted.empty()) return 0;
   // Nearest rank.
@@ -203,8 +235,25 @@ PhaseResult Run(Rpc rpc, const LoadOptions& options, const SyntheticLeads& leads
       RunThread<Traits>(shared, thread_stubs, slots, tally);
     });
   }
+  // CPU samples at the edges of the measured window (in calls mode: the whole phase).
+  const bool by_count = options.calls > 0;
+  if (!by_count) std::this_thread::sleep_until(shared.measure_start);
+  const double server_cpu_start =
+      options.server_pid > 0 ? ProcessCpuSeconds(options.server_pid) : 0;
+  const double client_cpu_start = SelfCpuSeconds();
+  if (!by_count) std::this_thread::sleep_until(shared.end);
+  double server_cpu_end = 0;
+  double client_cpu_end = 0;
+  if (!by_count) {
+    server_cpu_end = options.server_pid > 0 ? ProcessCpuSeconds(options.server_pid) : 0;
+    client_cpu_end = SelfCpuSeconds();
+  }
   for (std::thread& worker : workers) worker.join();
   const Clock::time_point finished = Clock::now();
+  if (by_count) {
+    server_cpu_end = options.server_pid > 0 ? ProcessCpuSeconds(options.server_pid) : 0;
+    client_cpu_end = SelfCpuSeconds();
+  }
   first_lead = shared.next_lead.load();
 
   PhaseResult result;
@@ -223,6 +272,11 @@ PhaseResult Run(Rpc rpc, const LoadOptions& options, const SyntheticLeads& leads
   result.seconds = std::chrono::duration<double>(window_end - shared.measure_start).count();
   result.calls_per_second =
       result.seconds > 0 ? static_cast<double>(result.calls) / result.seconds : 0;
+  const double window_calls = static_cast<double>(result.calls + result.errors);
+  if (window_calls > 0) {
+    result.server_cpu_us_per_call = 1e6 * (server_cpu_end - server_cpu_start) / window_calls;
+    result.client_cpu_us_per_call = 1e6 * (client_cpu_end - client_cpu_start) / window_calls;
+  }
   if (!latencies.empty()) {
     double sum = 0;
     for (const int64_t ns : latencies) sum += static_cast<double>(ns);

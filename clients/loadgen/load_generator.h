@@ -43,6 +43,11 @@ struct LoadOptions {
   // Deadline of each call.
   // Default: 5 s
   absl::Duration timeout = absl::Seconds(5);
+  // If > 0, the server's process id on this machine: its CPU time (/proc/PID/stat) is sampled
+  // over the measured window and reported per call, a figure that other load on the machine does
+  // not distort the way it distorts throughput.
+  // Default: 0
+  int server_pid = 0;
 };
 
 enum class Rpc {
@@ -74,6 +79,10 @@ struct PhaseResult {
   double p90_us = 0;
   double p99_us = 0;
   double max_us = 0;
+  // CPU time per call (successful or not) over the measured window, microseconds: the server's
+  // (0 unless LoadOptions::server_pid) and this client's.
+  double server_cpu_us_per_call = 0;
+  double client_cpu_us_per_call = 0;
 };
 
 // Runs one phase against options.server. Assign leads are `leads.Fill(i)` for i = first_lead,

@@ -74,7 +74,9 @@ nlohmann::json ToJson(const PhaseResult& phase) {
             {"p50", phase.p50_us},
             {"p90", phase.p90_us},
             {"p99", phase.p99_us},
-            {"max", phase.max_us}}}};
+            {"max", phase.max_us}}},
+          {"cpu_us_per_call",
+           {{"server", phase.server_cpu_us_per_call}, {"client", phase.client_cpu_us_per_call}}}};
 }
 
 int Run(Args& args) {
@@ -135,13 +137,15 @@ int Run(Args& args) {
                                  : absl::StrCat(args.duration_seconds, " s measured after ",
                                                 args.warmup_seconds, " s warm-up"))
               << " per RPC\n";
-    client::TextTable table(
-        {"RPC", "CALLS", "ERRORS", "CALLS/S", "MEAN", "P50", "P90", "P99", "MAX"});
+    client::TextTable table({"RPC", "CALLS", "ERRORS", "CALLS/S", "MEAN", "P50", "P90", "P99",
+                             "MAX", "SERVER CPU/CALL", "CLIENT CPU/CALL"});
     for (const PhaseResult& phase : phases) {
       table.AddRow({std::string(RpcName(phase.rpc)), absl::StrCat(phase.calls),
                     absl::StrCat(phase.errors), absl::StrFormat("%.0f", phase.calls_per_second),
                     Micros(phase.mean_us), Micros(phase.p50_us), Micros(phase.p90_us),
-                    Micros(phase.p99_us), Micros(phase.max_us)});
+                    Micros(phase.p99_us), Micros(phase.max_us),
+                    load.server_pid > 0 ? Micros(phase.server_cpu_us_per_call) : "",
+                    Micros(phase.client_cpu_us_per_call)});
     }
     std::cout << table.Render();
     if (ratio > 0)
@@ -198,6 +202,8 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   app.add_option("--id-prefix", args.id_prefix,
                  "lead ids are PREFIX-<n>; default load-<unix time>-<pid>, new on every run");
+  app.add_option("--server-pid", args.load.server_pid,
+                 "the server's process id on this machine: report its CPU time per call");
   app.add_option("--label", args.label, "a note printed with the results, e.g. durability=async");
   app.add_option("--format", args.format, "table or json")
       ->capture_default_str()

@@ -3,6 +3,7 @@
 // fixed-count mode makes exactly the calls asked for).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -49,7 +50,8 @@ class LoadgenSmokeTest : public ::testing::Test {
 TEST_F(LoadgenSmokeTest, AssignAndHealthPhasesByDuration) {
   const CommandResult result = Loadgen(
       "--duration 1 --warmup 0.2 --in-flight 8 --channels 2 --threads 2 --format json "
-      "--label smoke");
+      "--label smoke --server-pid " +
+      std::to_string(getpid()));  // the in-process server is this test process
   ASSERT_EQ(result.exit_code, 0) << result.output;
   const nlohmann::json json = nlohmann::json::parse(result.output);
   EXPECT_EQ(json["label"], "smoke");
@@ -66,6 +68,8 @@ TEST_F(LoadgenSmokeTest, AssignAndHealthPhasesByDuration) {
     EXPECT_GT(latency["p50"].get<double>(), 0);
     EXPECT_LE(latency["p50"].get<double>(), latency["p99"].get<double>());
     EXPECT_LE(latency["p99"].get<double>(), latency["max"].get<double>());
+    EXPECT_GT((*phase)["cpu_us_per_call"]["server"].get<double>(), 0) << *phase;
+    EXPECT_GT((*phase)["cpu_us_per_call"]["client"].get<double>(), 0) << *phase;
   }
   // Distinct synthetic leads, decided by the example rules.
   EXPECT_GT(assign["outcomes"]["ASSIGNED"].get<int64_t>(), 10) << assign;
