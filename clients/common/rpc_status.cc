@@ -114,7 +114,9 @@ std::string FormatRpcFailure(absl::string_view rpc, const grpc::Status& status,
   for (size_t i = 0; i < lines.size() && i < kShown; ++i)
     absl::StrAppend(&out, "  ", lines[i], "\n");
   if (lines.size() > kShown) absl::StrAppend(&out, "  ... and ", lines.size() - kShown, " more\n");
+  // The reason, unless it says nothing more than the code or the lines above.
   if (details.error_info.has_value() && !details.error_info->reason().empty() && !reason_shown &&
+      details.error_info->reason() != StatusCodeName(status.error_code()) &&
       !absl::StrContains(message, details.error_info->reason())) {
     absl::StrAppend(&out, "  reason: ", details.error_info->reason(), "\n");
   }

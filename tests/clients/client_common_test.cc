@@ -237,6 +237,22 @@ TEST(RpcStatusTest, FailureLineAndDetails) {
             "leadctl: GetLead failed: NOT_FOUND: no lead L9\n");
 }
 
+TEST(RpcStatusTest, ReasonIsShownOnlyWhenItAddsSomething) {
+  auto with_reason = [](grpc::StatusCode code, const std::string& reason) {
+    v1::ErrorStatus details;
+    v1::ErrorInfo info;
+    info.set_reason(reason);
+    details.add_details()->PackFrom(info);
+    return grpc::Status(code, "leads/L9 not found", details.SerializeAsString());
+  };
+  EXPECT_EQ(FormatRpcFailure("GetLead", with_reason(grpc::StatusCode::NOT_FOUND, "NOT_FOUND")),
+            "leadctl: GetLead failed: NOT_FOUND: leads/L9 not found\n");
+  EXPECT_EQ(FormatRpcFailure("Reassign",
+                             with_reason(grpc::StatusCode::FAILED_PRECONDITION, "LEAD_CLOSED")),
+            "leadctl: Reassign failed: FAILED_PRECONDITION: leads/L9 not found\n"
+            "  reason: LEAD_CLOSED\n");
+}
+
 TEST(RpcStatusTest, ManyViolationsAreCut) {
   v1::ErrorStatus details;
   v1::PreconditionFailure failure;
@@ -251,9 +267,8 @@ TEST(RpcStatusTest, ManyViolationsAreCut) {
   info.set_reason("REP_HAS_OPEN_LEADS");
   details.add_details()->PackFrom(info);
   const std::string text = FormatRpcFailure(
-      "Remove",
-      grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "reps/ana owns 8 open leads",
-                   details.SerializeAsString()));
+      "Remove", grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "reps/ana owns 8 open leads",
+                             details.SerializeAsString()));
   EXPECT_EQ(text,
             "leadctl: Remove failed: FAILED_PRECONDITION: reps/ana owns 8 open leads\n"
             "  REP_HAS_OPEN_LEADS (leads/L0): open lead owned by the rep\n"
