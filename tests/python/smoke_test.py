@@ -46,7 +46,11 @@ class LeadrouterdProcess:
              "--rules", rules, "--reps", reps, "--durability", "async",
              "--port-file", self.port_file, "--log-level", "warn"],
             stdout=self.log, stderr=subprocess.STDOUT)
-        self.port = self._wait_for_port(timeout=30)
+        try:
+            self.port = self._wait_for_port(timeout=30)
+        except Exception:
+            self.cleanup()
+            raise
 
     def _wait_for_port(self, timeout):
         deadline = time.monotonic() + timeout
@@ -82,7 +86,8 @@ class LeadrouterdProcess:
 
     def cleanup(self):
         self.stop()
-        self.log.close()
+        if not self.log.closed:
+            self.log.close()
         self.dir.cleanup()
 
 
