@@ -10,7 +10,7 @@ JOBS           ?= $(shell nproc)
 
 CMAKE_FLAGS := -G Ninja -DCMAKE_BUILD_TYPE=Release -DLEADROUTER_WERROR=ON
 
-.PHONY: all deps build run test test-release test-sanitize fuzz-smoke bench fmt fmt-check clean
+.PHONY: all deps build run test test-release test-sanitize fuzz-smoke bench bench-server fmt fmt-check clean
 
 all: build
 
@@ -23,9 +23,14 @@ $(BUILD_DIR)/build.ninja: | deps
 build: deps $(BUILD_DIR)/build.ninja
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
+RULES          ?= examples/rules/quick-start.rules
+REPS           ?= examples/reps.csv
+
+# The example rules are published as version 1 on the first start only (the server then starts on
+# the active stored version); the example reps are upserted at every start.
 run: build
 	@mkdir -p $(DATA_DIR)
-	$(BUILD_DIR)/server/leadrouterd --listen $(LISTEN) --db $(DATA_DIR)
+	$(BUILD_DIR)/server/leadrouterd --listen $(LISTEN) --db $(DATA_DIR) --rules $(RULES) --reps $(REPS)
 
 # Everything CI runs: the release build's tests, the same tests under AddressSanitizer and
 # UndefinedBehaviorSanitizer, and a bounded libFuzzer run over the rule compiler. The sanitizer
@@ -47,8 +52,17 @@ test-sanitize: deps $(SANITIZE_DIR)/build.ninja
 fuzz-smoke: deps
 	bash scripts/fuzz-smoke.sh $(FUZZ_SECONDS)
 
+# Every benchmark: bench/*_bench, then the server under load (leadrouter-loadgen against
+# leadrouterd with --durability async, then sync; BENCH_SECONDS per phase). `make bench-server`
+# runs only the latter.
+BENCH_SECONDS  ?= 10
+export BENCH_SECONDS
+
 bench: build
 	bash scripts/run-benchmarks.sh $(BUILD_DIR)
+
+bench-server: build
+	bash scripts/bench-server.sh $(BUILD_DIR)
 
 fmt:
 	git ls-files '*.h' '*.cc' | xargs clang-format -i

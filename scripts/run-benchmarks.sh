@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every benchmark of a build directory; the figures in docs/performance.md come from here.
+# Runs every benchmark of a build directory: the Google Benchmark programs in bench/, then the
+# server under load (scripts/bench-server.sh). The figures in docs/performance.md come from here.
 set -euo pipefail
 build_dir=${1:-build}
 shopt -s nullglob
@@ -12,3 +13,4 @@ for bench in "${benches[@]}"; do
   echo "== $(basename "$bench")"
   "$bench" --benchmark_counters_tabular=true
 done
+bash "$(dirname "$0")/bench-server.sh" "$build_dir"

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "server/errors.h"
+
 namespace leadrouter::server {
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
@@ -22,8 +24,13 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   const int code = static_cast<int>(status.code());
   const bool known = code > 0 && code <= static_cast<int>(absl::StatusCode::kUnauthenticated) &&
                      status.code() != absl::StatusCode::kUnknown;
-  return grpc::Status(known ? static_cast<grpc::StatusCode>(code) : grpc::StatusCode::INTERNAL,
-                      message);
+  const grpc::StatusCode grpc_code =
+      known ? static_cast<grpc::StatusCode>(code) : grpc::StatusCode::INTERNAL;
+  leadrouter::v1::ErrorStatus details = ToErrorStatus(status);
+  if (details.details().empty()) return grpc::Status(grpc_code, message);
+  details.set_code(static_cast<int>(grpc_code));
+  details.set_message(message);
+  return grpc::Status(grpc_code, message, details.SerializeAsString());
 }
 
 }  // namespace leadrouter::server

@@ -9,7 +9,9 @@ namespace leadrouter::server {
 
 // Maps the code one to one (absl and gRPC share their numbering) and keeps the message, cut to
 // kMaxStatusMessageBytes so a huge diagnostic list can never exceed gRPC's metadata limits.
-// UNKNOWN never leaves the server: an absl::Status without a code we recognise becomes INTERNAL.
+// Details attached by server/errors.h travel as a leadrouter.v1.ErrorStatus in the
+// `grpc-status-details-bin` trailer. UNKNOWN never leaves the server: an absl::Status without a
+// code we recognise becomes INTERNAL.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
 inline constexpr size_t kMaxStatusMessageBytes = 4096;

@@ -3,7 +3,10 @@
 
 #include <CLI/CLI.hpp>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <map>
 #include <thread>
 
 #include "server/server.h"
@@ -21,18 +24,48 @@ sigset_t BlockShutdownSignals() {
   return signals;
 }
 
+// Written once the port is bound (then renamed into place, so a reader never sees half a number):
+// how tests and scripts find a server started with port 0.
+bool WritePortFile(const std::string& path, int port) {
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    out << port << "\n";
+    if (!out.good()) return false;
+  }
+  return std::rename(temporary.c_str(), path.c_str()) == 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   leadrouter::server::ServerOptions options;
   std::string log_level = "info";
+  std::string durability = "sync";
+  std::string port_file;
   int shutdown_grace_ms = static_cast<int>(options.shutdown_grace.count());
 
   CLI::App app{"leadrouterd: assigns sales leads to reps by rules", "leadrouterd"};
-  app.add_option("--listen", options.listen_address, "host:port to serve gRPC on")
+  app.set_config("--config", "",
+                 "read options from an INI/TOML file (`listen = \"0.0.0.0:50051\"`); options on "
+                 "the command line override it");
+  app.add_option("--listen", options.listen_address, "host:port to serve gRPC on (port 0: any)")
       ->capture_default_str();
   app.add_option("--db", options.db_path, "directory of the RocksDB database (created if missing)")
       ->capture_default_str();
+  app.add_option("--rules", options.rules_file,
+                 "rule file published as version 1 when the database has no rule version yet")
+      ->check(CLI::ExistingFile);
+  app.add_option("--reps", options.reps_file,
+                 "roster file (.csv or .jsonl) whose reps are upserted at start")
+      ->check(CLI::ExistingFile);
+  app.add_option("--timezone", options.timezone,
+                 "IANA time zone of day/week/month caps, e.g. Asia/Shanghai")
+      ->capture_default_str();
+  app.add_option("--durability", durability,
+                 "sync: fsync before acknowledging a change; async: survive a process crash only")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"sync", "async"}));
   app.add_option("--shutdown-grace-ms", shutdown_grace_ms,
                  "how long in-flight calls may finish on shutdown")
       ->capture_default_str()
@@ -40,10 +73,15 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error, critical or off")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  app.add_option("--port-file", port_file,
+                 "write the bound port to this file once serving (useful with port 0)");
   CLI11_PARSE(app, argc, argv);
 
   options.shutdown_grace = std::chrono::milliseconds(shutdown_grace_ms);
+  options.durability = durability == "async" ? leadrouter::storage::Durability::kAsync
+                                             : leadrouter::storage::Durability::kSync;
   spdlog::set_level(spdlog::level::from_str(log_level));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%fZ %l %v", spdlog::pattern_time_type::utc);
 
   const sigset_t signals = BlockShutdownSignals();
   auto server = leadrouter::server::Server::Start(options);
@@ -51,11 +89,16 @@ int main(int argc, char** argv) {
     spdlog::critical("cannot start: {}", server.status().ToString());
     return EXIT_FAILURE;
   }
+  if (!port_file.empty() && !WritePortFile(port_file, (*server)->port())) {
+    spdlog::critical("cannot write --port-file {}", port_file);
+    (*server)->Shutdown();
+    return EXIT_FAILURE;
+  }
 
   std::thread watcher([&signals, &server] {
     int signal_number = 0;
     sigwait(&signals, &signal_number);
-    spdlog::info("received {}", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
+    spdlog::info("received signal={}", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
     (*server)->Shutdown();
   });
   (*server)->Wait();

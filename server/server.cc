@@ -2,6 +2,7 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/resource_quota.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
@@ -9,40 +10,91 @@
 
 #include <condition_variable>
 #include <mutex>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "dsl/periods.h"
+#include "server/admin_service.h"
+#include "server/assigner.h"
+#include "server/assignment_service.h"
+#include "server/backup_taker.h"
+#include "server/lead_queries.h"
+#include "server/rep_registry.h"
+#include "server/rep_service.h"
+#include "server/roster_cache.h"
+#include "server/rpc_shim.h"
+#include "server/rule_registry.h"
+#include "server/rule_service.h"
+#include "server/rule_tester.h"
+#include "server/unassigned_queue.h"
 #include "server/unimplemented_services.h"
-#include "storage/database.h"
+#include "storage/storage.h"
 
 namespace leadrouter::server {
 
 class Server::Impl {
  public:
-  Impl(ServerOptions options, std::unique_ptr<storage::Database> database)
-      : options_(std::move(options)), database_(std::move(database)) {}
+  Impl(ServerOptions options, std::unique_ptr<storage::Storage> storage,
+       dsl::PeriodCalendar calendar)
+      : options_(std::move(options)),
+        storage_(std::move(storage)),
+        gate_(options_.call_hook_for_testing),
+        rules_(*storage_),
+        assigner_(*storage_, rules_, roster_, unassigned_,
+                  AssignerOptions{calendar, options_.before_decide_for_testing}),
+        reps_(*storage_, roster_, unassigned_, assigner_),
+        queries_(storage_->database()),
+        tester_(*storage_, rules_, roster_, calendar),
+        backups_(*storage_, rules_) {}
 
+  // Loads what the core keeps in memory, then serves.
   absl::Status Start() {
+    if (absl::Status s = roster_.Reload(storage_->database()); !s.ok()) return s;
+    if (absl::Status s = rules_.Load(options_.rules_file); !s.ok()) return s;
+    if (absl::Status s = unassigned_.Rebuild(storage_->database()); !s.ok()) return s;
+    if (!options_.reps_file.empty()) {
+      if (absl::Status s = reps_.LoadRosterFile(options_.reps_file); !s.ok()) return s;
+    }
+    rules_.OnActivated([this](int64_t version) {
+      unassigned_.RequestRetry(absl::StrCat("rules version ", version, " published"));
+    });
+    retry_worker_ = std::thread([this] { RetryLoop(); });
+    if (unassigned_.size() > 0) unassigned_.RequestRetry("server started");
+
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-
     grpc::ServerBuilder builder;
     // gRPC enables SO_REUSEPORT by default: a second leadrouterd on the same port would then
     // silently share its traffic instead of failing to start.
     builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
     builder.AddListeningPort(options_.listen_address, grpc::InsecureServerCredentials(), &port_);
-    services_ = MakeUnimplementedServices();
+    builder.SetMaxReceiveMessageSize(static_cast<int>(options_.max_receive_message_bytes));
+    grpc::ResourceQuota quota("leadrouterd");
+    quota.SetMaxThreads(options_.max_threads);
+    builder.SetResourceQuota(quota);
+
+    services_.push_back(std::make_unique<AssignmentServiceImpl>(gate_, assigner_, queries_));
+    services_.push_back(std::make_unique<RuleServiceImpl>(gate_, rules_, tester_));
+    services_.push_back(std::make_unique<RepServiceImpl>(gate_, reps_));
+    services_.push_back(std::make_unique<AdminServiceImpl>(gate_, backups_));
+    for (auto& service : MakeUnimplementedServices()) services_.push_back(std::move(service));
     for (const auto& service : services_) builder.RegisterService(service.get());
 
     server_ = builder.BuildAndStart();
     if (server_ == nullptr || port_ == 0) {
+      StopRetryWorker();
       return absl::UnavailableError(absl::StrCat("cannot listen on ", options_.listen_address,
                                                  " (address in use, or not a valid host:port)"));
     }
     server_->GetHealthCheckService()->SetServingStatus(true);
-    spdlog::info("leadrouterd listening on {} (port {}), database {}", options_.listen_address,
-                 port_, database_->path());
+    spdlog::info(
+        "leadrouterd listening address={} port={} db={} durability={} timezone={} "
+        "rules_version={} reps={} unassigned={}",
+        options_.listen_address, port_, storage_->database().path(),
+        options_.durability == storage::Durability::kSync ? "sync" : "async", options_.timezone,
+        rules_.Active()->version, roster_.size(), unassigned_.size());
     return absl::OkStatus();
   }
 
@@ -54,12 +106,22 @@ class Server::Impl {
       if (shutdown_started_) return;
       shutdown_started_ = true;
     }
-    spdlog::info("leadrouterd shutting down");
-    // Tell load balancers and health probes first, then drain.
-    server_->GetHealthCheckService()->SetServingStatus(false);
-    server_->Shutdown(std::chrono::system_clock::now() + options_.shutdown_grace);
-    server_->Wait();
-    if (absl::Status status = database_->Close(); !status.ok()) {
+    spdlog::info("leadrouterd shutting down grace_ms={}", options_.shutdown_grace.count());
+    // New calls are refused first (UNAVAILABLE, so clients retry elsewhere), health probes told
+    // next; calls in flight then get the grace period to finish before gRPC's own shutdown
+    // cancels what is left.
+    const auto deadline = std::chrono::system_clock::now() + options_.shutdown_grace;
+    gate_.StartDraining();
+    if (server_ != nullptr) {
+      server_->GetHealthCheckService()->SetServingStatus(false);
+      if (!gate_.WaitIdle(deadline)) {
+        spdlog::warn("shutdown grace period over; cancelling the calls still in flight");
+      }
+      server_->Shutdown(deadline);
+      server_->Wait();
+    }
+    StopRetryWorker();
+    if (absl::Status status = storage_->Close(); !status.ok()) {
       spdlog::error("closing the database failed: {}", status.ToString());
     }
     spdlog::info("leadrouterd stopped");
@@ -76,10 +138,35 @@ class Server::Impl {
   }
 
  private:
+  void RetryLoop() {
+    std::string why;
+    while (unassigned_.WaitForRetryRequest(why)) {
+      absl::StatusOr<int> assigned = assigner_.RetryUnassigned(why);
+      if (!assigned.ok()) {
+        spdlog::error("retry_unassigned why=\"{}\" status={}", why, assigned.status().ToString());
+      }
+    }
+  }
+
+  void StopRetryWorker() {
+    unassigned_.Stop();
+    if (retry_worker_.joinable()) retry_worker_.join();
+  }
+
   const ServerOptions options_;
-  std::unique_ptr<storage::Database> database_;
+  std::unique_ptr<storage::Storage> storage_;
+  CallGate gate_;
+  RosterCache roster_;
+  UnassignedQueue unassigned_;
+  RuleRegistry rules_;
+  Assigner assigner_;
+  RepRegistry reps_;
+  LeadQueries queries_;
+  RuleTester tester_;
+  BackupTaker backups_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::unique_ptr<grpc::Server> server_;
+  std::thread retry_worker_;
   int port_ = 0;
 
   std::mutex mu_;
@@ -89,11 +176,21 @@ class Server::Impl {
 };
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
-  absl::StatusOr<std::unique_ptr<storage::Database>> database =
-      storage::Database::Open(options.db_path);
-  if (!database.ok()) return database.status();
-  auto impl = std::make_unique<Impl>(options, std::move(database).value());
-  if (absl::Status status = impl->Start(); !status.ok()) return status;
+  absl::StatusOr<dsl::PeriodCalendar> calendar = dsl::PeriodCalendar::ForZone(options.timezone);
+  if (!calendar.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--timezone ", options.timezone, ": ", calendar.status().message()));
+  }
+  storage::StorageOptions storage_options;
+  storage_options.database.durability = options.durability;
+  absl::StatusOr<std::unique_ptr<storage::Storage>> storage =
+      storage::Storage::Open(options.db_path, storage_options);
+  if (!storage.ok()) return storage.status();
+  auto impl = std::make_unique<Impl>(options, std::move(storage).value(), *std::move(calendar));
+  if (absl::Status status = impl->Start(); !status.ok()) {
+    impl->Shutdown();
+    return status;
+  }
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 

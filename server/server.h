@@ -1,14 +1,19 @@
-// leadrouterd's gRPC server: owns the database and the services, and shuts down cleanly.
+// leadrouterd's gRPC server: owns the database, the rule registry, the roster, the assigner and
+// the services, and shuts down cleanly.
 //
 // Start() returns a running server; Shutdown() may be called from any thread (a signal watcher,
 // a test) and is idempotent. All methods are thread-safe.
 #pragma once
 
 #include <chrono>
+#include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "storage/database.h"
 
 namespace leadrouter::server {
 
@@ -19,13 +24,38 @@ struct ServerOptions {
   // Directory of the embedded RocksDB database; created when missing.
   // Default: ./data
   std::string db_path = "./data";
+  // A rule file published as version 1 when the database has no rule version yet; ignored once
+  // one is stored (the server always starts on the active stored version). Default: none
+  std::string rules_file;
+  // A roster file (CSV or JSON Lines, dsl/dataset.h) whose reps are upserted at every start (reps
+  // already stored with the same fields are left alone). Default: none
+  std::string reps_file;
+  // IANA time zone of day / week / month caps; an unknown zone refuses to start.
+  // Default: UTC
+  std::string timezone = "UTC";
+  // When a change is acknowledged: kSync fsyncs the write-ahead log first, kAsync does not
+  // (storage/database.h). Default: kSync
+  storage::Durability durability = storage::Durability::kSync;
   // How long Shutdown() lets in-flight calls finish before cancelling them.
   // Default: 5 seconds
   std::chrono::milliseconds shutdown_grace = std::chrono::seconds(5);
+  // Largest request accepted (RESOURCE_EXHAUSTED above). Sized for DryRun's 10000 leads.
+  // Default: 16 MiB
+  size_t max_receive_message_bytes = size_t{16} << 20;
+  // Most threads gRPC's synchronous server may use for calls in flight (its ResourceQuota); calls
+  // beyond it wait for a thread. Default: 256
+  int max_threads = 256;
+  // Tests only: see CallGate::Hook (server/rpc_shim.h). Default: none
+  std::function<void(absl::string_view method)> call_hook_for_testing;
+  // Tests only: see AssignerOptions::before_decide_for_testing. Default: none
+  std::function<void()> before_decide_for_testing;
 };
 
 class Server {
  public:
+  // Opens the database, loads the rules (stored, or `rules_file`), the roster (stored, plus
+  // `reps_file`) and the unassigned queue, then serves. Errors name the cause: the port, the
+  // database lock, the time zone, a rule or roster file.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<Server>> Start(const ServerOptions& options);
 
   Server(const Server&) = delete;
@@ -35,8 +65,8 @@ class Server {
   // The port actually bound (useful with port 0).
   int port() const;
 
-  // Marks the server NOT_SERVING in the health service, stops accepting calls, lets in-flight calls
-  // finish within the grace period, then closes the database.
+  // Marks the server NOT_SERVING, answers every new call UNAVAILABLE, lets in-flight calls finish
+  // within the grace period, stops the retry worker, then closes the database.
   void Shutdown();
 
   // Blocks until Shutdown() has completed.

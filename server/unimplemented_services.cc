@@ -1,18 +1,12 @@
 #include "server/unimplemented_services.h"
 
-#include "leadrouter/v1/assignment.grpc.pb.h"
 #include "leadrouter/v1/followups.grpc.pb.h"
 #include "leadrouter/v1/reports.grpc.pb.h"
-#include "leadrouter/v1/reps.grpc.pb.h"
-#include "leadrouter/v1/rules.grpc.pb.h"
 
 namespace leadrouter::server {
 
 std::vector<std::unique_ptr<grpc::Service>> MakeUnimplementedServices() {
   std::vector<std::unique_ptr<grpc::Service>> services;
-  services.push_back(std::make_unique<v1::AssignmentService::Service>());
-  services.push_back(std::make_unique<v1::RuleService::Service>());
-  services.push_back(std::make_unique<v1::RepService::Service>());
   services.push_back(std::make_unique<v1::FollowUpService::Service>());
   services.push_back(std::make_unique<v1::ReportService::Service>());
   return services;

@@ -11,5 +11,14 @@ void AddHealthCommand(CLI::App& app, int& exit_code);
 void AddCheckCommand(CLI::App& app, int& exit_code);
 void AddFmtCommand(CLI::App& app, int& exit_code);
 void AddDryRunCommand(CLI::App& app, int& exit_code);
+// Commands that drive a leadrouterd server (--server, --timeout, --format table|json).
+void AddAssignCommand(CLI::App& app, int& exit_code);
+void AddReassignCommand(CLI::App& app, int& exit_code);
+void AddLeadCommand(CLI::App& app, int& exit_code);
+void AddHistoryCommand(CLI::App& app, int& exit_code);
+void AddExplainCommand(CLI::App& app, int& exit_code);
+void AddRulesCommand(CLI::App& app, int& exit_code);
+void AddRepsCommand(CLI::App& app, int& exit_code);
+void AddAdminCommand(CLI::App& app, int& exit_code);
 
 }  // namespace leadrouter::leadctl

@@ -13,6 +13,14 @@ int main(int argc, char** argv) {
   leadrouter::leadctl::AddCheckCommand(app, exit_code);
   leadrouter::leadctl::AddFmtCommand(app, exit_code);
   leadrouter::leadctl::AddDryRunCommand(app, exit_code);
+  leadrouter::leadctl::AddAssignCommand(app, exit_code);
+  leadrouter::leadctl::AddReassignCommand(app, exit_code);
+  leadrouter::leadctl::AddLeadCommand(app, exit_code);
+  leadrouter::leadctl::AddHistoryCommand(app, exit_code);
+  leadrouter::leadctl::AddExplainCommand(app, exit_code);
+  leadrouter::leadctl::AddRulesCommand(app, exit_code);
+  leadrouter::leadctl::AddRepsCommand(app, exit_code);
+  leadrouter::leadctl::AddAdminCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,70 @@
+// leadctl admin backup DIR: an online backup of the whole server (AdminService.Backup).
+//
+// DIR is a path on the server's machine; a relative DIR is made absolute against leadctl's working
+// directory (right when the server runs on the same machine, which is where backups are taken).
+// The server writes a RocksDB checkpoint there while it keeps serving; `leadrouterd --db DIR`
+// starts on it. Exit 0 written, 1 refused (DIR exists, its parent is missing), 2 unusable input or
+// server.
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "clients/common/proto_output.h"
+#include "clients/common/rpc_status.h"
+#include "clients/common/server_args.h"
+#include "clients/leadctl/commands.h"
+#include "leadrouter/v1/admin.grpc.pb.h"
+
+namespace leadrouter::leadctl {
+namespace {
+
+struct BackupArgs {
+  client::ServerArgs server;
+  std::string directory;
+};
+
+int RunBackup(const BackupArgs& args) {
+  std::error_code error;
+  const std::filesystem::path directory = std::filesystem::absolute(args.directory, error);
+  if (error) {
+    std::cerr << "leadctl: " << args.directory << ": " << error.message() << '\n';
+    return client::kExitUnusable;
+  }
+  v1::BackupRequest request;
+  request.set_directory(directory.lexically_normal().string());
+  auto stub = v1::AdminService::NewStub(client::Connect(args.server));
+  grpc::ClientContext context;
+  client::SetDeadline(context, args.server);
+  v1::BackupResponse response;
+  const grpc::Status status = stub->Backup(&context, request, &response);
+  if (!status.ok()) return client::ReportFailure("Backup", status);
+  if (args.server.json()) {
+    std::cout << client::ToJson(response);
+  } else {
+    std::cout << "backup written to " << response.directory() << " (as of "
+              << client::FormatTime(response.backup_time()) << ", rule version "
+              << response.active_rule_version() << ")\n";
+  }
+  return client::kExitOk;
+}
+
+}  // namespace
+
+void AddAdminCommand(CLI::App& app, int& exit_code) {
+  CLI::App* admin = app.add_subcommand("admin", "Operate the server itself");
+  admin->require_subcommand(1);
+  auto args = std::make_shared<BackupArgs>();
+  CLI::App* backup = admin->add_subcommand(
+      "backup",
+      "Write a consistent copy of the server's whole database to a new directory on the server's "
+      "machine, while it keeps serving");
+  backup
+      ->add_option("dir", args->directory,
+                   "the new directory (must not exist; relative paths are made absolute here)")
+      ->required();
+  client::AddServerOptions(*backup, args->server);
+  backup->callback([args, &exit_code] { exit_code = RunBackup(*args); });
+}
+
+}  // namespace leadrouter::leadctl

@@ -1,0 +1,74 @@
+// leadctl explain LEAD|ASSIGNMENT: why a lead went where it went: every rule tried, every
+// candidate with the reason it was removed or its rank, and the strategy's pick
+// (AssignmentService.Explain). Exit 0, 1 no such lead or assignment, 2 unusable input or server.
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "absl/strings/match.h"
+#include "clients/common/proto_input.h"
+#include "clients/common/proto_output.h"
+#include "clients/common/rpc_status.h"
+#include "clients/common/server_args.h"
+#include "clients/leadctl/assignment_view.h"
+#include "clients/leadctl/commands.h"
+#include "leadrouter/v1/assignment.grpc.pb.h"
+
+namespace leadrouter::leadctl {
+namespace {
+
+struct ExplainArgs {
+  client::ServerArgs server;
+  std::string target;
+  std::string assignment;
+};
+
+int RunExplain(const ExplainArgs& args) {
+  v1::ExplainRequest request;
+  // A lead id means its current assignment; --assignment picks an older entry of its history.
+  std::string name = client::LeadName(args.target);
+  if (!args.assignment.empty()) {
+    name = absl::StrContains(args.assignment, "/") ? args.assignment
+                                                   : name + "/assignments/" + args.assignment;
+  }
+  request.set_name(name);
+  auto stub = v1::AssignmentService::NewStub(client::Connect(args.server));
+  grpc::ClientContext context;
+  client::SetDeadline(context, args.server);
+  v1::ExplainResponse response;
+  const grpc::Status status = stub->Explain(&context, request, &response);
+  if (!status.ok()) return client::ReportFailure("Explain", status);
+  if (args.server.json()) {
+    std::cout << client::ToJson(response);
+    return client::kExitOk;
+  }
+  if (!response.text().empty()) {
+    std::cout << response.text();
+    if (response.text().back() != '\n') std::cout << '\n';
+  } else {
+    client::TextTable table = DecisionTable();
+    AddDecisionRow(table, response.assignment());
+    std::cout << table.Render() << response.assignment().explanation().text() << '\n';
+  }
+  return client::kExitOk;
+}
+
+}  // namespace
+
+void AddExplainCommand(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<ExplainArgs>();
+  CLI::App* command = app.add_subcommand(
+      "explain",
+      "Explain a decision: every rule tried, every candidate rep and why it was removed or picked");
+  command
+      ->add_option("lead", args->target,
+                   "the lead id (its current assignment), or an assignment name "
+                   "leads/ID/assignments/A")
+      ->required();
+  command->add_option("--assignment", args->assignment,
+                      "an earlier assignment id of the lead (see leadctl history)");
+  client::AddServerOptions(*command, args->server);
+  command->callback([args, &exit_code] { exit_code = RunExplain(*args); });
+}
+
+}  // namespace leadrouter::leadctl

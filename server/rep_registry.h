@@ -1,0 +1,57 @@
+// The rep roster behind RepService: upsert, get (with the rep's current load), list, set status,
+// remove. Every change goes through the single writer and updates the RosterCache inside its
+// mutation, so the next decision sees it. A rep that becomes ACTIVE (new, or back from AWAY / OFF)
+// asks the unassigned queue for a retry.
+//
+// Thread safety: every public method may be called from any thread.
+#pragma once
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "leadrouter/v1/reps.pb.h"
+#include "server/assigner.h"
+#include "server/call_context.h"
+#include "server/roster_cache.h"
+#include "server/unassigned_queue.h"
+#include "storage/storage.h"
+
+namespace leadrouter::server {
+
+class RepRegistry {
+ public:
+  RepRegistry(storage::Storage& storage, RosterCache& roster, UnassignedQueue& unassigned,
+              Assigner& assigner);
+  RepRegistry(const RepRegistry&) = delete;
+  RepRegistry& operator=(const RepRegistry&) = delete;
+
+  // Upserts every rep of a roster file (dsl/dataset.h: CSV or JSON Lines) as actor "leadrouterd",
+  // skipping reps whose stored input fields are already equal. Errors name the file and line.
+  [[nodiscard]] absl::Status LoadRosterFile(const std::string& path);
+
+  [[nodiscard]] absl::StatusOr<leadrouter::v1::UpsertRepResponse> Upsert(
+      const leadrouter::v1::UpsertRepRequest& request, const CallContext& call);
+  [[nodiscard]] absl::StatusOr<leadrouter::v1::GetRepResponse> Get(
+      const leadrouter::v1::GetRepRequest& request) const;
+  [[nodiscard]] absl::StatusOr<leadrouter::v1::ListRepsResponse> List(
+      const leadrouter::v1::ListRepsRequest& request) const;
+  [[nodiscard]] absl::StatusOr<leadrouter::v1::SetRepStatusResponse> SetStatus(
+      const leadrouter::v1::SetRepStatusRequest& request, const CallContext& call);
+  [[nodiscard]] absl::StatusOr<leadrouter::v1::RemoveRepResponse> Remove(
+      const leadrouter::v1::RemoveRepRequest& request, const CallContext& call);
+
+ private:
+  // A commit that failed after its mutation updated the cache leaves the cache ahead of the
+  // database: reload it. Refusals (validation, preconditions) changed nothing.
+  void ReloadAfterFailedCommit(const absl::Status& status);
+  // `rep` with its output-only load filled from the committed counters.
+  [[nodiscard]] absl::Status FillLoad(leadrouter::v1::Rep& rep) const;
+
+  storage::Storage& storage_;
+  RosterCache& roster_;
+  UnassignedQueue& unassigned_;
+  Assigner& assigner_;
+};
+
+}  // namespace leadrouter::server

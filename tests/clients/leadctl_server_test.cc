@@ -1,0 +1,326 @@
+// leadctl's server commands, run as the built binary against an in-process leadrouterd
+// (tests/server/server_harness.h) with the quick-start rules: what an admin types, what they see,
+// and the exit codes scripts rely on (0 ok, 1 "no" / refused, 2 unusable input or server).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "run_command.h"
+#include "status_matchers.h"
+#include "temp_dir.h"
+#include "tests/server/server_harness.h"
+
+namespace leadrouter::leadctl {
+namespace {
+
+using ::leadrouter::testing::CommandResult;
+using ::leadrouter::testing::HarnessOptions;
+using ::leadrouter::testing::RunCommand;
+using ::leadrouter::testing::ServerHarness;
+using ::leadrouter::testing::TempDir;
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string Example(const std::string& relative) {
+  return std::string(LEADROUTER_SOURCE_DIR) + "/examples/" + relative;
+}
+
+class LeadctlServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    HarnessOptions options;
+    options.rules = ReadFile(Example("rules/quick-start.rules"));
+    server_ = std::make_unique<ServerHarness>(options);
+    ASSERT_OK(server_->status());
+  }
+
+  // leadctl ARGS --server ADDR; stdout only, or with stderr after `2>&1` in args.
+  CommandResult Leadctl(const std::string& args) {
+    const size_t redirect = args.find(" 2>");
+    const std::string command = args.substr(0, redirect);
+    const std::string tail = redirect == std::string::npos ? "" : args.substr(redirect);
+    return RunCommand(std::string(LEADCTL_PATH) + " " + command + " --server " +
+                      server_->address() + tail);
+  }
+
+  // Adds the example roster through leadctl itself.
+  void AddExampleReps() {
+    const CommandResult added = Leadctl("reps add --file " + Example("reps.csv") + " --actor test");
+    ASSERT_EQ(added.exit_code, 0) << added.output;
+  }
+
+  std::unique_ptr<ServerHarness> server_;
+  TempDir dir_;
+};
+
+TEST_F(LeadctlServerTest, RepsAddFromFileListStatusRemove) {
+  const CommandResult added = Leadctl("reps add --file " + Example("reps.csv") + " --actor test");
+  ASSERT_EQ(added.exit_code, 0) << added.output;
+  EXPECT_THAT(added.output, StartsWith("REP   NAME"));
+  EXPECT_THAT(added.output, HasSubstr("ana   Ana Souza"));
+  EXPECT_THAT(added.output, HasSubstr("created"));
+
+  // One rep from flags; only the fields given change on a second add.
+  CommandResult zed = Leadctl(
+      "reps add zed --name 'Zed Z' --team smb --level 2 --skill tech=3 --channel phone --tag "
+      "newcomer --daily-cap 5 --actor test");
+  ASSERT_EQ(zed.exit_code, 0) << zed.output;
+  EXPECT_THAT(zed.output, AllOf(HasSubstr("zed"), HasSubstr("Zed Z"), HasSubstr("created")));
+  zed = Leadctl("reps add zed --level 4 --skill sales=2 --actor test");
+  ASSERT_EQ(zed.exit_code, 0) << zed.output;
+  EXPECT_THAT(zed.output,
+              AllOf(HasSubstr("updated"), HasSubstr("smb"), HasSubstr("sales:2;tech:3")));
+
+  CommandResult list = Leadctl("reps list --team smb");
+  ASSERT_EQ(list.exit_code, 0) << list.output;
+  EXPECT_THAT(list.output, StartsWith("REP "));
+  EXPECT_THAT(list.output, AllOf(HasSubstr("zed "), HasSubstr("dara"), Not(HasSubstr("\nana "))));
+  EXPECT_THAT(list.output, HasSubstr("5/day"));
+
+  const CommandResult away =
+      Leadctl("reps status zed away --until 2h --reason dentist --actor maria");
+  ASSERT_EQ(away.exit_code, 0) << away.output;
+  EXPECT_THAT(away.output, StartsWith("zed: away until "));
+  list = Leadctl("reps list --status away");
+  EXPECT_THAT(list.output, AllOf(HasSubstr("zed "), HasSubstr("hana"), Not(HasSubstr("\nana "))));
+
+  const CommandResult json = Leadctl("reps list --team smb --format json");
+  ASSERT_EQ(json.exit_code, 0) << json.output;
+  const nlohmann::json parsed = nlohmann::json::parse(json.output);
+  EXPECT_GE(parsed["reps"].size(), 5u);
+
+  const CommandResult removed = Leadctl("reps remove zed --actor maria --reason 'left'");
+  ASSERT_EQ(removed.exit_code, 0) << removed.output;
+  EXPECT_EQ(removed.output, "removed zed: 0 open leads reassigned, 0 left without owner\n");
+
+  const CommandResult missing = Leadctl("reps remove zed --actor maria --reason again 2>&1");
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_THAT(missing.output, StartsWith("leadctl: Remove failed: NOT_FOUND: "));
+
+  const CommandResult bad_status = Leadctl("reps status ana gone --actor maria 2>&1");
+  EXPECT_EQ(bad_status.exit_code, 2);
+  EXPECT_THAT(bad_status.output, HasSubstr("not a rep status"));
+}
+
+TEST_F(LeadctlServerTest, AssignLeadHistoryExplainReassign) {
+  AddExampleReps();
+  CommandResult assign = Leadctl(
+      "assign --id L1 --field source=ads --field quality=85 --field value=1200 "
+      "--field region=emea --field industry=Banking --actor crm");
+  ASSERT_EQ(assign.exit_code, 0) << assign.output;
+  EXPECT_THAT(assign.output, StartsWith("LEAD  OUTCOME   REP"));
+  EXPECT_THAT(assign.output, HasSubstr("L1    assigned"));
+  EXPECT_THAT(assign.output, HasSubstr("\"hot\" (#4)"));
+  EXPECT_THAT(assign.output, HasSubstr("\nwhy: "));
+
+  // JSON for scripts: the AssignResponse in the proto3 JSON mapping.
+  std::ofstream(dir_.Child("lead.json"))
+      << R"({"id": "L2", "source": "referral", "quality": 30, "value": 2000000, "industry": "Retail"})";
+  assign = Leadctl("assign --lead-file " + dir_.Child("lead.json") + " --format json");
+  ASSERT_EQ(assign.exit_code, 0) << assign.output;
+  const nlohmann::json response = nlohmann::json::parse(assign.output);
+  EXPECT_EQ(response["assignment"]["outcome"], "OUTCOME_ASSIGNED");
+  EXPECT_EQ(response["assignment"]["rule"]["name"], "big deals");
+  const std::string owner = response["assignment"]["rep"];
+  EXPECT_THAT(owner, ::testing::AnyOf("reps/ana", "reps/ben", "reps/chen"));
+
+  // Assigning an existing lead again does not move it.
+  assign = Leadctl("assign --id L2 --field quality=31");
+  ASSERT_EQ(assign.exit_code, 0) << assign.output;
+  EXPECT_THAT(assign.output, HasSubstr("already assigned"));
+
+  CommandResult lead = Leadctl("lead L2");
+  ASSERT_EQ(lead.exit_code, 0) << lead.output;
+  EXPECT_THAT(lead.output, StartsWith("lead        leads/L2\n"));
+  EXPECT_THAT(lead.output, HasSubstr("state       open\n"));
+  EXPECT_THAT(lead.output, HasSubstr("owner       " + owner.substr(5) + "\n"));
+  EXPECT_THAT(lead.output, HasSubstr("rule        \"big deals\" (#1) v1\n"));
+
+  const CommandResult explain = Leadctl("explain L2");
+  ASSERT_EQ(explain.exit_code, 0) << explain.output;
+  EXPECT_THAT(explain.output, AllOf(HasSubstr("big deals"), HasSubstr(owner.substr(5))));
+
+  // A manager moves it to another enterprise rep, with actor and reason.
+  const std::string other = owner == "reps/ana" ? "ben" : "ana";
+  CommandResult reassign =
+      Leadctl("reassign L2 --to " + other + " --actor maria --reason 'asked for " + other + "'");
+  ASSERT_EQ(reassign.exit_code, 0) << reassign.output;
+  EXPECT_THAT(reassign.output, HasSubstr("L2    assigned  " + other));
+  EXPECT_THAT(reassign.output, HasSubstr("from: " + owner.substr(5)));
+
+  const CommandResult history = Leadctl("history L2 --oldest-first");
+  ASSERT_EQ(history.exit_code, 0) << history.output;
+  EXPECT_THAT(history.output, StartsWith("TIME"));
+  EXPECT_THAT(history.output, AllOf(HasSubstr("assign "), HasSubstr("manual"),
+                                    HasSubstr("asked for " + other), HasSubstr("maria")));
+  EXPECT_LT(history.output.find("assign "), history.output.find("manual"));
+  const CommandResult everything = Leadctl("history --limit 1 --format json");
+  ASSERT_EQ(everything.exit_code, 0) << everything.output;
+  EXPECT_EQ(nlohmann::json::parse(everything.output)["assignments"].size(), 1u);
+
+  // By rule: the rules pick someone other than the current owner.
+  reassign = Leadctl("reassign L1 --by-rule --actor maria --reason rebalance");
+  ASSERT_EQ(reassign.exit_code, 0) << reassign.output;
+  EXPECT_THAT(reassign.output, HasSubstr("L1    assigned"));
+}
+
+TEST_F(LeadctlServerTest, AssignInputErrorsAndRefusals) {
+  AddExampleReps();
+  // Unusable input: caught before any call.
+  CommandResult result = Leadctl("assign --id L1 --field quality=high 2>&1");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.output, HasSubstr("quality"));
+  result = Leadctl("assign 2>&1");
+  EXPECT_EQ(result.exit_code, 2);
+  result = Leadctl("reassign L1 --actor a --reason r 2>&1");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.output, HasSubstr("exactly one of --to REP and --by-rule"));
+  result = Leadctl("reassign L1 --to ana 2>&1");  // no actor, no reason: a usage error
+  EXPECT_EQ(result.exit_code, 2);
+
+  // Refused by the server: INVALID_ARGUMENT is unusable input (2), NOT_FOUND a "no" (1).
+  result = Leadctl("assign --id 'bad id!' --field quality=50 2>&1");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.output, StartsWith("leadctl: Assign failed: INVALID_ARGUMENT: "));
+  EXPECT_THAT(result.output, HasSubstr("lead.name"));
+  result = Leadctl("lead nobody 2>&1");
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_THAT(result.output, StartsWith("leadctl: GetLead failed: NOT_FOUND: "));
+  result = Leadctl("reassign nobody --to ana --actor a --reason r 2>&1");
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_THAT(result.output, StartsWith("leadctl: Reassign failed: NOT_FOUND: "));
+}
+
+TEST_F(LeadctlServerTest, AssignExitsOneWhenNobodyGetsTheLead) {
+  // No reps at all: the decision is a result, "unassigned", and leadctl says no.
+  const CommandResult result = Leadctl("assign --id L9 --field quality=50");
+  EXPECT_EQ(result.exit_code, 1) << result.output;
+  EXPECT_THAT(result.output, HasSubstr("L9    unassigned: no eligible rep"));
+}
+
+TEST_F(LeadctlServerTest, RulesPushGetVersionsDiffRollback) {
+  const std::string original = Example("rules/quick-start.rules");
+  CommandResult get = Leadctl("rules get");
+  ASSERT_EQ(get.exit_code, 0) << get.output;
+  EXPECT_EQ(get.output, ReadFile(original));
+
+  // Pushing the same source again changes nothing.
+  CommandResult push = Leadctl("rules push " + original + " --author maria --message same");
+  ASSERT_EQ(push.exit_code, 0) << push.output;
+  EXPECT_THAT(push.output, StartsWith("unchanged: version 1 is already active"));
+
+  // A rejected push prints exactly what `leadctl check` prints, and exits 1.
+  const std::string broken = dir_.Child("broken.rules");
+  std::ofstream(broken) << "rule \"hot\"\n  when qualty >= 80\n  require level >= 2\n";
+  push = Leadctl("rules push " + broken + " --author maria --message typo");
+  const CommandResult check =
+      RunCommand(std::string(LEADCTL_PATH) + " check " + broken + " 2>/dev/null");
+  EXPECT_EQ(push.exit_code, 1);
+  EXPECT_EQ(check.exit_code, 1);
+  EXPECT_EQ(push.output, check.output);
+  EXPECT_THAT(push.output, AllOf(HasSubstr(broken + ":2:8: error: "), HasSubstr("^~~~~~")));
+  push = Leadctl("rules push " + broken + " --author maria --message typo 2>&1 >/dev/null");
+  EXPECT_THAT(push.output, StartsWith("leadctl: Publish failed: INVALID_ARGUMENT: "));
+  push = Leadctl("rules push " + broken + " --author maria --message typo --format json");
+  EXPECT_EQ(push.exit_code, 1);
+  EXPECT_EQ(nlohmann::json::parse(push.output)[0]["code"],
+            nlohmann::json::parse(RunCommand(std::string(LEADCTL_PATH) + " check --format json " +
+                                             broken + " 2>/dev/null")
+                                      .output)[0]["code"]);
+
+  // A real change: version 2, and the diffs show it.
+  std::string changed_text = ReadFile(original);
+  changed_text.replace(changed_text.find("cap 10/day"), 10, "cap 12/day");
+  const std::string changed = dir_.Child("changed.rules");
+  std::ofstream(changed) << changed_text;
+  CommandResult diff = Leadctl("rules diff " + changed);
+  EXPECT_EQ(diff.exit_code, 1) << diff.output;
+  EXPECT_THAT(diff.output, StartsWith("--- rules/versions/1\n+++ " + changed + "\n@@ -"));
+  EXPECT_THAT(diff.output, AllOf(HasSubstr("\n-  cap 10/day\n+  cap 12/day\n")));
+
+  push = Leadctl("rules push " + changed +
+                 " --author maria --message 'more big deals' --expect-version 1");
+  ASSERT_EQ(push.exit_code, 0) << push.output;
+  EXPECT_THAT(push.output, StartsWith("published version 2: 5 rules, sha256:"));
+  push =
+      Leadctl("rules push " + original + " --author maria --message stale --expect-version 1 2>&1");
+  EXPECT_EQ(push.exit_code, 1);
+  EXPECT_THAT(push.output, StartsWith("leadctl: Publish failed: ABORTED: "));
+
+  diff = Leadctl("rules diff");  // the active version against the one before it
+  EXPECT_EQ(diff.exit_code, 1);
+  EXPECT_THAT(diff.output, StartsWith("--- rules/versions/1\n+++ rules/versions/2\n"));
+  EXPECT_THAT(diff.output, HasSubstr("\n-  cap 10/day\n+  cap 12/day\n"));
+  diff = Leadctl("rules diff " + changed);
+  EXPECT_EQ(diff.exit_code, 0);
+  EXPECT_EQ(diff.output, "");
+
+  CommandResult versions = Leadctl("rules versions");
+  ASSERT_EQ(versions.exit_code, 0) << versions.output;
+  EXPECT_THAT(versions.output, StartsWith("VERSION  ACTIVE  PUBLISHED"));
+  EXPECT_THAT(versions.output, HasSubstr("more big deals"));
+  EXPECT_LT(versions.output.find("\n2 "), versions.output.find("\n1 "));
+
+  const CommandResult rollback =
+      Leadctl("rules rollback 1 --actor maria --reason 'too many big deals'");
+  ASSERT_EQ(rollback.exit_code, 0) << rollback.output;
+  EXPECT_EQ(rollback.output,
+            "rolled back: version 3 is active now, with the source of version 1 (was version 2)\n");
+  diff = Leadctl("rules diff 1 3");
+  EXPECT_EQ(diff.exit_code, 0) << diff.output;
+  get = Leadctl("rules get 2");
+  EXPECT_EQ(get.output, changed_text);
+  get = Leadctl("rules get --info");
+  ASSERT_EQ(get.exit_code, 0) << get.output;
+  EXPECT_THAT(get.output, AllOf(HasSubstr("version    3 (active)"), HasSubstr("restores   1"),
+                                HasSubstr("\"big deals\""), HasSubstr("balanced(quality)")));
+
+  const CommandResult missing = Leadctl("rules get 42 2>&1");
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_THAT(missing.output, StartsWith("leadctl: GetRules failed: NOT_FOUND: "));
+  const CommandResult nonsense = Leadctl("rules diff nonsense-file.rules 2>&1");
+  EXPECT_EQ(nonsense.exit_code, 2);
+}
+
+TEST_F(LeadctlServerTest, AdminBackupWritesADatabaseDirectory) {
+  AddExampleReps();
+  ASSERT_EQ(Leadctl("assign --id L1 --field quality=50").exit_code, 0);
+  const std::string target = dir_.Child("backup");
+  CommandResult backup = Leadctl("admin backup " + target);
+  ASSERT_EQ(backup.exit_code, 0) << backup.output;
+  EXPECT_THAT(backup.output, StartsWith("backup written to " + target + " (as of "));
+  EXPECT_THAT(backup.output, HasSubstr("rule version 1)"));
+  EXPECT_TRUE(std::filesystem::exists(target + "/CURRENT"));
+  backup = Leadctl("admin backup " + target + " 2>&1");
+  EXPECT_EQ(backup.exit_code, 1);
+  EXPECT_THAT(backup.output, StartsWith("leadctl: Backup failed: ALREADY_EXISTS: "));
+}
+
+TEST(LeadctlUnreachableTest, EveryServerCommandExitsTwo) {
+  for (const std::string command :
+       {"assign --id L1 --field quality=5", "lead L1", "history", "explain L1", "rules get",
+        "rules versions", "reps list", "admin backup /tmp/leadctl-never"}) {
+    const CommandResult result = RunCommand(std::string(LEADCTL_PATH) + " " + command +
+                                            " --server 127.0.0.1:1 --timeout 2 2>&1");
+    EXPECT_EQ(result.exit_code, 2) << command << ": " << result.output;
+    EXPECT_THAT(result.output, AllOf(StartsWith("leadctl: "), HasSubstr(" failed: UNAVAILABLE: ")))
+        << command;
+  }
+}
+
+}  // namespace
+}  // namespace leadrouter::leadctl
