@@ -2,13 +2,15 @@
 //
 // Produced by Parse (dsl/parser.h), consumed by the checker/compiler (dsl/compiler.h) and the
 // formatter (dsl/formatter.h). Every node keeps its source span so that diagnostics and
-// explanations can point at the exact text. Comments are kept so that `leadctl fmt` never drops them.
+// explanations can point at the exact text. Comments are kept so that `leadctl fmt` never drops
+// one.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -151,6 +153,9 @@ struct Comments {
 
 // Clause keywords, in canonical order; each may appear at most once per rule.
 enum class ClauseKind { kWhen, kTeam, kRequire, kPrefer, kDistribute, kCap, kSla, kFollowup };
+
+// The clause's keyword as written: "when", "team", ..., "followup".
+std::string_view ClauseName(ClauseKind kind);
 
 struct Clause {
   SourceSpan span;  // from the keyword to the end of the clause

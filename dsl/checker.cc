@@ -52,28 +52,6 @@ Info InfoOf(Type type) {
 
 Info ErrorInfo() { return InfoOf(TypeOf(TypeKind::kError)); }
 
-std::string_view ClauseName(ast::ClauseKind kind) {
-  switch (kind) {
-    case ast::ClauseKind::kWhen:
-      return "when";
-    case ast::ClauseKind::kTeam:
-      return "team";
-    case ast::ClauseKind::kRequire:
-      return "require";
-    case ast::ClauseKind::kPrefer:
-      return "prefer";
-    case ast::ClauseKind::kDistribute:
-      return "distribute";
-    case ast::ClauseKind::kCap:
-      return "cap";
-    case ast::ClauseKind::kSla:
-      return "sla";
-    case ast::ClauseKind::kFollowup:
-      return "followup";
-  }
-  return "clause";
-}
-
 const std::vector<std::string>& KnownChannels() {
   static const std::vector<std::string> channels = {"phone",  "email", "sms",  "wechat",
                                                     "social", "im",    "visit"};
@@ -348,7 +326,7 @@ class Checker {
     for (const ast::Clause& clause : clauses) {
       if (!seen.insert(clause.kind).second) {
         Error(clause.keyword_span, "duplicate-clause",
-              fmt::format("`{}` appears twice in this rule", ClauseName(clause.kind)),
+              fmt::format("`{}` appears twice in this rule", ast::ClauseName(clause.kind)),
               "combine them: conditions with `and`, keys and caps with commas");
       }
       switch (clause.kind) {

@@ -62,33 +62,11 @@ const std::vector<std::string>& CapPeriods() {
   return *names;
 }
 
-std::string_view ClauseName(ast::ClauseKind kind) {
-  switch (kind) {
-    case ast::ClauseKind::kWhen:
-      return "when";
-    case ast::ClauseKind::kTeam:
-      return "team";
-    case ast::ClauseKind::kRequire:
-      return "require";
-    case ast::ClauseKind::kPrefer:
-      return "prefer";
-    case ast::ClauseKind::kDistribute:
-      return "distribute";
-    case ast::ClauseKind::kCap:
-      return "cap";
-    case ast::ClauseKind::kSla:
-      return "sla";
-    case ast::ClauseKind::kFollowup:
-      return "followup";
-  }
-  return "?";
-}
-
 std::string DuplicateClauseHint(ast::ClauseKind kind) {
   switch (kind) {
     case ast::ClauseKind::kWhen:
     case ast::ClauseKind::kRequire:
-      return Concat("join the conditions with `and` in one `", ClauseName(kind), "`");
+      return Concat("join the conditions with `and` in one `", ast::ClauseName(kind), "`");
     case ast::ClauseKind::kPrefer:
       return "list every ranking key in one `prefer`, separated by commas";
     case ast::ClauseKind::kCap:
@@ -315,10 +293,10 @@ class Builder {
     for (const ast::Clause& existing : clauses_) {
       if (existing.kind == clause.kind) {
         Error("duplicate-clause", clause.keyword_span,
-              Concat("duplicate `", ClauseName(clause.kind), "` clause"),
+              Concat("duplicate `", ast::ClauseName(clause.kind), "` clause"),
               DuplicateClauseHint(clause.kind));
         Note(existing.keyword_span,
-             Concat("the first `", ClauseName(clause.kind), "` clause is here"));
+             Concat("the first `", ast::ClauseName(clause.kind), "` clause is here"));
         break;
       }
     }
@@ -328,7 +306,8 @@ class Builder {
     ast::Clause clause;
     clause.kind = kind;
     clause.span = span;
-    clause.keyword_span = {span.begin, span.begin + static_cast<uint32_t>(ClauseName(kind).size())};
+    clause.keyword_span = {span.begin,
+                           span.begin + static_cast<uint32_t>(ast::ClauseName(kind).size())};
     return clause;
   }
   void AddConditionClause(ast::ClauseKind kind, SourceSpan span) {
@@ -577,8 +556,7 @@ class Builder {
           std::from_chars(hex.data(), hex.data() + hex.size(), code_point, 16);
           const SourceSpan span{begin + static_cast<uint32_t>(i - 1),
                                 begin + static_cast<uint32_t>(close + 1)};
-          if (code_point > 0x10FFFF ||
-              (code_point >= 0xD800 && code_point <= 0xDFFF)) {
+          if (code_point > 0x10FFFF || (code_point >= 0xD800 && code_point <= 0xDFFF)) {
             Error("invalid-escape", span,
                   Concat("`\\u{", hex, "}` is not a valid Unicode character"),
                   "use a code point up to 10FFFF, outside D800-DFFF");
