@@ -154,28 +154,6 @@ class RulePlanner {
   std::optional<std::pair<SourceSpan, const std::vector<ast::Clause>*>> fallback_;
 };
 
-// Sorts by position, keeping each note right after the error or warning it belongs to.
-void SortByPosition(std::vector<Diagnostic>& diagnostics) {
-  std::vector<std::vector<Diagnostic>> groups;
-  for (Diagnostic& d : diagnostics) {
-    if (d.severity == Severity::kNote && !groups.empty()) {
-      groups.back().push_back(std::move(d));
-    } else {
-      groups.push_back({std::move(d)});
-    }
-  }
-  std::stable_sort(groups.begin(), groups.end(), [](const auto& a, const auto& b) {
-    if (a.front().span.begin != b.front().span.begin) {
-      return a.front().span.begin < b.front().span.begin;
-    }
-    return a.front().span.end < b.front().span.end;
-  });
-  diagnostics.clear();
-  for (auto& group : groups) {
-    for (Diagnostic& d : group) diagnostics.push_back(std::move(d));
-  }
-}
-
 }  // namespace
 
 CompileResult Compile(const SourceFile& source, const CompileOptions& options) {
@@ -214,7 +192,7 @@ CompileResult Compile(const SourceFile& source, const CompileOptions& options) {
       result.program = std::make_shared<const Program>(std::move(parts));
     }
   }
-  SortByPosition(result.diagnostics);
+  SortDiagnostics(result.diagnostics);
   return result;
 }
 

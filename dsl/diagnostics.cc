@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <string_view>
+#include <utility>
 
 #include "dsl/text_util.h"
 
@@ -198,6 +199,24 @@ void AppendJsonString(std::string_view s, std::string& out) {
 bool HasErrors(const std::vector<Diagnostic>& diagnostics) {
   return std::any_of(diagnostics.begin(), diagnostics.end(),
                      [](const Diagnostic& d) { return d.severity == Severity::kError; });
+}
+
+void SortDiagnostics(std::vector<Diagnostic>& diagnostics) {
+  std::vector<std::vector<Diagnostic>> groups;
+  for (Diagnostic& d : diagnostics) {
+    if (d.severity != Severity::kNote || groups.empty()) groups.emplace_back();
+    groups.back().push_back(std::move(d));
+  }
+  std::stable_sort(groups.begin(), groups.end(), [](const auto& a, const auto& b) {
+    if (a.front().span.begin != b.front().span.begin) {
+      return a.front().span.begin < b.front().span.begin;
+    }
+    return a.front().span.end < b.front().span.end;
+  });
+  diagnostics.clear();
+  for (auto& group : groups) {
+    for (Diagnostic& d : group) diagnostics.push_back(std::move(d));
+  }
 }
 
 std::string RenderText(const SourceFile& source, const Diagnostic& diagnostic) {

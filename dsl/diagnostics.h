@@ -26,12 +26,17 @@ struct Diagnostic {
 
 bool HasErrors(const std::vector<Diagnostic>& diagnostics);
 
+// Orders diagnostics by position (span begin, then end), keeping each note right after the error
+// or warning it follows. Stable: diagnostics at the same span keep their order.
+void SortDiagnostics(std::vector<Diagnostic>& diagnostics);
+
 // `file:line:col: error: message`, the source line, a caret (or `^~~~` under the whole span on one
 // line), then `note: hint` when there is one. Ends with a newline.
 std::string RenderText(const SourceFile& source, const Diagnostic& diagnostic);
 std::string RenderText(const SourceFile& source, const std::vector<Diagnostic>& diagnostics);
 
-// One JSON object: {"file","line","column","end_line","end_column","severity","code","message","hint"}.
+// One JSON object:
+// {"file","line","column","end_line","end_column","severity","code","message","hint"}.
 std::string RenderJson(const SourceFile& source, const Diagnostic& diagnostic);
 
 }  // namespace leadrouter::dsl

@@ -946,26 +946,6 @@ StatementOutcome ParseStatement(std::string_view text, uint32_t begin,
   return outcome;
 }
 
-// Keeps each error followed by its notes, and orders the groups by position.
-void SortDiagnostics(std::vector<Diagnostic>& diagnostics) {
-  std::vector<std::vector<Diagnostic>> groups;
-  for (Diagnostic& d : diagnostics) {
-    if (d.severity != Severity::kNote || groups.empty()) groups.emplace_back();
-    groups.back().push_back(std::move(d));
-  }
-  // The same order as Compile's (begin, then end), so that both render alike.
-  std::stable_sort(groups.begin(), groups.end(), [](const auto& a, const auto& b) {
-    if (a.front().span.begin != b.front().span.begin) {
-      return a.front().span.begin < b.front().span.begin;
-    }
-    return a.front().span.end < b.front().span.end;
-  });
-  diagnostics.clear();
-  for (auto& group : groups) {
-    for (Diagnostic& d : group) diagnostics.push_back(std::move(d));
-  }
-}
-
 }  // namespace
 
 ParseResult Parse(const SourceFile& source, const ParseOptions& options) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace leadrouter::dsl {
 namespace {
@@ -125,6 +126,30 @@ TEST(HasErrorsTest, OnlyErrorsCount) {
   EXPECT_FALSE(HasErrors({}));
   EXPECT_FALSE(HasErrors({warning}));
   EXPECT_TRUE(HasErrors({warning, Error(0, 0, "e", "e")}));
+}
+
+TEST(SortDiagnosticsTest, ByPositionWithEachNoteAfterItsDiagnostic) {
+  Diagnostic late_note = Error(1, 2, "note", "first duplicate here");
+  late_note.severity = Severity::kNote;
+  Diagnostic warning = Error(5, 6, "w", "warning");
+  warning.severity = Severity::kWarning;
+  std::vector<Diagnostic> diagnostics = {Error(20, 22, "late", "late"), late_note,
+                                         Error(5, 9, "wide", "wide"), warning,
+                                         Error(5, 6, "same", "same span, listed second")};
+  SortDiagnostics(diagnostics);
+  std::vector<std::string> order;
+  for (const Diagnostic& d : diagnostics) order.push_back(d.code);
+  // The note stays behind `late` although it points earlier; equal spans keep their order.
+  EXPECT_EQ(order, (std::vector<std::string>{"w", "same", "wide", "late", "note"}));
+}
+
+TEST(SortDiagnosticsTest, LeadingNoteStartsItsOwnGroup) {
+  Diagnostic note = Error(9, 9, "note", "orphan");
+  note.severity = Severity::kNote;
+  std::vector<Diagnostic> diagnostics = {note, Error(0, 1, "e", "e")};
+  SortDiagnostics(diagnostics);
+  EXPECT_EQ(diagnostics[0].code, "e");
+  EXPECT_EQ(diagnostics[1].code, "note");
 }
 
 }  // namespace
