@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "dsl/eval_operators.h"
+#include "dsl/lexical.h"
 
 namespace leadrouter::dsl {
 namespace {
@@ -256,7 +257,7 @@ class MatchesNode final : public ExprNode {
     out += '(';
     lhs_->Dump(out);
     out += " matches ";
-    out += QuoteString(pattern_);
+    out += lexical::QuoteString(pattern_);
     out += ')';
   }
   const ExprNode* subject() const override { return lhs_.get(); }

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "dsl/lexical.h"
 #include "dsl/periods.h"
 #include "dsl/program.h"
 
@@ -157,7 +158,7 @@ std::string RemovalMessage(const Explanation& ex, const RuleTrace& rule, const C
     case RemovalReason::kExcluded:
       return "excluded by the call";
     case RemovalReason::kNotInTeam:
-      return "not in team " + QuoteString(rule.team.value_or(""));
+      return "not in team " + lexical::QuoteString(rule.team.value_or(""));
     case RemovalReason::kRequireFailed: {
       if (c.detail >= rule.require_conjuncts.size()) return "require failed";
       const ExpressionTrace& e = rule.require_conjuncts[c.detail];

@@ -4,6 +4,7 @@
 #include <variant>
 #include <vector>
 
+#include "dsl/lexical.h"
 #include "dsl/text_util.h"
 
 namespace leadrouter::dsl {
@@ -101,37 +102,6 @@ Precedence PrecedenceOf(const ast::Expr& expr) {
       expr.node);
 }
 
-std::string QuoteString(std::string_view value) {
-  std::string out = "\"";
-  for (char c : value) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
-          out += fmt::format("\\u{{{:X}}}", static_cast<unsigned>(static_cast<unsigned char>(c)));
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-  return out;
-}
-
 std::string DurationText(const std::string& text, int64_t seconds) {
   return text.empty() ? Concat(seconds, "s") : text;
 }
@@ -158,7 +128,7 @@ void WriteExpr(const ast::Expr& expr, std::string& out) {
                  [&](const ast::NumberLiteral& n) {
                    out += n.text.empty() ? fmt::format("{}", n.value) : n.text;
                  },
-                 [&](const ast::StringLiteral& s) { out += QuoteString(s.value); },
+                 [&](const ast::StringLiteral& s) { out += lexical::QuoteString(s.value); },
                  [&](const ast::DurationLiteral& d) { out += DurationText(d.text, d.seconds); },
                  [&](const ast::ListLiteral& l) {
                    out += '[';
@@ -245,7 +215,7 @@ std::string ClauseText(const ast::Clause& clause) {
       if (clause.condition) WriteExpr(*clause.condition, out);
       break;
     case ast::ClauseKind::kTeam:
-      out = "team " + QuoteString(clause.team);
+      out = "team " + lexical::QuoteString(clause.team);
       break;
     case ast::ClauseKind::kPrefer:
       out = "prefer ";
@@ -348,8 +318,8 @@ void WriteStatement(const ast::Statement& statement, std::string& out) {
                  [&](const ast::Rule& rule) {
                    const auto clauses = CanonicalOrder(rule.clauses);
                    if (rule.name) {
-                     WriteLine("", "rule " + QuoteString(*rule.name), statement.comments.trailing,
-                               out);
+                     WriteLine("", "rule " + lexical::QuoteString(*rule.name),
+                               statement.comments.trailing, out);
                      WriteClauseLines(clauses, 0, out);
                      return;
                    }

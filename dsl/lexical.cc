@@ -115,6 +115,45 @@ Token TokenAt(std::string_view text, uint32_t offset) {
   return token;
 }
 
+std::string QuoteString(std::string_view value) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(value.size() + 2);
+  out.push_back('"');
+  for (const char c : value) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default: {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte >= 0x20 && byte != 0x7F) {
+          out.push_back(c);
+          break;
+        }
+        out += "\\u{";
+        if (byte >= 0x10) out.push_back(kHex[byte >> 4]);
+        out.push_back(kHex[byte & 0xF]);
+        out.push_back('}');
+      }
+    }
+  }
+  out.push_back('"');
+  return out;
+}
+
 bool StartsLine(std::string_view text, uint32_t offset) {
   while (offset > 0) {
     const char c = text[offset - 1];

@@ -1,6 +1,6 @@
 // Small lexical questions about rule-file text, asked outside the grammar: what token is at an
 // offset (for error messages), where the next statement starts (to resume after an error), where
-// the comments are (for the formatter).
+// the comments are (for the formatter), and how a string is written as a literal.
 //
 // They agree with dsl/grammar.h on what a word, a string and a comment are; they never throw and
 // never read outside the text.
@@ -36,6 +36,12 @@ struct Token {
   bool is_word = false;
 };
 Token TokenAt(std::string_view text, uint32_t offset);
+
+// `value` as a string literal that reads back as `value`: in double quotes, with `\"`, `\\`, `\n`,
+// `\t` and `\r`, other control characters and DEL as `\u{..}` (upper-case hex: `\u{1B}`), every
+// other byte (UTF-8 included) as it is. The formatter writes string literals with it, and the
+// Program dump and explanations quote values with it, so both read as the language writes them.
+std::string QuoteString(std::string_view value);
 
 // True when only blanks precede `offset` on its line.
 bool StartsLine(std::string_view text, uint32_t offset);

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "dsl/lexical.h"
+
 namespace leadrouter::dsl {
 namespace {
 
@@ -17,13 +19,13 @@ std::string DumpNode(const ExprNode& node) {
 // Generated labels carry line numbers; the dump must not, so that layout does not matter.
 std::string DumpLabel(const Rule& rule, bool fallback) {
   if (fallback) return "otherwise";
-  if (rule.named) return fmt::format("rule {}", QuoteString(rule.label));
+  if (rule.named) return fmt::format("rule {}", lexical::QuoteString(rule.label));
   return fmt::format("rule #{}", rule.index + 1);
 }
 
 void DumpRuleBody(const Rule& rule, std::string& out) {
   if (rule.when) out += fmt::format("  when {}\n", DumpNode(*rule.when->root));
-  if (rule.team) out += fmt::format("  team {}\n", QuoteString(*rule.team));
+  if (rule.team) out += fmt::format("  team {}\n", lexical::QuoteString(*rule.team));
   if (rule.require) out += fmt::format("  require {}\n", DumpNode(*rule.require->root));
   if (!rule.prefer.empty()) {
     out += "  prefer ";

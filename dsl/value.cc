@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "dsl/lexical.h"
+
 namespace leadrouter::dsl {
 
 std::string_view KindName(ValueKind kind) {
@@ -66,39 +68,6 @@ bool Equal(const Value& a, const Value& b) {
   return false;
 }
 
-std::string QuoteString(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 2);
-  out.push_back('"');
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-          out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out.push_back('"');
-  return out;
-}
-
 std::string FormatDuration(int64_t seconds) {
   struct Unit {
     int64_t seconds;
@@ -134,7 +103,7 @@ std::string FormatValue(const Value& value) {
     case ValueKind::kNumber:
       return FormatNumber(value.number_value());
     case ValueKind::kString:
-      return QuoteString(value.string_value());
+      return lexical::QuoteString(value.string_value());
     case ValueKind::kDuration:
       return FormatDuration(value.seconds_value());
     case ValueKind::kTimestamp:
@@ -155,7 +124,7 @@ std::string FormatValue(const Value& value) {
       for (const SkillLevel& skill : value.skills_value()) {
         if (!first) out += ", ";
         first = false;
-        out += fmt::format("{}: {}", QuoteString(skill.name), FormatNumber(skill.level));
+        out += fmt::format("{}: {}", lexical::QuoteString(skill.name), FormatNumber(skill.level));
       }
       return out + "}";
     }

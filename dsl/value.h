@@ -127,13 +127,11 @@ std::string_view KindName(ValueKind kind);
 bool Equal(const Value& a, const Value& b);
 
 // The canonical text of a value, as the Program dump and explanations print it: `80`, `"tech"`
-// (escaped), `["a", "b"]`, `4h`, `@1700000000`, `null`. Allocates; not for the hot path.
+// (as lexical::QuoteString writes it), `["a", "b"]`, `4h`, `@1700000000`, `null`. Allocates; not
+// for the hot path.
 std::string FormatValue(const Value& value);
 
 // `4h`, `90m`, `7d`, `45s`: the duration in the largest unit that divides it exactly.
 std::string FormatDuration(int64_t seconds);
-
-// A string literal as the language writes it: quoted, with `\"`, `\\`, `\n`, `\t`, `\r`, `\xNN`.
-std::string QuoteString(std::string_view text);
 
 }  // namespace leadrouter::dsl

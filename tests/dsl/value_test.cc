@@ -56,7 +56,9 @@ TEST(ValueTest, FormatsCanonically) {
   EXPECT_EQ(FormatValue(Value::Number(0.5)), "0.5");
   EXPECT_EQ(FormatValue(Value::Number(-std::numeric_limits<double>::infinity())), "-inf");
   EXPECT_EQ(FormatValue(Value::String("a\"b\\c\n")), R"("a\"b\\c\n")");
-  EXPECT_EQ(FormatValue(Value::String(std::string_view("\x01", 1))), R"("\x01")");
+  // Control characters in the language's own escape, so a dumped string reads back as a literal.
+  EXPECT_EQ(FormatValue(Value::String(std::string_view("\x01", 1))), R"("\u{1}")");
+  EXPECT_EQ(FormatValue(Value::String("esc\x1b del\x7f")), R"("esc\u{1B} del\u{7F}")");
   EXPECT_EQ(FormatValue(Value::Duration(4 * 3600)), "4h");
   EXPECT_EQ(FormatValue(Value::Duration(90 * 60)), "90m");
   EXPECT_EQ(FormatValue(Value::Duration(7 * 86400)), "7d");
