@@ -1,10 +1,11 @@
 // A streaming RFC 4180 reader that knows where each record starts, for inputs whose errors must
-// name file:line (rosters and leads of `leadctl dry-run`, the server's example loaders).
+// name file:line (rosters and leads of `leadctl dry-run`, the server's example loaders, the
+// benchmark's leads).
 //
 // Fields are separated by commas; a field may be quoted with `"`, and a quoted field may hold
 // commas, newlines and `""` (one quote). Records end with LF or CRLF; a UTF-8 BOM is skipped; blank
-// lines are skipped. dsl/lead_csv.h's ParseCsv reads a whole table without positions (the
-// benchmark loader); this one reports positions and field-count mismatches.
+// lines are skipped. The one CSV reader of the language: rosters, leads and the X Education export
+// (dsl/lead_csv.h) are all read with it.
 #pragma once
 
 #include <cstdint>

@@ -353,17 +353,17 @@ absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
 }
 
 absl::StatusOr<std::vector<LeadRow>> ParseXEducation(std::string_view text, std::string_view file) {
-  absl::StatusOr<CsvTable> table = ParseCsv(text);
-  if (!table.ok()) {
+  absl::StatusOr<std::vector<XEducationRow>> rows = ParseXEducationLeads(text);
+  if (!rows.ok()) {
     return absl::InvalidArgumentError(std::string(file) + ": " +
-                                      std::string(table.status().message()));
+                                      std::string(rows.status().message()));
   }
   std::vector<LeadRow> leads;
-  leads.reserve(table->rows.size());
-  for (size_t r = 0; r < table->rows.size(); ++r) {
+  leads.reserve(rows->size());
+  for (size_t r = 0; r < rows->size(); ++r) {
     LeadRow lead;
-    lead.attributes = XEducationLead(*table, r);
-    lead.line = static_cast<uint32_t>(r + 2);
+    lead.attributes = std::move((*rows)[r].attributes);
+    lead.line = (*rows)[r].line;
     for (const Attribute& a : lead.attributes) {
       if (a.name == "id") {
         if (const auto* id = std::get_if<std::string>(&a.value)) lead.id = *id;

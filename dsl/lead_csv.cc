@@ -6,8 +6,10 @@
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <utility>
 
 #include "absl/status/status.h"
+#include "dsl/csv_reader.h"
 
 namespace leadrouter::dsl {
 namespace {
@@ -25,67 +27,6 @@ std::optional<double> ParseNumber(std::string_view text) {
 
 }  // namespace
 
-absl::StatusOr<CsvTable> ParseCsv(std::string_view text) {
-  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
-  std::vector<std::vector<std::string>> records;
-  std::vector<std::string> record;
-  std::string cell;
-  bool quoted = false;
-  bool any = false;  // the current record has content
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quoted) {
-      if (c != '"') {
-        cell.push_back(c);
-      } else if (i + 1 < text.size() && text[i + 1] == '"') {
-        cell.push_back('"');
-        ++i;
-      } else {
-        quoted = false;
-      }
-      continue;
-    }
-    switch (c) {
-      case '"':
-        quoted = true;
-        any = true;
-        break;
-      case ',':
-        record.push_back(std::move(cell));
-        cell.clear();
-        any = true;
-        break;
-      case '\r':
-        break;  // CRLF: the LF ends the record
-      case '\n':
-        if (any || !cell.empty()) {
-          record.push_back(std::move(cell));
-          records.push_back(std::move(record));
-        }
-        cell.clear();
-        record.clear();
-        any = false;
-        break;
-      default:
-        cell.push_back(c);
-        any = true;
-    }
-  }
-  if (quoted) return absl::InvalidArgumentError("CSV: a quoted cell is not terminated");
-  if (any || !cell.empty()) {
-    record.push_back(std::move(cell));
-    records.push_back(std::move(record));
-  }
-  if (records.empty()) return absl::InvalidArgumentError("CSV: no header line");
-  CsvTable table;
-  table.header = std::move(records.front());
-  for (size_t r = 1; r < records.size(); ++r) {
-    records[r].resize(table.header.size());
-    table.rows.push_back(std::move(records[r]));
-  }
-  return table;
-}
-
 double XEducationQuality(std::string_view lead_quality, double time_on_site, double visits) {
   double judgement = 40;
   if (lead_quality == "High in Relevance") judgement = 100;
@@ -98,14 +39,13 @@ double XEducationQuality(std::string_view lead_quality, double time_on_site, dou
   return std::round(0.5 * judgement + 0.3 * time_score + 0.2 * visit_score);
 }
 
-std::vector<Attribute> XEducationLead(const CsvTable& table, size_t row) {
+std::vector<Attribute> XEducationLead(const std::vector<std::string>& header,
+                                      const std::vector<std::string>& fields) {
   std::vector<Attribute> lead;
-  if (row >= table.rows.size()) return lead;
-  const std::vector<std::string>& cells = table.rows[row];
   const auto cell = [&](std::string_view column) -> std::string_view {
-    const auto it = std::find(table.header.begin(), table.header.end(), column);
-    if (it == table.header.end()) return {};
-    return cells[static_cast<size_t>(it - table.header.begin())];
+    const auto it = std::find(header.begin(), header.end(), column);
+    const auto index = static_cast<size_t>(it - header.begin());
+    return index < fields.size() ? std::string_view(fields[index]) : std::string_view();
   };
   const auto text = [&](std::string name, std::string_view column) {
     const std::string_view value = cell(column);
@@ -138,17 +78,33 @@ std::vector<Attribute> XEducationLead(const CsvTable& table, size_t row) {
   return lead;
 }
 
+absl::StatusOr<std::vector<XEducationRow>> ParseXEducationLeads(std::string_view text) {
+  CsvReader reader(text);
+  std::vector<std::string> header;
+  if (!reader.Next(header)) {
+    if (!reader.status().ok()) return reader.status();
+    return absl::InvalidArgumentError("empty file (expected a header row)");
+  }
+  std::vector<XEducationRow> rows;
+  std::vector<std::string> fields;
+  while (reader.Next(fields)) rows.push_back({reader.line(), XEducationLead(header, fields)});
+  if (!reader.status().ok()) return reader.status();
+  return rows;
+}
+
 absl::StatusOr<std::vector<std::vector<Attribute>>> ReadXEducationLeads(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError("cannot read " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  absl::StatusOr<CsvTable> table = ParseCsv(text.str());
-  if (!table.ok()) return table.status();
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = std::move(buffer).str();
+  absl::StatusOr<std::vector<XEducationRow>> rows = ParseXEducationLeads(text);
+  if (!rows.ok()) {
+    return absl::InvalidArgumentError(path + ": " + std::string(rows.status().message()));
+  }
   std::vector<std::vector<Attribute>> leads;
-  leads.reserve(table->rows.size());
-  for (size_t row = 0; row < table->rows.size(); ++row)
-    leads.push_back(XEducationLead(*table, row));
+  leads.reserve(rows->size());
+  for (XEducationRow& row : *rows) leads.push_back(std::move(row.attributes));
   return leads;
 }
 
