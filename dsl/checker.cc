@@ -58,35 +58,6 @@ const std::vector<std::string>& KnownChannels() {
   return channels;
 }
 
-char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string LowerAscii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = LowerAscii(c);
-  return out;
-}
-
-// The candidate `name` is a plausible typo of (dsl/suggest.h's policy: a case-only difference, or
-// at most one edit for names of up to four characters and two beyond), comparing both sides in
-// lower case so that `LIMT` is caught as a typo of `LIMIT`.
-std::optional<std::string> SuggestName(std::string_view name,
-                                       const std::vector<std::string>& candidates) {
-  if (name.empty() || name.size() > 64) return std::nullopt;
-  const std::string lower = LowerAscii(name);
-  const int allowed = name.size() <= 4 ? 1 : 2;
-  std::optional<std::string> best;
-  int best_distance = allowed + 1;
-  for (const std::string& candidate : candidates) {
-    if (candidate == name) continue;
-    const int distance = EditDistance(lower, LowerAscii(candidate));
-    if (distance < best_distance) {
-      best_distance = distance;
-      best = candidate;
-    }
-  }
-  return best;
-}
-
 NameRef FieldRefTo(RecordKind record, Slot slot, const std::string& name) {
   NameRef ref;
   ref.kind = NameRef::Kind::kField;
@@ -170,10 +141,6 @@ class Checker {
   }
   void Warning(SourceSpan span, std::string code, std::string message, std::string hint = {}) {
     Report(Severity::kWarning, span, std::move(code), std::move(message), std::move(hint));
-  }
-
-  static std::string DidYouMean(const std::optional<std::string>& suggestion) {
-    return suggestion ? fmt::format("did you mean `{}`?", *suggestion) : std::string();
   }
 
   uint32_t LineOf(SourceSpan span) const { return source_.Locate(span.begin).line; }
@@ -430,7 +397,7 @@ class Checker {
     for (const ast::FollowupStep& step : steps) {
       const auto& channels = KnownChannels();
       if (std::find(channels.begin(), channels.end(), step.channel) == channels.end()) {
-        std::string hint = DidYouMean(SuggestName(step.channel, channels));
+        std::string hint = DidYouMean(Suggest(step.channel, channels));
         if (hint.empty()) hint = "channels: phone, email, sms, wechat, social, im, visit";
         Error(step.span, "unknown-channel",
               fmt::format("unknown follow-up channel `{}`", step.channel), std::move(hint));
@@ -578,9 +545,9 @@ class Checker {
       record = RecordKind::kRep;
     } else {
       Error(expr.span, "unknown-name", fmt::format("unknown object `{}`", access.object),
-            DidYouMean(SuggestName(access.object, {"lead", "rep"})).empty()
+            DidYouMean(Suggest(access.object, {"lead", "rep"})).empty()
                 ? "only `lead.x` and `rep.x` exist"
-                : DidYouMean(SuggestName(access.object, {"lead", "rep"})));
+                : DidYouMean(Suggest(access.object, {"lead", "rep"})));
       return ErrorInfo();
     }
     if (scope == Scope::kConstant) {
@@ -598,7 +565,7 @@ class Checker {
     }
     FieldTable& table = record == RecordKind::kLead ? out_.lead_fields : out_.rep_fields;
     if (!table.IsKnown(access.field)) {
-      if (auto suggestion = SuggestName(access.field, KnownFieldNames(record))) {
+      if (auto suggestion = Suggest(access.field, KnownFieldNames(record))) {
         Warning(access.field_span, "possible-typo",
                 fmt::format("`{}.{}` is not a known {} field; it is read as a custom attribute",
                             access.object, access.field, access.object),
@@ -666,7 +633,7 @@ class Checker {
           return ErrorInfo();
         }
         Error(expr.span, "unknown-name", fmt::format("unknown name `{}`", name),
-              DidYouMean(SuggestName(name, DefinitionNames())));
+              DidYouMean(Suggest(name, DefinitionNames())));
         return ErrorInfo();
       case Scope::kLead:
         if (lead_field) {
@@ -700,7 +667,7 @@ class Checker {
       const auto& rep_names = KnownFieldNames(RecordKind::kRep);
       candidates.insert(candidates.end(), rep_names.begin(), rep_names.end());
     }
-    if (auto suggestion = SuggestName(name, candidates)) {
+    if (auto suggestion = Suggest(name, candidates)) {
       const std::string_view object = scope == Scope::kRep ? "rep" : "lead";
       Error(expr.span, "unknown-name", fmt::format("unknown name `{}`", name),
             fmt::format("did you mean `{}`? (for a custom attribute named `{}`, write `{}.{}`)",
@@ -737,7 +704,7 @@ class Checker {
       }
     }
     if (builtin == nullptr) {
-      std::string hint = DidYouMean(SuggestName(call.function, BuiltinNames()));
+      std::string hint = DidYouMean(Suggest(call.function, BuiltinNames()));
       if (hint.empty()) hint = "functions: has, lower, len, skill, tag, hours_since";
       Error(call.function_span, "unknown-function",
             fmt::format("unknown function `{}`", call.function), std::move(hint));

@@ -78,10 +78,6 @@ std::string DuplicateClauseHint(ast::ClauseKind kind) {
   }
 }
 
-std::string DidYouMean(const std::optional<std::string>& suggestion, std::string_view prefix = "") {
-  return suggestion ? Concat("did you mean `", prefix, *suggestion, "`?") : "";
-}
-
 // `1_000` -> "1000".
 std::string WithoutSeparators(std::string_view text) {
   std::string out;

@@ -1,14 +1,16 @@
 #include "dsl/suggest.h"
 
 #include <algorithm>
-#include <cctype>
 
 namespace leadrouter::dsl {
 namespace {
 
-std::string Lower(std::string_view s) {
+// ASCII only, so the result never depends on the C locale.
+std::string LowerAscii(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
   return out;
 }
 
@@ -38,19 +40,32 @@ int EditDistance(std::string_view a, std::string_view b) {
 std::optional<std::string> Suggest(std::string_view word,
                                    const std::vector<std::string>& candidates) {
   if (word.empty() || word.size() > 64) return std::nullopt;
-  const std::string lower = Lower(word);
-  const int allowed = word.size() <= 4 ? 1 : 2;
+  const std::string lower = LowerAscii(word);
+  const size_t allowed = word.size() <= 4 ? 1 : 2;
   std::optional<std::string> best;
-  int best_distance = allowed + 1;
+  int best_distance = static_cast<int>(allowed) + 1;
   for (const std::string& candidate : candidates) {
     if (candidate == word) continue;  // not a typo of itself
-    const int distance = Lower(candidate) == lower ? 0 : EditDistance(lower, candidate);
+    // The distance is at least the difference in length: skip (long) candidates that cannot win.
+    const size_t length_difference =
+        std::max(candidate.size(), word.size()) - std::min(candidate.size(), word.size());
+    if (length_difference > allowed) continue;
+    const int distance = EditDistance(lower, LowerAscii(candidate));
     if (distance < best_distance) {
       best_distance = distance;
       best = candidate;
     }
   }
   return best;
+}
+
+std::string DidYouMean(const std::optional<std::string>& suggestion, std::string_view prefix) {
+  if (!suggestion) return "";
+  std::string out = "did you mean `";
+  out.append(prefix);
+  out += *suggestion;
+  out += "`?";
+  return out;
 }
 
 }  // namespace leadrouter::dsl

@@ -11,10 +11,14 @@ namespace leadrouter::dsl {
 // Edit distance counting an adjacent transposition as one edit ("reqiure" -> "require" is 1).
 int EditDistance(std::string_view a, std::string_view b);
 
-// The candidate closest to `word`, if it is close enough to be a plausible typo: a case-only
-// difference, or at most one edit for words of up to four letters and two beyond. Ties go to the
-// earlier candidate.
+// The candidate closest to `word`, if it is close enough to be a plausible typo. Letter case is
+// ignored on both sides (ASCII), so `LIMT` finds `LIMIT` and `Require` finds `require`; beyond
+// case, at most one edit for words of up to four characters and two beyond. A candidate equal to
+// `word` is not a typo of it. Ties go to the earlier candidate.
 std::optional<std::string> Suggest(std::string_view word,
                                    const std::vector<std::string>& candidates);
+
+// "did you mean `<prefix><suggestion>`?", or "" when there is no suggestion.
+std::string DidYouMean(const std::optional<std::string>& suggestion, std::string_view prefix = "");
 
 }  // namespace leadrouter::dsl
