@@ -62,6 +62,26 @@ uint64_t MixHash(uint64_t a, uint64_t b) {
   return z ^ (z >> 31);
 }
 
+std::vector<Attribute> RepAttributes(const RepInfo& rep) {
+  std::vector<Attribute> attributes;
+  attributes.reserve(rep.attributes.size() + 12);
+  for (const Attribute& a : rep.attributes) {
+    if (!IsDecisionField(a.name)) attributes.push_back(a);
+  }
+  attributes.push_back({"id", rep.id});
+  attributes.push_back({"name", rep.name.empty() ? rep.id : rep.name});
+  if (!rep.team.empty()) attributes.push_back({"team", rep.team});
+  attributes.push_back({"status", std::string(RepStatusName(rep.status))});
+  attributes.push_back({"available", rep.status == RepStatus::kActive});
+  if (rep.daily_cap) attributes.push_back({"daily_cap", static_cast<double>(*rep.daily_cap)});
+  if (rep.max_open) attributes.push_back({"max_open", static_cast<double>(*rep.max_open)});
+  for (const char* counter :
+       {"open_leads", "assigned_today", "assigned_week", "assigned_month", "quality_today"}) {
+    attributes.push_back({counter, 0.0});
+  }
+  return attributes;
+}
+
 std::vector<std::string> RuleKeys(const Program& program) {
   std::vector<std::string> keys;
   keys.reserve(program.rules().size() + 1);
@@ -104,23 +124,7 @@ absl::StatusOr<Roster> Roster::Bind(std::shared_ptr<const Program> program,
   roster.id_hashes_.reserve(reps.size());
   for (RepInfo& rep : reps) {
     if (rep.name.empty()) rep.name = rep.id;
-    std::vector<Attribute> attributes;
-    attributes.reserve(rep.attributes.size() + 8);
-    for (const Attribute& a : rep.attributes) {
-      if (!IsDecisionField(a.name)) attributes.push_back(a);
-    }
-    attributes.push_back({"id", rep.id});
-    attributes.push_back({"name", rep.name});
-    if (!rep.team.empty()) attributes.push_back({"team", rep.team});
-    attributes.push_back({"status", std::string(RepStatusName(rep.status))});
-    attributes.push_back({"available", rep.status == RepStatus::kActive});
-    if (rep.daily_cap) attributes.push_back({"daily_cap", static_cast<double>(*rep.daily_cap)});
-    if (rep.max_open) attributes.push_back({"max_open", static_cast<double>(*rep.max_open)});
-    for (const char* counter :
-         {"open_leads", "assigned_today", "assigned_week", "assigned_month", "quality_today"}) {
-      attributes.push_back({counter, 0.0});
-    }
-    roster.records_.push_back(p.BindRep(attributes));
+    roster.records_.push_back(p.BindRep(RepAttributes(rep)));
     roster.id_hashes_.push_back(StableHash(rep.id));
   }
   roster.reps_ = std::move(reps);

@@ -47,6 +47,12 @@ struct RepInfo {
   std::vector<Attribute> attributes;
 };
 
+// Every attribute a rep is bound with, that is every rep field a rule can read: the rep's own
+// attributes except those named like a field the decision fills, then id, name (the id when
+// empty), team (when set), status, available, daily_cap and max_open (when set), and the counters
+// open_leads, assigned_today, assigned_week, assigned_month and quality_today at 0.
+std::vector<Attribute> RepAttributes(const RepInfo& rep);
+
 // The state key of a rule (see dsl/decision_state.h): its name, "otherwise" for the fallback, or
 // "anon:" + 16 hex digits of the FNV-1a hash of its source text (+ "#n" for the n-th identical
 // anonymous rule, n >= 2).
