@@ -165,6 +165,7 @@ struct Clause {
   // Exactly one of the following is meaningful, chosen by `kind`.
   ExprPtr condition;                   // when, require
   std::string team;                    // team "enterprise"
+  SourceSpan team_span;                // the team's string literal, quotes included
   std::vector<ExprPtr> prefer_keys;    // prefer a, -b: compared in order, higher first
   Distribute distribute;               // distribute
   std::vector<Cap> caps;               // cap 5/day, 40 open

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <utility>
+#include <variant>
 
 #include "dsl/checker.h"
 #include "dsl/compiler_expr.h"
@@ -154,6 +155,136 @@ class RulePlanner {
   std::optional<std::pair<SourceSpan, const std::vector<ast::Clause>*>> fallback_;
 };
 
+// Lists what the rules name in reps (Program::rep_references) from the checked syntax tree: the
+// checker's side tables tell which names are rep fields and which calls are skill() and tag().
+class RepReferenceCollector {
+ public:
+  using Kind = RepReference::Kind;
+
+  RepReferenceCollector(const CheckedFile& checked, std::vector<RepReference>& out)
+      : checked_(checked), out_(out) {}
+
+  void Run(const ast::File& file) {
+    for (const ast::Statement& statement : file.statements) {
+      if (const auto* rule = std::get_if<ast::Rule>(&statement.node)) {
+        Clauses(rule->clauses);
+      } else if (const auto* otherwise = std::get_if<ast::Otherwise>(&statement.node)) {
+        Clauses(otherwise->clauses);
+      }
+    }
+    std::stable_sort(out_.begin(), out_.end(), [](const RepReference& a, const RepReference& b) {
+      return a.span.begin < b.span.begin;
+    });
+  }
+
+ private:
+  void Clauses(const std::vector<ast::Clause>& clauses) {
+    for (const ast::Clause& clause : clauses) {
+      if (clause.kind == ast::ClauseKind::kTeam) {
+        out_.push_back({Kind::kTeam, clause.team, clause.team_span});
+      }
+      if (clause.condition) Walk(*clause.condition);
+      for (const ast::ExprPtr& key : clause.prefer_keys) {
+        if (key) Walk(*key);
+      }
+      if (clause.distribute.argument) Walk(*clause.distribute.argument);
+    }
+  }
+
+  // The checker bounded the depth of every expression, so this recursion is bounded too.
+  void Walk(const ast::Expr& expr) {
+    std::visit([&](const auto& node) { Visit(expr, node); }, expr.node);
+  }
+
+  void Visit(const ast::Expr& expr, const ast::Name&) { Field(expr, expr.span); }
+  void Visit(const ast::Expr& expr, const ast::FieldAccess& access) {
+    Field(expr, access.field_span);
+  }
+  void Visit(const ast::Expr& expr, const ast::Call& call) {
+    const auto it = checked_.calls.find(&expr);
+    if (it != checked_.calls.end() && call.args.size() == 1 && call.args[0]) {
+      if (it->second == Builtin::kSkill) Literals(Kind::kSkill, *call.args[0]);
+      if (it->second == Builtin::kTag) Literals(Kind::kTag, *call.args[0]);
+    }
+    for (const ast::ExprPtr& arg : call.args) {
+      if (arg) Walk(*arg);
+    }
+  }
+  void Visit(const ast::Expr&, const ast::Binary& binary) {
+    if (!binary.lhs || !binary.rhs) return;
+    switch (binary.op) {
+      case ast::BinaryOp::kEqual:
+      case ast::BinaryOp::kNotEqual:
+        if (IsRepField(*binary.lhs, rep_slot::kTeam)) Literals(Kind::kTeam, *binary.rhs);
+        if (IsRepField(*binary.rhs, rep_slot::kTeam)) Literals(Kind::kTeam, *binary.lhs);
+        break;
+      case ast::BinaryOp::kIn:
+      case ast::BinaryOp::kNotIn:
+        Membership(*binary.rhs, *binary.lhs);
+        break;
+      case ast::BinaryOp::kContains:
+        Membership(*binary.lhs, *binary.rhs);
+        break;
+      default:
+        break;
+    }
+    Walk(*binary.lhs);
+    Walk(*binary.rhs);
+  }
+  void Visit(const ast::Expr&, const ast::Unary& unary) {
+    if (unary.operand) Walk(*unary.operand);
+  }
+  void Visit(const ast::Expr&, const ast::Between& between) {
+    for (const ast::ExprPtr* part : {&between.value, &between.low, &between.high}) {
+      if (*part) Walk(**part);
+    }
+  }
+  void Visit(const ast::Expr&, const ast::ListLiteral& list) {
+    for (const ast::ExprPtr& item : list.items) {
+      if (item) Walk(*item);
+    }
+  }
+  template <typename Literal>
+  void Visit(const ast::Expr&, const Literal&) {}
+
+  // `member in collection`, `collection contains member`.
+  void Membership(const ast::Expr& collection, const ast::Expr& member) {
+    if (IsRepField(collection, rep_slot::kTags)) Literals(Kind::kTag, member);
+    if (IsRepField(collection, rep_slot::kSkills)) Literals(Kind::kSkill, member);
+    if (IsRepField(member, rep_slot::kTeam)) Literals(Kind::kTeam, collection);
+  }
+
+  // A string literal, or the string literals of a list literal.
+  void Literals(Kind kind, const ast::Expr& expr) {
+    if (const auto* string = std::get_if<ast::StringLiteral>(&expr.node)) {
+      out_.push_back({kind, string->value, expr.span});
+    } else if (const auto* list = std::get_if<ast::ListLiteral>(&expr.node)) {
+      for (const ast::ExprPtr& item : list->items) {
+        if (item) Literals(kind, *item);
+      }
+    }
+  }
+
+  const NameRef* RepField(const ast::Expr& expr) const {
+    const auto it = checked_.names.find(&expr);
+    if (it == checked_.names.end() || it->second.kind != NameRef::Kind::kField ||
+        it->second.record != RecordKind::kRep) {
+      return nullptr;
+    }
+    return &it->second;
+  }
+  bool IsRepField(const ast::Expr& expr, Slot slot) const {
+    const NameRef* ref = RepField(expr);
+    return ref != nullptr && ref->slot == slot;
+  }
+  void Field(const ast::Expr& expr, SourceSpan span) {
+    if (const NameRef* ref = RepField(expr)) out_.push_back({Kind::kField, ref->field, span});
+  }
+
+  const CheckedFile& checked_;
+  std::vector<RepReference>& out_;
+};
+
 }  // namespace
 
 CompileResult Compile(const SourceFile& source, const CompileOptions& options) {
@@ -188,6 +319,7 @@ CompileResult Compile(const SourceFile& source, const CompileOptions& options) {
     parts.lead_fields = checked.lead_fields;
     parts.rep_fields = checked.rep_fields;
     RulePlanner(source, checked, parts, result.diagnostics).Run(parsed.file);
+    RepReferenceCollector(checked, parts.rep_references).Run(parsed.file);
     if (!HasErrors(result.diagnostics)) {
       result.program = std::make_shared<const Program>(std::move(parts));
     }

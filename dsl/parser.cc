@@ -313,6 +313,7 @@ class Builder {
   }
   void AddTeamClause(SourceSpan span) {
     ast::Clause clause = NewClause(ast::ClauseKind::kTeam, span);
+    clause.team_span = operands_.empty() ? SourceSpan{} : operands_.back().expr->span;
     clause.team = PopStringValue();
     AddClause(std::move(clause));
   }

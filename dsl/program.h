@@ -93,6 +93,23 @@ struct Rule {
   std::vector<FollowupStep> followup;
 };
 
+// A name that the rules look up in reps, where the file writes it, for checking rules against a
+// roster (dsl/roster_lint.h). Only names written as literals are listed: `skill(industry)` names
+// no skill, and `rep.team == TEAM` (a `let`) names no team.
+struct RepReference {
+  enum class Kind : uint8_t {
+    kSkill,  // skill("x"), "x" in skills, skills contains "x"
+    kTag,    // tag("x"), "x" in tags, tags contains "x"
+    kTeam,   // team "x", rep.team == "x" (or !=), rep.team in ["x", "y"] (or not in)
+    kField,  // a rep field the rules read: `level`, `rep.certified`, `has(rep.x)`
+  };
+  Kind kind = Kind::kField;
+  // The skill, tag or team (the literal's value), or the field's name.
+  std::string name;
+  // The string literal, quotes included, or the field's name as written (`x` of `rep.x`).
+  SourceSpan span;
+};
+
 struct CompiledSegment {
   std::string name;
   Condition condition;
@@ -109,6 +126,7 @@ struct ProgramParts {
   bool has_otherwise = false;
   std::optional<Rule> fallback;  // the `otherwise` clauses; absent for `otherwise unassigned`
   std::vector<CompiledSegment> segments;
+  std::vector<RepReference> rep_references;  // in source order
   // Storage behind constant Values (folded strings and lists). deque: elements never move.
   std::deque<std::string> string_pool;
   std::deque<std::vector<Value>> list_pool;
@@ -149,6 +167,10 @@ class Program {
   }
 
   const std::vector<CompiledSegment>& segments() const { return parts_.segments; }
+
+  // Every skill, tag and team the rules name as a literal, and every rep field they read, in
+  // source order (once per occurrence). Not needed to evaluate: for dsl/roster_lint.h.
+  const std::vector<RepReference>& rep_references() const { return parts_.rep_references; }
 
   // A hash of the source text (64-bit FNV-1a; identifies a version, not a security measure).
   uint64_t content_hash() const { return parts_.content_hash; }

@@ -276,6 +276,36 @@ TEST(CompilerTest, DepthLimitsBoundEveryPass) {
   EXPECT_THAT(Codes(Compile(SourceFile("lets.rules", lets))), ::testing::Contains("too-deep"));
 }
 
+// What a roster check reads (dsl/roster_lint.h): literal skills, tags and teams and the rep fields,
+// in source order, each with the span of its literal or field name; nothing from lead fields,
+// `let`s or non-literal arguments.
+TEST(CompilerTest, RepReferencesListWhatTheRulesNameInReps) {
+  const SourceFile source(
+      "r.rules",
+      "let T = \"x\"\n"
+      "rule \"a\"\n"
+      "  when source == \"ads\"\n"
+      "  team \"t\"\n"
+      "  require \"a\" in tags and rep.team in [\"u\", \"v\"] and has(rep.badge) and rep.team != "
+      "T\n"
+      "  prefer skill(\"tech\"), skill(industry), -open_leads\n"
+      "otherwise require tags contains \"b\" and \"s\" in skills and \"w\" == rep.team\n");
+  const CompileResult compiled = Compile(source);
+  ASSERT_NE(compiled.program, nullptr) << RenderText(source, compiled.diagnostics);
+  std::vector<std::string> seen;
+  for (const RepReference& ref : compiled.program->rep_references()) {
+    static constexpr const char* kKinds[] = {"skill", "tag", "team", "field"};
+    seen.push_back(std::string(kKinds[static_cast<int>(ref.kind)]) + " " + ref.name + " " +
+                   std::string(source.Slice(ref.span)));
+  }
+  EXPECT_THAT(seen,
+              ElementsAre("team t \"t\"", "tag a \"a\"", "field tags tags", "field team team",
+                          "team u \"u\"", "team v \"v\"", "field badge badge", "field team team",
+                          "skill tech \"tech\"", "field open_leads open_leads", "field tags tags",
+                          "tag b \"b\"", "skill s \"s\"", "field skills skills", "team w \"w\"",
+                          "field team team"));
+}
+
 TEST(CompilerTest, EmptyFileIsAValidProgramThatAssignsNothing) {
   const auto program = MustCompile("# nothing yet\n");
   ASSERT_NE(program, nullptr);
