@@ -11,10 +11,9 @@
 #define LEADROUTER_STATUS_CONCAT(a, b) LEADROUTER_STATUS_CONCAT_INNER(a, b)
 
 // Returns from the enclosing function when `expr` (an absl::Status) is not OK.
-#define RETURN_IF_ERROR(expr)                        \
-  do {                                               \
-    if (absl::Status _status = (expr); !_status.ok()) \
-      return _status;                                \
+#define RETURN_IF_ERROR(expr)                                         \
+  do {                                                                \
+    if (absl::Status _status = (expr); !_status.ok()) return _status; \
   } while (false)
 
 // Evaluates `rexpr` (an absl::StatusOr<T>); on error returns its status, otherwise moves the value
@@ -22,7 +21,7 @@
 #define ASSIGN_OR_RETURN(lhs, rexpr) \
   ASSIGN_OR_RETURN_IMPL(LEADROUTER_STATUS_CONCAT(_status_or_, __LINE__), lhs, rexpr)
 
-#define ASSIGN_OR_RETURN_IMPL(statusor, lhs, rexpr) \
-  auto statusor = (rexpr);                          \
+#define ASSIGN_OR_RETURN_IMPL(statusor, lhs, rexpr)        \
+  auto statusor = (rexpr);                                 \
   if (!statusor.ok()) return std::move(statusor).status(); \
   lhs = std::move(statusor).value()
