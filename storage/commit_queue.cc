@@ -1,5 +1,6 @@
 #include "storage/commit_queue.h"
 
+#include <memory>
 #include <utility>
 
 #include "rocksdb/comparator.h"
@@ -8,7 +9,10 @@
 namespace leadrouter::storage {
 
 CommitQueue::CommitQueue(Database& db, const CommitQueueOptions& options)
-    : db_(db), options_(options), writer_([this] { WriterLoop(); }) {}
+    : db_(db),
+      options_(options),
+      counter_cache_(options.counter_cache_entries),
+      writer_([this] { WriterLoop(); }) {}
 
 CommitQueue::~CommitQueue() { Shutdown(); }
 
@@ -56,7 +60,7 @@ void CommitQueue::CommitGroup(std::deque<Pending*>& group) {
   // overwrite_key: reads inside the group see the latest staged value of a key, and iterators over
   // the batch show one entry per key.
   rocksdb::WriteBatchWithIndex batch(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true);
-  WriteTxn txn(db_, batch);
+  WriteTxn txn(db_, batch, &counter_cache_);
   bool any_committed = false;
   for (Pending* pending : group) {
     batch.SetSavePoint();
@@ -78,9 +82,31 @@ void CommitQueue::CommitGroup(std::deque<Pending*>& group) {
   if (!any_committed || batch.GetWriteBatch()->Count() == 0) return;
   const absl::Status written =
       FromRocksDb(db_.raw().Write(db_.write_options(), batch.GetWriteBatch()), "commit changes");
-  if (written.ok()) return;
+  if (written.ok()) {
+    RememberCommittedCounters(batch);
+    return;
+  }
+  // A failed write may or may not have reached the database: trust nothing remembered.
+  counter_cache_.Clear();
   for (Pending* pending : group) {
     if (pending->status.ok()) pending->status = written;
+  }
+}
+
+void CommitQueue::RememberCommittedCounters(rocksdb::WriteBatchWithIndex& batch) {
+  const std::unique_ptr<rocksdb::WBWIIterator> it(
+      batch.NewIterator(db_.handle(ColumnFamily::kCounters)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const rocksdb::WriteEntry entry = it->Entry();
+    const absl::string_view key(entry.key.data(), entry.key.size());
+    if (entry.type == rocksdb::kPutRecord) {
+      counter_cache_.Put(key, entry.value.ToString());
+    } else if (entry.type == rocksdb::kDeleteRecord || entry.type == rocksdb::kSingleDeleteRecord) {
+      counter_cache_.Put(key, std::nullopt);
+    } else {
+      counter_cache_.Clear();  // not a write leadrouter makes; do not guess its effect
+      return;
+    }
   }
 }
 

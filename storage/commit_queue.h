@@ -24,6 +24,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "storage/committed_cache.h"
 #include "storage/database.h"
 #include "storage/write_txn.h"
 
@@ -34,6 +35,11 @@ struct CommitQueueOptions {
   // Larger groups raise throughput under load and lengthen the wait of the group's first caller.
   // Default: 256
   size_t max_group_size = 256;
+
+  // Counters the writer keeps in memory (storage/committed_cache.h), per generation; at most
+  // twice this many are kept. 0 reads every counter from RocksDB.
+  // Default: 131072 (some tens of MiB at most)
+  size_t counter_cache_entries = 131072;
 };
 
 // Runs on the writer thread. Reads and stages writes through the WriteTxn; returns OK to commit
@@ -75,13 +81,16 @@ class CommitQueue {
 
   void WriterLoop();
   void CommitGroup(std::deque<Pending*>& group);
+  // After `batch` was written: its counter writes are now the committed values.
+  void RememberCommittedCounters(rocksdb::WriteBatchWithIndex& batch);
 
   Database& db_;
   const CommitQueueOptions options_;
   std::mutex mutex_;
   std::condition_variable work_ready_;
-  std::deque<Pending*> queue_;  // guarded by mutex_
-  bool stopping_ = false;       // guarded by mutex_
+  std::deque<Pending*> queue_;    // guarded by mutex_
+  bool stopping_ = false;         // guarded by mutex_
+  CommittedCache counter_cache_;  // writer thread only
   std::thread writer_;
 };
 

@@ -16,11 +16,43 @@ std::string Name(ColumnFamily cf) { return std::string(ColumnFamilyName(cf)); }
 
 absl::StatusOr<std::optional<std::string>> WriteTxn::Get(ColumnFamily cf,
                                                          absl::string_view key) const {
+  if (cf == ColumnFamily::kCounters && counter_cache_ != nullptr) return GetCounter(key);
   std::string value;
   const rocksdb::Status status = batch_.GetFromBatchAndDB(db_.db(), rocksdb::ReadOptions(),
                                                           db_.handle(cf), ToSlice(key), &value);
   if (status.IsNotFound()) return std::nullopt;
   if (!status.ok()) return FromRocksDb(status, absl::StrCat("read ", Name(cf)));
+  return value;
+}
+
+absl::StatusOr<std::optional<std::string>> WriteTxn::GetCounter(absl::string_view key) const {
+  rocksdb::ColumnFamilyHandle* handle = db_.handle(ColumnFamily::kCounters);
+  // The group's own staged write wins over anything committed.
+  const std::unique_ptr<rocksdb::WBWIIterator> staged(batch_.NewIterator(handle));
+  staged->Seek(ToSlice(key));
+  if (staged->Valid() && staged->Entry().key == ToSlice(key)) {
+    const rocksdb::WriteEntry entry = staged->Entry();
+    switch (entry.type) {
+      case rocksdb::kPutRecord:
+        return entry.value.ToString();
+      case rocksdb::kDeleteRecord:
+      case rocksdb::kSingleDeleteRecord:
+        return std::nullopt;
+      default:
+        return absl::InternalError(
+            absl::StrCat("read counters: staged write of unexpected type ", entry.type));
+    }
+  }
+  if (const CommittedCache::Value* cached = counter_cache_->Find(key)) return *cached;
+  std::string value;
+  const rocksdb::Status status =
+      db_.db()->Get(rocksdb::ReadOptions(), handle, ToSlice(key), &value);
+  if (status.IsNotFound()) {
+    counter_cache_->Put(key, std::nullopt);
+    return std::nullopt;
+  }
+  if (!status.ok()) return FromRocksDb(status, "read counters");
+  counter_cache_->Put(key, value);
   return value;
 }
 

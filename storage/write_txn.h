@@ -4,6 +4,9 @@
 // second decision of a group sees the counters the first one moved. Writes are buffered in a
 // WriteBatchWithIndex and reach the database in one atomic, durable RocksDB write when the group
 // commits. Only the writer thread touches a WriteTxn.
+//
+// Counter reads that the group has not staged are answered from the writer's CommittedCache when
+// one is given (storage/committed_cache.h): a decision reads a hundred or more counters.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "rocksdb/utilities/write_batch_with_index.h"
+#include "storage/committed_cache.h"
 #include "storage/database.h"
 #include "storage/read_view.h"
 
@@ -21,7 +25,11 @@ namespace leadrouter::storage {
 
 class WriteTxn final : public ReadView {
  public:
-  WriteTxn(Database& db, rocksdb::WriteBatchWithIndex& batch) : db_(db), batch_(batch) {}
+  // `counter_cache`, when not null, holds committed values of the counters column family and is
+  // only read and filled here; the commit queue keeps it in step with what commits.
+  WriteTxn(Database& db, rocksdb::WriteBatchWithIndex& batch,
+           CommittedCache* counter_cache = nullptr)
+      : db_(db), batch_(batch), counter_cache_(counter_cache) {}
   WriteTxn(const WriteTxn&) = delete;
   WriteTxn& operator=(const WriteTxn&) = delete;
 
@@ -40,8 +48,11 @@ class WriteTxn final : public ReadView {
   Database& database() const { return db_; }
 
  private:
+  [[nodiscard]] absl::StatusOr<std::optional<std::string>> GetCounter(absl::string_view key) const;
+
   Database& db_;
   rocksdb::WriteBatchWithIndex& batch_;
+  CommittedCache* const counter_cache_;
 };
 
 }  // namespace leadrouter::storage

@@ -127,6 +127,62 @@ TEST_P(CommitQueueTest, ScanInsideTheGroupSeesStagedWrites) {
   EXPECT_EQ(seen, (std::vector<std::string>{"c", "b", "a"}));
 }
 
+// The writer remembers committed counters (storage/committed_cache.h); what a failed mutation
+// staged must not be remembered, and a later read must see the committed value.
+TEST_P(CommitQueueTest, CounterStagedByAFailedMutationIsNotRemembered) {
+  ASSERT_OK(queue_->Commit([](WriteTxn& txn) { return Increment(txn, "n"); }));
+  EXPECT_THAT(queue_->Commit([](WriteTxn& txn) -> absl::Status {
+    if (absl::Status s = Increment(txn, "n"); !s.ok()) return s;
+    if (absl::Status s = Increment(txn, "n"); !s.ok()) return s;
+    return absl::AbortedError("changed my mind");
+  }),
+              StatusIs(absl::StatusCode::kAborted, ::testing::_));
+  uint64_t seen = 0;
+  ASSERT_OK(queue_->Commit([&](WriteTxn& txn) -> absl::Status {
+    absl::StatusOr<uint64_t> value = ReadCounter(txn, "n");
+    if (!value.ok()) return value.status();
+    seen = *value;
+    return absl::OkStatus();
+  }));
+  EXPECT_EQ(seen, 1u);
+  EXPECT_EQ(Committed("n"), 1u);
+}
+
+TEST_P(CommitQueueTest, CounterDeletesAreSeenInTheGroupAndAfterIt) {
+  ASSERT_OK(queue_->Commit([](WriteTxn& txn) { return Increment(txn, "n"); }));
+  ASSERT_OK(queue_->Commit([](WriteTxn& txn) -> absl::Status {
+    if (absl::Status s = txn.Delete(ColumnFamily::kCounters, "n"); !s.ok()) return s;
+    absl::StatusOr<std::optional<std::string>> staged = txn.Get(ColumnFamily::kCounters, "n");
+    if (!staged.ok()) return staged.status();
+    if (staged->has_value()) return absl::InternalError("a staged delete was not seen");
+    return absl::OkStatus();
+  }));
+  ASSERT_OK(queue_->Commit([](WriteTxn& txn) { return Increment(txn, "n"); }));
+  EXPECT_EQ(Committed("n"), 1u);
+}
+
+// The same history with and without the writer's counter cache gives the same counters.
+TEST_P(CommitQueueTest, CounterCacheDoesNotChangeResults) {
+  for (const size_t entries : {size_t{0}, size_t{2}, size_t{1} << 17}) {
+    queue_ =
+        std::make_unique<CommitQueue>(*db_, CommitQueueOptions{.counter_cache_entries = entries});
+    const std::string prefix = "cache" + std::to_string(entries) + "/";
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < 50; ++i) {
+          const std::string key = prefix + std::to_string((t + i) % 5);
+          EXPECT_OK(queue_->Commit([&](WriteTxn& txn) { return Increment(txn, key); }));
+        }
+      });
+    }
+    for (std::thread& t : threads) t.join();
+    uint64_t total = 0;
+    for (int k = 0; k < 5; ++k) total += Committed(prefix + std::to_string(k));
+    EXPECT_EQ(total, 200u) << "cache entries " << entries;
+  }
+}
+
 TEST_P(CommitQueueTest, CommitAfterShutdownIsUnavailable) {
   queue_->Shutdown();
   EXPECT_THAT(queue_->Commit([](WriteTxn&) { return absl::OkStatus(); }),

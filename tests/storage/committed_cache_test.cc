@@ -49,7 +49,9 @@ TEST(CommittedCacheTest, PutReplacesAnOlderGenerationsValue) {
   cache.Put("z", "v");
   cache.Put("w", "v");  // whatever generation "k" was in, no stale value may come back
   const CommittedCache::Value* k = cache.Find("k");
-  if (k != nullptr) EXPECT_EQ(*k, "new");
+  if (k != nullptr) {
+    EXPECT_EQ(*k, "new");
+  }
 }
 
 TEST(CommittedCacheTest, ClearForgetsEverything) {
