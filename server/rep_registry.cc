@@ -176,6 +176,9 @@ absl::Status RepRegistry::LoadRosterFile(const std::string& path) {
           absl::StrCat("--reps ", path, ": rep ", info.id, ": ", s.message()));
     }
     if (std::optional<v1::Rep> stored = roster_.Find(request.rep().name())) {
+      // The file's status is where a new rep starts; afterwards SetStatus owns it, so a restart
+      // does not bring back a rep who was set away or off.
+      request.mutable_rep()->set_status(stored->status());
       if (google::protobuf::util::MessageDifferencer::Equals(InputFields(*stored),
                                                              InputFields(request.rep()))) {
         continue;
@@ -515,6 +518,54 @@ absl::StatusOr<v1::RemoveRepResponse> RepRegistry::Remove(const v1::RemoveRepReq
   spdlog::info("rep remove rep={} reassigned={} unassigned={} actor={}", request.name(),
                moved.reassigned, moved.unassigned, request.actor());
   return response;
+}
+
+absl::StatusOr<int> RepRegistry::EndExpiredAway(absl::Time now) {
+  int ended = 0;
+  for (const v1::Rep& listed : roster_.List()) {
+    if (listed.status() != v1::REP_STATUS_AWAY || !listed.has_away_until()) continue;
+    const int64_t until_us = TimeUtil::TimestampToMicroseconds(listed.away_until());
+    if (until_us > absl::ToUnixMicros(now)) continue;
+    bool changed = false;
+    const absl::Status status =
+        storage_.commits().Commit([&](storage::WriteTxn& txn) -> absl::Status {
+          absl::StatusOr<std::optional<storage::RepRecord>> stored =
+              storage::ReadRep(txn, listed.name());
+          if (!stored.ok()) return stored.status();
+          if (!stored->has_value()) return absl::OkStatus();  // removed meanwhile
+          v1::Rep rep = (*stored)->rep();
+          if (rep.status() != v1::REP_STATUS_AWAY || !rep.has_away_until() ||
+              TimeUtil::TimestampToMicroseconds(rep.away_until()) != until_us) {
+            return absl::OkStatus();  // someone set another status meanwhile: theirs stands
+          }
+          const int64_t now_us = absl::ToUnixMicros(absl::Now());
+          const std::string reason =
+              absl::StrCat("away until ", TimeUtil::ToString(rep.away_until()), " ended");
+          rep.set_status(v1::REP_STATUS_ACTIVE);
+          rep.set_status_reason(reason);
+          rep.clear_away_until();
+          *rep.mutable_status_change_time() = TimeUtil::MicrosecondsToTimestamp(now_us);
+          *rep.mutable_update_time() = rep.status_change_time();
+          absl::StatusOr<storage::RepRecord> written =
+              storage::PutRep(txn, rep,
+                              storage::ChangeInfo{"system:away-expiry", "rep.set_status",
+                                                  absl::StrCat("ACTIVE: ", reason), "", now_us});
+          if (!written.ok()) return written.status();
+          roster_.Put(written->rep());
+          changed = true;
+          return absl::OkStatus();
+        });
+    if (!status.ok()) {
+      ReloadAfterFailedCommit(status);
+      return status;
+    }
+    if (!changed) continue;
+    ++ended;
+    spdlog::info("rep set_status rep={} status=REP_STATUS_ACTIVE actor=system:away-expiry",
+                 listed.name());
+    unassigned_.RequestRetry(absl::StrCat(listed.name(), " is back from away"));
+  }
+  return ended;
 }
 
 }  // namespace leadrouter::server

@@ -1,7 +1,7 @@
 // The rep roster behind RepService: upsert, get (with the rep's current load), list, set status,
 // remove. Every change goes through the single writer and updates the RosterCache inside its
-// mutation, so the next decision sees it. A rep that becomes ACTIVE (new, or back from AWAY / OFF)
-// asks the unassigned queue for a retry.
+// mutation, so the next decision sees it. A rep that becomes ACTIVE (new, or back from AWAY / OFF,
+// also when an AWAY with an end time ends) asks the unassigned queue for a retry.
 //
 // Thread safety: every public method may be called from any thread.
 #pragma once
@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "leadrouter/v1/reps.pb.h"
 #include "server/assigner.h"
 #include "server/call_context.h"
@@ -27,7 +28,8 @@ class RepRegistry {
   RepRegistry& operator=(const RepRegistry&) = delete;
 
   // Upserts every rep of a roster file (dsl/dataset.h: CSV or JSON Lines) as actor "leadrouterd",
-  // skipping reps whose stored input fields are already equal. Errors name the file and line.
+  // skipping reps whose stored input fields are already equal. The file's status applies to new
+  // reps only: a stored rep keeps the status SetStatus gave it. Errors name the file and line.
   [[nodiscard]] absl::Status LoadRosterFile(const std::string& path);
 
   [[nodiscard]] absl::StatusOr<leadrouter::v1::UpsertRepResponse> Upsert(
@@ -40,6 +42,11 @@ class RepRegistry {
       const leadrouter::v1::SetRepStatusRequest& request, const CallContext& call);
   [[nodiscard]] absl::StatusOr<leadrouter::v1::RemoveRepResponse> Remove(
       const leadrouter::v1::RemoveRepRequest& request, const CallContext& call);
+
+  // Makes every AWAY rep whose `away_until` is at or before `now` ACTIVE again, as actor
+  // "system:away-expiry", one commit per rep. A rep whose status or end time changed since it was
+  // listed is left as it is. Returns how many reps came back. The server runs this every second.
+  [[nodiscard]] absl::StatusOr<int> EndExpiredAway(absl::Time now);
 
  private:
   // A commit that failed after its mutation updated the cache leaves the cache ahead of the

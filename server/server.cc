@@ -15,12 +15,14 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "dsl/periods.h"
 #include "server/admin_service.h"
 #include "server/assigner.h"
 #include "server/assignment_service.h"
 #include "server/backup_taker.h"
 #include "server/lead_queries.h"
+#include "server/periodic_job.h"
 #include "server/rep_registry.h"
 #include "server/rep_service.h"
 #include "server/roster_cache.h"
@@ -30,6 +32,7 @@
 #include "server/rule_tester.h"
 #include "server/unassigned_queue.h"
 #include "server/unimplemented_services.h"
+#include "storage/idempotency_store.h"
 #include "storage/storage.h"
 
 namespace leadrouter::server {
@@ -62,6 +65,11 @@ class Server::Impl {
     });
     retry_worker_ = std::thread([this] { RetryLoop(); });
     if (unassigned_.size() > 0) unassigned_.RequestRetry("server started");
+    away_expiry_ = std::make_unique<PeriodicJob>(
+        "away_expiry", options_.away_check_interval,
+        [this] { return reps_.EndExpiredAway(absl::Now()).status(); });
+    idempotency_purge_ = std::make_unique<PeriodicJob>(
+        "idempotency_purge", options_.idempotency_purge_interval, [this] { return PurgeKeys(); });
 
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -84,7 +92,7 @@ class Server::Impl {
 
     server_ = builder.BuildAndStart();
     if (server_ == nullptr || port_ == 0) {
-      StopRetryWorker();
+      StopBackgroundJobs();
       return absl::UnavailableError(absl::StrCat("cannot listen on ", options_.listen_address,
                                                  " (address in use, or not a valid host:port)"));
     }
@@ -120,7 +128,7 @@ class Server::Impl {
       server_->Shutdown(deadline);
       server_->Wait();
     }
-    StopRetryWorker();
+    StopBackgroundJobs();
     if (absl::Status status = storage_->Close(); !status.ok()) {
       spdlog::error("closing the database failed: {}", status.ToString());
     }
@@ -148,7 +156,18 @@ class Server::Impl {
     }
   }
 
-  void StopRetryWorker() {
+  absl::Status PurgeKeys() {
+    const absl::Time cutoff = absl::Now() - absl::FromChrono(options_.idempotency_retention);
+    absl::StatusOr<int64_t> purged =
+        storage::PurgeIdempotency(*storage_, absl::ToUnixMicros(cutoff));
+    if (!purged.ok()) return purged.status();
+    if (*purged > 0) spdlog::info("idempotency keys purged count={}", *purged);
+    return absl::OkStatus();
+  }
+
+  void StopBackgroundJobs() {
+    if (idempotency_purge_ != nullptr) idempotency_purge_->Stop();
+    if (away_expiry_ != nullptr) away_expiry_->Stop();
     unassigned_.Stop();
     if (retry_worker_.joinable()) retry_worker_.join();
   }
@@ -167,6 +186,8 @@ class Server::Impl {
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::unique_ptr<grpc::Server> server_;
   std::thread retry_worker_;
+  std::unique_ptr<PeriodicJob> away_expiry_;
+  std::unique_ptr<PeriodicJob> idempotency_purge_;
   int port_ = 0;
 
   std::mutex mu_;

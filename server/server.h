@@ -45,6 +45,12 @@ struct ServerOptions {
   // Most threads gRPC's synchronous server may use for calls in flight (its ResourceQuota); calls
   // beyond it wait for a thread. Default: 256
   int max_threads = 256;
+  // How often reps whose AWAY time ended are made ACTIVE again (RepRegistry::EndExpiredAway).
+  std::chrono::milliseconds away_check_interval = std::chrono::seconds(1);
+  // Idempotency keys are kept this long (the API promises at least 24 hours), then purged by a
+  // job that runs every `idempotency_purge_interval`.
+  std::chrono::seconds idempotency_retention = std::chrono::hours(24 * 7);
+  std::chrono::milliseconds idempotency_purge_interval = std::chrono::hours(1);
   // Tests only: see CallGate::Hook (server/rpc_shim.h). Default: none
   std::function<void(absl::string_view method)> call_hook_for_testing;
   // Tests only: see AssignerOptions::before_decide_for_testing. Default: none

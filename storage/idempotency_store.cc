@@ -1,5 +1,6 @@
 #include "storage/idempotency_store.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -21,26 +22,36 @@ absl::Status WriteIdempotency(WriteTxn& txn, absl::string_view scope, absl::stri
   return WriteMessage(txn, ColumnFamily::kIdempotency, keys::Idempotency(scope, key), record);
 }
 
-absl::StatusOr<int64_t> PurgeIdempotency(WriteTxn& txn, int64_t cutoff_us) {
+absl::StatusOr<int64_t> PurgeIdempotency(Storage& storage, int64_t cutoff_us, size_t batch_size) {
   std::vector<std::string> expired;
-  absl::Status scanned = txn.Scan(
-      ColumnFamily::kIdempotency, "", "", ScanOrder::kAscending,
-      [&](absl::string_view key, absl::string_view value) -> absl::StatusOr<bool> {
-        IdempotencyRecord record;
-        if (absl::Status status = DecodeProto(value, record, "idempotency record"); !status.ok()) {
-          return status;
-        }
-        if (google::protobuf::util::TimeUtil::TimestampToMicroseconds(record.create_time()) <
-            cutoff_us) {
-          expired.emplace_back(key);
-        }
-        return true;
-      });
-  if (!scanned.ok()) return scanned;
-  for (const std::string& key : expired) {
-    if (absl::Status status = txn.Delete(ColumnFamily::kIdempotency, key); !status.ok()) {
-      return status;
-    }
+  {
+    DatabaseView view(storage.database());
+    absl::Status scanned = view.Scan(
+        ColumnFamily::kIdempotency, "", "", ScanOrder::kAscending,
+        [&](absl::string_view key, absl::string_view value) -> absl::StatusOr<bool> {
+          IdempotencyRecord record;
+          if (absl::Status status = DecodeProto(value, record, "idempotency record");
+              !status.ok()) {
+            return status;
+          }
+          if (google::protobuf::util::TimeUtil::TimestampToMicroseconds(record.create_time()) <
+              cutoff_us) {
+            expired.emplace_back(key);
+          }
+          return true;
+        });
+    if (!scanned.ok()) return scanned;
+  }
+  const size_t step = std::max<size_t>(1, batch_size);
+  for (size_t begin = 0; begin < expired.size(); begin += step) {
+    const size_t end = std::min(expired.size(), begin + step);
+    absl::Status deleted = storage.commits().Commit([&](WriteTxn& txn) -> absl::Status {
+      for (size_t i = begin; i < end; ++i) {
+        if (absl::Status s = txn.Delete(ColumnFamily::kIdempotency, expired[i]); !s.ok()) return s;
+      }
+      return absl::OkStatus();
+    });
+    if (!deleted.ok()) return deleted;
   }
   return static_cast<int64_t>(expired.size());
 }

@@ -7,6 +7,7 @@
 // PurgeIdempotency, which the server runs periodically.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 
@@ -14,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "storage/read_view.h"
+#include "storage/storage.h"
 #include "storage/write_txn.h"
 #include "storage_records.pb.h"
 
@@ -25,7 +27,11 @@ namespace leadrouter::storage {
 [[nodiscard]] absl::Status WriteIdempotency(WriteTxn& txn, absl::string_view scope,
                                             absl::string_view key, const IdempotencyRecord& record);
 
-// Deletes records created before `cutoff_us`; returns how many. Run it as its own commit.
-[[nodiscard]] absl::StatusOr<int64_t> PurgeIdempotency(WriteTxn& txn, int64_t cutoff_us);
+// Deletes records created before `cutoff_us`; returns how many. The records are found on a
+// snapshot, outside the writer, and deleted `batch_size` per commit, so a purge of millions of
+// records never holds up decisions for a whole scan. A record found expired cannot be written
+// again before it is deleted (its key replays it until then), so deleting it blindly is safe.
+[[nodiscard]] absl::StatusOr<int64_t> PurgeIdempotency(Storage& storage, int64_t cutoff_us,
+                                                       size_t batch_size = 1000);
 
 }  // namespace leadrouter::storage

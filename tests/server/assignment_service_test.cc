@@ -199,6 +199,26 @@ TEST_F(AssignmentServiceTest, IdempotencyKeyReplaysAlsoAfterRestart) {
   EXPECT_EQ(entries.assignments_size(), 1) << "a replay must not decide again";
 }
 
+TEST(AssignmentIdempotencyRetentionTest, KeysArePurgedAfterTheRetention) {
+  ServerHarness server(
+      {.rules = kTestRules, .reps_csv = kTestReps, .configure = [](server::ServerOptions& options) {
+         options.idempotency_retention = std::chrono::seconds(1);
+         options.idempotency_purge_interval = std::chrono::milliseconds(100);
+       }});
+  ASSERT_OK(server.status());
+  const auto assign = [&](const std::string& lead) {
+    v1::AssignResponse response;
+    return server.Call([&](grpc::ClientContext* c) {
+      return server.assignments().Assign(c, AssignOf(MakeLead(lead, "ads", 50), "key-1"),
+                                         &response);
+    });
+  };
+  ASSERT_TRUE(assign("first").ok());
+  EXPECT_EQ(assign("second").error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  // Within the retention the key belongs to "first"; once purged it is free again.
+  EXPECT_TRUE(Eventually([&] { return assign("second").ok(); }));
+}
+
 TEST_F(AssignmentServiceTest, CapsHoldUnderConcurrentCalls) {
   // Only ana passes `require level >= 3`, and "vip" caps her at 2 a day.
   std::vector<std::thread> threads;

@@ -3,6 +3,8 @@
 // its open leads reported and moved on request.
 #include <gtest/gtest.h>
 
+#include "absl/time/clock.h"
+#include "google/protobuf/util/time_util.h"
 #include "server_harness.h"
 #include "status_matchers.h"
 #include "test_fixtures.h"
@@ -197,6 +199,67 @@ TEST_F(RepServiceTest, UnassignedLeadsAreRetriedWhenARepBecomesAvailable) {
   ASSERT_EQ(entries.assignments_size(), 2);
   EXPECT_EQ(entries.assignments(1).actor(), "system:retry");
   EXPECT_THAT(entries.assignments(1).reason(), HasSubstr("reps/ben is active"));
+}
+
+grpc::Status SetAwayUntil(ServerHarness& server, const std::string& name, absl::Duration from_now,
+                          v1::SetRepStatusResponse* response) {
+  v1::SetRepStatusRequest request;
+  request.set_name(name);
+  request.set_status(v1::REP_STATUS_AWAY);
+  *request.mutable_until() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
+      absl::ToUnixMicros(absl::Now() + from_now));
+  request.set_actor("manager");
+  request.set_reason("training");
+  return server.Call(
+      [&](grpc::ClientContext* c) { return server.reps().SetStatus(c, request, response); });
+}
+
+TEST_F(RepServiceTest, AwayWithAnEndTimeEndsByItselfAndRetriesTheQueue) {
+  v1::SetRepStatusResponse response;
+  ASSERT_TRUE(SetStatus("reps/ben", v1::REP_STATUS_AWAY, &response).ok());
+  ASSERT_TRUE(SetAwayUntil(server_, "reps/ana", absl::Milliseconds(1500), &response).ok());
+  EXPECT_TRUE(response.rep().has_away_until());
+  ASSERT_EQ(Assign(MakeLead("waiting", "ads", 50)).assignment().outcome(), v1::OUTCOME_UNASSIGNED);
+
+  EXPECT_TRUE(Eventually([&] { return OwnerOf("leads/waiting") == "reps/ana"; }));
+  v1::GetRepResponse ana;
+  ASSERT_TRUE(Get("reps/ana", &ana).ok());
+  EXPECT_EQ(ana.rep().status(), v1::REP_STATUS_ACTIVE);
+  EXPECT_FALSE(ana.rep().has_away_until());
+  EXPECT_THAT(ana.rep().status_reason(), HasSubstr("ended"));
+  v1::GetRepResponse ben;
+  ASSERT_TRUE(Get("reps/ben", &ben).ok());
+  EXPECT_EQ(ben.rep().status(), v1::REP_STATUS_AWAY);  // no end time: stays away
+}
+
+TEST_F(RepServiceTest, AStatusSetLaterWinsOverAnEarlierEndTime) {
+  v1::SetRepStatusResponse response;
+  ASSERT_TRUE(SetAwayUntil(server_, "reps/ana", absl::Milliseconds(1200), &response).ok());
+  ASSERT_TRUE(SetStatus("reps/ana", v1::REP_STATUS_OFF, &response).ok());
+  EXPECT_FALSE(response.rep().has_away_until());
+  absl::SleepFor(absl::Milliseconds(2500));
+  v1::GetRepResponse ana;
+  ASSERT_TRUE(Get("reps/ana", &ana).ok());
+  EXPECT_EQ(ana.rep().status(), v1::REP_STATUS_OFF);
+}
+
+// A restart keeps the status set through the API (the roster file only seeds new reps), and an
+// end time that passed while the server was down is honoured at start.
+TEST_F(RepServiceTest, StatusesSurviveARestartAndEndTimesPassedWhileDownAreHonoured) {
+  v1::SetRepStatusResponse response;
+  ASSERT_TRUE(SetStatus("reps/ben", v1::REP_STATUS_OFF, &response).ok());
+  ASSERT_TRUE(SetAwayUntil(server_, "reps/ana", absl::Milliseconds(800), &response).ok());
+  server_.Shutdown();
+  absl::SleepFor(absl::Milliseconds(1200));
+  server_.Restart();
+  ASSERT_OK(server_.status());
+  v1::GetRepResponse ben;
+  ASSERT_TRUE(Get("reps/ben", &ben).ok());
+  EXPECT_EQ(ben.rep().status(), v1::REP_STATUS_OFF);
+  EXPECT_TRUE(Eventually([&] {
+    v1::GetRepResponse ana;
+    return Get("reps/ana", &ana).ok() && ana.rep().status() == v1::REP_STATUS_ACTIVE;
+  }));
 }
 
 TEST_F(RepServiceTest, UnassignedLeadsAreRetriedWhenANewVersionIsPublished) {

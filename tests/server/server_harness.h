@@ -42,6 +42,8 @@ struct HarnessOptions {
   std::chrono::milliseconds shutdown_grace{2000};
   std::function<void(absl::string_view)> call_hook = nullptr;
   std::function<void()> before_decide = nullptr;
+  // Last word on the server's options (background job intervals, retention, ...).
+  std::function<void(server::ServerOptions&)> configure = nullptr;
 };
 
 class ServerHarness {
@@ -99,6 +101,7 @@ class ServerHarness {
     options.shutdown_grace = options_.shutdown_grace;
     options.call_hook_for_testing = options_.call_hook;
     options.before_decide_for_testing = options_.before_decide;
+    if (options_.configure) options_.configure(options);
     absl::StatusOr<std::unique_ptr<server::Server>> started = server::Server::Start(options);
     status_ = started.status();
     if (!started.ok()) return;

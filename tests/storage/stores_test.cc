@@ -12,6 +12,7 @@
 #include "storage/lead_store.h"
 #include "storage/rep_store.h"
 #include "storage/rule_version_store.h"
+#include "storage/storage.h"
 #include "temp_dir.h"
 
 namespace leadrouter::storage {
@@ -145,33 +146,40 @@ TEST_F(StoresTest, RuleVersionsAreNumberedHashedAndActive) {
   EXPECT_EQ(audit[1].after_version(), 2u);
 }
 
-TEST_F(StoresTest, IdempotencyRecordsAreScopedAndPurged) {
-  IdempotencyRecord old_record;
-  old_record.set_response("first");
-  old_record.mutable_create_time()->set_seconds(10);
-  IdempotencyRecord new_record;
-  new_record.set_response("second");
-  new_record.mutable_create_time()->set_seconds(100);
-  ASSERT_OK(queue_->Commit([&](WriteTxn& txn) -> absl::Status {
-    if (absl::Status s = WriteIdempotency(txn, "assign", "k1", old_record); !s.ok()) return s;
-    return WriteIdempotency(txn, "assign", "k2", new_record);
-  }));
-  {
-    DatabaseView view(*db_);
-    EXPECT_EQ((*ReadIdempotency(view, "assign", "k1"))->response(), "first");
-    EXPECT_FALSE(ReadIdempotency(view, "reassign", "k1")->has_value());
-  }
-  int64_t purged = 0;
-  ASSERT_OK(queue_->Commit([&](WriteTxn& txn) -> absl::Status {
-    absl::StatusOr<int64_t> n = PurgeIdempotency(txn, 50'000'000);
-    if (!n.ok()) return n.status();
-    purged = *n;
+TEST_F(StoresTest, IdempotencyRecordsAreScoped) {
+  IdempotencyRecord record;
+  record.set_response("first");
+  ASSERT_OK(
+      queue_->Commit([&](WriteTxn& txn) { return WriteIdempotency(txn, "assign", "k1", record); }));
+  DatabaseView view(*db_);
+  EXPECT_EQ((*ReadIdempotency(view, "assign", "k1"))->response(), "first");
+  EXPECT_FALSE(ReadIdempotency(view, "reassign", "k1")->has_value());
+}
+
+TEST(IdempotencyPurgeTest, DeletesRecordsOlderThanTheCutoffInBatches) {
+  TempDir dir;
+  absl::StatusOr<std::unique_ptr<Storage>> storage = Storage::Open(dir.Child("db"));
+  ASSERT_OK(storage);
+  ASSERT_OK((*storage)->commits().Commit([&](WriteTxn& txn) -> absl::Status {
+    for (int i = 0; i < 7; ++i) {
+      IdempotencyRecord record;
+      record.set_response(std::to_string(i));
+      record.mutable_create_time()->set_seconds(i < 5 ? 10 : 100);  // 5 old, 2 recent
+      if (absl::Status s = WriteIdempotency(txn, "assign", "k" + std::to_string(i), record);
+          !s.ok()) {
+        return s;
+      }
+    }
     return absl::OkStatus();
   }));
-  EXPECT_EQ(purged, 1);
-  DatabaseView view(*db_);
-  EXPECT_FALSE(ReadIdempotency(view, "assign", "k1")->has_value());
-  EXPECT_TRUE(ReadIdempotency(view, "assign", "k2")->has_value());
+  absl::StatusOr<int64_t> purged = PurgeIdempotency(**storage, 50'000'000, /*batch_size=*/2);
+  ASSERT_OK(purged);
+  EXPECT_EQ(*purged, 5);
+  DatabaseView view((*storage)->database());
+  for (int i = 0; i < 7; ++i) {
+    EXPECT_EQ(ReadIdempotency(view, "assign", "k" + std::to_string(i))->has_value(), i >= 5) << i;
+  }
+  EXPECT_EQ(*PurgeIdempotency(**storage, 50'000'000), 0);
 }
 
 TEST_F(StoresTest, CorruptValueIsDataLoss) {
