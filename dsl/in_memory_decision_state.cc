@@ -1,6 +1,7 @@
 #include "dsl/in_memory_decision_state.h"
 
 #include <algorithm>
+#include <vector>
 
 namespace leadrouter::dsl {
 
@@ -98,6 +99,47 @@ void InMemoryDecisionState::Apply(const StateDelta& delta) {
   if (delta.weighted_virtual_time) {
     rule.counters.weighted_virtual_time = *delta.weighted_virtual_time;
   }
+}
+
+absl::Status InMemoryDecisionState::CopyFrom(const DecisionState& base,
+                                             std::span<const std::string_view> rep_ids,
+                                             std::span<const std::string> rule_keys,
+                                             const PeriodIds& periods) {
+  const auto in = [](int64_t period, auto value) {
+    return Periodic<decltype(value)>{period, value};
+  };
+  std::vector<RepCounters> reps(rep_ids.size());
+  if (absl::Status s = base.ReadRepCounters(rep_ids, periods, reps); !s.ok()) return s;
+  for (size_t i = 0; i < rep_ids.size(); ++i) {
+    const RepCounters& c = reps[i];
+    RepEntry& e = reps_[std::string(rep_ids[i])];
+    e.assigned = {in(periods.day, c.assigned_day), in(periods.week, c.assigned_week),
+                  in(periods.month, c.assigned_month)};
+    e.open = c.open;
+    e.quality_day = in(periods.day, c.quality_day);
+  }
+  std::vector<RuleRepCounters> rule_reps(rep_ids.size());
+  for (const std::string& key : rule_keys) {
+    RuleEntry& rule = rules_[key];
+    if (absl::Status s = base.ReadRuleCounters(key, rule.counters); !s.ok()) return s;
+    if (absl::Status s = base.ReadRuleRepCounters(key, rep_ids, periods, rule_reps); !s.ok()) {
+      return s;
+    }
+    for (size_t i = 0; i < rep_ids.size(); ++i) {
+      const RuleRepCounters& c = rule_reps[i];
+      RuleRepEntry& e = rule.reps[std::string(rep_ids[i])];
+      e.assigned = {in(periods.day, c.assigned_day), in(periods.week, c.assigned_week),
+                    in(periods.month, c.assigned_month)};
+      e.open = c.open;
+      e.balanced_day = in(periods.day, c.balanced_day);
+      e.balanced_week = in(periods.week, c.balanced_week);
+      e.balanced_month = in(periods.month, c.balanced_month);
+      e.last_chosen_sequence = c.last_chosen_sequence;
+      e.last_chosen_time = c.last_chosen_time;
+      e.weighted_pass = c.weighted_pass;
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace leadrouter::dsl

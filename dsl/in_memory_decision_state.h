@@ -31,6 +31,14 @@ class InMemoryDecisionState final : public DecisionState {
   // Applies `delta` as dsl/decision_state.h specifies.
   void Apply(const StateDelta& delta);
 
+  // Replaces the counters of `rep_ids`, alone and within each of `rule_keys`, and of the rules
+  // themselves, with what `base` holds for `periods`: a dry run that starts from the current load.
+  // Counters are copied for those periods only (a read for an earlier period sees 0).
+  [[nodiscard]] absl::Status CopyFrom(const DecisionState& base,
+                                      std::span<const std::string_view> rep_ids,
+                                      std::span<const std::string> rule_keys,
+                                      const PeriodIds& periods);
+
  private:
   // A calendar counter: its value and the period it belongs to.
   template <typename T>

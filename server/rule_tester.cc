@@ -1,5 +1,6 @@
 #include "server/rule_tester.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
@@ -12,11 +13,14 @@
 #include "dsl/decide.h"
 #include "dsl/dry_run.h"
 #include "dsl/in_memory_decision_state.h"
+#include "dsl/roster_lint.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/dsl_binding.h"
 #include "server/errors.h"
 #include "server/explanation_proto.h"
 #include "server/validation.h"
+#include "storage/assignment_store.h"
+#include "storage/counter_store.h"
 #include "storage/read_view.h"
 #include "storage/rule_version_store.h"
 
@@ -53,8 +57,22 @@ absl::StatusOr<v1::CheckResponse> RuleTester::Check(const v1::CheckRequest& requ
   if (absl::Status s = CheckText(request.file_name(), "file_name", 256, false); !s.ok()) return s;
   const std::string file_name = request.file_name().empty() ? "inline.rules" : request.file_name();
   const RuleRegistry::Compiled compiled = RuleRegistry::CompileSource(file_name, request.source());
+  std::vector<v1::Diagnostic> diagnostics = compiled.diagnostics;
+  if (request.check_roster() && compiled.program != nullptr) {
+    std::vector<dsl::RepInfo> reps;
+    for (const v1::Rep& rep : roster_.List()) reps.push_back(ToRepInfo(rep));
+    for (v1::Diagnostic& d :
+         ToDiagnosticsProto(*compiled.source, dsl::LintRoster(*compiled.program, reps))) {
+      diagnostics.push_back(std::move(d));
+    }
+    std::stable_sort(diagnostics.begin(), diagnostics.end(),
+                     [](const v1::Diagnostic& a, const v1::Diagnostic& b) {
+                       return std::pair(a.range().line(), a.range().column()) <
+                              std::pair(b.range().line(), b.range().column());
+                     });
+  }
   v1::CheckResponse response;
-  for (const v1::Diagnostic& d : compiled.diagnostics) *response.add_diagnostics() = d;
+  for (v1::Diagnostic& d : diagnostics) *response.add_diagnostics() = std::move(d);
   response.set_has_errors(compiled.has_errors);
   response.set_content_hash(storage::ContentHash(request.source()));
   if (compiled.program != nullptr) {
@@ -85,10 +103,6 @@ absl::StatusOr<v1::DryRunResponse> RuleTester::DryRun(const v1::DryRunRequest& r
     return TooLarge("reps",
                     absl::StrCat(request.reps_size(), " reps; the limit is ", kMaxDryRunReps),
                     "TOO_MANY_ROWS");
-  }
-  if (request.start_from_current_load()) {
-    return absl::UnimplementedError(
-        "start_from_current_load is not implemented yet; every rep starts empty");
   }
   if (request.has_high_quality_threshold() && !std::isfinite(request.high_quality_threshold())) {
     return InvalidField("high_quality_threshold", "must be a finite number");
@@ -178,6 +192,23 @@ absl::StatusOr<v1::DryRunResponse> RuleTester::DryRun(const v1::DryRunRequest& r
   const int64_t start =
       request.has_start_time() ? request.start_time().seconds() : absl::ToUnixSeconds(absl::Now());
   dsl::InMemoryDecisionState state;
+  // Simulated decisions are numbered after the stored ones, so that round robin compares their
+  // turns with the stored turns correctly.
+  uint64_t first_sequence = 1;
+  if (request.start_from_current_load()) {
+    storage::DatabaseView view(storage_.database());
+    std::vector<std::string_view> rep_ids;
+    rep_ids.reserve(roster->size());
+    for (const dsl::RepInfo& rep : roster->reps()) rep_ids.push_back(rep.id);
+    if (absl::Status s = state.CopyFrom(storage::StoredDecisionState(view), rep_ids,
+                                        dsl::RuleKeys(*program), calendar_.Locate(start));
+        !s.ok()) {
+      return s;
+    }
+    absl::StatusOr<uint64_t> last = storage::LastAssignmentSequence(view);
+    if (!last.ok()) return last.status();
+    first_sequence = *last + 1;
+  }
   dsl::DecisionWorkspace workspace;
   struct Tally {
     int count = 0;
@@ -203,7 +234,7 @@ absl::StatusOr<v1::DryRunResponse> RuleTester::DryRun(const v1::DryRunRequest& r
     options.explain = true;
     absl::StatusOr<dsl::Decision> decision =
         dsl::Decide(*program, program->BindLead(LeadAttributes(lead)), *roster, state,
-                    {at, static_cast<uint64_t>(i) + 1}, calendar_, options, workspace);
+                    {at, first_sequence + static_cast<uint64_t>(i)}, calendar_, options, workspace);
     if (!decision.ok()) return decision.status();
     if (decision->delta) state.Apply(*decision->delta);
     v1::DryRunResult* result = response.add_results();

@@ -10,6 +10,7 @@
 #include "storage/keys.h"
 #include "storage/lead_store.h"
 #include "storage/records.h"
+#include "storage/value_codec.h"
 
 namespace leadrouter::storage {
 namespace {
@@ -53,6 +54,14 @@ absl::StatusOr<std::optional<dsl::StateDelta>> CreditPrevious(WriteTxn& txn, con
 
 absl::StatusOr<uint64_t> NextAssignmentSequence(WriteTxn& txn) {
   return txn.NextSequence(std::string(meta_key::kAssignmentSequence));
+}
+
+absl::StatusOr<uint64_t> LastAssignmentSequence(const ReadView& view) {
+  const std::string key(meta_key::kAssignmentSequence);
+  absl::StatusOr<std::optional<std::string>> stored = view.Get(ColumnFamily::kMeta, key);
+  if (!stored.ok()) return stored.status();
+  if (!stored->has_value()) return 0;
+  return DecodeInteger(**stored, key);
 }
 
 absl::StatusOr<CommittedAssignment> CommitAssignment(WriteTxn& txn, AssignmentChange change) {

@@ -35,6 +35,10 @@ namespace leadrouter::storage {
 // Part of the mutation: rolled back with it.
 [[nodiscard]] absl::StatusOr<uint64_t> NextAssignmentSequence(WriteTxn& txn);
 
+// The last assignment sequence handed out (0 before the first): decisions simulated on top of the
+// stored state (a dry run from the current load) number theirs after it.
+[[nodiscard]] absl::StatusOr<uint64_t> LastAssignmentSequence(const ReadView& view);
+
 // What happens to the counts of the lead's current entry.
 enum class PreviousCounts {
   // Nothing (first assignment; a re-decision that kept the owner).

@@ -1,18 +1,23 @@
-// leadctl check FILE... [--format text|json]: compiles rule files and prints every diagnostic.
+// leadctl check FILE... [--reps ROSTER] [--format text|json]: compiles rule files and prints every
+// diagnostic; with --reps, also warns about skills, tags, teams and rep fields no rep of the roster
+// has (dsl/roster_lint.h), the check RuleService.Check makes with check_roster.
 //
 // Exit code: 0 when no file has errors (warnings are allowed), 1 when some file has errors, 2 when
-// some file cannot be read (it wins over 1). Text goes to stdout as `file:line:col: ...` blocks,
-// followed by a one-line summary on stderr. JSON is one array on stdout, with one object per
-// diagnostic (dsl/diagnostics.h RenderJson), for editors and CI; an unreadable file appears as an
-// object with code `unreadable-file`.
+// some file (or the roster) cannot be read (it wins over 1). Text goes to stdout as `file:line:col:
+// ...` blocks, followed by a one-line summary on stderr. JSON is one array on stdout, with one
+// object per diagnostic (dsl/diagnostics.h RenderJson), for editors and CI; an unreadable file
+// appears as an object with code `unreadable-file`.
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "clients/leadctl/commands.h"
 #include "dsl/compiler.h"
+#include "dsl/dataset.h"
 #include "dsl/diagnostics.h"
+#include "dsl/roster_lint.h"
 #include "dsl/source.h"
 
 namespace leadrouter::leadctl {
@@ -20,6 +25,7 @@ namespace {
 
 struct CheckArgs {
   std::vector<std::string> files;
+  std::string reps_file;
   std::string format = "text";
 };
 
@@ -38,6 +44,16 @@ void Count(const std::vector<dsl::Diagnostic>& diagnostics, Tally& tally) {
 
 int RunCheck(const CheckArgs& args) {
   const bool json = args.format == "json";
+  std::optional<std::vector<dsl::RepInfo>> reps;
+  if (!args.reps_file.empty()) {
+    absl::StatusOr<std::vector<dsl::RepInfo>> read = dsl::ReadRepsFile(args.reps_file);
+    if (!read.ok()) {
+      std::cerr << "leadctl: cannot read roster " << args.reps_file << ": "
+                << read.status().message() << '\n';
+      return 2;
+    }
+    reps = *std::move(read);
+  }
   Tally tally;
   std::vector<std::string> json_objects;
   for (const std::string& path : args.files) {
@@ -57,7 +73,13 @@ int RunCheck(const CheckArgs& args) {
       }
       continue;
     }
-    const dsl::CompileResult result = dsl::Compile(*source);
+    dsl::CompileResult result = dsl::Compile(*source);
+    if (reps && result.program != nullptr) {
+      for (dsl::Diagnostic& d : dsl::LintRoster(*result.program, *reps)) {
+        result.diagnostics.push_back(std::move(d));
+      }
+      dsl::SortDiagnostics(result.diagnostics);
+    }
     Count(result.diagnostics, tally);
     if (json) {
       for (const dsl::Diagnostic& d : result.diagnostics) {
@@ -89,6 +111,9 @@ void AddCheckCommand(CLI::App& app, int& exit_code) {
   CLI::App* command = app.add_subcommand(
       "check", "Compile rule files and print every error and warning (exit 1 on errors)");
   command->add_option("files", args->files, "Rule files")->required()->expected(1, -1);
+  command->add_option("--reps", args->reps_file,
+                      "Roster (.csv or .jsonl): also warn about skills, tags, teams and rep fields "
+                      "no rep has");
   command->add_option("--format", args->format, "Output format: text, or json (one array)")
       ->check(CLI::IsMember({"text", "json"}));
   command->callback([args, &exit_code] { exit_code = RunCheck(*args); });

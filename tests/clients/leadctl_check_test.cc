@@ -89,6 +89,33 @@ TEST_F(LeadctlCheck, UsageErrorsExitTwo) {
   EXPECT_EQ(RunCommand(Check("--format xml x.rules") + " 2>&1").exit_code, 2);
 }
 
+TEST_F(LeadctlCheck, RosterWarnsAboutSkillsNoRepHas) {
+  const std::string rules = Write("r.rules", "when true prefer skill(\"tehc\")\n");
+  const std::string reps = Write("reps.csv", "id,skills\nana,tech:5\n");
+  const testing::CommandResult plain = RunCommand(Check(rules) + " 2>&1");
+  EXPECT_THAT(plain.output, HasSubstr("0 errors, 0 warnings"));
+
+  const testing::CommandResult r = RunCommand(Check("--reps " + reps + " " + rules) + " 2>&1");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("r.rules:1:24: warning:"));
+  EXPECT_THAT(r.output, HasSubstr("[unknown-skill]"));
+  EXPECT_THAT(r.output, HasSubstr("did you mean"));
+  EXPECT_THAT(r.output, HasSubstr("0 errors, 1 warning"));
+
+  EXPECT_EQ(
+      RunCommand(Check("--reps " + dir_.Child("missing.csv") + " " + rules) + " 2>&1").exit_code,
+      2);
+}
+
+TEST_F(LeadctlCheck, ExamplesAreCleanAgainstTheExampleRoster) {
+  const std::string examples = std::string(LEADROUTER_SOURCE_DIR) + "/examples";
+  const testing::CommandResult r = RunCommand(
+      Check("--reps " + examples + "/reps.csv " + examples + "/rules/*.rules") + " 2>&1");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr(" 0 errors"));
+  EXPECT_THAT(r.output, Not(HasSubstr("[unknown-")));
+}
+
 TEST_F(LeadctlCheck, ExamplesAreClean) {
   const testing::CommandResult r =
       RunCommand(Check(std::string(LEADROUTER_SOURCE_DIR) + "/examples/rules/*.rules") + " 2>&1");

@@ -29,6 +29,19 @@ TEST(LeadctlHealthTest, ExitsZeroWhenServerIsServing) {
   EXPECT_EQ(result.output, "SERVING\n");
 }
 
+TEST(LeadctlHealthTest, TakesTheServerFromTheEnvironment) {
+  TempDir dir;
+  server::ServerOptions options;
+  options.listen_address = "127.0.0.1:0";
+  options.db_path = dir.Child("data");
+  auto server = server::Server::Start(options);
+  ASSERT_OK(server);
+  const auto result = RunCommand("LEADCTL_SERVER=127.0.0.1:" + std::to_string((*server)->port()) +
+                                 " " + Leadctl("health"));
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_EQ(result.output, "SERVING\n");
+}
+
 TEST(LeadctlHealthTest, ExitsTwoWhenNothingListens) {
   TempDir dir;
   server::ServerOptions options;

@@ -86,6 +86,30 @@ TEST_F(RuleServiceTest, CheckReturnsDiagnosticsAsData) {
   EXPECT_EQ(ErrorReason(status), "SOURCE_TOO_LARGE");
 }
 
+TEST_F(RuleServiceTest, CheckRosterWarnsAboutNamesNoStoredRepHas) {
+  v1::CheckRequest request;
+  request.set_source("rule \"x\"\n  when true\n  team \"enterprize\"\n  require level >= 1\n");
+  v1::CheckResponse response;
+  const auto check = [&] {
+    const grpc::Status status = server_.Call(
+        [&](grpc::ClientContext* c) { return server_.rules().Check(c, request, &response); });
+    EXPECT_TRUE(status.ok()) << status.error_message();
+  };
+  check();
+  EXPECT_EQ(response.diagnostics_size(), 0) << "a pure check of the text knows no roster";
+
+  request.set_check_roster(true);
+  check();
+  EXPECT_FALSE(response.has_errors());
+  ASSERT_EQ(response.diagnostics_size(), 1);
+  const v1::Diagnostic& warning = response.diagnostics(0);
+  EXPECT_EQ(warning.severity(), v1::SEVERITY_WARNING);
+  EXPECT_EQ(warning.code(), "unknown-team");
+  EXPECT_EQ(warning.range().line(), 3);
+  EXPECT_EQ(warning.range().column(), 8);
+  EXPECT_THAT(warning.message(), HasSubstr("enterprize"));
+}
+
 TEST_F(RuleServiceTest, PublishStoresANewActiveVersion) {
   v1::PublishResponse response;
   ASSERT_TRUE(Publish(PublishOf(kOtherRules), &response).ok());
@@ -326,6 +350,48 @@ TEST_F(RuleServiceTest, DryRunDecidesWithoutStoring) {
                 })
                 .error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(RuleServiceTest, DryRunCanStartFromTheCurrentLoad) {
+  // Stored: "vip" used its 2/day on ana; "ads" gave its round-robin turns to two reps in a row.
+  std::vector<std::string> owners;
+  for (const v1::Lead& lead : {MakeLead("v1", "web", 95), MakeLead("v2", "web", 95),
+                               MakeLead("a1", "ads", 10), MakeLead("a2", "ads", 10)}) {
+    v1::AssignResponse assigned;
+    ASSERT_TRUE(server_
+                    .Call([&](grpc::ClientContext* c) {
+                      return server_.assignments().Assign(c, AssignOf(lead), &assigned);
+                    })
+                    .ok());
+    owners.push_back(assigned.lead().owner());
+  }
+  ASSERT_EQ(owners[0], "reps/ana");
+  ASSERT_EQ(owners[1], "reps/ana");
+  ASSERT_NE(owners[2], owners[3]);
+
+  v1::DryRunRequest request;
+  *request.add_leads() = MakeLead("vip", "web", 95);
+  *request.add_leads() = MakeLead("ads1", "ads", 10);
+  *request.add_leads() = MakeLead("ads2", "ads", 10);
+  const auto dry_run = [&](bool from_current_load) {
+    request.set_start_from_current_load(from_current_load);
+    v1::DryRunResponse response;
+    const grpc::Status status = server_.Call(
+        [&](grpc::ClientContext* c) { return server_.rules().DryRun(c, request, &response); });
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  };
+
+  const v1::DryRunResponse empty = dry_run(false);
+  ASSERT_EQ(empty.results_size(), 3);
+  EXPECT_EQ(empty.results(0).rep(), "reps/ana");  // every cap starts empty
+
+  const v1::DryRunResponse current = dry_run(true);
+  ASSERT_EQ(current.results_size(), 3);
+  EXPECT_EQ(current.results(0).outcome(), v1::OUTCOME_UNASSIGNED);  // ana's vip cap is used up
+  // Round robin continues from the stored turns: the rep who waited longest first, then the other.
+  EXPECT_EQ(current.results(1).rep(), owners[2]);
+  EXPECT_EQ(current.results(2).rep(), owners[3]);
 }
 
 TEST(RuleServiceEmptyTest, NoRulesMeansUnassignedAndNoActiveVersion) {
