@@ -60,19 +60,18 @@ void CommitQueue::CommitGroup(std::deque<Pending*>& group) {
   // overwrite_key: reads inside the group see the latest staged value of a key, and iterators over
   // the batch show one entry per key.
   rocksdb::WriteBatchWithIndex batch(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true);
-  WriteTxn txn(db_, batch, &counter_cache_);
+  WriteTxn txn(db_, batch, counter_cache_);
   bool any_committed = false;
   for (Pending* pending : group) {
-    batch.SetSavePoint();
+    txn.StartMutation();
     pending->status = pending->mutation(txn);
     if (pending->status.ok()) {
       any_committed = true;
-      (void)batch.PopSavePoint();  // NotFound only without a save point, and one was just set
+      txn.KeepMutation();
       continue;
     }
-    if (const rocksdb::Status rollback = batch.RollbackToSavePoint(); !rollback.ok()) {
+    if (const absl::Status failed = txn.DiscardMutation(); !failed.ok()) {
       // The batch can no longer be trusted to hold whole changes: commit none of the group.
-      const absl::Status failed = FromRocksDb(rollback, "roll back a failed change");
       for (Pending* other : group) {
         if (other->status.ok()) other->status = failed;
       }
@@ -83,30 +82,13 @@ void CommitQueue::CommitGroup(std::deque<Pending*>& group) {
   const absl::Status written =
       FromRocksDb(db_.raw().Write(db_.write_options(), batch.GetWriteBatch()), "commit changes");
   if (written.ok()) {
-    RememberCommittedCounters(batch);
+    for (const auto& [key, value] : txn.staged_counters()) counter_cache_.Put(key, value);
     return;
   }
   // A failed write may or may not have reached the database: trust nothing remembered.
   counter_cache_.Clear();
   for (Pending* pending : group) {
     if (pending->status.ok()) pending->status = written;
-  }
-}
-
-void CommitQueue::RememberCommittedCounters(rocksdb::WriteBatchWithIndex& batch) {
-  const std::unique_ptr<rocksdb::WBWIIterator> it(
-      batch.NewIterator(db_.handle(ColumnFamily::kCounters)));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    const rocksdb::WriteEntry entry = it->Entry();
-    const absl::string_view key(entry.key.data(), entry.key.size());
-    if (entry.type == rocksdb::kPutRecord) {
-      counter_cache_.Put(key, entry.value.ToString());
-    } else if (entry.type == rocksdb::kDeleteRecord || entry.type == rocksdb::kSingleDeleteRecord) {
-      counter_cache_.Put(key, std::nullopt);
-    } else {
-      counter_cache_.Clear();  // not a write leadrouter makes; do not guess its effect
-      return;
-    }
   }
 }
 

@@ -81,8 +81,6 @@ class CommitQueue {
 
   void WriterLoop();
   void CommitGroup(std::deque<Pending*>& group);
-  // After `batch` was written: its counter writes are now the committed values.
-  void RememberCommittedCounters(rocksdb::WriteBatchWithIndex& batch);
 
   Database& db_;
   const CommitQueueOptions options_;

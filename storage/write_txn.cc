@@ -16,7 +16,7 @@ std::string Name(ColumnFamily cf) { return std::string(ColumnFamilyName(cf)); }
 
 absl::StatusOr<std::optional<std::string>> WriteTxn::Get(ColumnFamily cf,
                                                          absl::string_view key) const {
-  if (cf == ColumnFamily::kCounters && counter_cache_ != nullptr) return GetCounter(key);
+  if (cf == ColumnFamily::kCounters) return GetCounter(key);
   std::string value;
   const rocksdb::Status status = batch_.GetFromBatchAndDB(db_.db(), rocksdb::ReadOptions(),
                                                           db_.handle(cf), ToSlice(key), &value);
@@ -26,33 +26,20 @@ absl::StatusOr<std::optional<std::string>> WriteTxn::Get(ColumnFamily cf,
 }
 
 absl::StatusOr<std::optional<std::string>> WriteTxn::GetCounter(absl::string_view key) const {
-  rocksdb::ColumnFamilyHandle* handle = db_.handle(ColumnFamily::kCounters);
-  // The group's own staged write wins over anything committed.
-  const std::unique_ptr<rocksdb::WBWIIterator> staged(batch_.NewIterator(handle));
-  staged->Seek(ToSlice(key));
-  if (staged->Valid() && staged->Entry().key == ToSlice(key)) {
-    const rocksdb::WriteEntry entry = staged->Entry();
-    switch (entry.type) {
-      case rocksdb::kPutRecord:
-        return entry.value.ToString();
-      case rocksdb::kDeleteRecord:
-      case rocksdb::kSingleDeleteRecord:
-        return std::nullopt;
-      default:
-        return absl::InternalError(
-            absl::StrCat("read counters: staged write of unexpected type ", entry.type));
-    }
+  if (const auto it = mutation_counters_.find(key); it != mutation_counters_.end()) {
+    return it->second;
   }
-  if (const CommittedCache::Value* cached = counter_cache_->Find(key)) return *cached;
+  if (const auto it = kept_counters_.find(key); it != kept_counters_.end()) return it->second;
+  if (const CommittedCache::Value* cached = counter_cache_.Find(key)) return *cached;
   std::string value;
-  const rocksdb::Status status =
-      db_.db()->Get(rocksdb::ReadOptions(), handle, ToSlice(key), &value);
+  const rocksdb::Status status = db_.db()->Get(
+      rocksdb::ReadOptions(), db_.handle(ColumnFamily::kCounters), ToSlice(key), &value);
   if (status.IsNotFound()) {
-    counter_cache_->Put(key, std::nullopt);
+    counter_cache_.Put(key, std::nullopt);
     return std::nullopt;
   }
   if (!status.ok()) return FromRocksDb(status, "read counters");
-  counter_cache_->Put(key, value);
+  counter_cache_.Put(key, value);
   return value;
 }
 
@@ -66,11 +53,13 @@ absl::Status WriteTxn::Scan(ColumnFamily cf, absl::string_view begin, absl::stri
 }
 
 absl::Status WriteTxn::Put(ColumnFamily cf, absl::string_view key, absl::string_view value) {
+  if (cf == ColumnFamily::kCounters) mutation_counters_[key] = std::string(value);
   return FromRocksDb(batch_.Put(db_.handle(cf), ToSlice(key), ToSlice(value)),
                      absl::StrCat("stage write to ", Name(cf)));
 }
 
 absl::Status WriteTxn::Delete(ColumnFamily cf, absl::string_view key) {
+  if (cf == ColumnFamily::kCounters) mutation_counters_[key] = std::nullopt;
   return FromRocksDb(batch_.Delete(db_.handle(cf), ToSlice(key)),
                      absl::StrCat("stage delete in ", Name(cf)));
 }
@@ -89,6 +78,22 @@ absl::StatusOr<uint64_t> WriteTxn::NextSequence(absl::string_view name) {
     return status;
   }
   return next;
+}
+
+void WriteTxn::StartMutation() {
+  mutation_counters_.clear();
+  batch_.SetSavePoint();
+}
+
+void WriteTxn::KeepMutation() {
+  for (auto& [key, value] : mutation_counters_) kept_counters_[key] = std::move(value);
+  mutation_counters_.clear();
+  (void)batch_.PopSavePoint();  // NotFound only without a save point, and StartMutation set one
+}
+
+absl::Status WriteTxn::DiscardMutation() {
+  mutation_counters_.clear();
+  return FromRocksDb(batch_.RollbackToSavePoint(), "roll back a failed change");
 }
 
 }  // namespace leadrouter::storage
