@@ -39,3 +39,11 @@ function(leadrouter_precompile target)
     target_precompile_headers(${target} PRIVATE ${ARGN})
   endif()
 endfunction()
+
+# leadrouter_unity(<target>): compiles the target's files together (one translation unit per 16
+# files). For targets whose files each include CLI11, a header-only library whose inline code costs
+# ~10 s of -O2 code generation in every file that includes it: compiling it once per target instead
+# of once per command cuts the command-line tools' build by most of its time.
+function(leadrouter_unity target)
+  set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 16)
+endfunction()
