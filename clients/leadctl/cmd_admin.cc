@@ -1,4 +1,6 @@
 // leadctl admin backup DIR: an online backup of the whole server (AdminService.Backup).
+// leadctl admin restore BACKUP --db DIR: puts a backup in place as a server's database directory,
+// offline (storage::Restore); the server is then started with --db DIR.
 //
 // DIR is a path on the server's machine; a relative DIR is made absolute against leadctl's working
 // directory (right when the server runs on the same machine, which is where backups are taken).
@@ -15,6 +17,7 @@
 #include "clients/common/server_args.h"
 #include "clients/leadctl/commands.h"
 #include "leadrouter/v1/admin.grpc.pb.h"
+#include "storage/backup.h"
 
 namespace leadrouter::leadctl {
 namespace {
@@ -49,6 +52,32 @@ int RunBackup(const BackupArgs& args) {
   return client::kExitOk;
 }
 
+struct RestoreArgs {
+  std::string backup;
+  std::string target;
+};
+
+// Exit 0 restored, 1 refused (the target is not empty, or is open by a running server), 2 the
+// backup is missing or unusable.
+int RunRestore(const RestoreArgs& args) {
+  if (!std::filesystem::is_directory(args.backup)) {
+    std::cerr << "leadctl: " << args.backup << " is not a backup directory\n";
+    return client::kExitUnusable;
+  }
+  if (const absl::Status status = storage::Restore(args.backup, args.target); !status.ok()) {
+    std::cerr << "leadctl: restore of " << args.backup << " into " << args.target
+              << " failed: " << absl::StatusCodeToString(status.code()) << ": " << status.message()
+              << '\n';
+    return status.code() == absl::StatusCode::kFailedPrecondition ||
+                   status.code() == absl::StatusCode::kAlreadyExists
+               ? client::kExitNo
+               : client::kExitUnusable;
+  }
+  std::cout << "restored " << args.backup << " into " << args.target
+            << "; start the server with --db " << args.target << '\n';
+  return client::kExitOk;
+}
+
 }  // namespace
 
 void AddAdminCommand(CLI::App& app, int& exit_code) {
@@ -65,6 +94,15 @@ void AddAdminCommand(CLI::App& app, int& exit_code) {
       ->required();
   client::AddServerOptions(*backup, args->server);
   backup->callback([args, &exit_code] { exit_code = RunBackup(*args); });
+
+  auto restore_args = std::make_shared<RestoreArgs>();
+  CLI::App* restore = admin->add_subcommand(
+      "restore",
+      "Put a backup in place as a database directory, offline; then start leadrouterd --db DIR");
+  restore->add_option("backup", restore_args->backup, "a directory written by admin backup")
+      ->required();
+  restore->add_option("--db", restore_args->target, "the database directory to create")->required();
+  restore->callback([restore_args, &exit_code] { exit_code = RunRestore(*restore_args); });
 }
 
 }  // namespace leadrouter::leadctl

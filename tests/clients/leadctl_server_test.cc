@@ -310,6 +310,50 @@ TEST_F(LeadctlServerTest, AdminBackupWritesADatabaseDirectory) {
   EXPECT_THAT(backup.output, StartsWith("leadctl: Backup failed: ALREADY_EXISTS: "));
 }
 
+// Backup, restore into a new directory, serve the copy: it answers as the original did.
+TEST_F(LeadctlServerTest, AdminRestorePutsABackupInPlaceThatServesTheSameData) {
+  AddExampleReps();
+  for (const std::string id : {"L1", "L2", "L3"}) {
+    ASSERT_EQ(Leadctl("assign --id " + id + " --field quality=70").exit_code, 0);
+  }
+  const std::string backup = dir_.Child("backup");
+  ASSERT_EQ(Leadctl("admin backup " + backup).exit_code, 0);
+  // Changes after the backup are not in it.
+  ASSERT_EQ(Leadctl("assign --id L4 --field quality=70").exit_code, 0);
+
+  const std::string restored = dir_.Child("restored");
+  const std::string restore = std::string(LEADCTL_PATH) + " admin restore " + backup + " --db ";
+  CommandResult result = RunCommand(restore + restored);
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_THAT(result.output, HasSubstr("start the server with --db " + restored));
+  result = RunCommand(restore + restored + " 2>&1");
+  EXPECT_EQ(result.exit_code, 1) << "the target is not empty any more: " << result.output;
+  EXPECT_EQ(RunCommand(restore + dir_.Child("elsewhere") + " 2>&1").exit_code, 0);
+  EXPECT_EQ(RunCommand(std::string(LEADCTL_PATH) + " admin restore " + dir_.Child("nothing") +
+                       " --db " + dir_.Child("x") + " 2>&1")
+                .exit_code,
+            2);
+
+  server::ServerOptions options;
+  options.listen_address = "127.0.0.1:0";
+  options.db_path = restored;
+  absl::StatusOr<std::unique_ptr<server::Server>> copy = server::Server::Start(options);
+  ASSERT_OK(copy);
+  const std::string copy_address = "127.0.0.1:" + std::to_string((*copy)->port());
+  const auto on_copy = [&](const std::string& args) {
+    return RunCommand(std::string(LEADCTL_PATH) + " " + args + " --server " + copy_address);
+  };
+  for (const std::string id : {"L1", "L2", "L3"}) {
+    EXPECT_EQ(on_copy("history " + id).output, Leadctl("history " + id).output) << id;
+    // As JSON values: the order of a map's keys in the text is not part of the answer.
+    EXPECT_EQ(nlohmann::json::parse(on_copy("lead " + id + " --format json").output),
+              nlohmann::json::parse(Leadctl("lead " + id + " --format json").output))
+        << id;
+  }
+  EXPECT_EQ(on_copy("lead L4 2>&1").exit_code, 1) << "L4 came after the backup";
+  EXPECT_EQ(on_copy("rules versions").output, Leadctl("rules versions").output);
+}
+
 TEST(LeadctlUnreachableTest, EveryServerCommandExitsTwo) {
   for (const std::string command :
        {"assign --id L1 --field quality=5", "lead L1", "history", "explain L1", "rules get",
