@@ -9,18 +9,10 @@
 #include "dsl/checker.h"
 #include "dsl/compiler_expr.h"
 #include "dsl/parser.h"
+#include "dsl/text_util.h"
 
 namespace leadrouter::dsl {
 namespace {
-
-uint64_t Fnv1a64(std::string_view text) {
-  uint64_t hash = 14695981039346656037ULL;
-  for (const char c : text) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 1099511628211ULL;
-  }
-  return hash;
-}
 
 // Plans the rules of a file that checked without errors.
 class RulePlanner {
@@ -315,7 +307,7 @@ CompileResult Compile(const SourceFile& source, const CompileOptions& options) {
     ProgramParts parts;
     parts.source_name = source.name();
     parts.source_text = source.text();
-    parts.content_hash = Fnv1a64(source.text());
+    parts.content_hash = StableHash(source.text());
     parts.lead_fields = checked.lead_fields;
     parts.rep_fields = checked.rep_fields;
     RulePlanner(source, checked, parts, result.diagnostics).Run(parsed.file);

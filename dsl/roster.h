@@ -20,6 +20,7 @@
 #include "dsl/program.h"
 #include "dsl/record.h"
 #include "dsl/source.h"
+#include "dsl/text_util.h"  // StableHash
 
 namespace leadrouter::dsl {
 
@@ -101,8 +102,6 @@ class Roster {
   uint64_t generation_ = 0;
 };
 
-// 64-bit FNV-1a of `text`; stable across processes and versions.
-uint64_t StableHash(std::string_view text);
 // A strong 64-bit mix (splitmix64 finaliser) of two hashes: tie-breaks and rendezvous scores.
 uint64_t MixHash(uint64_t a, uint64_t b);
 

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
 #include <iterator>
 #include <string>
 #include <string_view>
@@ -11,6 +12,17 @@
 #include <vector>
 
 namespace leadrouter::dsl {
+
+// 64-bit FNV-1a of `text`; stable across processes and versions (content hashes of rule files,
+// state keys of anonymous rules, tie-breaks by rep id).
+constexpr uint64_t StableHash(std::string_view text) {
+  uint64_t hash = 14695981039346656037ULL;
+  for (const char c : text) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ULL;
+  }
+  return hash;
+}
 
 // Concatenates anything fmt can format: Concat("line ", 3, ": ", name).
 template <typename... Args>
