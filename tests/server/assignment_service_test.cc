@@ -202,7 +202,7 @@ TEST_F(AssignmentServiceTest, IdempotencyKeyReplaysAlsoAfterRestart) {
 TEST(AssignmentIdempotencyRetentionTest, KeysArePurgedAfterTheRetention) {
   ServerHarness server(
       {.rules = kTestRules, .reps_csv = kTestReps, .configure = [](server::ServerOptions& options) {
-         options.idempotency_retention = std::chrono::seconds(1);
+         options.idempotency_retention = std::chrono::seconds(2);
          options.idempotency_purge_interval = std::chrono::milliseconds(100);
        }});
   ASSERT_OK(server.status());
