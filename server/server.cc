@@ -82,6 +82,13 @@ class Server::Impl {
     grpc::ResourceQuota quota("leadrouterd");
     quota.SetMaxThreads(options_.max_threads);
     builder.SetResourceQuota(quota);
+    // The synchronous server keeps at most MAX_POLLERS (gRPC's default: 2) threads waiting for
+    // calls; a handler thread that finishes while that many wait exits, and the next call starts
+    // a new one. Assign handlers wait for the decision writer, so under load almost every call
+    // paid a thread start and exit (~60 us of server CPU, docs/performance.md). Threads the load
+    // made are kept instead, up to the quota above.
+    builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
+                                options_.max_threads);
 
     services_.push_back(std::make_unique<AssignmentServiceImpl>(gate_, assigner_, queries_));
     services_.push_back(std::make_unique<RuleServiceImpl>(gate_, rules_, tester_));
