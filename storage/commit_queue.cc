@@ -1,6 +1,5 @@
 #include "storage/commit_queue.h"
 
-#include <memory>
 #include <utility>
 
 #include "rocksdb/comparator.h"
@@ -78,7 +77,14 @@ void CommitQueue::CommitGroup(std::deque<Pending*>& group) {
       return;
     }
   }
-  if (!any_committed || batch.GetWriteBatch()->Count() == 0) return;
+  if (!any_committed) return;
+  if (const absl::Status sealed = txn.SealCounters(); !sealed.ok()) {
+    for (Pending* pending : group) {
+      if (pending->status.ok()) pending->status = sealed;
+    }
+    return;
+  }
+  if (batch.GetWriteBatch()->Count() == 0) return;
   const absl::Status written =
       FromRocksDb(db_.raw().Write(db_.write_options(), batch.GetWriteBatch()), "commit changes");
   if (written.ok()) {

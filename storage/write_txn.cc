@@ -45,6 +45,11 @@ absl::StatusOr<std::optional<std::string>> WriteTxn::GetCounter(absl::string_vie
 
 absl::Status WriteTxn::Scan(ColumnFamily cf, absl::string_view begin, absl::string_view end,
                             ScanOrder order, ScanVisitor visit) const {
+  if (cf == ColumnFamily::kCounters) {
+    return absl::FailedPreconditionError(
+        "counters cannot be scanned inside a commit: the group's own counter writes are staged "
+        "outside the batch until it is sealed");
+  }
   rocksdb::ColumnFamilyHandle* handle = db_.handle(cf);
   std::unique_ptr<rocksdb::Iterator> base(db_.db()->NewIterator(rocksdb::ReadOptions(), handle));
   return ScanIterator(
@@ -53,15 +58,39 @@ absl::Status WriteTxn::Scan(ColumnFamily cf, absl::string_view begin, absl::stri
 }
 
 absl::Status WriteTxn::Put(ColumnFamily cf, absl::string_view key, absl::string_view value) {
-  if (cf == ColumnFamily::kCounters) mutation_counters_[key] = std::string(value);
+  if (sealed_) return absl::FailedPreconditionError("write to a sealed commit group");
+  if (cf == ColumnFamily::kCounters) {
+    mutation_counters_[key] = std::string(value);
+    return absl::OkStatus();
+  }
   return FromRocksDb(batch_.Put(db_.handle(cf), ToSlice(key), ToSlice(value)),
                      absl::StrCat("stage write to ", Name(cf)));
 }
 
 absl::Status WriteTxn::Delete(ColumnFamily cf, absl::string_view key) {
-  if (cf == ColumnFamily::kCounters) mutation_counters_[key] = std::nullopt;
+  if (sealed_) return absl::FailedPreconditionError("delete in a sealed commit group");
+  if (cf == ColumnFamily::kCounters) {
+    mutation_counters_[key] = std::nullopt;
+    return absl::OkStatus();
+  }
   return FromRocksDb(batch_.Delete(db_.handle(cf), ToSlice(key)),
                      absl::StrCat("stage delete in ", Name(cf)));
+}
+
+absl::Status WriteTxn::SealCounters() {
+  if (sealed_) return absl::OkStatus();
+  sealed_ = true;
+  rocksdb::WriteBatch& raw = *batch_.GetWriteBatch();
+  rocksdb::ColumnFamilyHandle* counters = db_.handle(ColumnFamily::kCounters);
+  // Straight into the underlying batch: nothing reads through the index any more, so keeping it
+  // up to date would only cost a seek per key.
+  for (const auto& [key, value] : kept_counters_) {
+    const rocksdb::Status status = value.has_value()
+                                       ? raw.Put(counters, ToSlice(key), ToSlice(*value))
+                                       : raw.Delete(counters, ToSlice(key));
+    if (!status.ok()) return FromRocksDb(status, "stage counters");
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<uint64_t> WriteTxn::NextSequence(absl::string_view name) {

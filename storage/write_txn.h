@@ -6,10 +6,13 @@
 // commits. Only the writer thread touches a WriteTxn.
 //
 // Counters are read a hundred or more times per decision, so they take a faster path: the values
-// staged by the group are also kept in hash maps (the current mutation's, and those of the
-// mutations already kept), and committed values come from the writer's CommittedCache
+// staged by the group live in hash maps (the current mutation's, and those of the mutations
+// already kept), and committed values come from the writer's CommittedCache
 // (storage/committed_cache.h) before RocksDB. Seeking the batch's index for each of them cost more
-// than the decision itself once a group held a few hundred writes.
+// than the decision itself once a group held a few hundred writes. Staged counters enter the batch
+// only when the group is sealed (SealCounters), once per key: the decisions of a group mostly move
+// the same few counters (a rep's day, the roster's load), so most of their writes never reach the
+// batch's index, the write-ahead log or the memtable.
 #pragma once
 
 #include <cstdint>
@@ -38,6 +41,8 @@ class WriteTxn final : public ReadView {
 
   [[nodiscard]] absl::StatusOr<std::optional<std::string>> Get(
       ColumnFamily cf, absl::string_view key) const override;
+  // Not over the counters column family: the group's counters are not in the batch until it is
+  // sealed, so such a scan would miss them (FailedPrecondition).
   [[nodiscard]] absl::Status Scan(ColumnFamily cf, absl::string_view begin, absl::string_view end,
                                   ScanOrder order, ScanVisitor visit) const override;
 
@@ -59,6 +64,10 @@ class WriteTxn final : public ReadView {
   using StagedCounters = absl::flat_hash_map<std::string, CommittedCache::Value>;
   const StagedCounters& staged_counters() const { return kept_counters_; }
 
+  // Writes the kept counters into the batch, each key once, after the last mutation of the group
+  // and before the batch is written. The transaction takes no mutation after that.
+  [[nodiscard]] absl::Status SealCounters();
+
  private:
   [[nodiscard]] absl::StatusOr<std::optional<std::string>> GetCounter(absl::string_view key) const;
 
@@ -67,6 +76,7 @@ class WriteTxn final : public ReadView {
   CommittedCache& counter_cache_;
   StagedCounters mutation_counters_;  // the current mutation's counter writes
   StagedCounters kept_counters_;      // those of the mutations kept before it
+  bool sealed_ = false;
 };
 
 }  // namespace leadrouter::storage

@@ -157,7 +157,24 @@ TEST_P(CommitQueueTest, CounterDeletesAreSeenInTheGroupAndAfterIt) {
     if (staged->has_value()) return absl::InternalError("a staged delete was not seen");
     return absl::OkStatus();
   }));
+  EXPECT_EQ(Committed("n"), 0u) << "the delete must reach the database";
   ASSERT_OK(queue_->Commit([](WriteTxn& txn) { return Increment(txn, "n"); }));
+  EXPECT_EQ(Committed("n"), 1u);
+}
+
+// A group's counter writes enter the batch only when it is sealed, so a scan of the counters
+// inside the group would miss them: it is refused rather than answered wrong.
+TEST_P(CommitQueueTest, ScanningCountersInsideAGroupIsRefused) {
+  ASSERT_OK(queue_->Commit([](WriteTxn& txn) { return Increment(txn, "n"); }));
+  EXPECT_THAT(queue_->Commit([](WriteTxn& txn) -> absl::Status {
+    if (absl::Status s = Increment(txn, "m"); !s.ok()) return s;
+    return txn.Scan(ColumnFamily::kCounters, "", "", ScanOrder::kAscending,
+                    [](absl::string_view, absl::string_view) -> absl::StatusOr<bool> {
+                      return true;
+                    });
+  }),
+              StatusIs(absl::StatusCode::kFailedPrecondition, ::testing::HasSubstr("counters")));
+  EXPECT_EQ(Committed("m"), 0u);
   EXPECT_EQ(Committed("n"), 1u);
 }
 
