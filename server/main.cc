@@ -9,6 +9,7 @@
 #include <map>
 #include <thread>
 
+#include "absl/synchronization/mutex.h"
 #include "server/server.h"
 
 namespace {
@@ -39,6 +40,10 @@ bool WritePortFile(const std::string& path, int port) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Debian's Abseil is built with its debug checks on, so every absl::Mutex (gRPC takes several
+  // per call) feeds a global lock-order graph: ~1.5% of the server's CPU under load. The tests keep
+  // that check; the shipped server does not pay for it.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   leadrouter::server::ServerOptions options;
   std::string log_level = "info";
   std::string durability = "sync";
