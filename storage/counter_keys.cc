@@ -27,13 +27,24 @@ const char* KindName(CounterKind kind) {
 
 }  // namespace
 
-std::string EncodeCounterKey(const CounterKey& key) {
+std::string EncodeCounterKeyPrefix(CounterScope scope, std::string_view rule,
+                                   std::string_view rep) {
   KeyWriter writer;
-  writer.Byte(static_cast<uint8_t>(key.scope));
-  if (key.scope != CounterScope::kRep) writer.String(key.rule);
-  if (key.scope != CounterScope::kRule) writer.String(key.rep);
-  writer.Byte(static_cast<uint8_t>(key.kind)).I64(key.period);
+  writer.Byte(static_cast<uint8_t>(scope));
+  if (scope != CounterScope::kRep) writer.String(absl::string_view(rule.data(), rule.size()));
+  if (scope != CounterScope::kRule) writer.String(absl::string_view(rep.data(), rep.size()));
   return std::move(writer).key();
+}
+
+std::string EncodeCounterKey(std::string prefix, CounterKind kind, int64_t period) {
+  KeyWriter writer(std::move(prefix));
+  writer.Byte(static_cast<uint8_t>(kind)).I64(period);
+  return std::move(writer).key();
+}
+
+std::string EncodeCounterKey(const CounterKey& key) {
+  return EncodeCounterKey(EncodeCounterKeyPrefix(key.scope, key.rule, key.rep), key.kind,
+                          key.period);
 }
 
 absl::StatusOr<CounterKey> DecodeCounterKey(absl::string_view bytes) {

@@ -8,11 +8,15 @@
 namespace leadrouter::storage {
 namespace {
 
-absl::StatusOr<CounterValue> ReadCounter(const ReadView& view, const CounterKey& key) {
+absl::StatusOr<CounterValue> ReadCounter(const ReadView& view, const std::string& encoded_key) {
   absl::StatusOr<std::optional<CounterValue>> stored =
-      ReadMessage<CounterValue>(view, ColumnFamily::kCounters, EncodeCounterKey(key), "counter");
+      ReadMessage<CounterValue>(view, ColumnFamily::kCounters, encoded_key, "counter");
   if (!stored.ok()) return stored.status();
   return stored->value_or(CounterValue());
+}
+
+absl::StatusOr<CounterValue> ReadCounter(const ReadView& view, const CounterKey& key) {
+  return ReadCounter(view, EncodeCounterKey(key));
 }
 
 CounterKey RepKey(std::string_view rep, CounterKind kind, int64_t period = 0) {
@@ -42,17 +46,19 @@ absl::Status StoredDecisionState::ReadRepCounters(std::span<const std::string_vi
                                                   std::span<dsl::RepCounters> out) const {
   if (out.size() != rep_ids.size()) return absl::InvalidArgumentError("output size mismatch");
   for (size_t i = 0; i < rep_ids.size(); ++i) {
-    const std::string_view rep = rep_ids[i];
+    // Hundreds of these reads per decision: the rep's part of the key is encoded once.
+    const std::string prefix = EncodeCounterKeyPrefix(CounterScope::kRep, "", rep_ids[i]);
     absl::StatusOr<CounterValue> day =
-        ReadCounter(view_, RepKey(rep, CounterKind::kDay, periods.day));
+        ReadCounter(view_, EncodeCounterKey(prefix, CounterKind::kDay, periods.day));
     if (!day.ok()) return day.status();
     absl::StatusOr<CounterValue> week =
-        ReadCounter(view_, RepKey(rep, CounterKind::kWeek, periods.week));
+        ReadCounter(view_, EncodeCounterKey(prefix, CounterKind::kWeek, periods.week));
     if (!week.ok()) return week.status();
     absl::StatusOr<CounterValue> month =
-        ReadCounter(view_, RepKey(rep, CounterKind::kMonth, periods.month));
+        ReadCounter(view_, EncodeCounterKey(prefix, CounterKind::kMonth, periods.month));
     if (!month.ok()) return month.status();
-    absl::StatusOr<CounterValue> open = ReadCounter(view_, RepKey(rep, CounterKind::kOpen));
+    absl::StatusOr<CounterValue> open =
+        ReadCounter(view_, EncodeCounterKey(prefix, CounterKind::kOpen, 0));
     if (!open.ok()) return open.status();
     out[i] = dsl::RepCounters{.assigned_day = day->count(),
                               .assigned_week = week->count(),
@@ -69,21 +75,22 @@ absl::Status StoredDecisionState::ReadRuleRepCounters(std::string_view rule_key,
                                                       std::span<dsl::RuleRepCounters> out) const {
   if (out.size() != rep_ids.size()) return absl::InvalidArgumentError("output size mismatch");
   for (size_t i = 0; i < rep_ids.size(); ++i) {
-    const std::string_view rep = rep_ids[i];
+    const std::string prefix =
+        EncodeCounterKeyPrefix(CounterScope::kRuleRep, rule_key, rep_ids[i]);
     absl::StatusOr<CounterValue> day =
-        ReadCounter(view_, RuleRepKey(rule_key, rep, CounterKind::kDay, periods.day));
+        ReadCounter(view_, EncodeCounterKey(prefix, CounterKind::kDay, periods.day));
     if (!day.ok()) return day.status();
     absl::StatusOr<CounterValue> week =
-        ReadCounter(view_, RuleRepKey(rule_key, rep, CounterKind::kWeek, periods.week));
+        ReadCounter(view_, EncodeCounterKey(prefix, CounterKind::kWeek, periods.week));
     if (!week.ok()) return week.status();
     absl::StatusOr<CounterValue> month =
-        ReadCounter(view_, RuleRepKey(rule_key, rep, CounterKind::kMonth, periods.month));
+        ReadCounter(view_, EncodeCounterKey(prefix, CounterKind::kMonth, periods.month));
     if (!month.ok()) return month.status();
     absl::StatusOr<CounterValue> open =
-        ReadCounter(view_, RuleRepKey(rule_key, rep, CounterKind::kOpen));
+        ReadCounter(view_, EncodeCounterKey(prefix, CounterKind::kOpen, 0));
     if (!open.ok()) return open.status();
     absl::StatusOr<CounterValue> turn =
-        ReadCounter(view_, RuleRepKey(rule_key, rep, CounterKind::kTurn));
+        ReadCounter(view_, EncodeCounterKey(prefix, CounterKind::kTurn, 0));
     if (!turn.ok()) return turn.status();
     dsl::RuleRepCounters& c = out[i];
     c = dsl::RuleRepCounters{};

@@ -42,10 +42,16 @@ KeyWriter& KeyWriter::I64(int64_t value) {
 }
 
 KeyWriter& KeyWriter::String(absl::string_view value) {
-  for (const char c : value) {
-    key_.push_back(c);
-    if (c == kEscape) key_.push_back(kEscapedZero);
+  key_.reserve(key_.size() + value.size() + 2);
+  // Zero bytes are rare (names are text): copy the runs between them whole.
+  size_t start = 0;
+  for (size_t zero = value.find(kEscape); zero != absl::string_view::npos;
+       zero = value.find(kEscape, start)) {
+    key_.append(value.data() + start, zero - start + 1);
+    key_.push_back(kEscapedZero);
+    start = zero + 1;
   }
+  key_.append(value.data() + start, value.size() - start);
   key_.push_back(kEscape);
   key_.push_back(kTerminator);
   return *this;

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -22,6 +23,8 @@ namespace leadrouter::storage {
 class KeyWriter {
  public:
   KeyWriter() = default;
+  // Continues a key whose first parts are already encoded (`prefix`, from another KeyWriter).
+  explicit KeyWriter(std::string prefix) : key_(std::move(prefix)) {}
 
   KeyWriter& Byte(uint8_t value);
   KeyWriter& U32(uint32_t value);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "status_matchers.h"
+#include "storage/counter_keys.h"
 
 namespace leadrouter::storage {
 namespace {
@@ -51,7 +52,9 @@ TEST(KeyCodecTest, StringsWithZeroBytesRoundTrip) {
                                           std::string("a\0b", 3),
                                           std::string("\0\xff\x01", 3),
                                           "reps/ana",
-                                          std::string("\xff\xff", 2)};
+                                          std::string("\xff\xff", 2),
+                                          std::string("\0\0", 2),
+                                          std::string("ab\0\0cd\0", 7)};
   for (const std::string& value : cases) {
     const std::string key = KeyWriter().String(value).U64(42).key();
     KeyReader reader(key);
@@ -60,6 +63,41 @@ TEST(KeyCodecTest, StringsWithZeroBytesRoundTrip) {
     EXPECT_EQ(*decoded, value);
     EXPECT_EQ(*reader.U64(), 42u);
     EXPECT_TRUE(reader.done());
+  }
+}
+
+TEST(KeyCodecTest, WriterContinuesAnEncodedPrefix) {
+  const std::string prefix = KeyWriter().Byte(2).String("rule").key();
+  EXPECT_EQ(KeyWriter(prefix).String(std::string("a\0", 2)).I64(-5).key(),
+            KeyWriter().Byte(2).String("rule").String(std::string("a\0", 2)).I64(-5).key());
+}
+
+TEST(CounterKeysTest, RoundTripInEveryScope) {
+  const std::vector<CounterKey> keys = {
+      {CounterScope::kRep, "", "ana", CounterKind::kDay, 20'000},
+      {CounterScope::kRep, "", std::string("a\0n", 3), CounterKind::kOpen, 0},
+      {CounterScope::kRuleRep, "tech", "ana", CounterKind::kMonth, 24'300},
+      {CounterScope::kRuleRep, "", "ben", CounterKind::kTurn, 0},
+      {CounterScope::kRule, "hot", "", CounterKind::kRuleState, 0},
+  };
+  for (const CounterKey& key : keys) {
+    const std::string encoded = EncodeCounterKey(key);
+    absl::StatusOr<CounterKey> decoded = DecodeCounterKey(encoded);
+    ASSERT_OK(decoded);
+    EXPECT_EQ(*decoded, key) << DescribeCounterKey(key);
+  }
+}
+
+// Readers encode the (scope, rule, rep) part once and add each kind and period to it.
+TEST(CounterKeysTest, TwoStepEncodingGivesTheSameBytes) {
+  for (const CounterScope scope :
+       {CounterScope::kRep, CounterScope::kRuleRep, CounterScope::kRule}) {
+    const CounterKey key{scope, scope == CounterScope::kRep ? "" : "big deals",
+                         scope == CounterScope::kRule ? "" : std::string("re\0p", 4),
+                         CounterKind::kWeek, -3};
+    EXPECT_EQ(EncodeCounterKey(EncodeCounterKeyPrefix(key.scope, key.rule, key.rep), key.kind,
+                               key.period),
+              EncodeCounterKey(key));
   }
 }
 
