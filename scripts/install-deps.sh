@@ -12,6 +12,8 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   tao-pegtl-dev librocksdb-dev libabsl-dev libre2-dev libcli11-dev libfmt-dev libspdlog-dev
   nlohmann-json3-dev
+  # leadrouterd's allocator (LEADROUTER_JEMALLOC)
+  libjemalloc-dev
   # leadctl rules diff: the shortest edit script of two rule sources (header-only)
   libdtl-dev
   # IANA time zones for cap periods (read by Abseil from /usr/share/zoneinfo)
