@@ -217,7 +217,8 @@ grpc::Status SetAwayUntil(ServerHarness& server, const std::string& name, absl::
 TEST_F(RepServiceTest, AwayWithAnEndTimeEndsByItselfAndRetriesTheQueue) {
   v1::SetRepStatusResponse response;
   ASSERT_TRUE(SetStatus("reps/ben", v1::REP_STATUS_AWAY, &response).ok());
-  ASSERT_TRUE(SetAwayUntil(server_, "reps/ana", absl::Milliseconds(1500), &response).ok());
+  // Long enough that even a slow sanitizer run assigns "waiting" while ana is still away.
+  ASSERT_TRUE(SetAwayUntil(server_, "reps/ana", absl::Seconds(3), &response).ok());
   EXPECT_TRUE(response.rep().has_away_until());
   ASSERT_EQ(Assign(MakeLead("waiting", "ads", 50)).assignment().outcome(), v1::OUTCOME_UNASSIGNED);
 
