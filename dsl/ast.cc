@@ -24,4 +24,48 @@ std::string_view ClauseName(ClauseKind kind) {
   return "clause";
 }
 
+std::string_view BinaryOpText(BinaryOp op) {
+  switch (op) {
+    case BinaryOp::kOr:
+      return "or";
+    case BinaryOp::kAnd:
+      return "and";
+    case BinaryOp::kEqual:
+      return "==";
+    case BinaryOp::kNotEqual:
+      return "!=";
+    case BinaryOp::kLess:
+      return "<";
+    case BinaryOp::kLessEqual:
+      return "<=";
+    case BinaryOp::kGreater:
+      return ">";
+    case BinaryOp::kGreaterEqual:
+      return ">=";
+    case BinaryOp::kIn:
+      return "in";
+    case BinaryOp::kNotIn:
+      return "not in";
+    case BinaryOp::kContains:
+      return "contains";
+    case BinaryOp::kStartsWith:
+      return "starts_with";
+    case BinaryOp::kEndsWith:
+      return "ends_with";
+    case BinaryOp::kMatches:
+      return "matches";
+    case BinaryOp::kAdd:
+      return "+";
+    case BinaryOp::kSubtract:
+      return "-";
+    case BinaryOp::kMultiply:
+      return "*";
+    case BinaryOp::kDivide:
+      return "/";
+    case BinaryOp::kModulo:
+      return "%";
+  }
+  return "?";
+}
+
 }  // namespace leadrouter::dsl::ast

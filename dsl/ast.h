@@ -45,6 +45,9 @@ enum class BinaryOp {
   kModulo,
 };
 
+// The operator's spelling in the language: "and", "==", "not in", "+", ...
+std::string_view BinaryOpText(BinaryOp op);
+
 struct Expr;
 using ExprPtr = std::unique_ptr<Expr>;
 

@@ -90,7 +90,7 @@ bool IsArithmetic(BinaryOp op) {
          op == BinaryOp::kDivide || op == BinaryOp::kModulo;
 }
 
-std::string OpText(BinaryOp op) { return fmt::format("`{}`", BinaryOpText(op)); }
+std::string OpText(BinaryOp op) { return fmt::format("`{}`", ast::BinaryOpText(op)); }
 
 class Checker {
  public:

@@ -104,7 +104,7 @@ class BinaryNode : public ExprNode {
     out += '(';
     lhs_->Dump(out);
     out += ' ';
-    out += BinaryOpText(op_);
+    out += ast::BinaryOpText(op_);
     out += ' ';
     rhs_->Dump(out);
     out += ')';
@@ -332,50 +332,6 @@ class CallNode final : public ExprNode {
 };
 
 }  // namespace
-
-std::string_view BinaryOpText(BinaryOp op) {
-  switch (op) {
-    case BinaryOp::kOr:
-      return "or";
-    case BinaryOp::kAnd:
-      return "and";
-    case BinaryOp::kEqual:
-      return "==";
-    case BinaryOp::kNotEqual:
-      return "!=";
-    case BinaryOp::kLess:
-      return "<";
-    case BinaryOp::kLessEqual:
-      return "<=";
-    case BinaryOp::kGreater:
-      return ">";
-    case BinaryOp::kGreaterEqual:
-      return ">=";
-    case BinaryOp::kIn:
-      return "in";
-    case BinaryOp::kNotIn:
-      return "not in";
-    case BinaryOp::kContains:
-      return "contains";
-    case BinaryOp::kStartsWith:
-      return "starts_with";
-    case BinaryOp::kEndsWith:
-      return "ends_with";
-    case BinaryOp::kMatches:
-      return "matches";
-    case BinaryOp::kAdd:
-      return "+";
-    case BinaryOp::kSubtract:
-      return "-";
-    case BinaryOp::kMultiply:
-      return "*";
-    case BinaryOp::kDivide:
-      return "/";
-    case BinaryOp::kModulo:
-      return "%";
-  }
-  return "?";
-}
 
 std::string_view BuiltinName(Builtin function) {
   switch (function) {

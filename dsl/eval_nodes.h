@@ -80,8 +80,6 @@ ExprNodePtr MakeBetween(SourceSpan span, ExprNodePtr value, ExprNodePtr low, Exp
 enum class Builtin { kHas, kLower, kLen, kSkill, kTag, kHoursSince };
 ExprNodePtr MakeCall(SourceSpan span, Builtin function, ExprNodePtr argument);
 
-// The operator's spelling in the language: "and", "==", "not in", "+", ...
-std::string_view BinaryOpText(ast::BinaryOp op);
 std::string_view BuiltinName(Builtin function);
 
 }  // namespace leadrouter::dsl

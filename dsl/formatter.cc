@@ -47,50 +47,6 @@ Precedence OperatorPrecedence(ast::BinaryOp op) {
   }
 }
 
-std::string_view OperatorText(ast::BinaryOp op) {
-  switch (op) {
-    case ast::BinaryOp::kOr:
-      return "or";
-    case ast::BinaryOp::kAnd:
-      return "and";
-    case ast::BinaryOp::kEqual:
-      return "==";
-    case ast::BinaryOp::kNotEqual:
-      return "!=";
-    case ast::BinaryOp::kLess:
-      return "<";
-    case ast::BinaryOp::kLessEqual:
-      return "<=";
-    case ast::BinaryOp::kGreater:
-      return ">";
-    case ast::BinaryOp::kGreaterEqual:
-      return ">=";
-    case ast::BinaryOp::kIn:
-      return "in";
-    case ast::BinaryOp::kNotIn:
-      return "not in";
-    case ast::BinaryOp::kContains:
-      return "contains";
-    case ast::BinaryOp::kStartsWith:
-      return "starts_with";
-    case ast::BinaryOp::kEndsWith:
-      return "ends_with";
-    case ast::BinaryOp::kMatches:
-      return "matches";
-    case ast::BinaryOp::kAdd:
-      return "+";
-    case ast::BinaryOp::kSubtract:
-      return "-";
-    case ast::BinaryOp::kMultiply:
-      return "*";
-    case ast::BinaryOp::kDivide:
-      return "/";
-    case ast::BinaryOp::kModulo:
-      return "%";
-  }
-  return "?";
-}
-
 Precedence PrecedenceOf(const ast::Expr& expr) {
   return std::visit(
       Overloaded{
@@ -162,7 +118,7 @@ void WriteExpr(const ast::Expr& expr, std::string& out) {
                    // Chains associate to the left; comparisons do not chain at all.
                    WriteOperand(*b.lhs, lhs < level || (level == kComparisonLevel && lhs == level),
                                 out);
-                   out += Concat(" ", OperatorText(b.op), " ");
+                   out += Concat(" ", ast::BinaryOpText(b.op), " ");
                    WriteOperand(*b.rhs, PrecedenceOf(*b.rhs) <= level, out);
                  },
                  [&](const ast::Between& b) {

@@ -16,50 +16,6 @@ struct Overloaded : Ts... {
 template <class... Ts>
 Overloaded(Ts...) -> Overloaded<Ts...>;
 
-const char* BinaryName(ast::BinaryOp op) {
-  switch (op) {
-    case ast::BinaryOp::kOr:
-      return "or";
-    case ast::BinaryOp::kAnd:
-      return "and";
-    case ast::BinaryOp::kEqual:
-      return "==";
-    case ast::BinaryOp::kNotEqual:
-      return "!=";
-    case ast::BinaryOp::kLess:
-      return "<";
-    case ast::BinaryOp::kLessEqual:
-      return "<=";
-    case ast::BinaryOp::kGreater:
-      return ">";
-    case ast::BinaryOp::kGreaterEqual:
-      return ">=";
-    case ast::BinaryOp::kIn:
-      return "in";
-    case ast::BinaryOp::kNotIn:
-      return "not-in";
-    case ast::BinaryOp::kContains:
-      return "contains";
-    case ast::BinaryOp::kStartsWith:
-      return "starts_with";
-    case ast::BinaryOp::kEndsWith:
-      return "ends_with";
-    case ast::BinaryOp::kMatches:
-      return "matches";
-    case ast::BinaryOp::kAdd:
-      return "+";
-    case ast::BinaryOp::kSubtract:
-      return "-";
-    case ast::BinaryOp::kMultiply:
-      return "*";
-    case ast::BinaryOp::kDivide:
-      return "/";
-    case ast::BinaryOp::kModulo:
-      return "%";
-  }
-  return "?";
-}
-
 std::string DumpList(const std::vector<ast::ExprPtr>& items) {
   std::string out;
   for (const auto& item : items) out += fmt::format(" {}", DumpExpr(*item));
@@ -144,7 +100,8 @@ std::string DumpExpr(const ast::Expr& expr) {
                                DumpExpr(*u.operand));
           },
           [](const ast::Binary& b) {
-            return fmt::format("({} {} {})", BinaryName(b.op), DumpExpr(*b.lhs), DumpExpr(*b.rhs));
+            return fmt::format("({} {} {})", ast::BinaryOpText(b.op), DumpExpr(*b.lhs),
+                               DumpExpr(*b.rhs));
           },
           [](const ast::Between& b) {
             return fmt::format("(between {} {} {})", DumpExpr(*b.value), DumpExpr(*b.low),

@@ -99,7 +99,7 @@ const TreeCase kTreeCases[] = {
     {"tight_operators", "segment s = source==\"ads\" and quality>80",
      "segment s (and (== source \"ads\") (> quality 80=80))\n"},
     {"membership_and_text", "segment s = a in L or a not in L or b contains \"x\"",
-     "segment s (or (or (in a L) (not-in a L)) (contains b \"x\"))\n"},
+     "segment s (or (or (in a L) (not in a L)) (contains b \"x\"))\n"},
     {"starts_ends_matches",
      "segment s = email starts_with \"a\" and email ends_with \".com\" and email matches \"^a.*\"",
      "segment s (and (and (starts_with email \"a\") (ends_with email \".com\")) (matches email "
