@@ -48,8 +48,7 @@ std::string EncodeCounterKey(const CounterKey& key);
 // The same bytes in two steps, for readers of several kinds of one rep (or rule, or rule and rep):
 // EncodeCounterKey(key) == EncodeCounterKey(EncodeCounterKeyPrefix(key.scope, key.rule, key.rep),
 // key.kind, key.period). `rule` is ignored in rep scope, `rep` in rule scope.
-std::string EncodeCounterKeyPrefix(CounterScope scope, std::string_view rule,
-                                   std::string_view rep);
+std::string EncodeCounterKeyPrefix(CounterScope scope, std::string_view rule, std::string_view rep);
 std::string EncodeCounterKey(std::string prefix, CounterKind kind, int64_t period);
 // DATA_LOSS for a key that is not a counter key of this layout.
 [[nodiscard]] absl::StatusOr<CounterKey> DecodeCounterKey(absl::string_view key);

@@ -39,6 +39,36 @@ absl::Status Add(CounterAccess& counters, const CounterKey& key, int64_t count, 
   return counters.Write(encoded, *value);
 }
 
+// The calendar and open counters every rep (and every rule-rep pair) has.
+struct PeriodCounters {
+  CounterValue day;
+  CounterValue week;
+  CounterValue month;
+  CounterValue open;
+};
+
+// Hundreds of these reads per decision: the (scope, rule, rep) part of the key, `prefix`, is
+// encoded once for all four.
+absl::StatusOr<PeriodCounters> ReadPeriodCounters(const ReadView& view, const std::string& prefix,
+                                                  const dsl::PeriodIds& periods) {
+  const struct {
+    CounterKind kind;
+    int64_t period;
+    CounterValue PeriodCounters::*field;
+  } kReads[] = {{CounterKind::kDay, periods.day, &PeriodCounters::day},
+                {CounterKind::kWeek, periods.week, &PeriodCounters::week},
+                {CounterKind::kMonth, periods.month, &PeriodCounters::month},
+                {CounterKind::kOpen, 0, &PeriodCounters::open}};
+  PeriodCounters counters;
+  for (const auto& read : kReads) {
+    absl::StatusOr<CounterValue> value =
+        ReadCounter(view, EncodeCounterKey(prefix, read.kind, read.period));
+    if (!value.ok()) return value.status();
+    counters.*read.field = *std::move(value);
+  }
+  return counters;
+}
+
 }  // namespace
 
 absl::Status StoredDecisionState::ReadRepCounters(std::span<const std::string_view> rep_ids,
@@ -46,25 +76,14 @@ absl::Status StoredDecisionState::ReadRepCounters(std::span<const std::string_vi
                                                   std::span<dsl::RepCounters> out) const {
   if (out.size() != rep_ids.size()) return absl::InvalidArgumentError("output size mismatch");
   for (size_t i = 0; i < rep_ids.size(); ++i) {
-    // Hundreds of these reads per decision: the rep's part of the key is encoded once.
-    const std::string prefix = EncodeCounterKeyPrefix(CounterScope::kRep, "", rep_ids[i]);
-    absl::StatusOr<CounterValue> day =
-        ReadCounter(view_, EncodeCounterKey(prefix, CounterKind::kDay, periods.day));
-    if (!day.ok()) return day.status();
-    absl::StatusOr<CounterValue> week =
-        ReadCounter(view_, EncodeCounterKey(prefix, CounterKind::kWeek, periods.week));
-    if (!week.ok()) return week.status();
-    absl::StatusOr<CounterValue> month =
-        ReadCounter(view_, EncodeCounterKey(prefix, CounterKind::kMonth, periods.month));
-    if (!month.ok()) return month.status();
-    absl::StatusOr<CounterValue> open =
-        ReadCounter(view_, EncodeCounterKey(prefix, CounterKind::kOpen, 0));
-    if (!open.ok()) return open.status();
-    out[i] = dsl::RepCounters{.assigned_day = day->count(),
-                              .assigned_week = week->count(),
-                              .assigned_month = month->count(),
-                              .open = open->count(),
-                              .quality_day = day->sum()};
+    absl::StatusOr<PeriodCounters> c = ReadPeriodCounters(
+        view_, EncodeCounterKeyPrefix(CounterScope::kRep, "", rep_ids[i]), periods);
+    if (!c.ok()) return c.status();
+    out[i] = dsl::RepCounters{.assigned_day = c->day.count(),
+                              .assigned_week = c->week.count(),
+                              .assigned_month = c->month.count(),
+                              .open = c->open.count(),
+                              .quality_day = c->day.sum()};
   }
   return absl::OkStatus();
 }
@@ -75,32 +94,21 @@ absl::Status StoredDecisionState::ReadRuleRepCounters(std::string_view rule_key,
                                                       std::span<dsl::RuleRepCounters> out) const {
   if (out.size() != rep_ids.size()) return absl::InvalidArgumentError("output size mismatch");
   for (size_t i = 0; i < rep_ids.size(); ++i) {
-    const std::string prefix =
-        EncodeCounterKeyPrefix(CounterScope::kRuleRep, rule_key, rep_ids[i]);
-    absl::StatusOr<CounterValue> day =
-        ReadCounter(view_, EncodeCounterKey(prefix, CounterKind::kDay, periods.day));
-    if (!day.ok()) return day.status();
-    absl::StatusOr<CounterValue> week =
-        ReadCounter(view_, EncodeCounterKey(prefix, CounterKind::kWeek, periods.week));
-    if (!week.ok()) return week.status();
-    absl::StatusOr<CounterValue> month =
-        ReadCounter(view_, EncodeCounterKey(prefix, CounterKind::kMonth, periods.month));
-    if (!month.ok()) return month.status();
-    absl::StatusOr<CounterValue> open =
-        ReadCounter(view_, EncodeCounterKey(prefix, CounterKind::kOpen, 0));
-    if (!open.ok()) return open.status();
+    const std::string prefix = EncodeCounterKeyPrefix(CounterScope::kRuleRep, rule_key, rep_ids[i]);
+    absl::StatusOr<PeriodCounters> counts = ReadPeriodCounters(view_, prefix, periods);
+    if (!counts.ok()) return counts.status();
     absl::StatusOr<CounterValue> turn =
         ReadCounter(view_, EncodeCounterKey(prefix, CounterKind::kTurn, 0));
     if (!turn.ok()) return turn.status();
     dsl::RuleRepCounters& c = out[i];
     c = dsl::RuleRepCounters{};
-    c.assigned_day = day->count();
-    c.assigned_week = week->count();
-    c.assigned_month = month->count();
-    c.open = open->count();
-    c.balanced_day = day->sum();
-    c.balanced_week = week->sum();
-    c.balanced_month = month->sum();
+    c.assigned_day = counts->day.count();
+    c.assigned_week = counts->week.count();
+    c.assigned_month = counts->month.count();
+    c.open = counts->open.count();
+    c.balanced_day = counts->day.sum();
+    c.balanced_week = counts->week.sum();
+    c.balanced_month = counts->month.sum();
     if (turn->has_last_chosen_sequence()) {
       c.last_chosen_sequence = turn->last_chosen_sequence();
       c.last_chosen_time = turn->last_chosen_time();

@@ -148,7 +148,8 @@ TEST(ServerTest, ShutdownDrainsCallsInFlightAndRefusesNewOnes) {
     v1::GetLeadResponse response;
     refused = stub->GetLead(&context, request, &response);
     return refused.error_code() == grpc::StatusCode::UNAVAILABLE;
-  })) << "last answer: " << refused.error_code() << " " << refused.error_message();
+  })) << "last answer: "
+      << refused.error_code() << " " << refused.error_message();
   {
     std::lock_guard lock(mu);
     release = true;

@@ -168,10 +168,9 @@ TEST_P(CommitQueueTest, ScanningCountersInsideAGroupIsRefused) {
   ASSERT_OK(queue_->Commit([](WriteTxn& txn) { return Increment(txn, "n"); }));
   EXPECT_THAT(queue_->Commit([](WriteTxn& txn) -> absl::Status {
     if (absl::Status s = Increment(txn, "m"); !s.ok()) return s;
-    return txn.Scan(ColumnFamily::kCounters, "", "", ScanOrder::kAscending,
-                    [](absl::string_view, absl::string_view) -> absl::StatusOr<bool> {
-                      return true;
-                    });
+    return txn.Scan(
+        ColumnFamily::kCounters, "", "", ScanOrder::kAscending,
+        [](absl::string_view, absl::string_view) -> absl::StatusOr<bool> { return true; });
   }),
               StatusIs(absl::StatusCode::kFailedPrecondition, ::testing::HasSubstr("counters")));
   EXPECT_EQ(Committed("m"), 0u);
