@@ -209,6 +209,14 @@ void RepRegistry::ReloadAfterFailedCommit(const absl::Status& status) {
   }
 }
 
+absl::StatusOr<v1::Rep> RepRegistry::WriteRep(storage::WriteTxn& txn, const v1::Rep& rep,
+                                              const storage::ChangeInfo& change) {
+  absl::StatusOr<storage::RepRecord> written = storage::PutRep(txn, rep, change);
+  if (!written.ok()) return written.status();
+  roster_.Put(written->rep());
+  return WithEtag(*written);
+}
+
 absl::Status RepRegistry::FillLoad(v1::Rep& rep) const {
   storage::DatabaseView view(storage_.database());
   const std::string id = IdOf(rep.name());
@@ -282,12 +290,11 @@ absl::StatusOr<v1::UpsertRepResponse> RepRegistry::Upsert(const v1::UpsertRepReq
           *response.mutable_rep() = rep;
           return absl::OkStatus();
         }
-        absl::StatusOr<storage::RepRecord> written = storage::PutRep(
+        absl::StatusOr<v1::Rep> written = WriteRep(
             txn, rep,
             storage::ChangeInfo{actor, exists ? "rep.update" : "rep.create", "", "", now_us});
         if (!written.ok()) return written.status();
-        *response.mutable_rep() = WithEtag(*written);
-        roster_.Put(written->rep());
+        *response.mutable_rep() = *std::move(written);
         return absl::OkStatus();
       });
   if (!status.ok()) {
@@ -404,15 +411,14 @@ absl::StatusOr<v1::SetRepStatusResponse> RepRegistry::SetStatus(
           rep.clear_away_until();
         }
         *rep.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(now_us);
-        absl::StatusOr<storage::RepRecord> written = storage::PutRep(
-            txn, rep,
-            storage::ChangeInfo{
-                request.actor(), "rep.set_status",
-                absl::StrCat(v1::RepStatus_Name(request.status()), ": ", request.reason()), "",
-                now_us});
+        absl::StatusOr<v1::Rep> written =
+            WriteRep(txn, rep,
+                     storage::ChangeInfo{
+                         request.actor(), "rep.set_status",
+                         absl::StrCat(v1::RepStatus_Name(request.status()), ": ", request.reason()),
+                         "", now_us});
         if (!written.ok()) return written.status();
-        *response.mutable_rep() = WithEtag(*written);
-        roster_.Put(written->rep());
+        *response.mutable_rep() = *std::move(written);
         return absl::OkStatus();
       });
   if (!status.ok()) {
@@ -546,12 +552,11 @@ absl::StatusOr<int> RepRegistry::EndExpiredAway(absl::Time now) {
           rep.clear_away_until();
           *rep.mutable_status_change_time() = TimeUtil::MicrosecondsToTimestamp(now_us);
           *rep.mutable_update_time() = rep.status_change_time();
-          absl::StatusOr<storage::RepRecord> written =
-              storage::PutRep(txn, rep,
-                              storage::ChangeInfo{"system:away-expiry", "rep.set_status",
-                                                  absl::StrCat("ACTIVE: ", reason), "", now_us});
+          absl::StatusOr<v1::Rep> written =
+              WriteRep(txn, rep,
+                       storage::ChangeInfo{"system:away-expiry", "rep.set_status",
+                                           absl::StrCat("ACTIVE: ", reason), "", now_us});
           if (!written.ok()) return written.status();
-          roster_.Put(written->rep());
           changed = true;
           return absl::OkStatus();
         });

@@ -16,7 +16,9 @@
 #include "server/call_context.h"
 #include "server/roster_cache.h"
 #include "server/unassigned_queue.h"
+#include "storage/audit_log.h"
 #include "storage/storage.h"
+#include "storage/write_txn.h"
 
 namespace leadrouter::server {
 
@@ -52,6 +54,11 @@ class RepRegistry {
   // A commit that failed after its mutation updated the cache leaves the cache ahead of the
   // database: reload it. Refusals (validation, preconditions) changed nothing.
   void ReloadAfterFailedCommit(const absl::Status& status);
+  // Inside a mutation: stores `rep` (with its audit record), puts it in the roster cache so the
+  // next decision sees it, and returns it as the API shows it (with its etag).
+  [[nodiscard]] absl::StatusOr<leadrouter::v1::Rep> WriteRep(storage::WriteTxn& txn,
+                                                             const leadrouter::v1::Rep& rep,
+                                                             const storage::ChangeInfo& change);
   // `rep` with its output-only load filled from the committed counters.
   [[nodiscard]] absl::Status FillLoad(leadrouter::v1::Rep& rep) const;
 
