@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "clients/common/paging.h"
 #include "clients/common/proto_input.h"
 #include "clients/common/proto_output.h"
 #include "clients/common/rpc_status.h"
@@ -33,27 +34,18 @@ int RunHistory(const HistoryArgs& args) {
   request.set_actor(args.actor);
   request.set_oldest_first(args.oldest_first);
 
-  // Pages until --limit entries (0: all) or the last page.
   v1::ListAssignmentsResponse all;
-  while (true) {
-    const int remaining = args.limit == 0 ? 1000 : args.limit - all.assignments_size();
-    request.set_page_size(std::min(remaining, 1000));
-    grpc::ClientContext context;
-    client::SetDeadline(context, args.server);
-    v1::ListAssignmentsResponse page;
-    const grpc::Status status = stub->ListAssignments(&context, request, &page);
-    if (!status.ok()) return client::ReportFailure("ListAssignments", status);
-    for (v1::Assignment& assignment : *page.mutable_assignments()) {
-      if (args.limit != 0 && all.assignments_size() >= args.limit) break;
-      *all.add_assignments() = std::move(assignment);
-    }
-    const bool full = args.limit != 0 && all.assignments_size() >= args.limit;
-    if (page.next_page_token().empty() || full) {
-      if (full) all.set_next_page_token(page.next_page_token());
-      break;
-    }
-    request.set_page_token(page.next_page_token());
-  }
+  const grpc::Status status = client::CollectPages(
+      args.limit, 1000,
+      [&](int page_size, const std::string& token, v1::ListAssignmentsResponse& page) {
+        request.set_page_size(page_size);
+        request.set_page_token(token);
+        grpc::ClientContext context;
+        client::SetDeadline(context, args.server);
+        return stub->ListAssignments(&context, request, &page);
+      },
+      [](v1::ListAssignmentsResponse& response) { return response.mutable_assignments(); }, all);
+  if (!status.ok()) return client::ReportFailure("ListAssignments", status);
 
   if (args.server.json()) {
     std::cout << client::ToJson(all);

@@ -22,6 +22,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "clients/common/paging.h"
 #include "clients/common/proto_input.h"
 #include "clients/common/proto_output.h"
 #include "clients/common/rpc_status.h"
@@ -296,21 +297,22 @@ int RunList(const ListArgs& args) {
   request.set_region(args.region);
   request.set_skill(args.skill);
   for (const std::string& tag : args.tags) request.add_tags(tag);
-  request.set_page_size(1000);
 
   auto stub = RepStub(args.server);
   v1::ListRepsResponse all;
-  while (true) {
-    grpc::ClientContext context;
-    client::SetDeadline(context, args.server);
-    v1::ListRepsResponse page;
-    const grpc::Status status = stub->List(&context, request, &page);
-    if (!status.ok()) return client::ReportFailure("List", status);
-    for (v1::Rep& rep : *page.mutable_reps()) *all.add_reps() = std::move(rep);
-    all.set_total_size(page.total_size());
-    if (page.next_page_token().empty()) break;
-    request.set_page_token(page.next_page_token());
-  }
+  const grpc::Status status = client::CollectPages(
+      /*limit=*/0, 1000,
+      [&](int page_size, const std::string& token, v1::ListRepsResponse& page) {
+        request.set_page_size(page_size);
+        request.set_page_token(token);
+        grpc::ClientContext context;
+        client::SetDeadline(context, args.server);
+        grpc::Status called = stub->List(&context, request, &page);
+        all.set_total_size(page.total_size());
+        return called;
+      },
+      [](v1::ListRepsResponse& response) { return response.mutable_reps(); }, all);
+  if (!status.ok()) return client::ReportFailure("List", status);
   if (args.server.json()) {
     std::cout << client::ToJson(all);
     return kExitOk;

@@ -22,6 +22,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "clients/common/diagnostics_convert.h"
+#include "clients/common/paging.h"
 #include "clients/common/proto_input.h"
 #include "clients/common/proto_output.h"
 #include "clients/common/rpc_status.h"
@@ -231,26 +232,19 @@ int RunVersions(const VersionsArgs& args) {
   v1::ListVersionsRequest request;
   request.set_author(args.author);
   v1::ListVersionsResponse all;
-  while (true) {
-    const int remaining = args.limit == 0 ? 100 : args.limit - all.versions_size();
-    request.set_page_size(std::min(remaining, 100));
-    grpc::ClientContext context;
-    client::SetDeadline(context, args.server);
-    v1::ListVersionsResponse page;
-    const grpc::Status status = stub->ListVersions(&context, request, &page);
-    if (!status.ok()) return client::ReportFailure("ListVersions", status);
-    all.set_active_version(page.active_version());
-    for (v1::RuleVersion& version : *page.mutable_versions()) {
-      if (args.limit != 0 && all.versions_size() >= args.limit) break;
-      *all.add_versions() = std::move(version);
-    }
-    const bool full = args.limit != 0 && all.versions_size() >= args.limit;
-    if (page.next_page_token().empty() || full) {
-      if (full) all.set_next_page_token(page.next_page_token());
-      break;
-    }
-    request.set_page_token(page.next_page_token());
-  }
+  const grpc::Status status = client::CollectPages(
+      args.limit, 100,
+      [&](int page_size, const std::string& token, v1::ListVersionsResponse& page) {
+        request.set_page_size(page_size);
+        request.set_page_token(token);
+        grpc::ClientContext context;
+        client::SetDeadline(context, args.server);
+        grpc::Status called = stub->ListVersions(&context, request, &page);
+        all.set_active_version(page.active_version());
+        return called;
+      },
+      [](v1::ListVersionsResponse& response) { return response.mutable_versions(); }, all);
+  if (!status.ok()) return client::ReportFailure("ListVersions", status);
   if (args.server.json()) {
     std::cout << client::ToJson(all);
     return kExitOk;

@@ -4,11 +4,15 @@
 #include <google/protobuf/any.pb.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "clients/common/diagnostics_convert.h"
+#include "clients/common/paging.h"
 #include "clients/common/proto_input.h"
 #include "clients/common/proto_output.h"
 #include "clients/common/rpc_status.h"
@@ -17,6 +21,7 @@
 #include "dsl/compiler.h"
 #include "dsl/dataset.h"
 #include "dsl/diagnostics.h"
+#include "leadrouter/v1/reps.pb.h"
 #include "status_matchers.h"
 #include "temp_dir.h"
 
@@ -338,6 +343,61 @@ TEST(SyntheticLeadsTest, DistinctIdsAndPlausibleFields) {
   leads.Fill(42, lead);
   leads.Fill(42, again);
   EXPECT_EQ(lead.SerializeAsString(), again.SerializeAsString());
+}
+
+// A fake server with 7 reps, `page_size` at a time, answering page tokens "p1", "p2", ...
+class PagedReps {
+ public:
+  grpc::Status operator()(int page_size, const std::string& token, v1::ListRepsResponse& page) {
+    sizes.push_back(page_size);
+    if (fail_at_call == static_cast<int>(sizes.size())) {
+      return grpc::Status(grpc::StatusCode::UNAVAILABLE, "gone");
+    }
+    const int start = token.empty() ? 0 : std::stoi(token.substr(1));
+    const int end = std::min(start + page_size, 7);
+    for (int i = start; i < end; ++i) page.add_reps()->set_name("reps/r" + std::to_string(i));
+    if (end < 7) page.set_next_page_token("p" + std::to_string(end));
+    return grpc::Status::OK;
+  }
+  std::vector<int> sizes;
+  int fail_at_call = 0;
+};
+
+std::vector<std::string> Names(const v1::ListRepsResponse& response) {
+  std::vector<std::string> names;
+  for (const v1::Rep& rep : response.reps()) names.push_back(rep.name());
+  return names;
+}
+
+auto RepsOf = [](v1::ListRepsResponse& response) { return response.mutable_reps(); };
+
+TEST(CollectPagesTest, WithoutALimitReadsEveryPage) {
+  PagedReps server;
+  v1::ListRepsResponse all;
+  ASSERT_TRUE(CollectPages(0, 3, std::ref(server), RepsOf, all).ok());
+  EXPECT_EQ(Names(all).size(), 7u);
+  EXPECT_EQ(all.reps(6).name(), "reps/r6");
+  EXPECT_EQ(server.sizes, (std::vector<int>{3, 3, 3}));
+  EXPECT_TRUE(all.next_page_token().empty());
+}
+
+TEST(CollectPagesTest, ALimitAsksForNoMoreAndKeepsTheTokenOfWhatIsLeft) {
+  PagedReps server;
+  v1::ListRepsResponse all;
+  ASSERT_TRUE(CollectPages(5, 3, std::ref(server), RepsOf, all).ok());
+  EXPECT_EQ(Names(all),
+            (std::vector<std::string>{"reps/r0", "reps/r1", "reps/r2", "reps/r3", "reps/r4"}));
+  EXPECT_EQ(server.sizes, (std::vector<int>{3, 2}));
+  EXPECT_EQ(all.next_page_token(), "p5");
+}
+
+TEST(CollectPagesTest, AFailedCallIsReturnedWithThePagesBeforeIt) {
+  PagedReps server;
+  server.fail_at_call = 2;
+  v1::ListRepsResponse all;
+  const grpc::Status status = CollectPages(0, 3, std::ref(server), RepsOf, all);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(Names(all).size(), 3u);
 }
 
 }  // namespace

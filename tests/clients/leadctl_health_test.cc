@@ -1,60 +1,44 @@
+// leadctl health against an in-process server (tests/server/server_harness.h).
 #include <gtest/gtest.h>
 
 #include <string>
 
 #include "run_command.h"
-#include "server/server.h"
 #include "status_matchers.h"
-#include "temp_dir.h"
+#include "tests/server/server_harness.h"
 
 namespace leadrouter::leadctl {
 namespace {
 
 using ::leadrouter::testing::RunCommand;
-using ::leadrouter::testing::TempDir;
+using ::leadrouter::testing::ServerHarness;
 
 std::string Leadctl(const std::string& args) { return std::string(LEADCTL_PATH) + " " + args; }
 
 TEST(LeadctlHealthTest, ExitsZeroWhenServerIsServing) {
-  TempDir dir;
-  server::ServerOptions options;
-  options.listen_address = "127.0.0.1:0";
-  options.db_path = dir.Child("data");
-  auto server = server::Server::Start(options);
-  ASSERT_OK(server);
-
-  const auto result =
-      RunCommand(Leadctl("health --server 127.0.0.1:" + std::to_string((*server)->port())));
+  ServerHarness server;
+  ASSERT_OK(server.status());
+  const auto result = RunCommand(Leadctl("health --server " + server.address()));
   EXPECT_EQ(result.exit_code, 0);
   EXPECT_EQ(result.output, "SERVING\n");
 }
 
 TEST(LeadctlHealthTest, TakesTheServerFromTheEnvironment) {
-  TempDir dir;
-  server::ServerOptions options;
-  options.listen_address = "127.0.0.1:0";
-  options.db_path = dir.Child("data");
-  auto server = server::Server::Start(options);
-  ASSERT_OK(server);
-  const auto result = RunCommand("LEADCTL_SERVER=127.0.0.1:" + std::to_string((*server)->port()) +
-                                 " " + Leadctl("health"));
+  ServerHarness server;
+  ASSERT_OK(server.status());
+  const auto result = RunCommand("LEADCTL_SERVER=" + server.address() + " " + Leadctl("health"));
   EXPECT_EQ(result.exit_code, 0);
   EXPECT_EQ(result.output, "SERVING\n");
 }
 
 TEST(LeadctlHealthTest, ExitsTwoWhenNothingListens) {
-  TempDir dir;
-  server::ServerOptions options;
-  options.listen_address = "127.0.0.1:0";
-  options.db_path = dir.Child("data");
-  int port = 0;
+  std::string address;
   {
-    auto server = server::Server::Start(options);
-    ASSERT_OK(server);
-    port = (*server)->port();
+    ServerHarness server;
+    ASSERT_OK(server.status());
+    address = server.address();
   }  // stopped: the port is closed now
-  const auto result = RunCommand(
-      Leadctl("health --timeout 1 --server 127.0.0.1:" + std::to_string(port) + " 2>&1"));
+  const auto result = RunCommand(Leadctl("health --timeout 1 --server " + address + " 2>&1"));
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.output.find("health check of 127.0.0.1:"), std::string::npos) << result.output;
 }
