@@ -60,6 +60,12 @@ void CommitQueue::CommitGroup(std::deque<Pending*>& group) {
   // the batch show one entry per key.
   rocksdb::WriteBatchWithIndex batch(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true);
   WriteTxn txn(db_, batch, counter_cache_);
+  // Every change of the group that had succeeded, and every one not yet run, gets `status`.
+  const auto fail_group = [&group](const absl::Status& status) {
+    for (Pending* pending : group) {
+      if (pending->status.ok()) pending->status = status;
+    }
+  };
   bool any_committed = false;
   for (Pending* pending : group) {
     txn.StartMutation();
@@ -71,17 +77,13 @@ void CommitQueue::CommitGroup(std::deque<Pending*>& group) {
     }
     if (const absl::Status failed = txn.DiscardMutation(); !failed.ok()) {
       // The batch can no longer be trusted to hold whole changes: commit none of the group.
-      for (Pending* other : group) {
-        if (other->status.ok()) other->status = failed;
-      }
+      fail_group(failed);
       return;
     }
   }
   if (!any_committed) return;
   if (const absl::Status sealed = txn.SealCounters(); !sealed.ok()) {
-    for (Pending* pending : group) {
-      if (pending->status.ok()) pending->status = sealed;
-    }
+    fail_group(sealed);
     return;
   }
   if (batch.GetWriteBatch()->Count() == 0) return;
@@ -93,9 +95,7 @@ void CommitQueue::CommitGroup(std::deque<Pending*>& group) {
   }
   // A failed write may or may not have reached the database: trust nothing remembered.
   counter_cache_.Clear();
-  for (Pending* pending : group) {
-    if (pending->status.ok()) pending->status = written;
-  }
+  fail_group(written);
 }
 
 }  // namespace leadrouter::storage
