@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "dsl/compiler.h"
-#include "dsl/eval.h"
 #include "dsl/lead_csv.h"
+#include "dsl/rule_eval.h"
 
 namespace leadrouter::dsl {
 namespace {

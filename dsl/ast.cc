@@ -69,3 +69,41 @@ std::string_view BinaryOpText(BinaryOp op) {
 }
 
 }  // namespace leadrouter::dsl::ast
+
+namespace leadrouter::dsl {
+
+std::string_view StrategyName(ast::StrategyKind kind) {
+  switch (kind) {
+    case ast::StrategyKind::kRoundRobin:
+      return "round_robin";
+    case ast::StrategyKind::kLeastLoaded:
+      return "least_loaded";
+    case ast::StrategyKind::kBalanced:
+      return "balanced";
+    case ast::StrategyKind::kWeighted:
+      return "weighted";
+    case ast::StrategyKind::kSticky:
+      return "sticky";
+  }
+  return "round_robin";
+}
+
+std::string_view CapUnitName(ast::CapUnit unit) {
+  switch (unit) {
+    case ast::CapUnit::kDay:
+      return "day";
+    case ast::CapUnit::kWeek:
+      return "week";
+    case ast::CapUnit::kMonth:
+      return "month";
+    case ast::CapUnit::kOpen:
+      return "open";
+  }
+  return "day";
+}
+
+std::string_view SlaActionName(ast::SlaAction action) {
+  return action == ast::SlaAction::kEscalate ? "escalate" : "reassign";
+}
+
+}  // namespace leadrouter::dsl

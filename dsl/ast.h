@@ -219,3 +219,13 @@ struct File {
 };
 
 }  // namespace leadrouter::dsl::ast
+
+namespace leadrouter::dsl {
+
+// How the language writes the kinds above (the Program dump, explanations and the checker's
+// messages name them so).
+std::string_view StrategyName(ast::StrategyKind kind);  // "round_robin", "balanced", ...
+std::string_view CapUnitName(ast::CapUnit unit);        // "day", "week", "month", "open"
+std::string_view SlaActionName(ast::SlaAction action);  // "reassign", "escalate"
+
+}  // namespace leadrouter::dsl

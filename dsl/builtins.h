@@ -1,13 +1,16 @@
 // The functions the rule language knows: has, lower, len, skill, tag, hours_since.
+//
+// The checker resolves calls to a Builtin and the evaluator runs it; the table lives here, below
+// both, so that checking does not depend on evaluation.
 #pragma once
 
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "dsl/eval_nodes.h"
-
 namespace leadrouter::dsl {
+
+enum class Builtin { kHas, kLower, kLen, kSkill, kTag, kHoursSince };
 
 struct BuiltinInfo {
   std::string_view name;

@@ -11,7 +11,6 @@
 
 #include "dsl/builtins.h"
 #include "dsl/checker_types.h"
-#include "dsl/program.h"
 #include "dsl/suggest.h"
 
 namespace leadrouter::dsl {

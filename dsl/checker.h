@@ -25,8 +25,8 @@
 #include <vector>
 
 #include "dsl/ast.h"
+#include "dsl/builtins.h"
 #include "dsl/diagnostics.h"
-#include "dsl/eval_nodes.h"
 #include "dsl/schema.h"
 #include "dsl/source.h"
 

@@ -28,6 +28,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "dsl/lead_row.h"
 #include "dsl/record.h"
 #include "dsl/roster.h"
 
@@ -37,16 +38,6 @@ enum class DatasetFormat : uint8_t { kCsv, kJsonLines };
 
 // `.csv` or `.jsonl` (case-insensitive); InvalidArgument for anything else.
 [[nodiscard]] absl::StatusOr<DatasetFormat> DatasetFormatForPath(std::string_view path);
-
-struct LeadRow {
-  std::string id;
-  // Absent when the file has no created_at for this lead (the dry run then spaces leads by rate).
-  std::optional<int64_t> created_at;
-  // Every field, the id and created_at included, ready for Program::BindLead.
-  std::vector<Attribute> attributes;
-  // Where the lead is in its file (1-based line).
-  uint32_t line = 0;
-};
 
 // `file_name` only labels errors.
 [[nodiscard]] absl::StatusOr<std::vector<RepInfo>> ParseReps(std::string_view text,

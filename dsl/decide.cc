@@ -6,6 +6,7 @@
 
 #include "dsl/decision_strategy.h"
 #include "dsl/eval.h"
+#include "dsl/rule_eval.h"
 #include "dsl/status_macros.h"
 
 namespace leadrouter::dsl {

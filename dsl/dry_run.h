@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "dsl/dataset.h"
 #include "dsl/explanation.h"
+#include "dsl/lead_row.h"
 #include "dsl/periods.h"
 #include "dsl/program.h"
 #include "dsl/roster.h"

@@ -1,9 +1,6 @@
-// Evaluating a compiled Program (dsl/program.h) against one lead and one rep.
+// Evaluating one compiled expression (an ExprNode, dsl/eval_nodes.h) against a lead and a rep.
 //
-// These are the building blocks of the decision: RuleMatches on the lead, then per candidate rep
-// RepEligible, RankKeys and the strategy's inputs. All functions are `const` on the Program, never
-// throw, and never allocate once the context's ScratchBuffer has warmed up (except the Explain*
-// functions, which build text). Each one resets the context's ScratchBuffer when it starts.
+// The rules of a Program are evaluated through dsl/rule_eval.h, which builds on this.
 //
 // Semantics (the language reference, docs/language.md, states the same rules):
 // - A missing field is null. Any comparison with null is false, `!=` included; so is a comparison
@@ -23,59 +20,13 @@
 //   `hours_since(t)` measures from EvalContext::now.
 #pragma once
 
-#include <cstdint>
-#include <optional>
-#include <string>
-#include <vector>
-
 #include "dsl/eval_context.h"
 #include "dsl/eval_nodes.h"
-#include "dsl/program.h"
 
 namespace leadrouter::dsl {
 
 // The value of one expression. A string result may view the scratch buffer: it lasts until the
-// next evaluation with the same buffer.
+// next evaluation with the same buffer. Resets the context's ScratchBuffer first; never throws.
 Value Evaluate(const ExprNode& node, const EvalContext& context);
-
-// Whether `condition` holds (its value is `true`).
-bool Holds(const Condition& condition, const EvalContext& context);
-
-// Whether the rule's `when` holds for context.lead (true when the rule has no `when`). Reads no
-// rep: context.rep may be null.
-bool RuleMatches(const Rule& rule, const EvalContext& context);
-
-// Whether context.rep passes the rule's hard filters: `team` (the rep's team equals it) and
-// `require`. Caps and availability are the decision's business (they need its state).
-bool RepEligible(const Rule& rule, const EvalContext& context);
-
-// Why a rep was filtered out, for explanations.
-struct Rejection {
-  enum class Reason { kNone, kTeam, kRequire };
-  Reason reason = Reason::kNone;
-  SourceSpan span;        // the `team` clause or the failing conjunct of `require`
-  std::string condition;  // its source text: `skill("tech") >= 3`
-  // The value of the conjunct's subject (`skill("tech")`), when it has one: `skill("tech") = 0`.
-  std::string subject;        // source text of the subject, empty when none
-  std::string subject_value;  // FormatValue of its value
-};
-
-// Like RepEligible, but says which clause failed. Allocates.
-Rejection ExplainRejection(const Program& program, const Rule& rule, const EvalContext& context);
-
-// The value of one prefer key for context.rep: numbers as they are, bools as 1 / 0, durations in
-// seconds; anything else (null, strings, NaN) ranks lowest as -infinity.
-double RankKey(const PreferKey& key, const EvalContext& context);
-
-// All prefer keys of the rule, in order, into `keys` (resized; reuse it to avoid allocating).
-void RankKeys(const Rule& rule, const EvalContext& context, std::vector<double>& keys);
-
-// The numeric input of balanced(expr) / weighted(expr): nullopt when the strategy takes none or
-// the value is not a finite number (durations count in seconds, bools as 1 / 0).
-std::optional<double> StrategyInput(const Strategy& strategy, const EvalContext& context);
-
-// The stable hash of sticky(expr)'s value (64-bit FNV-1a of its canonical bytes, the same in every
-// process and version); nullopt when the strategy is not sticky or the value is null.
-std::optional<uint64_t> StickyKey(const Strategy& strategy, const EvalContext& context);
 
 }  // namespace leadrouter::dsl

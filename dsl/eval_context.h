@@ -18,8 +18,8 @@ namespace leadrouter::dsl {
 // the hot path does not allocate once the buffer has warmed up.
 //
 // Blocks never move: a string_view into the buffer stays valid until Reset(). The public evaluation
-// functions (dsl/eval.h) call Reset() when they start, so a Value they return that views scratch
-// memory lasts until the next evaluation with the same buffer. One buffer per thread.
+// functions (dsl/eval.h, dsl/rule_eval.h) call Reset() when they start, so a Value they return that
+// views scratch memory lasts until the next evaluation with the same buffer. One buffer per thread.
 class ScratchBuffer {
  public:
   // Default: 4 KiB blocks.

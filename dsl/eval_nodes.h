@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "dsl/ast.h"
+#include "dsl/builtins.h"
 #include "dsl/eval_context.h"
 #include "dsl/schema.h"
 #include "dsl/source.h"
@@ -77,7 +78,6 @@ ExprNodePtr MakeMatches(SourceSpan span, ExprNodePtr lhs, std::unique_ptr<const 
                         std::string pattern);
 ExprNodePtr MakeBetween(SourceSpan span, ExprNodePtr value, ExprNodePtr low, ExprNodePtr high);
 
-enum class Builtin { kHas, kLower, kLen, kSkill, kTag, kHoursSince };
 ExprNodePtr MakeCall(SourceSpan span, Builtin function, ExprNodePtr argument);
 
 std::string_view BuiltinName(Builtin function);

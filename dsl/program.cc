@@ -101,38 +101,4 @@ std::string Program::Dump() const {
   return out;
 }
 
-std::string_view StrategyName(StrategyKind kind) {
-  switch (kind) {
-    case StrategyKind::kRoundRobin:
-      return "round_robin";
-    case StrategyKind::kLeastLoaded:
-      return "least_loaded";
-    case StrategyKind::kBalanced:
-      return "balanced";
-    case StrategyKind::kWeighted:
-      return "weighted";
-    case StrategyKind::kSticky:
-      return "sticky";
-  }
-  return "round_robin";
-}
-
-std::string_view CapUnitName(CapUnit unit) {
-  switch (unit) {
-    case CapUnit::kDay:
-      return "day";
-    case CapUnit::kWeek:
-      return "week";
-    case CapUnit::kMonth:
-      return "month";
-    case CapUnit::kOpen:
-      return "open";
-  }
-  return "day";
-}
-
-std::string_view SlaActionName(SlaAction action) {
-  return action == SlaAction::kEscalate ? "escalate" : "reassign";
-}
-
 }  // namespace leadrouter::dsl

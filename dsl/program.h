@@ -1,6 +1,6 @@
 // A compiled rule file: immutable, evaluated with `const` code only, shared across threads as a
 // `std::shared_ptr<const Program>` (a published rule version is one such pointer, swapped
-// atomically). Built only by Compile (dsl/compiler.h); evaluated through dsl/eval.h.
+// atomically). Built only by Compile (dsl/compiler.h); evaluated through dsl/rule_eval.h.
 //
 // Everything the decision needs is here, in file order: per rule its label, compiled `when`, team,
 // `require`, prefer keys, distribute strategy, caps, SLA and follow-up plan, each with the source
@@ -183,9 +183,5 @@ class Program {
  private:
   ProgramParts parts_;
 };
-
-std::string_view StrategyName(StrategyKind kind);  // "round_robin", "balanced", ...
-std::string_view CapUnitName(CapUnit unit);        // "day", "week", "month", "open"
-std::string_view SlaActionName(SlaAction action);  // "reassign", "escalate"
 
 }  // namespace leadrouter::dsl

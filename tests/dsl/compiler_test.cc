@@ -8,7 +8,7 @@
 #include <thread>
 #include <vector>
 
-#include "dsl/eval.h"
+#include "dsl/rule_eval.h"
 
 namespace leadrouter::dsl {
 namespace {

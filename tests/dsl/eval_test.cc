@@ -1,7 +1,5 @@
 // Evaluation semantics through the whole pipeline: compile a rule, bind a lead and a rep, evaluate.
 // Also: evaluation of a warmed-up context allocates nothing (a counting operator new).
-#include "dsl/eval.h"
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -14,6 +12,7 @@
 #include <vector>
 
 #include "dsl/compiler.h"
+#include "dsl/rule_eval.h"
 
 // Counts every allocation of this test binary while `g_counting` is set.
 namespace {

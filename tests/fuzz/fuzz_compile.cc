@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "dsl/compiler.h"
-#include "dsl/eval.h"
+#include "dsl/rule_eval.h"
 
 namespace {
 
