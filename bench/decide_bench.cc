@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
-#include "dsl/compiler.h"
-#include "dsl/dataset.h"
-#include "dsl/decide.h"
-#include "dsl/dry_run.h"
-#include "dsl/in_memory_decision_state.h"
+#include "dsl/compile/compiler.h"
+#include "dsl/data/dataset.h"
+#include "dsl/decision/decide.h"
+#include "dsl/decision/dry_run.h"
+#include "dsl/decision/in_memory_decision_state.h"
 
 namespace leadrouter::dsl {
 namespace {

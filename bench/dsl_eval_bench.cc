@@ -16,9 +16,9 @@
 #include <string>
 #include <vector>
 
-#include "dsl/compiler.h"
-#include "dsl/lead_csv.h"
-#include "dsl/rule_eval.h"
+#include "dsl/compile/compiler.h"
+#include "dsl/data/lead_csv.h"
+#include "dsl/decision/rule_eval.h"
 
 namespace leadrouter::dsl {
 namespace {

@@ -23,8 +23,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "dsl/decide.h"
-#include "dsl/periods.h"
+#include "dsl/decision/decide.h"
+#include "dsl/decision/periods.h"
 #include "leadrouter/v1/assignment.pb.h"
 #include "leadrouter/v1/reps.pb.h"
 #include "server/call_context.h"

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
-#include "dsl/record.h"
-#include "dsl/roster.h"
+#include "dsl/base/record.h"
+#include "dsl/decision/roster.h"
 #include "leadrouter/v1/common.pb.h"
 
 namespace leadrouter::server {
@@ -27,8 +27,8 @@ std::vector<dsl::Attribute> LeadAttributes(const leadrouter::v1::Lead& lead);
 // A stored rep as the decision sees it.
 dsl::RepInfo ToRepInfo(const leadrouter::v1::Rep& rep);
 
-// A rep read from a roster file (dsl/dataset.h) as the API stores it. Attributes whose type the
-// API cannot hold (durations) are dropped.
+// A rep read from a roster file (dsl/data/dataset.h) as the API stores it. Attributes whose type
+// the API cannot hold (durations) are dropped.
 leadrouter::v1::Rep FromRepInfo(const dsl::RepInfo& info);
 
 }  // namespace leadrouter::server

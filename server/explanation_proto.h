@@ -1,14 +1,14 @@
-// The decision's explanation (dsl/explanation.h) as the API's messages (explanation.proto), and
-// back to text for people (ExplainResponse.text, `leadctl explain`).
+// The decision's explanation (dsl/decision/explanation.h) as the API's messages
+// (explanation.proto), and back to text for people (ExplainResponse.text, `leadctl explain`).
 #pragma once
 
 #include <string>
 #include <vector>
 
-#include "dsl/diagnostics.h"
-#include "dsl/explanation.h"
-#include "dsl/program.h"
-#include "dsl/source.h"
+#include "dsl/base/diagnostics.h"
+#include "dsl/base/source.h"
+#include "dsl/compile/program.h"
+#include "dsl/decision/explanation.h"
 #include "leadrouter/v1/common.pb.h"
 #include "leadrouter/v1/explanation.pb.h"
 #include "leadrouter/v1/rules.pb.h"

@@ -29,9 +29,10 @@ class RepRegistry {
   RepRegistry(const RepRegistry&) = delete;
   RepRegistry& operator=(const RepRegistry&) = delete;
 
-  // Upserts every rep of a roster file (dsl/dataset.h: CSV or JSON Lines) as actor "leadrouterd",
-  // skipping reps whose stored input fields are already equal. The file's status applies to new
-  // reps only: a stored rep keeps the status SetStatus gave it. Errors name the file and line.
+  // Upserts every rep of a roster file (dsl/data/dataset.h: CSV or JSON Lines) as actor
+  // "leadrouterd", skipping reps whose stored input fields are already equal. The file's status
+  // applies to new reps only: a stored rep keeps the status SetStatus gave it. Errors name the file
+  // and line.
   [[nodiscard]] absl::Status LoadRosterFile(const std::string& path);
 
   [[nodiscard]] absl::StatusOr<leadrouter::v1::UpsertRepResponse> Upsert(

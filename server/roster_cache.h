@@ -19,8 +19,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "dsl/program.h"
-#include "dsl/roster.h"
+#include "dsl/compile/program.h"
+#include "dsl/decision/roster.h"
 #include "leadrouter/v1/common.pb.h"
 #include "storage/database.h"
 

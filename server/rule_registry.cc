@@ -9,7 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "dsl/diagnostics.h"
+#include "dsl/base/diagnostics.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/errors.h"
 #include "server/explanation_proto.h"

@@ -19,9 +19,9 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "dsl/compiler.h"
-#include "dsl/program.h"
-#include "dsl/source.h"
+#include "dsl/base/source.h"
+#include "dsl/compile/compiler.h"
+#include "dsl/compile/program.h"
 #include "leadrouter/v1/rules.pb.h"
 #include "server/call_context.h"
 #include "storage/storage.h"

@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "absl/status/statusor.h"
-#include "dsl/periods.h"
+#include "dsl/decision/periods.h"
 #include "leadrouter/v1/rules.pb.h"
 #include "server/call_context.h"
 #include "server/roster_cache.h"

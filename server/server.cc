@@ -16,7 +16,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "dsl/periods.h"
+#include "dsl/decision/periods.h"
 #include "server/admin_service.h"
 #include "server/assigner.h"
 #include "server/assignment_service.h"

@@ -27,8 +27,8 @@ struct ServerOptions {
   // A rule file published as version 1 when the database has no rule version yet; ignored once
   // one is stored (the server always starts on the active stored version). Default: none
   std::string rules_file;
-  // A roster file (CSV or JSON Lines, dsl/dataset.h) whose reps are upserted at every start (reps
-  // already stored with the same fields are left alone). Default: none
+  // A roster file (CSV or JSON Lines, dsl/data/dataset.h) whose reps are upserted at every start
+  // (reps already stored with the same fields are left alone). Default: none
   std::string reps_file;
   // IANA time zone of day / week / month caps; an unknown zone refuses to start.
   // Default: UTC

@@ -21,7 +21,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "dsl/decision_state.h"
+#include "dsl/decision/decision_state.h"
 #include "leadrouter/v1/assignment.pb.h"
 #include "leadrouter/v1/explanation.pb.h"
 #include "storage/audit_log.h"

@@ -28,7 +28,7 @@ CounterKey RuleRepKey(std::string_view rule, std::string_view rep, CounterKind k
   return CounterKey{CounterScope::kRuleRep, std::string(rule), std::string(rep), kind, period};
 }
 
-// Adds to a count and a sum, neither going below zero (dsl/decision_state.h).
+// Adds to a count and a sum, neither going below zero (dsl/decision/decision_state.h).
 absl::Status Add(CounterAccess& counters, const CounterKey& key, int64_t count, double sum) {
   if (count == 0 && sum == 0) return absl::OkStatus();
   const std::string encoded = EncodeCounterKey(key);

@@ -3,9 +3,10 @@
 //
 // StoredDecisionState reads through a ReadView. Inside a commit (WriteTxn) it sees the counters
 // the earlier mutations of the same group moved, which is what makes caps exact under concurrent
-// Assign calls (storage/commit_queue.h). Applying follows dsl/decision_state.h, with one layout
-// difference that reads cannot observe: calendar counters are kept per period (counter_keys.h), so
-// a credit for a period that is over lowers that past period's count instead of being dropped.
+// Assign calls (storage/commit_queue.h). Applying follows dsl/decision/decision_state.h, with one
+// layout difference that reads cannot observe: calendar counters are kept per period
+// (counter_keys.h), so a credit for a period that is over lowers that past period's count instead
+// of being dropped.
 #pragma once
 
 #include <span>
@@ -14,7 +15,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "dsl/decision_state.h"
+#include "dsl/decision/decision_state.h"
 #include "storage/counter_keys.h"
 #include "storage/read_view.h"
 #include "storage/write_txn.h"

@@ -1,12 +1,12 @@
 // Rule diagnostics sent by the server (leadrouter.v1.Diagnostic, line / column based) turned back
 // into dsl::Diagnostic (byte spans) against the source the client sent, so that leadctl renders
-// them with dsl/diagnostics.h exactly as `leadctl check` does: same text, same carets.
+// them with dsl/base/diagnostics.h exactly as `leadctl check` does: same text, same carets.
 #pragma once
 
 #include <vector>
 
-#include "dsl/diagnostics.h"
-#include "dsl/source.h"
+#include "dsl/base/diagnostics.h"
+#include "dsl/base/source.h"
 #include "leadrouter/v1/common.pb.h"
 
 namespace leadrouter::client {

@@ -1,6 +1,6 @@
 // Requests built from what an admin types or keeps in files: resource names from bare ids, leads
 // from JSON / JSON Lines / CSV files or `--field name=value` flags, reps from roster files
-// (dsl/dataset.h's readers, so leadctl accepts exactly the files `leadctl dry-run` does).
+// (dsl/data/dataset.h's readers, so leadctl accepts exactly the files `leadctl dry-run` does).
 //
 // Errors are InvalidArgument (or the reader's NotFound / PermissionDenied) with a message naming
 // the file, line and field.
@@ -12,8 +12,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "dsl/dataset.h"
-#include "dsl/record.h"
+#include "dsl/base/record.h"
+#include "dsl/data/dataset.h"
 #include "leadrouter/v1/common.pb.h"
 
 namespace leadrouter::client {
@@ -35,13 +35,13 @@ absl::StatusOr<v1::RepStatus> ParseRepStatus(absl::string_view text);
 // A typed attribute value as the API carries it. Skill maps are not values: InvalidArgument.
 absl::StatusOr<v1::Value> ValueFromAttribute(const dsl::AttributeValue& value);
 
-// A lead row (dsl/dataset.h) as an API Lead: known fields to Lead fields (channel ->
+// A lead row (dsl/data/dataset.h) as an API Lead: known fields to Lead fields (channel ->
 // preferred_channel, created_at -> create_time), everything else to `attributes`. `score`, which
 // the server computes, is left out.
 absl::StatusOr<v1::Lead> LeadFromRow(const dsl::LeadRow& row);
 
 // Leads from a file: `.json` (one object, or an array of objects), `.jsonl` or `.csv`, with the
-// columns of dsl/dataset.h. Times without a zone are taken in UTC.
+// columns of dsl/data/dataset.h. Times without a zone are taken in UTC.
 absl::StatusOr<std::vector<v1::Lead>> ReadLeads(const std::string& path);
 
 // One lead from `name=value` assignments (typed like CSV cells: numbers, true / false, text), plus
@@ -49,7 +49,7 @@ absl::StatusOr<std::vector<v1::Lead>> ReadLeads(const std::string& path);
 absl::StatusOr<v1::Lead> LeadFromFields(const std::vector<std::string>& fields,
                                         absl::string_view id);
 
-// A roster entry (dsl/dataset.h) as an API Rep.
+// A roster entry (dsl/data/dataset.h) as an API Rep.
 absl::StatusOr<v1::Rep> RepFromInfo(const dsl::RepInfo& info);
 
 // Splits "name=value" (or "name:value") at the first separator; InvalidArgument without one.

@@ -1,11 +1,11 @@
 // leadctl check FILE... [--reps ROSTER] [--format text|json]: compiles rule files and prints every
 // diagnostic; with --reps, also warns about skills, tags, teams and rep fields no rep of the roster
-// has (dsl/roster_lint.h), the check RuleService.Check makes with check_roster.
+// has (dsl/decision/roster_lint.h), the check RuleService.Check makes with check_roster.
 //
 // Exit code: 0 when no file has errors (warnings are allowed), 1 when some file has errors, 2 when
 // some file (or the roster) cannot be read (it wins over 1). Text goes to stdout as `file:line:col:
 // ...` blocks, followed by a one-line summary on stderr. JSON is one array on stdout, with one
-// object per diagnostic (dsl/diagnostics.h RenderJson), for editors and CI; an unreadable file
+// object per diagnostic (dsl/base/diagnostics.h RenderJson), for editors and CI; an unreadable file
 // appears as an object with code `unreadable-file`.
 #include <iostream>
 #include <memory>
@@ -14,11 +14,11 @@
 #include <vector>
 
 #include "clients/leadctl/commands.h"
-#include "dsl/compiler.h"
-#include "dsl/dataset.h"
-#include "dsl/diagnostics.h"
-#include "dsl/roster_lint.h"
-#include "dsl/source.h"
+#include "dsl/base/diagnostics.h"
+#include "dsl/base/source.h"
+#include "dsl/compile/compiler.h"
+#include "dsl/data/dataset.h"
+#include "dsl/decision/roster_lint.h"
 
 namespace leadrouter::leadctl {
 namespace {

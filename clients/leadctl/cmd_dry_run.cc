@@ -10,12 +10,12 @@
 
 #include "clients/leadctl/commands.h"
 #include "clients/leadctl/dry_run_report.h"
-#include "dsl/compiler.h"
-#include "dsl/dataset.h"
-#include "dsl/diagnostics.h"
-#include "dsl/dry_run.h"
-#include "dsl/periods.h"
-#include "dsl/source.h"
+#include "dsl/base/diagnostics.h"
+#include "dsl/base/source.h"
+#include "dsl/compile/compiler.h"
+#include "dsl/data/dataset.h"
+#include "dsl/decision/dry_run.h"
+#include "dsl/decision/periods.h"
 
 namespace leadrouter::leadctl {
 namespace {

@@ -1,5 +1,5 @@
 // leadctl fmt FILE... [--check | --write]: rewrites rule files in the canonical layout
-// (dsl/formatter.h).
+// (dsl/syntax/formatter.h).
 //
 // Without a flag the formatted text goes to stdout (with a `==> file <==` header per file when
 // there are several). --write rewrites each file in place, only when it changes, through a
@@ -17,10 +17,10 @@
 #include <vector>
 
 #include "clients/leadctl/commands.h"
-#include "dsl/diagnostics.h"
-#include "dsl/formatter.h"
-#include "dsl/parser.h"
-#include "dsl/source.h"
+#include "dsl/base/diagnostics.h"
+#include "dsl/base/source.h"
+#include "dsl/syntax/formatter.h"
+#include "dsl/syntax/parser.h"
 
 namespace leadrouter::leadctl {
 namespace {

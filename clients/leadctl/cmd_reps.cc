@@ -29,8 +29,8 @@
 #include "clients/common/server_args.h"
 #include "clients/common/text_table.h"
 #include "clients/leadctl/commands.h"
-#include "dsl/dataset.h"
-#include "dsl/periods.h"
+#include "dsl/data/dataset.h"
+#include "dsl/decision/periods.h"
 #include "leadrouter/v1/reps.grpc.pb.h"
 
 namespace leadrouter::leadctl {

@@ -31,8 +31,8 @@
 #include "clients/common/unified_diff.h"
 #include "clients/leadctl/assignment_view.h"
 #include "clients/leadctl/commands.h"
-#include "dsl/diagnostics.h"
-#include "dsl/source.h"
+#include "dsl/base/diagnostics.h"
+#include "dsl/base/source.h"
 #include "leadrouter/v1/rules.grpc.pb.h"
 
 namespace leadrouter::leadctl {

@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "dsl/explanation.h"
-#include "dsl/periods.h"
+#include "dsl/decision/explanation.h"
+#include "dsl/decision/periods.h"
 
 namespace leadrouter::leadctl {
 namespace {

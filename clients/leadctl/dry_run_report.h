@@ -5,8 +5,8 @@
 #include <ostream>
 #include <vector>
 
-#include "dsl/dataset.h"
-#include "dsl/dry_run.h"
+#include "dsl/data/dataset.h"
+#include "dsl/decision/dry_run.h"
 
 namespace leadrouter::leadctl {
 

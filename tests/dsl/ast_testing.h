@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "dsl/ast.h"
+#include "dsl/syntax/ast.h"
 
 namespace leadrouter::dsl::testing {
 

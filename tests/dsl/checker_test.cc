@@ -1,6 +1,6 @@
 // The checker on its own: what names resolve to, the near-miss policy, warnings and partial mode.
 // (The rendered diagnostics of every error kind are golden cases: tests/dsl/golden/check_*.)
-#include "dsl/checker.h"
+#include "dsl/check/checker.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "dsl/parser.h"
+#include "dsl/syntax/parser.h"
 
 namespace leadrouter::dsl {
 namespace {

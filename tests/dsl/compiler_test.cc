@@ -1,5 +1,5 @@
 // Compile: valid programs and the Program they give (rules, caps, strategies, folding, dump).
-#include "dsl/compiler.h"
+#include "dsl/compile/compiler.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -8,7 +8,7 @@
 #include <thread>
 #include <vector>
 
-#include "dsl/rule_eval.h"
+#include "dsl/decision/rule_eval.h"
 
 namespace leadrouter::dsl {
 namespace {
@@ -276,9 +276,9 @@ TEST(CompilerTest, DepthLimitsBoundEveryPass) {
   EXPECT_THAT(Codes(Compile(SourceFile("lets.rules", lets))), ::testing::Contains("too-deep"));
 }
 
-// What a roster check reads (dsl/roster_lint.h): literal skills, tags and teams and the rep fields,
-// in source order, each with the span of its literal or field name; nothing from lead fields,
-// `let`s or non-literal arguments.
+// What a roster check reads (dsl/decision/roster_lint.h): literal skills, tags and teams and the
+// rep fields, in source order, each with the span of its literal or field name; nothing from lead
+// fields, `let`s or non-literal arguments.
 TEST(CompilerTest, RepReferencesListWhatTheRulesNameInReps) {
   const SourceFile source(
       "r.rules",

@@ -1,5 +1,5 @@
 // Decide: filters, caps, strategies, periods and explanations on small rosters.
-#include "dsl/decide.h"
+#include "dsl/decision/decide.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

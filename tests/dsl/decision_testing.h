@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "dsl/compiler.h"
-#include "dsl/decide.h"
-#include "dsl/diagnostics.h"
-#include "dsl/in_memory_decision_state.h"
-#include "dsl/roster.h"
+#include "dsl/base/diagnostics.h"
+#include "dsl/compile/compiler.h"
+#include "dsl/decision/decide.h"
+#include "dsl/decision/in_memory_decision_state.h"
+#include "dsl/decision/roster.h"
 
 namespace leadrouter::dsl::testing {
 

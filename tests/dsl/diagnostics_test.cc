@@ -1,6 +1,6 @@
 // RenderText and RenderJson: the exact layout, carets under tabs and wide characters, long lines,
 // the end of the file, and JSON escaping.
-#include "dsl/diagnostics.h"
+#include "dsl/base/diagnostics.h"
 
 #include <gtest/gtest.h>
 

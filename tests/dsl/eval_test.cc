@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "dsl/compiler.h"
-#include "dsl/rule_eval.h"
+#include "dsl/compile/compiler.h"
+#include "dsl/decision/rule_eval.h"
 
 // Counts every allocation of this test binary while `g_counting` is set.
 namespace {

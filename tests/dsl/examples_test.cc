@@ -7,10 +7,10 @@
 #include <set>
 #include <string>
 
-#include "dsl/compiler.h"
-#include "dsl/dataset.h"
-#include "dsl/dry_run.h"
-#include "dsl/source.h"
+#include "dsl/base/source.h"
+#include "dsl/compile/compiler.h"
+#include "dsl/data/dataset.h"
+#include "dsl/decision/dry_run.h"
 #include "status_matchers.h"
 
 namespace leadrouter::dsl {

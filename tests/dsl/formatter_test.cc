@@ -4,7 +4,7 @@
 //   meaning-preserving: Parse(Format(Parse(x))) is the same tree as Parse(x), spans aside, comments
 //                      included (clauses compared in canonical order: a rule's clause order carries
 //                      no meaning); and both compile to the same program.
-#include "dsl/formatter.h"
+#include "dsl/syntax/formatter.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -16,9 +16,9 @@
 #include <vector>
 
 #include "ast_testing.h"
-#include "dsl/compiler.h"
-#include "dsl/parser.h"
-#include "dsl/program.h"
+#include "dsl/compile/compiler.h"
+#include "dsl/compile/program.h"
+#include "dsl/syntax/parser.h"
 
 namespace leadrouter::dsl {
 namespace {

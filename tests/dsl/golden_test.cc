@@ -15,9 +15,9 @@
 #include <string>
 #include <vector>
 
-#include "dsl/compiler.h"
-#include "dsl/diagnostics.h"
-#include "dsl/source.h"
+#include "dsl/base/diagnostics.h"
+#include "dsl/base/source.h"
+#include "dsl/compile/compiler.h"
 
 namespace leadrouter::dsl {
 namespace {

@@ -1,6 +1,7 @@
-// The X Education mapping (dsl/lead_csv.h) on small exports: columns to attributes, missing values,
-// the line of each record, and malformed CSV reported with its line (read by dsl/csv_reader.h).
-#include "dsl/lead_csv.h"
+// The X Education mapping (dsl/data/lead_csv.h) on small exports: columns to attributes, missing
+// values, the line of each record, and malformed CSV reported with its line (read by
+// dsl/data/csv_reader.h).
+#include "dsl/data/lead_csv.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

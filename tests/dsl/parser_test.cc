@@ -1,6 +1,6 @@
 // Parse: the trees it builds, the errors it reports (code and position), its limits, its recovery
 // after errors, where comments go, and the syntax_* golden cases.
-#include "dsl/parser.h"
+#include "dsl/syntax/parser.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "ast_testing.h"
-#include "dsl/grammar.h"
+#include "dsl/syntax/internal/grammar.h"
 #include "status_matchers.h"
 
 namespace leadrouter::dsl {

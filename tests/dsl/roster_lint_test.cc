@@ -1,7 +1,7 @@
 // LintRoster: rules against a roster. Each warning kind with its position and hint, the names that
 // are never checked (non-literals, lead fields, fields the decision fills), and the examples
 // against the example roster.
-#include "dsl/roster_lint.h"
+#include "dsl/decision/roster_lint.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "dsl/compiler.h"
-#include "dsl/dataset.h"
-#include "dsl/source.h"
+#include "dsl/base/source.h"
+#include "dsl/compile/compiler.h"
+#include "dsl/data/dataset.h"
 #include "status_matchers.h"
 
 namespace leadrouter::dsl {

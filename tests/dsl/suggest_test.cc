@@ -1,5 +1,5 @@
 // The did-you-mean policy shared by the parser, the checker and the roster lint.
-#include "dsl/suggest.h"
+#include "dsl/base/suggest.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // Values, field tables, records, scratch memory and the operators on values.
-#include "dsl/value.h"
+#include "dsl/base/value.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -10,10 +10,10 @@
 #include <utility>
 #include <vector>
 
-#include "dsl/eval_context.h"
-#include "dsl/eval_operators.h"
-#include "dsl/record.h"
-#include "dsl/schema.h"
+#include "dsl/base/record.h"
+#include "dsl/base/schema.h"
+#include "dsl/eval/eval_context.h"
+#include "dsl/eval/internal/eval_operators.h"
 
 namespace leadrouter::dsl {
 namespace {

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "dsl/compiler.h"
-#include "dsl/rule_eval.h"
+#include "dsl/compile/compiler.h"
+#include "dsl/decision/rule_eval.h"
 
 namespace {
 

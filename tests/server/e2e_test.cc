@@ -16,7 +16,7 @@
 #include <variant>
 #include <vector>
 
-#include "dsl/lead_csv.h"
+#include "dsl/data/lead_csv.h"
 #include "health_client.h"
 #include "leadrouter/v1/assignment.grpc.pb.h"
 #include "leadrouter/v1/reps.grpc.pb.h"

@@ -34,7 +34,8 @@ namespace leadrouter::testing {
 struct HarnessOptions {
   // Rule source published as version 1 at the first start (through --rules); empty: none.
   std::string rules = "";
-  // A roster in CSV (dsl/dataset.h columns) upserted at every start (through --reps); empty: none.
+  // A roster in CSV (dsl/data/dataset.h columns) upserted at every start (through --reps); empty:
+  // none.
   std::string reps_csv = "";
   std::string timezone = "UTC";
   // Tests do not need fsync; the e2e test covers the sync path's restart.

@@ -1,8 +1,8 @@
 #include "assign_harness.h"
 
 #include "absl/strings/str_cat.h"
-#include "dsl/compiler.h"
-#include "dsl/source.h"
+#include "dsl/base/source.h"
+#include "dsl/compile/compiler.h"
 #include "leadrouter/v1/assignment.pb.h"
 #include "storage/assignment_store.h"
 #include "storage/counter_store.h"

@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "dsl/decide.h"
-#include "dsl/periods.h"
-#include "dsl/roster.h"
+#include "dsl/decision/decide.h"
+#include "dsl/decision/periods.h"
+#include "dsl/decision/roster.h"
 #include "storage/commit_queue.h"
 
 namespace leadrouter::storage::testing {

@@ -1,0 +1,1078 @@
+#include "dsl/check/checker.h"
+
+#include <fmt/format.h>
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <optional>
+#include <set>
+#include <string_view>
+#include <utility>
+
+#include "dsl/base/builtins.h"
+#include "dsl/base/suggest.h"
+#include "dsl/check/internal/checker_types.h"
+
+namespace leadrouter::dsl {
+namespace {
+
+using ast::BinaryOp;
+using checker::Comparable;
+using checker::Describe;
+using checker::FromFieldType;
+using checker::Type;
+using checker::TypeKind;
+using checker::TypeOf;
+
+// Where an expression is evaluated, which decides what bare names mean.
+enum class Scope {
+  kConstant,  // a `let` value: constants only
+  kLead,      // `when` and segment bodies: the lead
+  kRep,       // `require`, `prefer`, `distribute`: the rep, and the lead through `lead.x`
+};
+
+// What the checker knows about one expression.
+struct Info {
+  Type type;
+  bool constant = false;   // folds at compile time
+  bool reads_rep = false;  // depends on the rep
+  int depth = 1;           // tree depth, counting the segments it uses
+  bool null_literal = false;
+  std::optional<std::string> string_constant;  // a string literal, or a let bound to one
+  std::optional<double> number_constant;       // a number literal, or a let bound to one
+};
+
+// An Info of `type` with every other property at its default.
+Info InfoOf(Type type) {
+  Info info;
+  info.type = type;
+  return info;
+}
+
+Info ErrorInfo() { return InfoOf(TypeOf(TypeKind::kError)); }
+
+const std::vector<std::string>& KnownChannels() {
+  static const std::vector<std::string> channels = {"phone",  "email", "sms",  "wechat",
+                                                    "social", "im",    "visit"};
+  return channels;
+}
+
+NameRef FieldRefTo(RecordKind record, Slot slot, const std::string& name) {
+  NameRef ref;
+  ref.kind = NameRef::Kind::kField;
+  ref.record = record;
+  ref.slot = slot;
+  ref.field = name;
+  return ref;
+}
+
+// The names of the known fields of `kind`, for did-you-mean hints.
+const std::vector<std::string>& KnownFieldNames(RecordKind kind) {
+  static const auto names = [](RecordKind k) {
+    std::vector<std::string> out;
+    const FieldTable table(k);
+    for (const FieldInfo& field : table.fields()) out.push_back(field.name);
+    return out;
+  };
+  static const std::vector<std::string> lead = names(RecordKind::kLead);
+  static const std::vector<std::string> rep = names(RecordKind::kRep);
+  return kind == RecordKind::kLead ? lead : rep;
+}
+
+bool IsComparison(BinaryOp op) {
+  return op == BinaryOp::kEqual || op == BinaryOp::kNotEqual || op == BinaryOp::kLess ||
+         op == BinaryOp::kLessEqual || op == BinaryOp::kGreater || op == BinaryOp::kGreaterEqual;
+}
+
+bool IsArithmetic(BinaryOp op) {
+  return op == BinaryOp::kAdd || op == BinaryOp::kSubtract || op == BinaryOp::kMultiply ||
+         op == BinaryOp::kDivide || op == BinaryOp::kModulo;
+}
+
+std::string OpText(BinaryOp op) { return fmt::format("`{}`", ast::BinaryOpText(op)); }
+
+class Checker {
+ public:
+  Checker(const SourceFile& source, const CheckOptions& options)
+      : source_(source), options_(options) {}
+
+  CheckedFile Run(const ast::File& file) {
+    RegisterDefinitions(file);
+    for (const std::string& name : let_order_) CheckLet(lets_.at(name), SourceSpan{});
+    for (const std::string& name : segment_order_) CheckSegment(segments_.at(name));
+    CheckRules(file);
+    ReportUnused();
+    if (options_.partial) {
+      std::erase_if(out_.diagnostics,
+                    [](const Diagnostic& d) { return d.severity != Severity::kError; });
+    }
+    return std::move(out_);
+  }
+
+ private:
+  enum class State { kUnchecked, kChecking, kDone };
+
+  struct LetEntry {
+    const ast::Let* decl = nullptr;
+    State state = State::kUnchecked;
+    Info info;
+    bool used = false;
+  };
+
+  struct SegmentEntry {
+    const ast::Segment* decl = nullptr;
+    State state = State::kUnchecked;
+    int depth = 1;
+    bool used = false;
+    bool too_deep = false;  // reported once, at the segment; its users stay quiet
+  };
+
+  // ---------------------------------------------------------------------------------------------
+  // Diagnostics
+
+  void Report(Severity severity, SourceSpan span, std::string code, std::string message,
+              std::string hint = {}) {
+    out_.diagnostics.push_back(
+        Diagnostic{severity, span, std::move(code), std::move(message), std::move(hint)});
+  }
+  void Error(SourceSpan span, std::string code, std::string message, std::string hint = {}) {
+    Report(Severity::kError, span, std::move(code), std::move(message), std::move(hint));
+  }
+  void Warning(SourceSpan span, std::string code, std::string message, std::string hint = {}) {
+    Report(Severity::kWarning, span, std::move(code), std::move(message), std::move(hint));
+  }
+
+  uint32_t LineOf(SourceSpan span) const { return source_.Locate(span.begin).line; }
+
+  // ---------------------------------------------------------------------------------------------
+  // Definitions
+
+  void RegisterDefinitions(const ast::File& file) {
+    const FieldTable lead_known(RecordKind::kLead);
+    const FieldTable rep_known(RecordKind::kRep);
+    for (const ast::Statement& statement : file.statements) {
+      if (const auto* let = std::get_if<ast::Let>(&statement.node)) {
+        if (!CheckNewName(let->name, let->name_span)) continue;
+        LetEntry entry;
+        entry.decl = let;
+        lets_.emplace(let->name, entry);
+        let_order_.push_back(let->name);
+        if (lead_known.IsKnown(let->name) || rep_known.IsKnown(let->name)) {
+          Warning(let->name_span, "shadowed-field",
+                  fmt::format("`let {}` hides the field `{}` wherever the name is used", let->name,
+                              let->name),
+                  fmt::format("rename the constant, or write `lead.{0}` / `rep.{0}` for the field",
+                              let->name));
+        }
+      } else if (const auto* segment = std::get_if<ast::Segment>(&statement.node)) {
+        if (!CheckNewName(segment->name, segment->name_span)) continue;
+        SegmentEntry entry;
+        entry.decl = segment;
+        segments_.emplace(segment->name, entry);
+        segment_order_.push_back(segment->name);
+        if (lead_known.IsKnown(segment->name) || rep_known.IsKnown(segment->name)) {
+          Warning(segment->name_span, "shadowed-segment",
+                  fmt::format("segment `{}` hides the field `{}` wherever the name is used",
+                              segment->name, segment->name),
+                  fmt::format("rename the segment, or write `lead.{0}` / `rep.{0}` for the field",
+                              segment->name));
+        }
+      }
+    }
+  }
+
+  // False (with a diagnostic) when `name` is already a let or a segment.
+  bool CheckNewName(const std::string& name, SourceSpan span) {
+    if (auto it = lets_.find(name); it != lets_.end()) {
+      Error(span, "duplicate-definition", fmt::format("`{}` is already defined", name),
+            fmt::format("the first definition is the `let` on line {}",
+                        LineOf(it->second.decl->name_span)));
+      return false;
+    }
+    if (auto it = segments_.find(name); it != segments_.end()) {
+      Error(span, "duplicate-definition", fmt::format("`{}` is already defined", name),
+            fmt::format("the first definition is the segment on line {}",
+                        LineOf(it->second.decl->name_span)));
+      return false;
+    }
+    return true;
+  }
+
+  const Info& CheckLet(LetEntry& entry, SourceSpan use) {
+    if (entry.state == State::kDone) return entry.info;
+    if (entry.state == State::kChecking) {
+      Error(
+          use, "definition-cycle",
+          fmt::format("`{}` is defined in terms of itself", entry.decl->name),
+          fmt::format("see `let {}` on line {}", entry.decl->name, LineOf(entry.decl->name_span)));
+      static const Info kError = ErrorInfo();
+      return kError;
+    }
+    if (definition_chain_ >= options_.max_definition_nesting) {
+      Error(use, "too-deep",
+            fmt::format("constants refer to later constants more than {} levels deep",
+                        options_.max_definition_nesting),
+            "define constants before the ones that use them");
+      static const Info kError = ErrorInfo();
+      return kError;
+    }
+    entry.state = State::kChecking;
+    ++definition_chain_;
+    Info info = CheckTop(*entry.decl->value, Scope::kConstant);
+    --definition_chain_;
+    if (!info.type.unknown() &&
+        !info.type.Allows({TypeKind::kNumber, TypeKind::kString, TypeKind::kBool, TypeKind::kList,
+                           TypeKind::kDuration})) {
+      Error(entry.decl->value->span, "type-mismatch",
+            fmt::format("a `let` must be a number, string, true/false, list or duration, not {}",
+                        Describe(info.type)));
+      info = ErrorInfo();
+    }
+    info.constant = true;
+    info.depth = 1;  // folded to a constant
+    info.null_literal = false;
+    entry.info = std::move(info);
+    entry.state = State::kDone;
+    return entry.info;
+  }
+
+  int CheckSegment(SegmentEntry& entry) {
+    if (entry.state == State::kDone) return entry.depth;
+    if (entry.state == State::kChecking) return -1;  // the caller reports the cycle
+    if (definition_chain_ >= options_.max_definition_nesting) return -2;
+    entry.state = State::kChecking;
+    ++definition_chain_;
+    const Info info = CheckCondition(*entry.decl->predicate, Scope::kLead, "a segment");
+    --definition_chain_;
+    entry.too_deep = info.depth > options_.max_expression_depth;
+    entry.depth = entry.too_deep ? 1 : info.depth;
+    entry.state = State::kDone;
+    return entry.depth;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Rules
+
+  void CheckRules(const ast::File& file) {
+    size_t rule_count = 0;
+    const ast::Statement* otherwise = nullptr;
+    std::unordered_map<std::string, const ast::Rule*> rule_names;
+    for (const ast::Statement& statement : file.statements) {
+      if (const auto* rule = std::get_if<ast::Rule>(&statement.node)) {
+        ++rule_count;
+        if (rule_count == options_.max_rules + 1) {
+          Error(statement.span, "too-many-rules",
+                fmt::format("a rule file holds at most {} rules", options_.max_rules));
+        }
+        if (rule->name) {
+          auto [it, inserted] = rule_names.emplace(*rule->name, rule);
+          if (!inserted) {
+            Warning(rule->name_span, "duplicate-rule-name",
+                    fmt::format("another rule is already named \"{}\"", *rule->name),
+                    fmt::format("the first is on line {}; explanations and reports would not "
+                                "tell them apart",
+                                LineOf(it->second->name_span)));
+          }
+        }
+        CheckClauses(rule->clauses, /*in_otherwise=*/false);
+      } else if (const auto* fallback = std::get_if<ast::Otherwise>(&statement.node)) {
+        if (otherwise != nullptr) {
+          Error(statement.span, "duplicate-otherwise", "a rule file has at most one `otherwise`",
+                fmt::format("the first is on line {}", LineOf(otherwise->span)));
+        } else {
+          otherwise = &statement;
+        }
+        CheckClauses(fallback->clauses, /*in_otherwise=*/true);
+      }
+    }
+  }
+
+  void CheckClauses(const std::vector<ast::Clause>& clauses, bool in_otherwise) {
+    std::set<ast::ClauseKind> seen;
+    for (const ast::Clause& clause : clauses) {
+      if (!seen.insert(clause.kind).second) {
+        Error(clause.keyword_span, "duplicate-clause",
+              fmt::format("`{}` appears twice in this rule", ast::ClauseName(clause.kind)),
+              "combine them: conditions with `and`, keys and caps with commas");
+      }
+      switch (clause.kind) {
+        case ast::ClauseKind::kWhen:
+          if (in_otherwise) {
+            Error(clause.keyword_span, "when-in-otherwise",
+                  "`otherwise` takes no `when`: it runs for every lead no rule assigned");
+          }
+          if (clause.condition) CheckCondition(*clause.condition, Scope::kLead, "`when`");
+          break;
+        case ast::ClauseKind::kTeam:
+          if (clause.team.empty()) {
+            Error(clause.span, "empty-team", "`team` needs a team name");
+          }
+          break;
+        case ast::ClauseKind::kRequire:
+          if (clause.condition) CheckCondition(*clause.condition, Scope::kRep, "`require`");
+          break;
+        case ast::ClauseKind::kPrefer:
+          for (const ast::ExprPtr& key : clause.prefer_keys) {
+            if (key) CheckPreferKey(*key);
+          }
+          break;
+        case ast::ClauseKind::kDistribute:
+          CheckDistribute(clause.distribute);
+          break;
+        case ast::ClauseKind::kCap:
+          CheckCaps(clause.caps);
+          break;
+        case ast::ClauseKind::kSla:
+          if (clause.sla.seconds <= 0) {
+            Error(clause.sla.span, "invalid-duration", "an SLA must be longer than zero");
+          }
+          break;
+        case ast::ClauseKind::kFollowup:
+          CheckFollowup(clause.followup);
+          break;
+      }
+    }
+  }
+
+  void CheckPreferKey(const ast::Expr& key) {
+    const Info info = CheckTop(key, Scope::kRep);
+    if (!info.type.Allows({TypeKind::kNumber, TypeKind::kBool, TypeKind::kDuration})) {
+      Error(
+          key.span, "type-mismatch",
+          fmt::format("a `prefer` key must be a number or true/false, not {}", Describe(info.type)),
+          "reps are ranked by each key in turn, higher first");
+    }
+  }
+
+  void CheckDistribute(const ast::Distribute& distribute) {
+    const bool takes_argument = distribute.kind == ast::StrategyKind::kBalanced ||
+                                distribute.kind == ast::StrategyKind::kWeighted ||
+                                distribute.kind == ast::StrategyKind::kSticky;
+    const std::string_view name = StrategyName(distribute.kind);
+    if (takes_argument && !distribute.argument) {
+      Error(distribute.span, "strategy-argument", fmt::format("`{}` needs an argument", name),
+            distribute.kind == ast::StrategyKind::kSticky ? "e.g. `sticky(lead.account)`"
+                                                          : "e.g. `balanced(quality)`");
+      return;
+    }
+    if (!takes_argument && distribute.argument) {
+      Error(distribute.argument->span, "strategy-argument",
+            fmt::format("`{}` takes no argument", name));
+      return;
+    }
+    if (!distribute.argument) return;
+    const Info info = CheckTop(*distribute.argument, Scope::kRep);
+    if (distribute.kind == ast::StrategyKind::kSticky) {
+      if (info.reads_rep) {
+        Error(distribute.argument->span, "sticky-reads-rep",
+              "`sticky()` keeps a lead's key with one rep, so its argument must be a lead value",
+              "bare names here are rep fields; write `lead.x` for the lead's field");
+      }
+      return;
+    }
+    if (!info.type.Allows({TypeKind::kNumber, TypeKind::kBool, TypeKind::kDuration})) {
+      Error(distribute.argument->span, "type-mismatch",
+            fmt::format("`{}()` needs a number, not {}", name, Describe(info.type)));
+    }
+  }
+
+  void CheckCaps(const std::vector<ast::Cap>& caps) {
+    std::set<ast::CapUnit> units;
+    for (const ast::Cap& cap : caps) {
+      if (cap.limit <= 0) {
+        Error(cap.span, "invalid-cap", "a cap must allow at least one lead",
+              "to keep a rule from assigning, remove the rule");
+      }
+      if (!units.insert(cap.unit).second) {
+        Error(cap.span, "duplicate-cap",
+              fmt::format("two caps per {} in one rule", CapUnitName(cap.unit)),
+              "keep one limit per unit");
+      }
+    }
+  }
+
+  void CheckFollowup(const std::vector<ast::FollowupStep>& steps) {
+    std::set<std::string> seen;
+    for (const ast::FollowupStep& step : steps) {
+      const auto& channels = KnownChannels();
+      if (std::find(channels.begin(), channels.end(), step.channel) == channels.end()) {
+        std::string hint = DidYouMean(Suggest(step.channel, channels));
+        if (hint.empty()) hint = "channels: phone, email, sms, wechat, social, im, visit";
+        Error(step.span, "unknown-channel",
+              fmt::format("unknown follow-up channel `{}`", step.channel), std::move(hint));
+      }
+      if (step.seconds <= 0) {
+        Error(step.span, "invalid-duration", "a follow-up must be due after more than zero time");
+      }
+      if (!seen.insert(step.channel).second) {
+        Warning(step.span, "duplicate-followup",
+                fmt::format("`{}` appears twice in this follow-up plan", step.channel));
+      }
+    }
+  }
+
+  void ReportUnused() {
+    for (const std::string& name : let_order_) {
+      const LetEntry& entry = lets_.at(name);
+      if (!entry.used) {
+        Warning(entry.decl->name_span, "unused-let", fmt::format("`{}` is never used", name));
+      }
+    }
+    for (const std::string& name : segment_order_) {
+      const SegmentEntry& entry = segments_.at(name);
+      if (entry.used) out_.used_segments.insert(entry.decl);
+      if (!entry.used) {
+        Warning(entry.decl->name_span, "unused-segment",
+                fmt::format("segment `{}` is never used", name));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Expressions
+
+  // A whole expression: checks it and then its depth (which counts the segments it uses).
+  Info CheckTop(const ast::Expr& expr, Scope scope) {
+    // Segments and lets are checked from inside other expressions: keep the outer flag.
+    const bool outer_reported = std::exchange(depth_reported_, false);
+    Info info = Check(expr, scope, 1);
+    if (info.depth > options_.max_expression_depth && !depth_reported_) {
+      ReportTooDeep(expr.span);
+    }
+    depth_reported_ = outer_reported;
+    return info;
+  }
+
+  void ReportTooDeep(SourceSpan span) {
+    depth_reported_ = true;
+    Error(span, "too-deep",
+          fmt::format("expression nests deeper than {} levels (counting the segments it uses)",
+                      options_.max_expression_depth),
+          "split it into segments, or simplify it");
+  }
+
+  Info CheckCondition(const ast::Expr& expr, Scope scope, std::string_view where) {
+    Info info = CheckTop(expr, scope);
+    if (!info.type.Allows({TypeKind::kBool})) {
+      Error(expr.span, "type-mismatch",
+            fmt::format("{} needs a condition (true/false), not {}", where, Describe(info.type)));
+    }
+    return info;
+  }
+
+  Info Check(const ast::Expr& expr, Scope scope, int nesting) {
+    if (nesting > options_.max_expression_depth) {
+      if (!depth_reported_) ReportTooDeep(expr.span);
+      return ErrorInfo();
+    }
+    return std::visit(
+        [&](const auto& node) -> Info { return CheckNode(expr, node, scope, nesting); }, expr.node);
+  }
+
+  Info CheckNode(const ast::Expr&, const ast::NullLiteral&, Scope, int) {
+    Info info = InfoOf(TypeOf(TypeKind::kNull));
+    info.constant = true;
+    info.null_literal = true;
+    return info;
+  }
+  Info CheckNode(const ast::Expr&, const ast::BoolLiteral&, Scope, int) {
+    return Constant(TypeOf(TypeKind::kBool));
+  }
+  Info CheckNode(const ast::Expr&, const ast::NumberLiteral& n, Scope, int) {
+    Info info = Constant(TypeOf(TypeKind::kNumber));
+    info.number_constant = n.value;
+    return info;
+  }
+  Info CheckNode(const ast::Expr&, const ast::StringLiteral& s, Scope, int) {
+    Info info = Constant(TypeOf(TypeKind::kString));
+    info.string_constant = s.value;
+    return info;
+  }
+  Info CheckNode(const ast::Expr&, const ast::DurationLiteral&, Scope, int) {
+    return Constant(TypeOf(TypeKind::kDuration));
+  }
+
+  static Info Constant(Type type) {
+    Info info = InfoOf(type);
+    info.constant = true;
+    return info;
+  }
+
+  Info CheckNode(const ast::Expr&, const ast::ListLiteral& list, Scope scope, int nesting) {
+    Info info = Constant(Type{TypeKind::kList, TypeKind::kAny});
+    std::optional<TypeKind> element;
+    bool mixed = false;
+    for (const ast::ExprPtr& item : list.items) {
+      if (!item) continue;
+      const Info item_info = Check(*item, scope, nesting + 1);
+      info.depth = std::max(info.depth, item_info.depth + 1);
+      if (item_info.type.is(TypeKind::kError)) continue;
+      if (!item_info.constant) {
+        Error(item->span, "list-not-constant",
+              "list items must be constants (literals or `let` names)",
+              "to test several fields, combine comparisons with `or`");
+        info.type = TypeOf(TypeKind::kError);
+        continue;
+      }
+      if (!item_info.type.Allows(
+              {TypeKind::kNumber, TypeKind::kString, TypeKind::kBool, TypeKind::kDuration})) {
+        Error(item->span, "type-mismatch",
+              fmt::format("a list holds numbers, strings, true/false or durations, not {}",
+                          Describe(item_info.type)));
+        info.type = TypeOf(TypeKind::kError);
+        continue;
+      }
+      if (!element) {
+        element = item_info.type.kind;
+      } else if (*element != item_info.type.kind) {
+        mixed = true;
+      }
+    }
+    if (info.type.is(TypeKind::kList) && element && !mixed) info.type.element = *element;
+    return info;
+  }
+
+  Info CheckNode(const ast::Expr& expr, const ast::Name& name, Scope scope, int) {
+    return ResolveName(expr, name.name, scope);
+  }
+
+  Info CheckNode(const ast::Expr& expr, const ast::FieldAccess& access, Scope scope, int) {
+    RecordKind record;
+    if (access.object == "lead") {
+      record = RecordKind::kLead;
+    } else if (access.object == "rep") {
+      record = RecordKind::kRep;
+    } else {
+      Error(expr.span, "unknown-name", fmt::format("unknown object `{}`", access.object),
+            DidYouMean(Suggest(access.object, {"lead", "rep"})).empty()
+                ? "only `lead.x` and `rep.x` exist"
+                : DidYouMean(Suggest(access.object, {"lead", "rep"})));
+      return ErrorInfo();
+    }
+    if (scope == Scope::kConstant) {
+      Error(expr.span, "let-not-constant",
+            fmt::format("a `let` must be a constant, but `{}.{}` is a field", access.object,
+                        access.field));
+      return ErrorInfo();
+    }
+    if (record == RecordKind::kRep && scope == Scope::kLead) {
+      Error(expr.span, "rep-field-in-when",
+            fmt::format("`rep.{}` reads the rep; use it in require, prefer or distribute",
+                        access.field),
+            "`when` and segments choose leads before any rep is considered");
+      return ErrorInfo();
+    }
+    FieldTable& table = record == RecordKind::kLead ? out_.lead_fields : out_.rep_fields;
+    if (!table.IsKnown(access.field)) {
+      if (auto suggestion = Suggest(access.field, KnownFieldNames(record))) {
+        Warning(access.field_span, "possible-typo",
+                fmt::format("`{}.{}` is not a known {} field; it is read as a custom attribute",
+                            access.object, access.field, access.object),
+                DidYouMean(suggestion));
+      }
+    }
+    return FieldInfoFor(expr, record, table.Intern(access.field), table);
+  }
+
+  Info FieldInfoFor(const ast::Expr& expr, RecordKind record, Slot slot, const FieldTable& table) {
+    out_.names[&expr] = FieldRefTo(record, slot, table.field(slot).name);
+    Info info = InfoOf(FromFieldType(table.field(slot).type));
+    info.reads_rep = record == RecordKind::kRep;
+    return info;
+  }
+
+  Info ResolveName(const ast::Expr& expr, const std::string& name, Scope scope) {
+    if (auto it = lets_.find(name); it != lets_.end()) {
+      it->second.used = true;
+      NameRef ref;
+      ref.kind = NameRef::Kind::kLet;
+      ref.let = it->second.decl;
+      out_.names[&expr] = ref;
+      Info info = CheckLet(it->second, expr.span);
+      return info;
+    }
+    if (auto it = segments_.find(name); it != segments_.end()) {
+      if (scope == Scope::kConstant) {
+        Error(expr.span, "let-not-constant",
+              fmt::format("a `let` must be a constant, but `{}` is a segment", name));
+        return ErrorInfo();
+      }
+      SegmentEntry& entry = it->second;
+      entry.used = true;
+      const int depth = CheckSegment(entry);
+      if (depth == -1) {
+        Error(expr.span, "definition-cycle",
+              fmt::format("segment `{}` is defined in terms of itself", name),
+              fmt::format("see segment `{}` on line {}", name, LineOf(entry.decl->name_span)));
+        return ErrorInfo();
+      }
+      if (depth == -2) {
+        Error(expr.span, "too-deep",
+              fmt::format("segments refer to later segments more than {} levels deep",
+                          options_.max_definition_nesting),
+              "define segments before the ones that use them");
+        return ErrorInfo();
+      }
+      if (entry.too_deep) return ErrorInfo();
+      NameRef ref;
+      ref.kind = NameRef::Kind::kSegment;
+      ref.segment = entry.decl;
+      out_.names[&expr] = ref;
+      Info info = InfoOf(TypeOf(TypeKind::kBool));
+      info.depth = depth + 1;
+      return info;
+    }
+    const bool lead_field = out_.lead_fields.IsKnown(name);
+    const bool rep_field = out_.rep_fields.IsKnown(name);
+    switch (scope) {
+      case Scope::kConstant:
+        if (lead_field || rep_field) {
+          Error(expr.span, "let-not-constant",
+                fmt::format("a `let` must be a constant, but `{}` is a field", name));
+          return ErrorInfo();
+        }
+        Error(expr.span, "unknown-name", fmt::format("unknown name `{}`", name),
+              DidYouMean(Suggest(name, DefinitionNames())));
+        return ErrorInfo();
+      case Scope::kLead:
+        if (lead_field) {
+          return FieldInfoFor(expr, RecordKind::kLead, *out_.lead_fields.Find(name),
+                              out_.lead_fields);
+        }
+        if (rep_field) {
+          Error(expr.span, "rep-field-in-when",
+                fmt::format("`{}` is a rep field; `when` and segments read the lead", name),
+                fmt::format("move it to require, prefer or distribute; for a lead attribute "
+                            "named `{}` write `lead.{}`",
+                            name, name));
+          return ErrorInfo();
+        }
+        break;
+      case Scope::kRep:
+        if (rep_field) {
+          return FieldInfoFor(expr, RecordKind::kRep, *out_.rep_fields.Find(name), out_.rep_fields);
+        }
+        if (lead_field) {
+          return FieldInfoFor(expr, RecordKind::kLead, *out_.lead_fields.Find(name),
+                              out_.lead_fields);
+        }
+        break;
+    }
+    // Not a definition and not a known field: a custom attribute, unless it looks like a typo.
+    std::vector<std::string> candidates = DefinitionNames();
+    const auto& lead_names = KnownFieldNames(RecordKind::kLead);
+    candidates.insert(candidates.end(), lead_names.begin(), lead_names.end());
+    if (scope == Scope::kRep) {
+      const auto& rep_names = KnownFieldNames(RecordKind::kRep);
+      candidates.insert(candidates.end(), rep_names.begin(), rep_names.end());
+    }
+    if (auto suggestion = Suggest(name, candidates)) {
+      const std::string_view object = scope == Scope::kRep ? "rep" : "lead";
+      Error(expr.span, "unknown-name", fmt::format("unknown name `{}`", name),
+            fmt::format("did you mean `{}`? (for a custom attribute named `{}`, write `{}.{}`)",
+                        *suggestion, name, object, name));
+      return ErrorInfo();
+    }
+    const RecordKind record = scope == Scope::kRep ? RecordKind::kRep : RecordKind::kLead;
+    FieldTable& table = record == RecordKind::kLead ? out_.lead_fields : out_.rep_fields;
+    return FieldInfoFor(expr, record, table.Intern(name), table);
+  }
+
+  std::vector<std::string> DefinitionNames() const {
+    std::vector<std::string> names = let_order_;
+    names.insert(names.end(), segment_order_.begin(), segment_order_.end());
+    return names;
+  }
+
+  Info CheckNode(const ast::Expr& expr, const ast::Call& call, Scope scope, int nesting) {
+    const BuiltinInfo* builtin = FindBuiltin(call.function);
+    if (builtin != nullptr && scope == Scope::kConstant && !builtin->pure) {
+      Error(expr.span, "let-not-constant",
+            fmt::format("a `let` must be a constant, but `{}()` reads {}", builtin->name,
+                        builtin->id == Builtin::kHoursSince ? "the time" : "a field"));
+      return ErrorInfo();
+    }
+    // Check the arguments first so their own errors are reported whatever the call's fate.
+    std::vector<Info> args;
+    int depth = 1;
+    if (builtin == nullptr || builtin->id != Builtin::kHas) {
+      for (const ast::ExprPtr& arg : call.args) {
+        if (!arg) continue;
+        args.push_back(Check(*arg, scope, nesting + 1));
+        depth = std::max(depth, args.back().depth + 1);
+      }
+    }
+    if (builtin == nullptr) {
+      std::string hint = DidYouMean(Suggest(call.function, BuiltinNames()));
+      if (hint.empty()) hint = "functions: has, lower, len, skill, tag, hours_since";
+      Error(call.function_span, "unknown-function",
+            fmt::format("unknown function `{}`", call.function), std::move(hint));
+      return ErrorInfo();
+    }
+    if (static_cast<int>(call.args.size()) != builtin->arity) {
+      Error(expr.span, "wrong-arity",
+            fmt::format("`{}()` takes {} argument, not {}", builtin->name, builtin->arity,
+                        call.args.size()),
+            std::string(builtin->signature));
+      return ErrorInfo();
+    }
+    if (builtin->reads_rep && scope != Scope::kRep) {
+      Error(expr.span, "rep-field-in-when",
+            fmt::format("`{}()` reads the rep; use it in require, prefer or distribute",
+                        builtin->name));
+      return ErrorInfo();
+    }
+    out_.calls[&expr] = builtin->id;
+    if (builtin->id == Builtin::kHas) return CheckHas(*call.args[0], scope);
+    const Info& arg = args.front();
+    Info info;
+    info.depth = depth;
+    info.reads_rep = builtin->reads_rep || arg.reads_rep;
+    info.constant = builtin->pure && arg.constant;
+    const auto expect = [&](std::initializer_list<TypeKind> kinds, std::string_view what) {
+      if (!arg.type.Allows(kinds)) {
+        Error(call.args[0]->span, "type-mismatch",
+              fmt::format("`{}()` needs {}, not {}", builtin->name, what, Describe(arg.type)),
+              std::string(builtin->signature));
+      }
+    };
+    switch (builtin->id) {
+      case Builtin::kLower:
+        expect({TypeKind::kString}, "a string");
+        info.type = TypeOf(TypeKind::kString);
+        break;
+      case Builtin::kLen:
+        expect({TypeKind::kString, TypeKind::kList, TypeKind::kSkills}, "a string or a list");
+        info.type = TypeOf(TypeKind::kNumber);
+        break;
+      case Builtin::kSkill:
+        expect({TypeKind::kString}, "a skill name (a string)");
+        info.type = TypeOf(TypeKind::kNumber);
+        break;
+      case Builtin::kTag:
+        expect({TypeKind::kString}, "a tag name (a string)");
+        info.type = TypeOf(TypeKind::kBool);
+        break;
+      case Builtin::kHoursSince:
+        expect({TypeKind::kTimestamp}, "a timestamp");
+        info.type = TypeOf(TypeKind::kNumber);
+        break;
+      case Builtin::kHas:
+        break;
+    }
+    return info;
+  }
+
+  Info CheckHas(const ast::Expr& arg, Scope scope) {
+    const bool is_name = std::holds_alternative<ast::Name>(arg.node) ||
+                         std::holds_alternative<ast::FieldAccess>(arg.node);
+    if (!is_name) {
+      Error(arg.span, "type-mismatch", "`has()` takes a field name, e.g. `has(company)`");
+      return ErrorInfo();
+    }
+    const Info arg_info = Check(arg, scope, 2);
+    if (arg_info.type.is(TypeKind::kError)) return ErrorInfo();
+    const auto ref = out_.names.find(&arg);
+    if (ref == out_.names.end() || ref->second.kind != NameRef::Kind::kField) {
+      Error(arg.span, "type-mismatch",
+            fmt::format("`has()` takes a field name, but `{}` is a {}", source_.Slice(arg.span),
+                        ref != out_.names.end() && ref->second.kind == NameRef::Kind::kLet
+                            ? "constant"
+                            : "segment"));
+      return ErrorInfo();
+    }
+    Info info = InfoOf(TypeOf(TypeKind::kBool));
+    info.depth = 2;
+    info.reads_rep = arg_info.reads_rep;
+    return info;
+  }
+
+  Info CheckNode(const ast::Expr&, const ast::Unary& unary, Scope scope, int nesting) {
+    if (!unary.operand) return ErrorInfo();
+    Info operand = Check(*unary.operand, scope, nesting + 1);
+    Info info;
+    info.depth = operand.depth + 1;
+    info.constant = operand.constant;
+    info.reads_rep = operand.reads_rep;
+    if (unary.op == ast::UnaryOp::kNot) {
+      if (!operand.type.Allows({TypeKind::kBool})) {
+        Error(unary.operand->span, "type-mismatch",
+              fmt::format("`not` needs a condition (true/false), not {}", Describe(operand.type)));
+        return ErrorInfo();
+      }
+      info.type = TypeOf(TypeKind::kBool);
+    } else {
+      if (!operand.type.Allows({TypeKind::kNumber, TypeKind::kDuration})) {
+        Error(unary.operand->span, "type-mismatch",
+              fmt::format("`-` needs a number or a duration, not {}", Describe(operand.type)));
+        return ErrorInfo();
+      }
+      info.type = operand.type.unknown() ? TypeOf(TypeKind::kAny) : operand.type;
+      if (operand.number_constant) info.number_constant = -*operand.number_constant;
+    }
+    return info;
+  }
+
+  Info CheckNode(const ast::Expr& expr, const ast::Between& between, Scope scope, int nesting) {
+    if (!between.value || !between.low || !between.high) return ErrorInfo();
+    const Info value = Check(*between.value, scope, nesting + 1);
+    const Info low = Check(*between.low, scope, nesting + 1);
+    const Info high = Check(*between.high, scope, nesting + 1);
+    Info info = InfoOf(TypeOf(TypeKind::kBool));
+    info.depth = std::max({value.depth, low.depth, high.depth}) + 1;
+    info.constant = value.constant && low.constant && high.constant;
+    info.reads_rep = value.reads_rep || low.reads_rep || high.reads_rep;
+    const std::initializer_list<TypeKind> ordered = {TypeKind::kNumber, TypeKind::kDuration,
+                                                     TypeKind::kTimestamp};
+    bool ok = true;
+    for (const auto* part : {&value, &low, &high}) {
+      if (part->null_literal) {
+        Error(expr.span, "compare-with-null", "`between` with null is always false",
+              "test presence with `has(x)`");
+        return ErrorInfo();
+      }
+      if (!part->type.Allows(ordered)) ok = false;
+    }
+    if (!ok) {
+      Error(expr.span, "type-mismatch",
+            fmt::format("`between` needs numbers, durations or timestamps, not {}",
+                        Describe(!value.type.Allows(ordered) ? value.type
+                                 : !low.type.Allows(ordered) ? low.type
+                                                             : high.type)));
+      return ErrorInfo();
+    }
+    if (!Comparable(value.type, low.type) || !Comparable(value.type, high.type) ||
+        !Comparable(low.type, high.type)) {
+      Error(expr.span, "type-mismatch",
+            fmt::format("`between` compares {} with {} and {}", Describe(value.type),
+                        Describe(low.type), Describe(high.type)));
+      return ErrorInfo();
+    }
+    if (low.number_constant && high.number_constant &&
+        *low.number_constant > *high.number_constant) {
+      Warning(expr.span, "empty-range",
+              "the lower bound is above the upper bound, so this is always false",
+              "`between` is inclusive: `x between low and high`");
+    }
+    return info;
+  }
+
+  Info CheckNode(const ast::Expr& expr, const ast::Binary& binary, Scope scope, int nesting) {
+    if (!binary.lhs || !binary.rhs) return ErrorInfo();
+    const Info lhs = Check(*binary.lhs, scope, nesting + 1);
+    const Info rhs = Check(*binary.rhs, scope, nesting + 1);
+    Info info;
+    info.depth = std::max(lhs.depth, rhs.depth) + 1;
+    info.constant = lhs.constant && rhs.constant;
+    info.reads_rep = lhs.reads_rep || rhs.reads_rep;
+    if (lhs.type.is(TypeKind::kError) || rhs.type.is(TypeKind::kError)) {
+      info.type = TypeOf(TypeKind::kError);
+      return info;
+    }
+    const BinaryOp op = binary.op;
+    if (op == BinaryOp::kAnd || op == BinaryOp::kOr) {
+      for (const auto& [side, side_info] :
+           {std::pair{binary.lhs.get(), &lhs}, std::pair{binary.rhs.get(), &rhs}}) {
+        if (!side_info->type.Allows({TypeKind::kBool})) {
+          Error(side->span, "type-mismatch",
+                fmt::format("{} needs conditions (true/false) on both sides, not {}", OpText(op),
+                            Describe(side_info->type)));
+          return ErrorInfo();
+        }
+      }
+      info.type = TypeOf(TypeKind::kBool);
+      return info;
+    }
+    if ((IsComparison(op) || op == BinaryOp::kIn || op == BinaryOp::kNotIn ||
+         op == BinaryOp::kContains) &&
+        (lhs.null_literal || rhs.null_literal)) {
+      Error(expr.span, "compare-with-null",
+            fmt::format("{} with null is always false (a missing field compares false to "
+                        "everything)",
+                        OpText(op)),
+            "test presence with `has(x)` or `not has(x)`");
+      return ErrorInfo();
+    }
+    info.type = TypeOf(TypeKind::kBool);
+    if (IsComparison(op)) {
+      if (!Comparable(lhs.type, rhs.type)) {
+        Error(expr.span, "type-mismatch",
+              fmt::format("cannot compare {} with {}", Describe(lhs.type), Describe(rhs.type)),
+              "a comparison of different kinds of value is always false");
+        return ErrorInfo();
+      }
+      if (op != BinaryOp::kEqual && op != BinaryOp::kNotEqual) {
+        const Type& known = lhs.type.unknown() ? rhs.type : lhs.type;
+        if (!known.Allows({TypeKind::kNumber, TypeKind::kString, TypeKind::kDuration,
+                           TypeKind::kTimestamp})) {
+          Error(expr.span, "type-mismatch",
+                fmt::format("{} orders numbers, strings, durations or timestamps, not {}",
+                            OpText(op), Describe(known)));
+          return ErrorInfo();
+        }
+      }
+      return info;
+    }
+    switch (op) {
+      case BinaryOp::kIn:
+      case BinaryOp::kNotIn:
+        if (!CheckMembership(expr, op, lhs, rhs)) return ErrorInfo();
+        return info;
+      case BinaryOp::kContains:
+        if (!CheckMembership(expr, op, rhs, lhs)) return ErrorInfo();
+        return info;
+      case BinaryOp::kStartsWith:
+      case BinaryOp::kEndsWith:
+        if (!lhs.type.Allows({TypeKind::kString}) || !rhs.type.Allows({TypeKind::kString})) {
+          Error(expr.span, "type-mismatch",
+                fmt::format("{} needs strings on both sides, not {} and {}", OpText(op),
+                            Describe(lhs.type), Describe(rhs.type)));
+          return ErrorInfo();
+        }
+        return info;
+      case BinaryOp::kMatches:
+        if (!CheckMatches(*binary.lhs, *binary.rhs, lhs, rhs)) return ErrorInfo();
+        return info;
+      default:
+        break;
+    }
+    if (IsArithmetic(op)) return CheckArithmetic(expr, op, lhs, rhs, std::move(info));
+    return info;
+  }
+
+  // `needle in haystack` (also `contains`, with the sides swapped by the caller).
+  bool CheckMembership(const ast::Expr& expr, BinaryOp op, const Info& needle,
+                       const Info& haystack) {
+    const Type& h = haystack.type;
+    if (!h.Allows({TypeKind::kList, TypeKind::kString, TypeKind::kSkills})) {
+      Error(
+          expr.span, "type-mismatch",
+          op == BinaryOp::kContains
+              ? fmt::format("`contains` needs a string or a list on its left, not {}", Describe(h))
+              : fmt::format("{} needs a list or a string on its right, not {}", OpText(op),
+                            Describe(h)));
+      return false;
+    }
+    const Type& n = needle.type;
+    if (h.unknown() || n.unknown()) return true;
+    bool ok = true;
+    if (h.is(TypeKind::kString) || h.is(TypeKind::kSkills)) ok = n.is(TypeKind::kString);
+    if (h.is(TypeKind::kList) && h.element != TypeKind::kAny) ok = n.kind == h.element;
+    if (!n.Allows({TypeKind::kNumber, TypeKind::kString, TypeKind::kBool, TypeKind::kDuration,
+                   TypeKind::kTimestamp})) {
+      ok = false;
+    }
+    if (!ok) {
+      Error(expr.span, "type-mismatch",
+            fmt::format("{} looks for {} in {}", OpText(op), Describe(n), Describe(h)),
+            "values of different kinds never match");
+    }
+    return ok;
+  }
+
+  bool CheckMatches(const ast::Expr& lhs_expr, const ast::Expr& rhs_expr, const Info& lhs,
+                    const Info& rhs) {
+    if (!lhs.type.Allows({TypeKind::kString})) {
+      Error(lhs_expr.span, "type-mismatch",
+            fmt::format("`matches` needs a string on its left, not {}", Describe(lhs.type)));
+      return false;
+    }
+    if (!rhs.constant || !rhs.type.Allows({TypeKind::kString})) {
+      Error(rhs_expr.span, "regex-not-constant",
+            "`matches` needs a constant string pattern (a literal or a `let`)",
+            "patterns are compiled once, when the rules are compiled");
+      return false;
+    }
+    if (rhs.string_constant) {
+      RE2::Options re_options;
+      re_options.set_log_errors(false);
+      const RE2 regex(*rhs.string_constant, re_options);
+      if (!regex.ok()) {
+        Error(rhs_expr.span, "invalid-regex",
+              fmt::format("invalid regular expression: {}", regex.error()),
+              "the pattern syntax is RE2's: https://github.com/google/re2/wiki/Syntax");
+        return false;
+      }
+    }
+    return true;
+  }
+
+  Info CheckArithmetic(const ast::Expr& expr, BinaryOp op, const Info& lhs, const Info& rhs,
+                       Info info) {
+    const Type& l = lhs.type;
+    const Type& r = rhs.type;
+    const auto mismatch = [&] {
+      Error(expr.span, "type-mismatch",
+            fmt::format("{} cannot combine {} and {}", OpText(op), Describe(l), Describe(r)),
+            "arithmetic works on numbers, and on durations and timestamps where it makes sense");
+      return ErrorInfo();
+    };
+    const std::initializer_list<TypeKind> arithmetic = {TypeKind::kNumber, TypeKind::kDuration,
+                                                        TypeKind::kTimestamp};
+    if (!l.Allows(arithmetic) || !r.Allows(arithmetic)) return mismatch();
+    if ((op == BinaryOp::kDivide || op == BinaryOp::kModulo) && rhs.number_constant &&
+        *rhs.number_constant == 0) {
+      Warning(expr.span, "division-by-zero",
+              fmt::format("{} by zero gives null, so anything using it is false", OpText(op)));
+    }
+    if (l.unknown() || r.unknown()) {
+      info.type = TypeOf(TypeKind::kAny);
+      return info;
+    }
+    using K = TypeKind;
+    const K a = l.kind;
+    const K b = r.kind;
+    std::optional<K> result;
+    switch (op) {
+      case BinaryOp::kAdd:
+        if (a == K::kNumber && b == K::kNumber) result = K::kNumber;
+        if (a == K::kDuration && b == K::kDuration) result = K::kDuration;
+        if ((a == K::kTimestamp && b == K::kDuration) || (a == K::kDuration && b == K::kTimestamp))
+          result = K::kTimestamp;
+        break;
+      case BinaryOp::kSubtract:
+        if (a == K::kNumber && b == K::kNumber) result = K::kNumber;
+        if (a == K::kDuration && b == K::kDuration) result = K::kDuration;
+        if (a == K::kTimestamp && b == K::kDuration) result = K::kTimestamp;
+        if (a == K::kTimestamp && b == K::kTimestamp) result = K::kDuration;
+        break;
+      case BinaryOp::kMultiply:
+        if (a == K::kNumber && b == K::kNumber) result = K::kNumber;
+        if ((a == K::kDuration && b == K::kNumber) || (a == K::kNumber && b == K::kDuration))
+          result = K::kDuration;
+        break;
+      case BinaryOp::kDivide:
+        if (a == K::kNumber && b == K::kNumber) result = K::kNumber;
+        if (a == K::kDuration && b == K::kNumber) result = K::kDuration;
+        if (a == K::kDuration && b == K::kDuration) result = K::kNumber;
+        break;
+      case BinaryOp::kModulo:
+        if (a == K::kNumber && b == K::kNumber) result = K::kNumber;
+        if (a == K::kDuration && b == K::kDuration) result = K::kDuration;
+        break;
+      default:
+        break;
+    }
+    if (!result) return mismatch();
+    info.type = TypeOf(*result);
+    return info;
+  }
+
+  const SourceFile& source_;
+  const CheckOptions& options_;
+  CheckedFile out_;
+  std::unordered_map<std::string, LetEntry> lets_;
+  std::unordered_map<std::string, SegmentEntry> segments_;
+  std::vector<std::string> let_order_;
+  std::vector<std::string> segment_order_;
+  int definition_chain_ = 0;  // lets / segments being checked inside one another
+  bool depth_reported_ = false;
+};
+
+}  // namespace
+
+CheckedFile Check(const ast::File& file, const SourceFile& source, const CheckOptions& options) {
+  return Checker(source, options).Run(file);
+}
+
+}  // namespace leadrouter::dsl

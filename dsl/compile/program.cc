@@ -1,0 +1,104 @@
+#include "dsl/compile/program.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "dsl/base/lexical.h"
+
+namespace leadrouter::dsl {
+namespace {
+
+std::string DumpNode(const ExprNode& node) {
+  std::string out;
+  node.Dump(out);
+  return out;
+}
+
+// Generated labels carry line numbers; the dump must not, so that layout does not matter.
+std::string DumpLabel(const Rule& rule, bool fallback) {
+  if (fallback) return "otherwise";
+  if (rule.named) return fmt::format("rule {}", lexical::QuoteString(rule.label));
+  return fmt::format("rule #{}", rule.index + 1);
+}
+
+void DumpRuleBody(const Rule& rule, std::string& out) {
+  if (rule.when) out += fmt::format("  when {}\n", DumpNode(*rule.when->root));
+  if (rule.team) out += fmt::format("  team {}\n", lexical::QuoteString(*rule.team));
+  if (rule.require) out += fmt::format("  require {}\n", DumpNode(*rule.require->root));
+  if (!rule.prefer.empty()) {
+    out += "  prefer ";
+    for (size_t i = 0; i < rule.prefer.size(); ++i) {
+      if (i > 0) out += ", ";
+      out += DumpNode(*rule.prefer[i].expr);
+    }
+    out += "\n";
+  }
+  out += "  distribute ";
+  out += StrategyName(rule.distribute.kind);
+  if (rule.distribute.argument != nullptr) {
+    out += fmt::format("({})", DumpNode(*rule.distribute.argument));
+  }
+  out += "\n";
+  if (!rule.caps.empty()) {
+    out += "  cap ";
+    for (size_t i = 0; i < rule.caps.size(); ++i) {
+      if (i > 0) out += ", ";
+      const CapLimit& cap = rule.caps[i];
+      out += cap.unit == CapUnit::kOpen ? fmt::format("{} open", cap.limit)
+                                        : fmt::format("{}/{}", cap.limit, CapUnitName(cap.unit));
+    }
+    out += "\n";
+  }
+  if (rule.sla) {
+    out += fmt::format("  sla {} then {}\n", FormatDuration(rule.sla->seconds),
+                       SlaActionName(rule.sla->action));
+  }
+  if (!rule.followup.empty()) {
+    out += "  followup ";
+    for (size_t i = 0; i < rule.followup.size(); ++i) {
+      if (i > 0) out += ", ";
+      out += fmt::format("{} within {}", rule.followup[i].channel,
+                         FormatDuration(rule.followup[i].seconds));
+    }
+    out += "\n";
+  }
+}
+
+}  // namespace
+
+Program::Program(ProgramParts parts) : parts_(std::move(parts)) {}
+
+std::string_view Program::Slice(SourceSpan span) const {
+  const std::string& text = parts_.source_text;
+  if (span.begin > span.end || span.end > text.size()) return {};
+  return std::string_view(text).substr(span.begin, span.end - span.begin);
+}
+
+std::string Program::content_hash_hex() const { return fmt::format("{:016x}", content_hash()); }
+
+std::string Program::Dump() const {
+  std::string out;
+  // Segments in name order: the order they were written in does not change behaviour.
+  std::vector<const CompiledSegment*> segments;
+  for (const CompiledSegment& segment : parts_.segments) segments.push_back(&segment);
+  std::sort(segments.begin(), segments.end(),
+            [](const auto* a, const auto* b) { return a->name < b->name; });
+  for (const CompiledSegment* segment : segments) {
+    out += fmt::format("segment {} = {}\n", segment->name, DumpNode(*segment->condition.root));
+  }
+  for (const Rule& rule : parts_.rules) {
+    out += fmt::format("{}\n", DumpLabel(rule, false));
+    DumpRuleBody(rule, out);
+  }
+  if (parts_.fallback) {
+    out += "otherwise\n";
+    DumpRuleBody(*parts_.fallback, out);
+  } else {
+    out += "otherwise unassigned\n";
+  }
+  return out;
+}
+
+}  // namespace leadrouter::dsl

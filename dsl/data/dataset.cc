@@ -1,0 +1,491 @@
+#include "dsl/data/dataset.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "dsl/base/status_macros.h"
+#include "dsl/data/csv_reader.h"
+#include "dsl/data/lead_csv.h"
+#include "dsl/decision/periods.h"
+
+namespace leadrouter::dsl {
+namespace {
+
+using Json = nlohmann::json;
+
+// Where a value came from, for error messages: `file:line: column "x": `.
+struct Where {
+  std::string_view file;
+  uint32_t line = 0;
+  std::string_view column;
+
+  absl::Status Error(const std::string& message) const {
+    std::string out(file);
+    out += ':';
+    out += std::to_string(line);
+    out += ": ";
+    if (!column.empty()) out += "column \"" + std::string(column) + "\": ";
+    return absl::InvalidArgumentError(out + message);
+  }
+};
+
+std::string Quote(std::string_view text) {
+  std::string shown(text.substr(0, 60));
+  if (text.size() > 60) shown += "...";
+  return "\"" + shown + "\"";
+}
+
+std::optional<double> ParseNumber(std::string_view text) {
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  double value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size() ||
+      !std::isfinite(value)) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+absl::StatusOr<double> Number(std::string_view text, const Where& where) {
+  const std::optional<double> n = ParseNumber(text);
+  if (!n) return where.Error(Quote(text) + " is not a number");
+  return *n;
+}
+
+absl::StatusOr<int64_t> Count(std::string_view text, const Where& where) {
+  ASSIGN_OR_RETURN(const double n, Number(text, where));
+  if (n < 0 || n != std::floor(n) || n > 1e15) {
+    return where.Error(Quote(text) + " is not a whole number >= 0");
+  }
+  return static_cast<int64_t>(n);
+}
+
+std::vector<std::string> SplitList(std::string_view text) {
+  std::vector<std::string> items;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find_first_of(";|", start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view item = text.substr(start, end - start);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (!item.empty()) items.emplace_back(item);
+    start = end + 1;
+  }
+  return items;
+}
+
+absl::StatusOr<SkillMap> ParseSkills(std::string_view text, const Where& where) {
+  SkillMap skills;
+  for (const std::string& item : SplitList(text)) {
+    const size_t colon = item.find(':');
+    if (colon == std::string::npos || colon == 0) {
+      return where.Error("skill " + Quote(item) + " is not name:level (e.g. tech:4;sales:2)");
+    }
+    ASSIGN_OR_RETURN(const double level, Number(std::string_view(item).substr(colon + 1), where));
+    skills.emplace_back(item.substr(0, colon), level);
+  }
+  return skills;
+}
+
+// A custom CSV cell, typed by its text.
+AttributeValue InferValue(const std::string& text) {
+  if (const std::optional<double> n = ParseNumber(text)) return *n;
+  if (text == "true") return true;
+  if (text == "false") return false;
+  return text;
+}
+
+// JSON scalars as the text a CSV cell would hold, for known fields.
+std::optional<std::string> ScalarText(const Json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
+  if (value.is_number_integer()) return std::to_string(value.get<int64_t>());
+  if (value.is_number_unsigned()) return std::to_string(value.get<uint64_t>());
+  if (value.is_number_float()) {
+    std::ostringstream out;
+    out.precision(17);
+    out << value.get<double>();
+    return out.str();
+  }
+  return std::nullopt;
+}
+
+absl::StatusOr<std::vector<std::string>> JsonStringList(const Json& value, const Where& where) {
+  if (value.is_string()) return SplitList(value.get<std::string>());
+  if (!value.is_array()) return where.Error("expected a list of strings");
+  std::vector<std::string> items;
+  for (const Json& item : value) {
+    if (!item.is_string()) return where.Error("expected a list of strings");
+    items.push_back(item.get<std::string>());
+  }
+  return items;
+}
+
+absl::StatusOr<AttributeValue> JsonCustomValue(const Json& value, const Where& where) {
+  if (value.is_string()) return AttributeValue(value.get<std::string>());
+  if (value.is_boolean()) return AttributeValue(value.get<bool>());
+  if (value.is_number()) {
+    const double d = value.get<double>();
+    if (!std::isfinite(d)) return where.Error("not a finite number");
+    return AttributeValue(d);
+  }
+  if (value.is_array()) {
+    ASSIGN_OR_RETURN(std::vector<std::string> items, JsonStringList(value, where));
+    return AttributeValue(std::move(items));
+  }
+  return where.Error("nested objects are not supported");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reps
+
+absl::Status SetRepText(RepInfo& rep, std::string_view column, const std::string& text,
+                        const Where& where) {
+  if (text.empty()) return absl::OkStatus();
+  if (column == "id") {
+    rep.id = text;
+  } else if (column == "name") {
+    rep.name = text;
+  } else if (column == "team") {
+    rep.team = text;
+  } else if (column == "status") {
+    const std::optional<RepStatus> status = ParseRepStatus(text);
+    if (!status) return where.Error(Quote(text) + " is not a status (active, away or off)");
+    rep.status = *status;
+  } else if (column == "daily_cap") {
+    ASSIGN_OR_RETURN(rep.daily_cap, Count(text, where));
+  } else if (column == "max_open") {
+    ASSIGN_OR_RETURN(rep.max_open, Count(text, where));
+  } else if (column == "level") {
+    ASSIGN_OR_RETURN(const double level, Number(text, where));
+    rep.attributes.push_back({"level", level});
+  } else if (column == "skills") {
+    ASSIGN_OR_RETURN(SkillMap skills, ParseSkills(text, where));
+    rep.attributes.push_back({"skills", std::move(skills)});
+  } else if (column == "tags" || column == "channels") {
+    rep.attributes.push_back({std::string(column), SplitList(text)});
+  } else if (column == "region") {
+    rep.attributes.push_back({"region", text});
+  } else {
+    rep.attributes.push_back({std::string(column), InferValue(text)});
+  }
+  return absl::OkStatus();
+}
+
+bool IsRepTextColumn(std::string_view column) {
+  static constexpr std::string_view kKnown[] = {"id",        "name",     "team",  "status",
+                                                "daily_cap", "max_open", "level", "region"};
+  return std::find(std::begin(kKnown), std::end(kKnown), column) != std::end(kKnown);
+}
+
+absl::Status SetRepJson(RepInfo& rep, const std::string& column, const Json& value,
+                        const Where& where) {
+  if (value.is_null()) return absl::OkStatus();
+  if (column == "skills" && value.is_object()) {
+    SkillMap skills;
+    for (const auto& [name, level] : value.items()) {
+      if (!level.is_number()) return where.Error("skill \"" + name + "\" has no numeric level");
+      skills.emplace_back(name, level.get<double>());
+    }
+    rep.attributes.push_back({"skills", std::move(skills)});
+    return absl::OkStatus();
+  }
+  if ((column == "tags" || column == "channels") && value.is_array()) {
+    ASSIGN_OR_RETURN(std::vector<std::string> items, JsonStringList(value, where));
+    rep.attributes.push_back({column, std::move(items)});
+    return absl::OkStatus();
+  }
+  if (IsRepTextColumn(column) || column == "skills" || column == "tags" || column == "channels") {
+    const std::optional<std::string> text = ScalarText(value);
+    if (!text) return where.Error("expected a string or a number");
+    return SetRepText(rep, column, *text, where);
+  }
+  ASSIGN_OR_RETURN(AttributeValue custom, JsonCustomValue(value, where));
+  rep.attributes.push_back({column, std::move(custom)});
+  return absl::OkStatus();
+}
+
+absl::Status CheckRep(const RepInfo& rep, const Where& where) {
+  if (rep.id.empty()) return where.Error("the rep has no id");
+  return absl::OkStatus();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Leads
+
+bool IsLeadNumber(std::string_view column) {
+  return column == "quality" || column == "value" || column == "score";
+}
+
+absl::Status SetLeadText(LeadRow& lead, std::string_view column, const std::string& text,
+                         const Where& where, const absl::TimeZone& zone) {
+  if (text.empty()) return absl::OkStatus();
+  if (column == "id") {
+    lead.id = text;
+    lead.attributes.push_back({"id", text});
+  } else if (column == "created_at") {
+    absl::StatusOr<int64_t> at = ParseInstant(text, zone);
+    if (!at.ok()) return where.Error(std::string(at.status().message()));
+    lead.created_at = *at;
+    lead.attributes.push_back({"created_at", TimestampSeconds{*at}});
+  } else if (IsLeadNumber(column)) {
+    ASSIGN_OR_RETURN(const double n, Number(text, where));
+    lead.attributes.push_back({std::string(column), n});
+  } else if (FieldTable(RecordKind::kLead).IsKnown(column)) {
+    lead.attributes.push_back({std::string(column), text});
+  } else {
+    lead.attributes.push_back({std::string(column), InferValue(text)});
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SetLeadJson(LeadRow& lead, const std::string& column, const Json& value,
+                         const Where& where, const absl::TimeZone& zone) {
+  if (value.is_null()) return absl::OkStatus();
+  if (FieldTable(RecordKind::kLead).IsKnown(column)) {
+    const std::optional<std::string> text = ScalarText(value);
+    if (!text) return where.Error("expected a string or a number");
+    if (!IsLeadNumber(column) && column != "created_at" && column != "id" && !value.is_string()) {
+      return where.Error("expected a string");
+    }
+    return SetLeadText(lead, column, *text, where, zone);
+  }
+  ASSIGN_OR_RETURN(AttributeValue custom, JsonCustomValue(value, where));
+  lead.attributes.push_back({column, std::move(custom)});
+  return absl::OkStatus();
+}
+
+void DefaultLeadId(LeadRow& lead, size_t row) {
+  if (!lead.id.empty()) return;
+  lead.id = '#';
+  lead.id += std::to_string(row);
+  lead.attributes.push_back({"id", lead.id});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files
+
+// Calls `row(header, fields, line)` for each CSV record after the header.
+template <typename RowFn>
+absl::Status ForEachCsvRow(std::string_view text, std::string_view file, RowFn row) {
+  CsvReader reader(text);
+  std::vector<std::string> header;
+  if (!reader.Next(header)) {
+    if (!reader.status().ok()) {
+      return absl::InvalidArgumentError(std::string(file) + ":" +
+                                        std::string(reader.status().message()));
+    }
+    return absl::InvalidArgumentError(std::string(file) + ": empty file (expected a header row)");
+  }
+  for (size_t i = 0; i < header.size(); ++i) {
+    if (header[i].empty()) {
+      return Where{file, reader.line(), ""}.Error("column " + std::to_string(i + 1) +
+                                                  " of the header has no name");
+    }
+    for (size_t j = 0; j < i; ++j) {
+      if (header[j] == header[i]) return Where{file, reader.line(), header[i]}.Error("repeated");
+    }
+  }
+  std::vector<std::string> fields;
+  size_t index = 0;
+  while (reader.Next(fields)) {
+    if (fields.size() != header.size()) {
+      return Where{file, reader.line(), ""}.Error(std::to_string(fields.size()) +
+                                                  " fields, the header has " +
+                                                  std::to_string(header.size()));
+    }
+    RETURN_IF_ERROR(row(header, fields, reader.line(), ++index));
+  }
+  if (!reader.status().ok()) {
+    return absl::InvalidArgumentError(std::string(file) + ":" +
+                                      std::string(reader.status().message()));
+  }
+  return absl::OkStatus();
+}
+
+// Calls `row(object, line, index)` for each non-blank line of a JSON Lines text.
+template <typename RowFn>
+absl::Status ForEachJsonLine(std::string_view text, std::string_view file, RowFn row) {
+  uint32_t line = 0;
+  size_t index = 0;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view content = text.substr(start, end - start);
+    start = end + 1;
+    ++line;
+    if (line == 1 && content.starts_with("\xEF\xBB\xBF")) content.remove_prefix(3);
+    if (content.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    Json object = Json::parse(content, nullptr, /*allow_exceptions=*/false);
+    const Where where{file, line, ""};
+    if (object.is_discarded()) return where.Error("not valid JSON");
+    if (!object.is_object()) return where.Error("expected a JSON object");
+    RETURN_IF_ERROR(row(object, line, ++index));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    const int error = errno;
+    if (error == ENOENT) return absl::NotFoundError(path + ": no such file");
+    if (error == EACCES) return absl::PermissionDeniedError(path + ": permission denied");
+    return absl::InvalidArgumentError(path + ": cannot open: " + std::strerror(error));
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) return absl::InvalidArgumentError(path + ": read error");
+  std::string text = std::move(buffer).str();
+  if (text.size() > (size_t{2} << 30))
+    return absl::InvalidArgumentError(path + ": larger than 2 GiB");
+  return text;
+}
+
+absl::StatusOr<std::vector<LeadRow>> ParseXEducation(std::string_view text, std::string_view file) {
+  absl::StatusOr<std::vector<XEducationRow>> rows = ParseXEducationLeads(text);
+  if (!rows.ok()) {
+    return absl::InvalidArgumentError(std::string(file) + ": " +
+                                      std::string(rows.status().message()));
+  }
+  std::vector<LeadRow> leads;
+  leads.reserve(rows->size());
+  for (size_t r = 0; r < rows->size(); ++r) {
+    LeadRow lead;
+    lead.attributes = std::move((*rows)[r].attributes);
+    lead.line = (*rows)[r].line;
+    for (const Attribute& a : lead.attributes) {
+      if (a.name == "id") {
+        if (const auto* id = std::get_if<std::string>(&a.value)) lead.id = *id;
+      }
+    }
+    DefaultLeadId(lead, r + 1);
+    leads.push_back(std::move(lead));
+  }
+  return leads;
+}
+
+}  // namespace
+
+absl::StatusOr<DatasetFormat> DatasetFormatForPath(std::string_view path) {
+  std::string lower(path);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (lower.ends_with(".csv")) return DatasetFormat::kCsv;
+  if (lower.ends_with(".jsonl")) return DatasetFormat::kJsonLines;
+  return absl::InvalidArgumentError(std::string(path) +
+                                    ": unknown format (expected a .csv or .jsonl file)");
+}
+
+absl::StatusOr<std::vector<RepInfo>> ParseReps(std::string_view text, DatasetFormat format,
+                                               std::string_view file_name) {
+  std::vector<RepInfo> reps;
+  const auto csv_row = [&](const std::vector<std::string>& header,
+                           const std::vector<std::string>& fields, uint32_t line,
+                           size_t) -> absl::Status {
+    RepInfo rep;
+    for (size_t i = 0; i < header.size(); ++i) {
+      const absl::Status status =
+          SetRepText(rep, header[i], fields[i], Where{file_name, line, header[i]});
+      if (!status.ok()) return status;
+    }
+    const absl::Status status = CheckRep(rep, Where{file_name, line, ""});
+    if (status.ok()) reps.push_back(std::move(rep));
+    return status;
+  };
+  const auto json_row = [&](const Json& object, uint32_t line, size_t) -> absl::Status {
+    RepInfo rep;
+    for (const auto& [key, value] : object.items()) {
+      const absl::Status status = SetRepJson(rep, key, value, Where{file_name, line, key});
+      if (!status.ok()) return status;
+    }
+    const absl::Status status = CheckRep(rep, Where{file_name, line, ""});
+    if (status.ok()) reps.push_back(std::move(rep));
+    return status;
+  };
+  if (format == DatasetFormat::kCsv) {
+    RETURN_IF_ERROR(ForEachCsvRow(text, file_name, csv_row));
+  } else {
+    RETURN_IF_ERROR(ForEachJsonLine(text, file_name, json_row));
+  }
+  std::vector<std::string_view> ids;
+  for (const RepInfo& rep : reps) ids.push_back(rep.id);
+  std::sort(ids.begin(), ids.end());
+  for (size_t i = 1; i < ids.size(); ++i) {
+    if (ids[i] == ids[i - 1]) {
+      return absl::InvalidArgumentError(std::string(file_name) + ": rep id \"" +
+                                        std::string(ids[i]) + "\" appears twice");
+    }
+  }
+  return reps;
+}
+
+absl::StatusOr<std::vector<LeadRow>> ParseLeads(std::string_view text, DatasetFormat format,
+                                                std::string_view file_name,
+                                                const absl::TimeZone& zone) {
+  std::vector<LeadRow> leads;
+  const auto csv_row = [&](const std::vector<std::string>& header,
+                           const std::vector<std::string>& fields, uint32_t line,
+                           size_t index) -> absl::Status {
+    LeadRow lead;
+    lead.line = line;
+    for (size_t i = 0; i < header.size(); ++i) {
+      const absl::Status status =
+          SetLeadText(lead, header[i], fields[i], Where{file_name, line, header[i]}, zone);
+      if (!status.ok()) return status;
+    }
+    DefaultLeadId(lead, index);
+    leads.push_back(std::move(lead));
+    return absl::OkStatus();
+  };
+  const auto json_row = [&](const Json& object, uint32_t line, size_t index) -> absl::Status {
+    LeadRow lead;
+    lead.line = line;
+    for (const auto& [key, value] : object.items()) {
+      const absl::Status status = SetLeadJson(lead, key, value, Where{file_name, line, key}, zone);
+      if (!status.ok()) return status;
+    }
+    DefaultLeadId(lead, index);
+    leads.push_back(std::move(lead));
+    return absl::OkStatus();
+  };
+  if (format == DatasetFormat::kCsv) {
+    {  // The X Education export has its own columns.
+      CsvReader probe(text);
+      std::vector<std::string> header;
+      if (probe.Next(header) &&
+          std::find(header.begin(), header.end(), "Prospect ID") != header.end()) {
+        return ParseXEducation(text, file_name);
+      }
+    }
+    RETURN_IF_ERROR(ForEachCsvRow(text, file_name, csv_row));
+  } else {
+    RETURN_IF_ERROR(ForEachJsonLine(text, file_name, json_row));
+  }
+  return leads;
+}
+
+absl::StatusOr<std::vector<RepInfo>> ReadRepsFile(const std::string& path) {
+  ASSIGN_OR_RETURN(const DatasetFormat format, DatasetFormatForPath(path));
+  ASSIGN_OR_RETURN(const std::string text, ReadWholeFile(path));
+  return ParseReps(text, format, path);
+}
+
+absl::StatusOr<std::vector<LeadRow>> ReadLeadsFile(const std::string& path,
+                                                   const absl::TimeZone& zone) {
+  ASSIGN_OR_RETURN(const DatasetFormat format, DatasetFormatForPath(path));
+  ASSIGN_OR_RETURN(const std::string text, ReadWholeFile(path));
+  return ParseLeads(text, format, path, zone);
+}
+
+}  // namespace leadrouter::dsl

@@ -1,0 +1,647 @@
+#include "dsl/decision/decide.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "dsl/base/status_macros.h"
+#include "dsl/decision/decision_strategy.h"
+#include "dsl/decision/rule_eval.h"
+#include "dsl/eval/eval.h"
+
+namespace leadrouter::dsl {
+namespace {
+
+using ast::CapUnit;
+using ast::StrategyKind;
+
+constexpr size_t kMaxTraceText = 256;
+
+std::string CutText(std::string_view text) {
+  if (text.size() <= kMaxTraceText) return std::string(text);
+  size_t cut = kMaxTraceText - 3;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // UTF-8
+  return std::string(text.substr(0, cut)) + "\xE2\x80\xA6";
+}
+
+// The calendar unit a rule balances over: its shortest calendar cap, else the day.
+CapUnit BalancePeriod(const Rule& rule) {
+  CapUnit unit = CapUnit::kMonth;
+  bool found = false;
+  for (const CapLimit& cap : rule.caps) {
+    if (cap.unit == CapUnit::kOpen) continue;
+    if (!found || static_cast<int>(cap.unit) < static_cast<int>(unit)) unit = cap.unit;
+    found = true;
+  }
+  return found ? unit : CapUnit::kDay;
+}
+
+double BalancedOf(const RuleRepCounters& c, CapUnit unit) {
+  switch (unit) {
+    case CapUnit::kWeek:
+      return c.balanced_week;
+    case CapUnit::kMonth:
+      return c.balanced_month;
+    default:
+      return c.balanced_day;
+  }
+}
+
+int64_t CapCount(const RuleRepCounters& c, CapUnit unit) {
+  switch (unit) {
+    case CapUnit::kDay:
+      return c.assigned_day;
+    case CapUnit::kWeek:
+      return c.assigned_week;
+    case CapUnit::kMonth:
+      return c.assigned_month;
+    case CapUnit::kOpen:
+      return c.open;
+  }
+  return 0;
+}
+
+bool KeysEqual(const double* a, const double* b, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+// Lexicographic, higher first.
+bool KeysBetter(const double* a, const double* b, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return a[i] > b[i];
+  }
+  return false;
+}
+
+// The per-rep trace while filtering (explain only).
+struct PendingRemoval {
+  RemovalReason reason = RemovalReason::kNone;
+  CapScope scope = CapScope::kUnspecified;
+  uint16_t detail = 0;
+  int64_t count = 0;
+  std::string value;
+};
+
+}  // namespace
+
+// One call of Decide: the inputs, the workspace, and the explanation being built.
+class Decider {
+ public:
+  Decider(const Program& program, const Record& lead, const Roster& roster,
+          const DecisionState& state, const DecisionTime& time, const PeriodCalendar& calendar,
+          const DecideOptions& options, DecisionWorkspace& ws)
+      : program_(program),
+        lead_(lead),
+        roster_(roster),
+        state_(state),
+        time_(time),
+        options_(options),
+        ws_(ws),
+        periods_(ws.periods_.Locate(calendar, time.unix_seconds)) {}
+
+  absl::StatusOr<Decision> Run();
+
+ private:
+  EvalContext Context(const Record* rep) const {
+    return EvalContext{&lead_, rep, time_.unix_seconds, &ws_.scratch_};
+  }
+  void PrepareWorkspace();
+  absl::Status LoadRepCounters();
+  // Filters, ranks and picks for one matching rule. True when it decided.
+  absl::StatusOr<bool> TryRule(const Rule& rule, size_t rule_index, RuleTrace* trace);
+  RuleRef MakeRuleRef(const Rule& rule, size_t rule_index) const;
+  ExpressionTrace MakeExpressionTrace(const ExprNode& node, const EvalContext* context) const;
+  void TraceRuleShape(const Rule& rule, RuleTrace& trace) const;
+  void TraceCandidates(const Rule& rule, RuleTrace& trace, const std::vector<uint32_t>& survivors,
+                       std::span<const uint32_t> ranked_tie, std::optional<uint32_t> pick);
+
+  const Program& program_;
+  const Record& lead_;
+  const Roster& roster_;
+  const DecisionState& state_;
+  const DecisionTime& time_;
+  const DecideOptions& options_;
+  DecisionWorkspace& ws_;
+  const PeriodIds periods_;
+  bool counters_loaded_ = false;
+  bool any_rule_matched_ = false;
+  Decision decision_;
+  std::vector<PendingRemoval> removals_;  // per roster index (explain only)
+  std::vector<StrategyInputs> inputs_;    // per tie-group member
+  StrategyContext strategy_context_;
+};
+
+void Decider::PrepareWorkspace() {
+  const size_t n = roster_.size();
+  if (ws_.roster_generation_ != roster_.generation() || ws_.records_.size() != n) {
+    ws_.records_.assign(roster_.reps().size(), Record());
+    for (size_t i = 0; i < n; ++i) ws_.records_[i] = roster_.record(i);
+    ws_.roster_generation_ = roster_.generation();
+  }
+  ws_.excluded_.assign(n, 0);
+  for (const std::string& id : options_.excluded_rep_ids) {
+    if (const std::optional<size_t> i = roster_.Find(id)) ws_.excluded_[*i] = 1;
+  }
+  ws_.all_.clear();
+  for (uint32_t i = 0; i < n; ++i) {
+    if (roster_.rep(i).status == RepStatus::kActive && !ws_.excluded_[i]) ws_.all_.push_back(i);
+  }
+  ws_.rep_counters_.resize(n);
+  ws_.last_eligible_.clear();
+  if (options_.explain) removals_.assign(n, PendingRemoval{});
+}
+
+// Reads the counters of every available rep once per decision and refreshes the counter fields
+// of their records, which `require` and `prefer` may read.
+absl::Status Decider::LoadRepCounters() {
+  if (counters_loaded_) return absl::OkStatus();
+  counters_loaded_ = true;
+  ws_.ids_.clear();
+  for (const uint32_t i : ws_.all_) ws_.ids_.push_back(roster_.rep(i).id);
+  std::vector<RepCounters>& buffer = ws_.rep_counters_;
+  // Read into the front of the buffer, then scatter to roster positions (back to front: safe
+  // because all_ is increasing, so all_[k] >= k).
+  RETURN_IF_ERROR(state_.ReadRepCounters(ws_.ids_, periods_,
+                                         std::span<RepCounters>(buffer.data(), ws_.all_.size())));
+  for (size_t k = ws_.all_.size(); k-- > 0;) buffer[ws_.all_[k]] = buffer[k];
+  for (const uint32_t i : ws_.all_) {
+    const RepCounters& c = buffer[i];
+    Record& record = ws_.records_[i];
+    record.SetNumber(rep_slot::kOpenLeads, static_cast<double>(c.open));
+    record.SetNumber(rep_slot::kAssignedToday, static_cast<double>(c.assigned_day));
+    record.SetNumber(rep_slot::kAssignedWeek, static_cast<double>(c.assigned_week));
+    record.SetNumber(rep_slot::kAssignedMonth, static_cast<double>(c.assigned_month));
+    record.SetNumber(rep_slot::kQualityToday, c.quality_day);
+  }
+  return absl::OkStatus();
+}
+
+RuleRef Decider::MakeRuleRef(const Rule& rule, size_t rule_index) const {
+  RuleRef ref;
+  ref.otherwise = rule_index == program_.rules().size();
+  ref.name = ref.otherwise ? "otherwise" : (rule.named ? rule.label : "");
+  ref.label = rule.label;
+  ref.index = static_cast<int32_t>(rule_index + 1);
+  ref.version = options_.rule_version;
+  ref.range = rule.span;
+  ref.start = roster_.Locate(rule.span.begin);
+  return ref;
+}
+
+ExpressionTrace Decider::MakeExpressionTrace(const ExprNode& node,
+                                             const EvalContext* context) const {
+  ExpressionTrace trace;
+  trace.range = node.span();
+  trace.start = roster_.Locate(node.span().begin);
+  trace.text = CutText(program_.Slice(node.span()));
+  if (const ExprNode* subject = node.subject()) {
+    trace.subject = CutText(program_.Slice(subject->span()));
+    // Without a context (require, shown per rep) the value lives in each CandidateTrace.
+    if (context != nullptr)
+      trace.subject_value = CutText(FormatValue(Evaluate(*subject, *context)));
+  }
+  return trace;
+}
+
+void Decider::TraceRuleShape(const Rule& rule, RuleTrace& trace) const {
+  for (const PreferKey& key : rule.prefer) trace.rank_key_labels.push_back(CutText(key.text));
+  if (rule.require) {
+    for (const ExprNode* conjunct : rule.require->conjuncts) {
+      trace.require_conjuncts.push_back(MakeExpressionTrace(*conjunct, nullptr));
+    }
+  }
+  for (const CapLimit& cap : rule.caps) {
+    trace.caps.push_back(CapTrace{cap.limit, cap.unit, CapScope::kRule, cap.span});
+  }
+  trace.team = rule.team;
+}
+
+absl::StatusOr<bool> Decider::TryRule(const Rule& rule, size_t rule_index, RuleTrace* trace) {
+  RETURN_IF_ERROR(LoadRepCounters());
+  const bool explain = trace != nullptr;
+  if (explain) {
+    TraceRuleShape(rule, *trace);
+    for (PendingRemoval& r : removals_) r = PendingRemoval{};
+  }
+  const auto remove = [&](uint32_t i, RemovalReason reason, CapScope scope, uint16_t detail,
+                          int64_t count) {
+    if (!explain) return;
+    PendingRemoval& r = removals_[i];
+    r.reason = reason;
+    r.scope = scope;
+    r.detail = detail;
+    r.count = count;
+  };
+
+  // Stage 1: team, the rep's own caps, require.
+  std::vector<uint32_t>& alive = ws_.alive_;
+  alive.clear();
+  for (const uint32_t i : ws_.all_) {
+    const RepInfo& rep = roster_.rep(i);
+    if (rule.team && rep.team != *rule.team) {
+      remove(i, RemovalReason::kNotInTeam, CapScope::kUnspecified, 0, 0);
+      continue;
+    }
+    const RepCounters& counters = ws_.rep_counters_[i];
+    if (rep.daily_cap && counters.assigned_day >= *rep.daily_cap) {
+      remove(i, RemovalReason::kCapReached, CapScope::kRep, kRepDailyCapDetail,
+             counters.assigned_day);
+      continue;
+    }
+    if (rep.max_open && counters.open >= *rep.max_open) {
+      remove(i, RemovalReason::kCapReached, CapScope::kRep, kRepMaxOpenDetail, counters.open);
+      continue;
+    }
+    if (rule.require) {
+      const EvalContext context = Context(&ws_.records_[i]);
+      if (!Holds(*rule.require, context)) {
+        if (explain) {
+          const auto& conjuncts = rule.require->conjuncts;
+          uint16_t failed = 0;
+          for (size_t k = 0; k < conjuncts.size(); ++k) {
+            if (!Evaluate(*conjuncts[k], context).IsTrue()) {
+              failed = static_cast<uint16_t>(k);
+              break;
+            }
+          }
+          remove(i, RemovalReason::kRequireFailed, CapScope::kUnspecified, failed, 0);
+          if (failed < conjuncts.size()) {
+            if (const ExprNode* subject = conjuncts[failed]->subject()) {
+              removals_[i].value = CutText(FormatValue(Evaluate(*subject, context)));
+            }
+          }
+        }
+        continue;
+      }
+    }
+    alive.push_back(i);
+  }
+
+  // Stage 2: the rule's caps and the strategy's per-rule counters, read for the survivors only.
+  ws_.ids_.clear();
+  for (const uint32_t i : alive) ws_.ids_.push_back(roster_.rep(i).id);
+  ws_.rule_rep_counters_.resize(alive.size());
+  const std::string& rule_key = roster_.rule_key(rule_index);
+  if (!alive.empty()) {
+    RETURN_IF_ERROR(
+        state_.ReadRuleRepCounters(rule_key, ws_.ids_, periods_, ws_.rule_rep_counters_));
+  }
+  const StrategyKind kind = rule.distribute.kind;
+  const bool weighted = kind == StrategyKind::kWeighted;
+  ws_.weights_.clear();
+  size_t kept = 0;
+  for (size_t k = 0; k < alive.size(); ++k) {
+    const uint32_t i = alive[k];
+    const RuleRepCounters& c = ws_.rule_rep_counters_[k];
+    bool capped = false;
+    for (size_t cap_index = 0; cap_index < rule.caps.size(); ++cap_index) {
+      const CapLimit& cap = rule.caps[cap_index];
+      const int64_t count = CapCount(c, cap.unit);
+      if (count >= cap.limit) {
+        remove(i, RemovalReason::kCapReached, CapScope::kRule, static_cast<uint16_t>(cap_index),
+               count);
+        capped = true;
+        break;
+      }
+    }
+    if (capped) continue;
+    double weight = 0;
+    if (weighted) {
+      const std::optional<double> w = StrategyInput(rule.distribute, Context(&ws_.records_[i]));
+      if (!w || !(*w > 0)) {
+        remove(i, RemovalReason::kNoWeight, CapScope::kUnspecified, 0, 0);
+        if (explain) removals_[i].value = w ? FormatValue(Value::Number(*w)) : "null";
+        continue;
+      }
+      weight = *w;
+    }
+    alive[kept] = i;
+    ws_.rule_rep_counters_[kept] = c;
+    if (weighted) ws_.weights_.push_back(weight);
+    ++kept;
+  }
+  alive.resize(kept);
+  ws_.rule_rep_counters_.resize(kept);
+
+  if (alive.empty()) {
+    if (explain) {
+      trace->result = RuleResult::kNoEligibleRep;
+      TraceCandidates(rule, *trace, alive, {}, std::nullopt);
+    }
+    return false;
+  }
+
+  // Ranking: the tie group is the survivors with the best prefer keys.
+  const size_t key_count = rule.prefer.size();
+  std::vector<uint32_t>& tie = ws_.tie_;  // positions in alive
+  tie.clear();
+  if (key_count == 0) {
+    for (uint32_t k = 0; k < alive.size(); ++k) tie.push_back(k);
+  } else {
+    ws_.rank_keys_.resize(alive.size() * key_count);
+    for (size_t k = 0; k < alive.size(); ++k) {
+      RankKeys(rule, Context(&ws_.records_[alive[k]]), ws_.row_keys_);
+      std::copy(ws_.row_keys_.begin(), ws_.row_keys_.end(),
+                ws_.rank_keys_.begin() + static_cast<ptrdiff_t>(k * key_count));
+    }
+    const double* keys = ws_.rank_keys_.data();
+    size_t best = 0;
+    for (size_t k = 1; k < alive.size(); ++k) {
+      if (KeysBetter(keys + k * key_count, keys + best * key_count, key_count)) best = k;
+    }
+    for (uint32_t k = 0; k < alive.size(); ++k) {
+      if (KeysEqual(keys + k * key_count, keys + best * key_count, key_count)) tie.push_back(k);
+    }
+  }
+
+  // The strategy.
+  strategy_context_ = StrategyContext{};
+  strategy_context_.kind = kind;
+  std::optional<uint64_t> sticky_key;
+  if (kind == StrategyKind::kSticky) {
+    sticky_key = StickyKey(rule.distribute, Context(nullptr));
+    strategy_context_.sticky_has_key = sticky_key.has_value();
+  }
+  RuleCounters rule_counters;
+  if (weighted) {
+    RETURN_IF_ERROR(state_.ReadRuleCounters(rule_key, rule_counters));
+    strategy_context_.virtual_time = rule_counters.weighted_virtual_time;
+    for (const uint32_t k : tie) strategy_context_.total_weight += ws_.weights_[k];
+  }
+  const CapUnit balance_unit = BalancePeriod(rule);
+  const uint64_t rule_hash = roster_.rule_key_hash(rule_index);
+  inputs_.resize(tie.size());
+  for (size_t t = 0; t < tie.size(); ++t) {
+    const uint32_t k = tie[t];
+    const uint32_t i = alive[k];
+    const RuleRepCounters& c = ws_.rule_rep_counters_[k];
+    StrategyInputs& in = inputs_[t];
+    in.tie_hash = MixHash(roster_.id_hash(i), rule_hash);
+    in.last_chosen_sequence = c.last_chosen_sequence;
+    in.last_chosen_time = c.last_chosen_time;
+    in.open = ws_.rep_counters_[i].open;
+    in.balanced = BalancedOf(c, balance_unit);
+    in.weight = weighted ? ws_.weights_[k] : 0;
+    in.weighted_pass = c.weighted_pass;
+    in.rendezvous = sticky_key ? MixHash(*sticky_key, roster_.id_hash(i)) : 0;
+  }
+  const size_t pick_t = StrategyPick(strategy_context_, inputs_);
+  const uint32_t pick = alive[tie[pick_t]];
+  const StrategyInputs& picked = inputs_[pick_t];
+
+  // The decision and what committing it changes.
+  decision_.outcome = Outcome::kAssigned;
+  decision_.rep_id = roster_.rep(pick).id;
+  decision_.rep_index = pick;
+  decision_.rule_index = rule_index;
+  decision_.rule_label = rule.label;
+  decision_.rule_key = rule_key;
+  StateDelta delta;
+  delta.rep_id = decision_.rep_id;
+  delta.rule_key = rule_key;
+  delta.periods = periods_;
+  delta.assigned = 1;
+  delta.open = 1;
+  const Value quality = lead_.Get(lead_slot::kQuality);
+  if (quality.is_number() && std::isfinite(quality.number_value())) {
+    delta.quality = std::max(0.0, quality.number_value());
+  }
+  if (kind == StrategyKind::kBalanced) {
+    // The expression usually reads the lead only; evaluated with the picked rep in case it does
+    // not.
+    const std::optional<double> amount =
+        StrategyInput(rule.distribute, Context(&ws_.records_[pick]));
+    delta.balanced = amount ? std::max(0.0, *amount) : 0;
+  }
+  delta.last_chosen_sequence = time_.sequence;
+  delta.last_chosen_time = time_.unix_seconds;
+  if (weighted) {
+    delta.weighted_pass = EffectivePass(strategy_context_, picked) + 1.0 / picked.weight;
+    delta.weighted_virtual_time =
+        strategy_context_.virtual_time + 1.0 / strategy_context_.total_weight;
+  }
+  decision_.delta = std::move(delta);
+  ws_.last_eligible_.assign(alive.begin(), alive.end());
+
+  if (explain) {
+    trace->result = RuleResult::kDecided;
+    // The whole tie group in strategy order (the pick first).
+    std::vector<uint32_t> order(tie.size());
+    for (uint32_t t = 0; t < tie.size(); ++t) order[t] = t;
+    std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+      return StrategyBefore(strategy_context_, inputs_[a], inputs_[b]);
+    });
+    std::vector<uint32_t> ranked_tie;
+    ranked_tie.reserve(order.size());
+    for (const uint32_t t : order) ranked_tie.push_back(alive[tie[t]]);
+    TraceCandidates(rule, *trace, alive, ranked_tie, pick);
+    StrategyTrace& s = *trace->strategy;
+    s.reason = StrategyPickReason(strategy_context_, tie.size());
+    s.pick_score = StrategyScore(strategy_context_, picked, time_.unix_seconds);
+    if (kind == StrategyKind::kRoundRobin || s.reason == PickReason::kStickyNoKey) {
+      if (picked.last_chosen_sequence) {
+        s.pick_last_chosen_time = picked.last_chosen_time;
+      } else {
+        s.pick_score.reset();
+      }
+    }
+  }
+  return true;
+}
+
+void Decider::TraceCandidates(const Rule& rule, RuleTrace& trace,
+                              const std::vector<uint32_t>& survivors,
+                              std::span<const uint32_t> ranked_tie, std::optional<uint32_t> pick) {
+  const size_t n = roster_.size();
+  const size_t key_count = rule.prefer.size();
+  // Position in `survivors` per roster index, for rank keys and tie groups.
+  std::vector<int64_t> survivor_pos(n, -1);
+  for (size_t k = 0; k < survivors.size(); ++k)
+    survivor_pos[survivors[k]] = static_cast<int64_t>(k);
+
+  // Tie groups: distinct rank-key rows, best first.
+  std::vector<uint32_t> group(survivors.size(), 1);
+  if (key_count > 0 && !survivors.empty()) {
+    const double* keys = ws_.rank_keys_.data();
+    std::vector<uint32_t> order(survivors.size());
+    for (uint32_t k = 0; k < order.size(); ++k) order[k] = k;
+    std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+      return KeysBetter(keys + a * key_count, keys + b * key_count, key_count);
+    });
+    uint32_t g = 1;
+    for (size_t r = 0; r < order.size(); ++r) {
+      if (r > 0 &&
+          !KeysEqual(keys + order[r] * key_count, keys + order[r - 1] * key_count, key_count)) {
+        ++g;
+      }
+      group[order[r]] = g;
+    }
+  }
+  std::vector<int64_t> tie_rank(n, -1);
+  for (size_t t = 0; t < ranked_tie.size(); ++t) tie_rank[ranked_tie[t]] = static_cast<int64_t>(t);
+  // Roster index -> index in inputs_ (which follows ws_.tie_ order), for strategy scores.
+  std::vector<int64_t> tie_input(n, -1);
+  if (!ranked_tie.empty()) {
+    for (size_t t = 0; t < ws_.tie_.size(); ++t) {
+      tie_input[survivors[ws_.tie_[t]]] = static_cast<int64_t>(t);
+    }
+  }
+
+  trace.candidates.reserve(std::min(n, options_.max_explained_candidates));
+  for (uint32_t i = 0; i < n; ++i) {
+    const bool important = tie_rank[i] >= 0 || (pick && *pick == i);
+    if (trace.candidates.size() >= options_.max_explained_candidates && !important) {
+      decision_.explanation.truncated = true;
+      continue;
+    }
+    CandidateTrace c;
+    c.rep = i;
+    const RepInfo& rep = roster_.rep(i);
+    if (rep.status == RepStatus::kAway) {
+      c.removed = RemovalReason::kStatusAway;
+    } else if (rep.status == RepStatus::kOff) {
+      c.removed = RemovalReason::kStatusOff;
+    } else if (ws_.excluded_[i]) {
+      c.removed = RemovalReason::kExcluded;
+    } else if (survivor_pos[i] < 0) {
+      PendingRemoval& r = removals_[i];
+      c.removed = r.reason;
+      c.cap_scope = r.scope;
+      c.detail = r.detail;
+      c.count = r.count;
+      c.value = std::move(r.value);
+    } else {
+      const auto k = static_cast<size_t>(survivor_pos[i]);
+      c.tie_group = group[k];
+      c.rank_offset = static_cast<uint32_t>(trace.rank_keys.size());
+      for (size_t j = 0; j < key_count; ++j)
+        trace.rank_keys.push_back(ws_.rank_keys_[k * key_count + j]);
+      if (tie_input[i] >= 0) {
+        const StrategyInputs& in = inputs_[static_cast<size_t>(tie_input[i])];
+        const bool waits =
+            strategy_context_.kind == StrategyKind::kRoundRobin ||
+            (strategy_context_.kind == StrategyKind::kSticky && !strategy_context_.sticky_has_key);
+        // Round robin's score is the wait; a rep never chosen has none (it waited longest).
+        if (!waits || in.last_chosen_sequence) {
+          c.strategy_score = StrategyScore(strategy_context_, in, time_.unix_seconds);
+        }
+      }
+      c.picked = pick && *pick == i;
+    }
+    trace.candidates.push_back(std::move(c));
+  }
+
+  if (!ranked_tie.empty()) {
+    StrategyTrace s;
+    s.kind = rule.distribute.kind;
+    s.implicit = rule.distribute.implicit;
+    s.text = rule.distribute.implicit ? "round_robin" : CutText(rule.distribute.text);
+    s.tie_group.assign(ranked_tie.begin(), ranked_tie.end());
+    s.pick = pick;
+    s.score_label = StrategyScoreLabel(strategy_context_);
+    if (ranked_tie.size() > 1) {
+      s.tie_break = strategy_context_.kind == StrategyKind::kRoundRobin
+                        ? "never chosen first, then hash(rep id, rule)"
+                        : "waited longest (round robin), then hash(rep id, rule)";
+    }
+    trace.strategy = std::move(s);
+  }
+}
+
+absl::StatusOr<Decision> Decider::Run() {
+  if (&roster_.program() != &program_) {
+    return absl::FailedPreconditionError("the roster is bound to another program; rebind it");
+  }
+  PrepareWorkspace();
+  decision_.rule_version = options_.rule_version;
+  Explanation& ex = decision_.explanation;
+  const bool explain = options_.explain;
+  if (explain) {
+    ex.lead = std::string(options_.lead_id);
+    ex.rule_version = options_.rule_version;
+    ex.decide_time = time_.unix_seconds;
+    ex.sequence = time_.sequence;
+    ex.reps.reserve(roster_.size());
+    for (const RepInfo& rep : roster_.reps()) {
+      ex.reps.push_back(RepRef{rep.id, rep.name, rep.daily_cap, rep.max_open});
+    }
+    for (const std::string& id : options_.excluded_rep_ids) ex.excluded_reps.push_back(id);
+  }
+
+  const EvalContext lead_context = Context(nullptr);
+  const auto& rules = program_.rules();
+  for (size_t r = 0; r < rules.size(); ++r) {
+    const Rule& rule = rules[r];
+    RuleTrace* trace = nullptr;
+    if (explain) {
+      trace = &ex.rules.emplace_back();
+      trace->rule = MakeRuleRef(rule, r);
+    }
+    if (!RuleMatches(rule, lead_context)) {
+      if (trace != nullptr) {
+        trace->result = RuleResult::kNotMatched;
+        for (const ExprNode* conjunct : rule.when->conjuncts) {
+          if (!Evaluate(*conjunct, lead_context).IsTrue()) {
+            trace->when = MakeExpressionTrace(*conjunct, &lead_context);
+            break;
+          }
+        }
+      }
+      continue;
+    }
+    any_rule_matched_ = true;
+    ASSIGN_OR_RETURN(const bool decided, TryRule(rule, r, trace));
+    if (decided) break;
+  }
+
+  if (decision_.outcome != Outcome::kAssigned) {
+    if (const Rule* fallback = program_.fallback()) {
+      RuleTrace* trace = nullptr;
+      if (explain) {
+        trace = &ex.rules.emplace_back();
+        trace->rule = MakeRuleRef(*fallback, rules.size());
+      }
+      ASSIGN_OR_RETURN(const bool decided, TryRule(*fallback, rules.size(), trace));
+      if (!decided) decision_.unassigned_reason = UnassignedReason::kNoEligibleRep;
+    } else if (program_.has_otherwise()) {
+      decision_.unassigned_reason = UnassignedReason::kOtherwiseUnassigned;
+      if (explain) {
+        RuleTrace& trace = ex.rules.emplace_back();
+        trace.rule.name = "otherwise";
+        trace.rule.label = "otherwise unassigned";
+        trace.rule.index = static_cast<int32_t>(rules.size() + 1);
+        trace.rule.version = options_.rule_version;
+        trace.rule.otherwise = true;
+        trace.result = RuleResult::kUnassigned;
+      }
+    } else {
+      decision_.unassigned_reason =
+          any_rule_matched_ ? UnassignedReason::kNoEligibleRep : UnassignedReason::kNoRuleMatched;
+    }
+  }
+
+  if (explain) {
+    ex.outcome = decision_.outcome;
+    ex.unassigned_reason = decision_.unassigned_reason;
+    if (decision_.rep_index) ex.rep = static_cast<uint32_t>(*decision_.rep_index);
+    if (decision_.rule_index) {
+      for (const RuleTrace& trace : ex.rules) {
+        if (trace.result == RuleResult::kDecided) ex.decided_by = trace.rule;
+      }
+    }
+  }
+  return std::move(decision_);
+}
+
+absl::StatusOr<Decision> Decide(const Program& program, const Record& lead, const Roster& roster,
+                                const DecisionState& state, const DecisionTime& time,
+                                const PeriodCalendar& calendar, const DecideOptions& options,
+                                DecisionWorkspace& workspace) {
+  Decider decider(program, lead, roster, state, time, calendar, options, workspace);
+  return decider.Run();
+}
+
+}  // namespace leadrouter::dsl

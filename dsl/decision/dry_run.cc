@@ -1,0 +1,111 @@
+#include "dsl/decision/dry_run.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "dsl/base/status_macros.h"
+#include "dsl/decision/decide.h"
+#include "dsl/decision/in_memory_decision_state.h"
+
+namespace leadrouter::dsl {
+
+double Gini(std::vector<double> values) {
+  const size_t n = values.size();
+  if (n < 2) return 0;
+  std::sort(values.begin(), values.end());
+  double sum = 0;
+  double weighted = 0;
+  for (size_t i = 0; i < n; ++i) {
+    sum += values[i];
+    weighted += static_cast<double>(i + 1) * values[i];
+  }
+  if (sum <= 0) return 0;
+  const double dn = static_cast<double>(n);
+  return (2 * weighted) / (dn * sum) - (dn + 1) / dn;
+}
+
+absl::StatusOr<DryRunResult> RunDryRun(std::shared_ptr<const Program> program,
+                                       std::vector<RepInfo> reps, std::span<const LeadRow> leads,
+                                       const DryRunOptions& options) {
+  if (!(options.rate_per_hour > 0) || !std::isfinite(options.rate_per_hour)) {
+    return absl::InvalidArgumentError("the lead rate must be a positive number per hour");
+  }
+  ASSIGN_OR_RETURN(const Roster roster, Roster::Bind(program, std::move(reps)));
+  const Program& p = *program;
+
+  DryRunResult result;
+  result.reps.reserve(roster.size());
+  for (const RepInfo& rep : roster.reps()) {
+    DryRunRep r;
+    r.id = rep.id;
+    r.name = rep.name;
+    r.status = rep.status;
+    result.reps.push_back(std::move(r));
+  }
+  DryRunSummary& summary = result.summary;
+  summary.total = leads.size();
+  summary.unassigned_by_reason.assign(5, 0);
+  summary.rule_hits.assign(p.rules().size() + 1, 0);
+  for (const Rule& rule : p.rules()) summary.rule_labels.push_back(rule.label);
+  summary.rule_labels.push_back(p.fallback() ? p.fallback()->label : "otherwise");
+
+  InMemoryDecisionState state;
+  DecisionWorkspace workspace;
+  const double spacing = 3600.0 / options.rate_per_hour;
+  result.leads.reserve(leads.size());
+  for (size_t i = 0; i < leads.size(); ++i) {
+    const LeadRow& row = leads[i];
+    const int64_t at =
+        row.created_at
+            ? *row.created_at
+            : options.start + static_cast<int64_t>(std::floor(static_cast<double>(i) * spacing));
+    const Record lead = p.BindLead(row.attributes);
+    DecideOptions decide;
+    decide.explain = options.explain_lead && *options.explain_lead == row.id;
+    decide.lead_id = row.id;
+    ASSIGN_OR_RETURN(Decision decision, Decide(p, lead, roster, state, DecisionTime{at, i + 1},
+                                               options.calendar, decide, workspace));
+    DryRunLead out;
+    out.row = static_cast<uint32_t>(i);
+    out.time = at;
+    out.outcome = decision.outcome;
+    out.reason = decision.unassigned_reason;
+    if (decision.delta) {
+      state.Apply(*decision.delta);
+      out.rep = static_cast<int32_t>(*decision.rep_index);
+      out.rule = static_cast<int32_t>(*decision.rule_index);
+      ++summary.assigned;
+      ++summary.rule_hits[*decision.rule_index];
+      DryRunRep& rep = result.reps[*decision.rep_index];
+      ++rep.count;
+      const Value quality = lead.Get(lead_slot::kQuality);
+      if (quality.is_number()) {
+        rep.quality_sum += decision.delta->quality;
+        ++rep.quality_count;
+        if (quality.number_value() >= kHighQuality) ++rep.high_quality;
+      }
+      for (const uint32_t eligible : workspace.last_eligible())
+        result.reps[eligible].eligible = true;
+    } else {
+      ++summary.unassigned_by_reason[static_cast<size_t>(decision.unassigned_reason)];
+    }
+    if (decide.explain) result.explanation = std::move(decision.explanation);
+    result.leads.push_back(out);
+    if (options.progress && ((i + 1) % 4096 == 0 || i + 1 == leads.size())) {
+      options.progress(i + 1, leads.size());
+    }
+  }
+
+  std::vector<double> counts, quality;
+  for (const DryRunRep& rep : result.reps) {
+    if (!rep.eligible) continue;
+    counts.push_back(static_cast<double>(rep.count));
+    quality.push_back(rep.quality_sum);
+  }
+  summary.eligible_reps = counts.size();
+  summary.gini_count = Gini(std::move(counts));
+  summary.gini_quality = Gini(std::move(quality));
+  return result;
+}
+
+}  // namespace leadrouter::dsl

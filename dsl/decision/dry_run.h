@@ -1,0 +1,95 @@
+// The offline dry run: leads assigned in order against an in-memory state with a simulated clock,
+// and the summary a rule author needs (per-rep load and quality, unassigned reasons, rule hits,
+// fairness). `leadctl dry-run` prints it; tests and benchmarks call it directly.
+//
+// Simulation: a lead with created_at arrives then; the others arrive `start + i * 3600 / rate`
+// (i counting leads in file order). Decision sequence numbers count leads from 1. Leads stay open
+// for the whole run (a dry run has no follow-ups or closes), so `N open` caps and max_open fill up.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "dsl/compile/program.h"
+#include "dsl/decision/explanation.h"
+#include "dsl/decision/lead_row.h"
+#include "dsl/decision/periods.h"
+#include "dsl/decision/roster.h"
+
+namespace leadrouter::dsl {
+
+// Leads with quality at least this count as high quality in the summary.
+inline constexpr double kHighQuality = 80;
+
+struct DryRunOptions {
+  PeriodCalendar calendar;
+  // Arrival of the first lead without created_at. Default: 2026-01-05T09:00:00Z (a Monday)
+  int64_t start = 1767603600;
+  // Leads per hour for leads without created_at; must be > 0. Default: 60
+  double rate_per_hour = 60;
+  // Keep the full explanation of the lead with this id. Default: none
+  std::optional<std::string> explain_lead;
+  // Called with (leads done, total) every 4096 leads and at the end. Default: none
+  std::function<void(size_t, size_t)> progress;
+};
+
+struct DryRunLead {
+  uint32_t row = 0;  // index into the input leads
+  int64_t time = 0;
+  Outcome outcome = Outcome::kUnassigned;
+  UnassignedReason reason = UnassignedReason::kUnspecified;
+  int32_t rep = -1;   // roster index (DryRunResult::reps order), -1 when unassigned
+  int32_t rule = -1;  // program rule index; rules().size() for otherwise; -1 when none
+};
+
+struct DryRunRep {
+  std::string id;
+  std::string name;
+  RepStatus status = RepStatus::kActive;
+  int64_t count = 0;
+  double quality_sum = 0;     // leads without quality count 0
+  int64_t quality_count = 0;  // leads that had a quality
+  int64_t high_quality = 0;   // leads with quality >= kHighQuality
+  // Passed every filter of the deciding rule for at least one lead: could receive leads.
+  bool eligible = false;
+};
+
+struct DryRunSummary {
+  size_t total = 0;
+  size_t assigned = 0;
+  // Indexed by UnassignedReason.
+  std::vector<size_t> unassigned_by_reason;
+  // Indexed by rule index; the last entry is `otherwise`.
+  std::vector<size_t> rule_hits;
+  std::vector<std::string> rule_labels;
+  // Gini of the lead count and of the quality sum across the eligible reps (0 = perfectly even).
+  double gini_count = 0;
+  double gini_quality = 0;
+  size_t eligible_reps = 0;
+};
+
+struct DryRunResult {
+  std::vector<DryRunRep> reps;  // the roster, sorted by id
+  std::vector<DryRunLead> leads;
+  DryRunSummary summary;
+  std::optional<Explanation> explanation;  // for DryRunOptions::explain_lead, when found
+};
+
+// InvalidArgument for a bad roster (duplicate ids) or rate; other errors come from the state.
+[[nodiscard]] absl::StatusOr<DryRunResult> RunDryRun(std::shared_ptr<const Program> program,
+                                                     std::vector<RepInfo> reps,
+                                                     std::span<const LeadRow> leads,
+                                                     const DryRunOptions& options);
+
+// Gini coefficient of non-negative values: 0 when all are equal, towards 1 when one holds all.
+// 0 for fewer than two values or an all-zero input.
+double Gini(std::vector<double> values);
+
+}  // namespace leadrouter::dsl

@@ -1,0 +1,391 @@
+#include "dsl/decision/explanation.h"
+
+#include <cmath>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "dsl/base/lexical.h"
+#include "dsl/compile/program.h"
+#include "dsl/decision/periods.h"
+
+namespace leadrouter::dsl {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+std::string Number(double value) {
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  if (value == std::floor(value) && std::fabs(value) < 1e15) {
+    return std::to_string(static_cast<int64_t>(value));
+  }
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.6g", value);
+  return buffer;
+}
+
+const std::string& RepId(const Explanation& ex, uint32_t rep) {
+  static const std::string kUnknown = "?";
+  return rep < ex.reps.size() ? ex.reps[rep].id : kUnknown;
+}
+
+std::string Loc(const LineColumn& at) {
+  return std::to_string(at.line) + ":" + std::to_string(at.column);
+}
+
+std::string FormatWait(int64_t seconds) {
+  if (seconds < 0) seconds = 0;
+  const int64_t h = seconds / 3600, m = (seconds % 3600) / 60, s = seconds % 60;
+  std::string out;
+  if (h > 0) out += std::to_string(h) + "h";
+  if (m > 0) out += std::to_string(m) + "m";
+  if (h == 0 && (s > 0 || m == 0)) out += std::to_string(s) + "s";
+  return out;
+}
+
+// JSON numbers cannot be infinite: rank keys of -inf (a null prefer key) become null.
+Json JsonNumber(double value) { return std::isfinite(value) ? Json(value) : Json(nullptr); }
+
+Json ExpressionJson(const ExpressionTrace& e) {
+  Json j;
+  j["range"] = {{"line", e.start.line},
+                {"column", e.start.column},
+                {"begin", e.range.begin},
+                {"end", e.range.end}};
+  j["text"] = e.text;
+  if (!e.subject.empty()) {
+    j["subject"] = e.subject;
+    j["subject_value"] = e.subject_value;
+  }
+  return j;
+}
+
+Json RuleRefJson(const RuleRef& r) {
+  return Json{{"name", r.name},       {"label", r.label},     {"index", r.index},
+              {"version", r.version}, {"line", r.start.line}, {"otherwise", r.otherwise}};
+}
+
+}  // namespace
+
+std::string_view OutcomeName(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kAssigned:
+      return "assigned";
+    case Outcome::kPendingReview:
+      return "pending_review";
+    case Outcome::kUnassigned:
+      return "unassigned";
+    case Outcome::kUnspecified:
+      break;
+  }
+  return "unspecified";
+}
+
+std::string_view UnassignedReasonName(UnassignedReason reason) {
+  switch (reason) {
+    case UnassignedReason::kNoActiveRules:
+      return "no_active_rules";
+    case UnassignedReason::kNoRuleMatched:
+      return "no_rule_matched";
+    case UnassignedReason::kNoEligibleRep:
+      return "no_eligible_rep";
+    case UnassignedReason::kOtherwiseUnassigned:
+      return "otherwise_unassigned";
+    case UnassignedReason::kUnspecified:
+      break;
+  }
+  return "unspecified";
+}
+
+std::string_view RuleResultName(RuleResult result) {
+  switch (result) {
+    case RuleResult::kNotMatched:
+      return "not_matched";
+    case RuleResult::kNoEligibleRep:
+      return "no_eligible_rep";
+    case RuleResult::kDecided:
+      return "decided";
+    case RuleResult::kUnassigned:
+      return "unassigned";
+    case RuleResult::kError:
+      return "error";
+    case RuleResult::kUnspecified:
+      break;
+  }
+  return "unspecified";
+}
+
+std::string_view RemovalReasonName(RemovalReason reason) {
+  switch (reason) {
+    case RemovalReason::kStatusAway:
+      return "status_away";
+    case RemovalReason::kStatusOff:
+      return "status_off";
+    case RemovalReason::kExcluded:
+      return "excluded";
+    case RemovalReason::kNotInTeam:
+      return "not_in_team";
+    case RemovalReason::kRequireFailed:
+      return "require_failed";
+    case RemovalReason::kCapReached:
+      return "cap_reached";
+    case RemovalReason::kEvaluationError:
+      return "evaluation_error";
+    case RemovalReason::kNoWeight:
+      return "no_weight";
+    case RemovalReason::kNone:
+      break;
+  }
+  return "none";
+}
+
+std::string CapText(const CapTrace& cap) {
+  if (cap.scope == CapScope::kRep) {
+    return (cap.unit == ast::CapUnit::kOpen ? "rep max_open " : "rep daily_cap ") +
+           std::to_string(cap.limit);
+  }
+  if (cap.unit == ast::CapUnit::kOpen) return "cap " + std::to_string(cap.limit) + " open";
+  return "cap " + std::to_string(cap.limit) + "/" + std::string(CapUnitName(cap.unit));
+}
+
+std::string RemovalMessage(const Explanation& ex, const RuleTrace& rule, const CandidateTrace& c) {
+  switch (c.removed) {
+    case RemovalReason::kNone:
+      return "";
+    case RemovalReason::kStatusAway:
+      return "status away";
+    case RemovalReason::kStatusOff:
+      return "status off";
+    case RemovalReason::kExcluded:
+      return "excluded by the call";
+    case RemovalReason::kNotInTeam:
+      return "not in team " + lexical::QuoteString(rule.team.value_or(""));
+    case RemovalReason::kRequireFailed: {
+      if (c.detail >= rule.require_conjuncts.size()) return "require failed";
+      const ExpressionTrace& e = rule.require_conjuncts[c.detail];
+      if (!c.value.empty() && !e.subject.empty()) {
+        return "require failed: " + e.text + " (" + e.subject + " = " + c.value + ")";
+      }
+      return "require failed: " + e.text;
+    }
+    case RemovalReason::kCapReached: {
+      if (c.cap_scope == CapScope::kRep) {
+        const RepRef* rep = c.rep < ex.reps.size() ? &ex.reps[c.rep] : nullptr;
+        if (c.detail == kRepMaxOpenDetail) {
+          const int64_t limit = rep && rep->max_open ? *rep->max_open : c.count;
+          return "rep max_open reached (" + std::to_string(c.count) + " of " +
+                 std::to_string(limit) + " open)";
+        }
+        const int64_t limit = rep && rep->daily_cap ? *rep->daily_cap : c.count;
+        return "rep daily_cap reached (" + std::to_string(c.count) + " of " +
+               std::to_string(limit) + " today)";
+      }
+      if (c.detail >= rule.caps.size()) return "cap reached";
+      const CapTrace& cap = rule.caps[c.detail];
+      return CapText(cap) + " reached (" + std::to_string(c.count) + " of " +
+             std::to_string(cap.limit) + ")";
+    }
+    case RemovalReason::kEvaluationError:
+      return "evaluation error";
+    case RemovalReason::kNoWeight:
+      return "no positive weight for " + (rule.strategy ? rule.strategy->text : "weighted") +
+             (c.value.empty() ? "" : " (" + c.value + ")");
+  }
+  return "";
+}
+
+std::string StrategyMessage(const Explanation& ex, const StrategyTrace& s) {
+  if (!s.pick) return "no candidate";
+  std::string out = "picked " + RepId(ex, *s.pick) + ": ";
+  switch (s.reason) {
+    case PickReason::kOnlyCandidate:
+      return out + "the only rep in the tie group";
+    case PickReason::kWaitedLongest:
+    case PickReason::kStickyNoKey:
+      if (s.reason == PickReason::kStickyNoKey) out += "no sticky key, round robin: ";
+      if (!s.pick_last_chosen_time) return out + "waited longest (never chosen by this rule)";
+      return out + "waited longest: last chosen " + FormatUtc(*s.pick_last_chosen_time) + " (" +
+             FormatWait(s.pick_score ? static_cast<int64_t>(*s.pick_score) : 0) + " ago)";
+    case PickReason::kLeastLoaded:
+      return out + "fewest open leads (" + Number(s.pick_score.value_or(0)) + ")";
+    case PickReason::kBalanced:
+      return out + "smallest " + s.text + " received this period (" +
+             Number(s.pick_score.value_or(0)) + ")";
+    case PickReason::kWeighted:
+      return out + "furthest behind its weighted share (weight " +
+             Number(s.pick_score.value_or(0)) + ")";
+    case PickReason::kSticky:
+      return out + "highest rendezvous score for the sticky key";
+    case PickReason::kNone:
+      break;
+  }
+  return out;
+}
+
+std::string SummaryText(const Explanation& ex) {
+  std::string out;
+  if (ex.outcome == Outcome::kAssigned && ex.rep && ex.decided_by) {
+    out = "assigned to " + RepId(ex, *ex.rep) + " by " + ex.decided_by->label;
+  } else {
+    out = "unassigned (" + std::string(UnassignedReasonName(ex.unassigned_reason)) + ")";
+  }
+  const RuleTrace* last = ex.rules.empty() ? nullptr : &ex.rules.back();
+  if (last != nullptr && !last->candidates.empty()) {
+    size_t removed = 0;
+    for (const CandidateTrace& c : last->candidates) removed += c.removed != RemovalReason::kNone;
+    out += "; " + std::to_string(last->candidates.size()) + " candidates, " +
+           std::to_string(removed) + " removed";
+    if (last->strategy) {
+      out += "; " + last->strategy->text + " among " +
+             std::to_string(last->strategy->tie_group.size());
+    }
+  }
+  out += "; " + std::to_string(ex.rules.size()) + " rule(s) tried";
+  return out;
+}
+
+std::string RenderExplanationText(const Explanation& ex) {
+  std::string out = "lead " + (ex.lead.empty() ? std::string("(no id)") : ex.lead) + " at " +
+                    FormatUtc(ex.decide_time) + " (decision #" + std::to_string(ex.sequence) +
+                    ", rules v" + std::to_string(ex.rule_version) + ")\n";
+  out += "outcome: " + SummaryText(ex) + "\n";
+  if (!ex.excluded_reps.empty()) {
+    out += "excluded by the call:";
+    for (const std::string& id : ex.excluded_reps) out += " " + id;
+    out += "\n";
+  }
+  for (const RuleTrace& rule : ex.rules) {
+    out += "\n" + rule.rule.label + " [" + Loc(rule.rule.start) +
+           "]: " + std::string(RuleResultName(rule.result)) + "\n";
+    if (rule.result == RuleResult::kNotMatched) {
+      if (rule.when) {
+        out += "  when is false at `" + rule.when->text + "`";
+        if (!rule.when->subject.empty()) {
+          out += " (" + rule.when->subject + " = " + rule.when->subject_value + ")";
+        }
+        out += "\n";
+      }
+      continue;
+    }
+    if (!rule.rank_key_labels.empty()) {
+      out += "  prefer:";
+      for (const std::string& label : rule.rank_key_labels) out += " " + label + ";";
+      out += "\n";
+    }
+    for (const CandidateTrace& c : rule.candidates) {
+      out += "  " + RepId(ex, c.rep) + ": ";
+      if (c.removed != RemovalReason::kNone) {
+        out += "removed, " + RemovalMessage(ex, rule, c) + "\n";
+        continue;
+      }
+      out += "eligible, tie group " + std::to_string(c.tie_group);
+      if (!rule.rank_key_labels.empty()) {
+        out += ", keys (";
+        for (size_t k = 0; k < rule.rank_key_labels.size(); ++k) {
+          if (k > 0) out += ", ";
+          const size_t at = c.rank_offset + k;
+          out += at < rule.rank_keys.size() ? Number(rule.rank_keys[at]) : "?";
+        }
+        out += ")";
+      }
+      if (c.strategy_score) out += ", score " + Number(*c.strategy_score);
+      if (c.picked) out += "  <- picked";
+      out += "\n";
+    }
+    if (rule.strategy) {
+      const StrategyTrace& s = *rule.strategy;
+      out += "  strategy " + s.text + (s.implicit ? " (default)" : "") +
+             ", score = " + s.score_label + "\n  tie group:";
+      for (const uint32_t rep : s.tie_group) out += " " + RepId(ex, rep);
+      out += "\n  " + StrategyMessage(ex, s) + "\n";
+      if (!s.tie_break.empty()) out += "  ties broken by: " + s.tie_break + "\n";
+    }
+  }
+  if (ex.truncated) out += "\n(candidate lists truncated)\n";
+  return out;
+}
+
+std::string RenderExplanationJson(const Explanation& ex) {
+  Json j;
+  j["assignment"] = ex.assignment;
+  j["lead"] = ex.lead;
+  j["rule_version"] = ex.rule_version;
+  j["decide_time"] = FormatUtc(ex.decide_time);
+  j["sequence"] = ex.sequence;
+  j["outcome"] = OutcomeName(ex.outcome);
+  j["rep"] = ex.rep ? RepId(ex, *ex.rep) : "";
+  if (ex.decided_by) j["decided_by"] = RuleRefJson(*ex.decided_by);
+  if (ex.outcome == Outcome::kUnassigned) {
+    j["unassigned_reason"] = UnassignedReasonName(ex.unassigned_reason);
+  }
+  j["excluded_reps"] = ex.excluded_reps;
+  j["truncated"] = ex.truncated;
+  j["summary"] = SummaryText(ex);
+  Json rules = Json::array();
+  for (const RuleTrace& rule : ex.rules) {
+    Json r;
+    r["rule"] = RuleRefJson(rule.rule);
+    r["result"] = RuleResultName(rule.result);
+    if (rule.when) r["when"] = ExpressionJson(*rule.when);
+    r["rank_key_labels"] = rule.rank_key_labels;
+    Json candidates = Json::array();
+    for (const CandidateTrace& c : rule.candidates) {
+      Json cj;
+      cj["rep"] = RepId(ex, c.rep);
+      if (c.rep < ex.reps.size()) cj["display_name"] = ex.reps[c.rep].display_name;
+      if (c.removed != RemovalReason::kNone) {
+        Json removed;
+        removed["reason"] = RemovalReasonName(c.removed);
+        removed["message"] = RemovalMessage(ex, rule, c);
+        if (c.removed == RemovalReason::kRequireFailed &&
+            c.detail < rule.require_conjuncts.size()) {
+          Json e = ExpressionJson(rule.require_conjuncts[c.detail]);
+          if (!c.value.empty()) e["subject_value"] = c.value;
+          removed["expression"] = e;
+        }
+        if (c.removed == RemovalReason::kCapReached) {
+          removed["cap"] = {{"scope", c.cap_scope == CapScope::kRep ? "rep" : "rule"},
+                            {"count", c.count}};
+          if (c.cap_scope == CapScope::kRule && c.detail < rule.caps.size()) {
+            removed["cap"]["limit"] = rule.caps[c.detail].limit;
+            removed["cap"]["unit"] = CapUnitName(rule.caps[c.detail].unit);
+          }
+        }
+        cj["removed"] = removed;
+      } else {
+        Json ranked;
+        Json keys = Json::array();
+        for (size_t k = 0; k < rule.rank_key_labels.size(); ++k) {
+          const size_t at = c.rank_offset + k;
+          keys.push_back(at < rule.rank_keys.size() ? JsonNumber(rule.rank_keys[at]) : Json());
+        }
+        ranked["rank_keys"] = keys;
+        ranked["tie_group"] = c.tie_group;
+        if (c.strategy_score) ranked["strategy_score"] = JsonNumber(*c.strategy_score);
+        cj["ranked"] = ranked;
+      }
+      cj["picked"] = c.picked;
+      candidates.push_back(std::move(cj));
+    }
+    r["candidates"] = std::move(candidates);
+    if (rule.strategy) {
+      const StrategyTrace& s = *rule.strategy;
+      Json sj;
+      sj["kind"] = StrategyName(s.kind);
+      sj["text"] = s.text;
+      Json tie = Json::array();
+      for (const uint32_t rep : s.tie_group) tie.push_back(RepId(ex, rep));
+      sj["tie_group"] = tie;
+      sj["pick"] = s.pick ? RepId(ex, *s.pick) : "";
+      sj["score_label"] = s.score_label;
+      sj["tie_break"] = s.tie_break;
+      sj["message"] = StrategyMessage(ex, s);
+      r["strategy"] = sj;
+    }
+    r["review"] = rule.review;
+    rules.push_back(std::move(r));
+  }
+  j["rules"] = std::move(rules);
+  return j.dump();
+}
+
+}  // namespace leadrouter::dsl

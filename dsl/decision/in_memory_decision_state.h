@@ -1,0 +1,83 @@
+// DecisionState in memory, for dry runs, backtests and tests. Implements the contract of
+// dsl/decision/decision_state.h exactly (period reset, clamping, set fields), so results match the
+// storage-backed state.
+//
+// Not thread-safe for Apply; concurrent reads are fine.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "dsl/decision/decision_state.h"
+
+namespace leadrouter::dsl {
+
+class InMemoryDecisionState final : public DecisionState {
+ public:
+  absl::Status ReadRepCounters(std::span<const std::string_view> rep_ids, const PeriodIds& periods,
+                               std::span<RepCounters> out) const override;
+  absl::Status ReadRuleRepCounters(std::string_view rule_key,
+                                   std::span<const std::string_view> rep_ids,
+                                   const PeriodIds& periods,
+                                   std::span<RuleRepCounters> out) const override;
+  absl::Status ReadRuleCounters(std::string_view rule_key, RuleCounters& out) const override;
+
+  // Applies `delta` as dsl/decision/decision_state.h specifies.
+  void Apply(const StateDelta& delta);
+
+  // Replaces the counters of `rep_ids`, alone and within each of `rule_keys`, and of the rules
+  // themselves, with what `base` holds for `periods`: a dry run that starts from the current load.
+  // Counters are copied for those periods only (a read for an earlier period sees 0).
+  [[nodiscard]] absl::Status CopyFrom(const DecisionState& base,
+                                      std::span<const std::string_view> rep_ids,
+                                      std::span<const std::string> rule_keys,
+                                      const PeriodIds& periods);
+
+ private:
+  // A calendar counter: its value and the period it belongs to.
+  template <typename T>
+  struct Periodic {
+    std::optional<int64_t> period;
+    T value{};
+    T Read(int64_t p) const { return period == p ? value : T{}; }
+    void Add(int64_t p, T increment);
+  };
+  struct Calendar {  // day, week, month
+    Periodic<int64_t> day, week, month;
+  };
+  struct RepEntry {
+    Calendar assigned;
+    int64_t open = 0;
+    Periodic<double> quality_day;
+  };
+  struct RuleRepEntry {
+    Calendar assigned;
+    int64_t open = 0;
+    Periodic<double> balanced_day, balanced_week, balanced_month;
+    std::optional<uint64_t> last_chosen_sequence;
+    int64_t last_chosen_time = 0;
+    std::optional<double> weighted_pass;
+  };
+  // Transparent hashing: look up by string_view without building a std::string.
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  template <typename T>
+  using Map = std::unordered_map<std::string, T, Hash, std::equal_to<>>;
+  struct RuleEntry {
+    RuleCounters counters;
+    Map<RuleRepEntry> reps;
+  };
+
+  Map<RepEntry> reps_;
+  Map<RuleEntry> rules_;
+};
+
+}  // namespace leadrouter::dsl

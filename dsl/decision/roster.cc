@@ -1,0 +1,151 @@
+#include "dsl/decision/roster.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+
+namespace leadrouter::dsl {
+namespace {
+
+std::atomic<uint64_t> next_generation{1};
+
+std::string Hex16(uint64_t v) {
+  char buffer[17];
+  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(v));
+  return buffer;
+}
+
+// The fields the decision owns: whatever a roster file says about them is replaced.
+bool IsDecisionField(std::string_view name) {
+  static constexpr std::string_view kOwned[] = {
+      "id",         "name",           "team",          "status",         "available",
+      "open_leads", "assigned_today", "assigned_week", "assigned_month", "quality_today",
+      "daily_cap",  "max_open",
+  };
+  return std::find(std::begin(kOwned), std::end(kOwned), name) != std::end(kOwned);
+}
+
+}  // namespace
+
+std::string_view RepStatusName(RepStatus status) {
+  switch (status) {
+    case RepStatus::kActive:
+      return "active";
+    case RepStatus::kAway:
+      return "away";
+    case RepStatus::kOff:
+      return "off";
+  }
+  return "active";
+}
+
+std::optional<RepStatus> ParseRepStatus(std::string_view text) {
+  if (text == "active") return RepStatus::kActive;
+  if (text == "away") return RepStatus::kAway;
+  if (text == "off") return RepStatus::kOff;
+  return std::nullopt;
+}
+
+uint64_t MixHash(uint64_t a, uint64_t b) {
+  uint64_t z = a ^ (b + 0x9e3779b97f4a7c15ULL + (a << 6) + (a >> 2));
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+std::vector<Attribute> RepAttributes(const RepInfo& rep) {
+  std::vector<Attribute> attributes;
+  attributes.reserve(rep.attributes.size() + 12);
+  for (const Attribute& a : rep.attributes) {
+    if (!IsDecisionField(a.name)) attributes.push_back(a);
+  }
+  attributes.push_back({"id", rep.id});
+  attributes.push_back({"name", rep.name.empty() ? rep.id : rep.name});
+  if (!rep.team.empty()) attributes.push_back({"team", rep.team});
+  attributes.push_back({"status", std::string(RepStatusName(rep.status))});
+  attributes.push_back({"available", rep.status == RepStatus::kActive});
+  if (rep.daily_cap) attributes.push_back({"daily_cap", static_cast<double>(*rep.daily_cap)});
+  if (rep.max_open) attributes.push_back({"max_open", static_cast<double>(*rep.max_open)});
+  for (const char* counter :
+       {"open_leads", "assigned_today", "assigned_week", "assigned_month", "quality_today"}) {
+    attributes.push_back({counter, 0.0});
+  }
+  return attributes;
+}
+
+std::vector<std::string> RuleKeys(const Program& program) {
+  std::vector<std::string> keys;
+  keys.reserve(program.rules().size() + 1);
+  for (const Rule& rule : program.rules()) {
+    if (rule.named) {
+      keys.push_back(rule.label);
+      continue;
+    }
+    const std::string base = "anon:" + Hex16(StableHash(program.Slice(rule.span)));
+    std::string key = base;
+    for (int n = 2; std::find(keys.begin(), keys.end(), key) != keys.end(); ++n) {
+      key = base + "#" + std::to_string(n);
+    }
+    keys.push_back(std::move(key));
+  }
+  keys.push_back("otherwise");
+  return keys;
+}
+
+absl::StatusOr<Roster> Roster::Bind(std::shared_ptr<const Program> program,
+                                    std::vector<RepInfo> reps) {
+  if (program == nullptr) return absl::InvalidArgumentError("no program to bind the roster to");
+  std::sort(reps.begin(), reps.end(),
+            [](const RepInfo& a, const RepInfo& b) { return a.id < b.id; });
+  for (size_t i = 0; i < reps.size(); ++i) {
+    const RepInfo& rep = reps[i];
+    if (rep.id.empty()) return absl::InvalidArgumentError("a rep has an empty id");
+    if (i > 0 && reps[i - 1].id == rep.id) {
+      return absl::InvalidArgumentError("duplicate rep id \"" + rep.id + "\"");
+    }
+    if ((rep.daily_cap && *rep.daily_cap < 0) || (rep.max_open && *rep.max_open < 0)) {
+      return absl::InvalidArgumentError("rep \"" + rep.id + "\" has a negative cap");
+    }
+  }
+
+  Roster roster;
+  roster.program_ = std::move(program);
+  const Program& p = *roster.program_;
+  roster.records_.reserve(reps.size());
+  roster.id_hashes_.reserve(reps.size());
+  for (RepInfo& rep : reps) {
+    if (rep.name.empty()) rep.name = rep.id;
+    roster.records_.push_back(p.BindRep(RepAttributes(rep)));
+    roster.id_hashes_.push_back(StableHash(rep.id));
+  }
+  roster.reps_ = std::move(reps);
+  roster.rule_keys_ = RuleKeys(p);
+  for (const std::string& key : roster.rule_keys_) {
+    roster.rule_key_hashes_.push_back(StableHash(key));
+  }
+  uint32_t source_end = 0;
+  for (const Rule& rule : p.rules()) source_end = std::max(source_end, rule.span.end);
+  if (const Rule* fallback = p.fallback()) source_end = std::max(source_end, fallback->span.end);
+  const std::string_view text = p.Slice(SourceSpan{0, source_end});
+  roster.line_starts_.push_back(0);
+  for (uint32_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n') roster.line_starts_.push_back(i + 1);
+  }
+  roster.generation_ = next_generation.fetch_add(1, std::memory_order_relaxed);
+  return roster;
+}
+
+LineColumn Roster::Locate(uint32_t offset) const {
+  const auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
+  const size_t line = static_cast<size_t>(it - line_starts_.begin());  // >= 1: line_starts_[0] == 0
+  return LineColumn{static_cast<uint32_t>(line), offset - line_starts_[line - 1] + 1};
+}
+
+std::optional<size_t> Roster::Find(std::string_view rep_id) const {
+  const auto it = std::lower_bound(reps_.begin(), reps_.end(), rep_id,
+                                   [](const RepInfo& r, std::string_view id) { return r.id < id; });
+  if (it == reps_.end() || it->id != rep_id) return std::nullopt;
+  return static_cast<size_t>(it - reps_.begin());
+}
+
+}  // namespace leadrouter::dsl

@@ -1,0 +1,108 @@
+// The reps a decision chooses from, bound once to one Program so that deciding never re-binds.
+//
+//   ASSIGN_OR_RETURN(Roster roster, Roster::Bind(program, std::move(reps)));
+//   Decide(*program, lead, roster, state, time, calendar, options, workspace);
+//
+// Reps are kept sorted by id: nothing in the decision depends on the order reps were listed or
+// added in (ties are broken by stable hashes of ids, never by position or age). A Roster is
+// immutable after Bind and safe to share between threads; rebind when reps or the program change.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "dsl/base/record.h"
+#include "dsl/base/source.h"
+#include "dsl/base/text_util.h"  // StableHash
+#include "dsl/compile/program.h"
+
+namespace leadrouter::dsl {
+
+// Only kActive reps receive leads.
+enum class RepStatus : uint8_t { kActive, kAway, kOff };
+
+std::string_view RepStatusName(RepStatus status);  // "active", "away", "off"
+std::optional<RepStatus> ParseRepStatus(std::string_view text);
+
+// A rep as it arrives from outside (the server's store, a roster file, a test).
+struct RepInfo {
+  // Unique, non-empty.
+  std::string id;
+  // Display name; the id when empty.
+  std::string name;
+  // Empty: no team (a rule with `team "x"` never picks the rep).
+  std::string team;
+  RepStatus status = RepStatus::kActive;
+  // The rep's own limits across every rule; nullopt: none.
+  std::optional<int64_t> daily_cap;
+  std::optional<int64_t> max_open;
+  // Every other field: level, region, skills, tags, channels and custom attributes. Attributes
+  // named like the fields above, or like a counter the decision fills (open_leads, assigned_today,
+  // assigned_week, assigned_month, quality_today, available), are overridden.
+  std::vector<Attribute> attributes;
+};
+
+// Every attribute a rep is bound with, that is every rep field a rule can read: the rep's own
+// attributes except those named like a field the decision fills, then id, name (the id when
+// empty), team (when set), status, available, daily_cap and max_open (when set), and the counters
+// open_leads, assigned_today, assigned_week, assigned_month and quality_today at 0.
+std::vector<Attribute> RepAttributes(const RepInfo& rep);
+
+// The state key of a rule (see dsl/decision/decision_state.h): its name, "otherwise" for the
+// fallback, or "anon:" + 16 hex digits of the FNV-1a hash of its source text (+ "#n" for the n-th
+// identical anonymous rule, n >= 2).
+std::vector<std::string> RuleKeys(const Program& program);
+
+class Roster {
+ public:
+  // InvalidArgument for an empty or duplicate rep id, or a negative cap.
+  [[nodiscard]] static absl::StatusOr<Roster> Bind(std::shared_ptr<const Program> program,
+                                                   std::vector<RepInfo> reps);
+
+  const Program& program() const { return *program_; }
+  const std::shared_ptr<const Program>& shared_program() const { return program_; }
+
+  size_t size() const { return reps_.size(); }
+  // Sorted by id.
+  const RepInfo& rep(size_t index) const { return reps_[index]; }
+  const std::vector<RepInfo>& reps() const { return reps_; }
+  // The rep bound for the program, counters (open_leads, ...) at 0: the decision refreshes them
+  // in its workspace copy.
+  const Record& record(size_t index) const { return records_[index]; }
+  // FNV-1a of the rep id: the input of every id-based tie-break.
+  uint64_t id_hash(size_t index) const { return id_hashes_[index]; }
+  std::optional<size_t> Find(std::string_view rep_id) const;
+
+  // Keys of program().rules()[i], then the fallback's at index rules().size().
+  const std::string& rule_key(size_t rule_index) const { return rule_keys_[rule_index]; }
+  uint64_t rule_key_hash(size_t rule_index) const { return rule_key_hashes_[rule_index]; }
+
+  // Line and column of a byte offset into the program's source (for explanations).
+  LineColumn Locate(uint32_t offset) const;
+
+  // Unique per Bind in this process: lets a workspace know its copy of the records is current.
+  uint64_t generation() const { return generation_; }
+
+ private:
+  Roster() = default;
+
+  std::shared_ptr<const Program> program_;
+  std::vector<RepInfo> reps_;
+  std::vector<Record> records_;
+  std::vector<uint64_t> id_hashes_;
+  std::vector<std::string> rule_keys_;
+  std::vector<uint64_t> rule_key_hashes_;
+  std::vector<uint32_t> line_starts_;  // of the program's source, up to its last rule
+  uint64_t generation_ = 0;
+};
+
+// A strong 64-bit mix (splitmix64 finaliser) of two hashes: tie-breaks and rendezvous scores.
+uint64_t MixHash(uint64_t a, uint64_t b);
+
+}  // namespace leadrouter::dsl

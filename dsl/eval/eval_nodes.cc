@@ -1,0 +1,424 @@
+#include "dsl/eval/eval_nodes.h"
+
+#include <re2/re2.h>
+
+#include <utility>
+
+#include "dsl/base/lexical.h"
+#include "dsl/eval/internal/eval_operators.h"
+
+namespace leadrouter::dsl {
+namespace {
+
+using ast::BinaryOp;
+
+class ConstantNode final : public ExprNode {
+ public:
+  ConstantNode(SourceSpan span, Value value) : ExprNode(span), value_(value) {}
+  Value Evaluate(const EvalContext&) const override { return value_; }
+  void Dump(std::string& out) const override { out += FormatValue(value_); }
+  const Value* constant() const override { return &value_; }
+
+ private:
+  const Value value_;
+};
+
+class FieldNode final : public ExprNode {
+ public:
+  FieldNode(SourceSpan span, RecordKind record, Slot slot, std::string name)
+      : ExprNode(span), record_(record), slot_(slot), name_(std::move(name)) {}
+  Value Evaluate(const EvalContext& context) const override {
+    const Record* record = record_ == RecordKind::kLead ? context.lead : context.rep;
+    return record == nullptr ? Value() : record->Get(slot_);
+  }
+  void Dump(std::string& out) const override {
+    out += RecordKindName(record_);
+    out += '.';
+    out += name_;
+  }
+  std::optional<FieldRef> field() const override { return FieldRef{record_, slot_}; }
+
+ private:
+  const RecordKind record_;
+  const Slot slot_;
+  const std::string name_;
+};
+
+class SegmentRefNode final : public ExprNode {
+ public:
+  SegmentRefNode(SourceSpan span, std::string name, const ExprNode* segment)
+      : ExprNode(span), name_(std::move(name)), segment_(segment) {}
+  Value Evaluate(const EvalContext& context) const override {
+    return segment_ == nullptr ? Value() : segment_->Evaluate(context);
+  }
+  void Dump(std::string& out) const override {
+    out += "segment ";
+    out += name_;
+  }
+
+ private:
+  const std::string name_;
+  const ExprNode* const segment_;
+};
+
+class NotNode final : public ExprNode {
+ public:
+  NotNode(SourceSpan span, ExprNodePtr operand) : ExprNode(span), operand_(std::move(operand)) {}
+  Value Evaluate(const EvalContext& context) const override {
+    const Value v = operand_->Evaluate(context);
+    return v.is_bool() ? Value::Bool(!v.bool_value()) : Value();
+  }
+  void Dump(std::string& out) const override {
+    out += "(not ";
+    operand_->Dump(out);
+    out += ')';
+  }
+  const ExprNode* subject() const override { return operand_->subject(); }
+
+ private:
+  const ExprNodePtr operand_;
+};
+
+class NegateNode final : public ExprNode {
+ public:
+  NegateNode(SourceSpan span, ExprNodePtr operand) : ExprNode(span), operand_(std::move(operand)) {}
+  Value Evaluate(const EvalContext& context) const override {
+    return Negate(operand_->Evaluate(context));
+  }
+  void Dump(std::string& out) const override {
+    out += "(-";
+    operand_->Dump(out);
+    out += ')';
+  }
+
+ private:
+  const ExprNodePtr operand_;
+};
+
+// The shared shape of every two-operand node.
+class BinaryNode : public ExprNode {
+ public:
+  BinaryNode(SourceSpan span, BinaryOp op, ExprNodePtr lhs, ExprNodePtr rhs)
+      : ExprNode(span), op_(op), lhs_(std::move(lhs)), rhs_(std::move(rhs)) {}
+  void Dump(std::string& out) const override {
+    out += '(';
+    lhs_->Dump(out);
+    out += ' ';
+    out += ast::BinaryOpText(op_);
+    out += ' ';
+    rhs_->Dump(out);
+    out += ')';
+  }
+  const ExprNode* subject() const override { return lhs_.get(); }
+
+ protected:
+  const BinaryOp op_;
+  const ExprNodePtr lhs_;
+  const ExprNodePtr rhs_;
+};
+
+class AndNode final : public BinaryNode {
+ public:
+  using BinaryNode::BinaryNode;
+  Value Evaluate(const EvalContext& context) const override {
+    if (!lhs_->Evaluate(context).IsTrue()) return Value::Bool(false);
+    return Value::Bool(rhs_->Evaluate(context).IsTrue());
+  }
+  const ExprNode* subject() const override { return nullptr; }
+};
+
+class OrNode final : public BinaryNode {
+ public:
+  using BinaryNode::BinaryNode;
+  Value Evaluate(const EvalContext& context) const override {
+    if (lhs_->Evaluate(context).IsTrue()) return Value::Bool(true);
+    return Value::Bool(rhs_->Evaluate(context).IsTrue());
+  }
+  const ExprNode* subject() const override { return nullptr; }
+};
+
+class CompareNode final : public BinaryNode {
+ public:
+  using BinaryNode::BinaryNode;
+  Value Evaluate(const EvalContext& context) const override {
+    const Value lhs = lhs_->Evaluate(context);
+    if (lhs.is_null()) return Value::Bool(false);  // no need to evaluate the right side
+    return Value::Bool(Compare(op_, lhs, rhs_->Evaluate(context)));
+  }
+};
+
+// Numbers compared inline; everything else through Compare (dsl/eval/internal/eval_operators.h).
+template <BinaryOp kOp>
+bool CompareWith(const Value& lhs, const Value& rhs) {
+  if (lhs.is_number() && rhs.is_number()) {
+    const double a = lhs.number_value();
+    const double b = rhs.number_value();
+    if constexpr (kOp == BinaryOp::kEqual) return a == b;
+    if constexpr (kOp == BinaryOp::kNotEqual) return a != b;
+    if constexpr (kOp == BinaryOp::kLess) return a < b;
+    if constexpr (kOp == BinaryOp::kLessEqual) return a <= b;
+    if constexpr (kOp == BinaryOp::kGreater) return a > b;
+    if constexpr (kOp == BinaryOp::kGreaterEqual) return a >= b;
+  }
+  return Compare(kOp, lhs, rhs);
+}
+
+// `field <op> constant`, the most common condition, fused into one node: one virtual call and a
+// direct slot read instead of three calls. The field node is kept for Dump and explanations.
+template <BinaryOp kOp>
+class FieldCompareConstantNode final : public BinaryNode {
+ public:
+  FieldCompareConstantNode(SourceSpan span, ExprNodePtr lhs, ExprNodePtr rhs, FieldRef field)
+      : BinaryNode(span, kOp, std::move(lhs), std::move(rhs)),
+        record_(field.record),
+        slot_(field.slot),
+        constant_(*rhs_->constant()) {}
+  Value Evaluate(const EvalContext& context) const override {
+    const Record* record = record_ == RecordKind::kLead ? context.lead : context.rep;
+    if (record == nullptr) return Value::Bool(false);
+    return Value::Bool(CompareWith<kOp>(record->Get(slot_), constant_));
+  }
+
+ private:
+  const RecordKind record_;
+  const Slot slot_;
+  const Value constant_;
+};
+
+template <BinaryOp kOp>
+ExprNodePtr MakeComparison(SourceSpan span, ExprNodePtr lhs, ExprNodePtr rhs) {
+  const std::optional<ExprNode::FieldRef> field = lhs->field();
+  if (field && rhs->constant() != nullptr) {
+    return std::make_unique<FieldCompareConstantNode<kOp>>(span, std::move(lhs), std::move(rhs),
+                                                           *field);
+  }
+  return std::make_unique<CompareNode>(span, kOp, std::move(lhs), std::move(rhs));
+}
+
+// `in`, `not in`, `contains` (which is `in` with the operands swapped).
+class MembershipNode final : public BinaryNode {
+ public:
+  using BinaryNode::BinaryNode;
+  Value Evaluate(const EvalContext& context) const override {
+    const Value lhs = lhs_->Evaluate(context);
+    const Value rhs = rhs_->Evaluate(context);
+    const Membership m = op_ == BinaryOp::kContains ? In(rhs, lhs) : In(lhs, rhs);
+    switch (m) {
+      case Membership::kYes:
+        return Value::Bool(op_ != BinaryOp::kNotIn);
+      case Membership::kNo:
+        return Value::Bool(op_ == BinaryOp::kNotIn);
+      case Membership::kInvalid:
+        return Value::Bool(false);
+    }
+    return Value::Bool(false);
+  }
+};
+
+class AffixNode final : public BinaryNode {
+ public:
+  using BinaryNode::BinaryNode;
+  Value Evaluate(const EvalContext& context) const override {
+    const Value lhs = lhs_->Evaluate(context);
+    if (!lhs.is_string()) return Value::Bool(false);
+    const Value rhs = rhs_->Evaluate(context);
+    if (!rhs.is_string()) return Value::Bool(false);
+    const std::string_view text = lhs.string_value();
+    const std::string_view affix = rhs.string_value();
+    return Value::Bool(op_ == BinaryOp::kStartsWith ? text.starts_with(affix)
+                                                    : text.ends_with(affix));
+  }
+};
+
+class ArithmeticNode final : public BinaryNode {
+ public:
+  using BinaryNode::BinaryNode;
+  Value Evaluate(const EvalContext& context) const override {
+    return Arithmetic(op_, lhs_->Evaluate(context), rhs_->Evaluate(context));
+  }
+  const ExprNode* subject() const override { return nullptr; }
+};
+
+class MatchesNode final : public ExprNode {
+ public:
+  MatchesNode(SourceSpan span, ExprNodePtr lhs, std::unique_ptr<const re2::RE2> regex,
+              std::string pattern)
+      : ExprNode(span),
+        lhs_(std::move(lhs)),
+        regex_(std::move(regex)),
+        pattern_(std::move(pattern)) {}
+  Value Evaluate(const EvalContext& context) const override {
+    const Value lhs = lhs_->Evaluate(context);
+    if (!lhs.is_string() || regex_ == nullptr) return Value::Bool(false);
+    const std::string_view text = lhs.string_value();
+    return Value::Bool(re2::RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), *regex_));
+  }
+  void Dump(std::string& out) const override {
+    out += '(';
+    lhs_->Dump(out);
+    out += " matches ";
+    out += lexical::QuoteString(pattern_);
+    out += ')';
+  }
+  const ExprNode* subject() const override { return lhs_.get(); }
+
+ private:
+  const ExprNodePtr lhs_;
+  const std::unique_ptr<const re2::RE2> regex_;
+  const std::string pattern_;
+};
+
+class BetweenNode final : public ExprNode {
+ public:
+  BetweenNode(SourceSpan span, ExprNodePtr value, ExprNodePtr low, ExprNodePtr high)
+      : ExprNode(span), value_(std::move(value)), low_(std::move(low)), high_(std::move(high)) {}
+  Value Evaluate(const EvalContext& context) const override {
+    const Value v = value_->Evaluate(context);
+    if (v.is_null()) return Value::Bool(false);
+    return Value::Bool(Compare(BinaryOp::kGreaterEqual, v, low_->Evaluate(context)) &&
+                       Compare(BinaryOp::kLessEqual, v, high_->Evaluate(context)));
+  }
+  void Dump(std::string& out) const override {
+    out += '(';
+    value_->Dump(out);
+    out += " between ";
+    low_->Dump(out);
+    out += " and ";
+    high_->Dump(out);
+    out += ')';
+  }
+  const ExprNode* subject() const override { return value_.get(); }
+
+ private:
+  const ExprNodePtr value_;
+  const ExprNodePtr low_;
+  const ExprNodePtr high_;
+};
+
+class CallNode final : public ExprNode {
+ public:
+  CallNode(SourceSpan span, Builtin function, ExprNodePtr argument)
+      : ExprNode(span), function_(function), argument_(std::move(argument)) {}
+  Value Evaluate(const EvalContext& context) const override {
+    const Value arg = argument_->Evaluate(context);
+    switch (function_) {
+      case Builtin::kHas:
+        return Value::Bool(!arg.is_null());
+      case Builtin::kLower:
+        return Lower(arg, context.scratch);
+      case Builtin::kLen:
+        return Length(arg);
+      case Builtin::kSkill:
+        if (context.rep == nullptr) return Value();
+        return SkillLevelOf(context.rep->Get(rep_slot::kSkills), arg);
+      case Builtin::kTag:
+        if (context.rep == nullptr) return Value();
+        return HasTag(context.rep->Get(rep_slot::kTags), arg);
+      case Builtin::kHoursSince:
+        return HoursSince(arg, context.now);
+    }
+    return Value();
+  }
+  void Dump(std::string& out) const override {
+    out += BuiltinName(function_);
+    out += '(';
+    argument_->Dump(out);
+    out += ')';
+  }
+
+ private:
+  const Builtin function_;
+  const ExprNodePtr argument_;
+};
+
+}  // namespace
+
+std::string_view BuiltinName(Builtin function) {
+  switch (function) {
+    case Builtin::kHas:
+      return "has";
+    case Builtin::kLower:
+      return "lower";
+    case Builtin::kLen:
+      return "len";
+    case Builtin::kSkill:
+      return "skill";
+    case Builtin::kTag:
+      return "tag";
+    case Builtin::kHoursSince:
+      return "hours_since";
+  }
+  return "?";
+}
+
+ExprNodePtr MakeConstant(SourceSpan span, Value value) {
+  return std::make_unique<ConstantNode>(span, value);
+}
+
+ExprNodePtr MakeField(SourceSpan span, RecordKind record, Slot slot, std::string name) {
+  return std::make_unique<FieldNode>(span, record, slot, std::move(name));
+}
+
+ExprNodePtr MakeSegmentRef(SourceSpan span, std::string name, const ExprNode* segment) {
+  return std::make_unique<SegmentRefNode>(span, std::move(name), segment);
+}
+
+ExprNodePtr MakeNot(SourceSpan span, ExprNodePtr operand) {
+  return std::make_unique<NotNode>(span, std::move(operand));
+}
+
+ExprNodePtr MakeNegate(SourceSpan span, ExprNodePtr operand) {
+  return std::make_unique<NegateNode>(span, std::move(operand));
+}
+
+ExprNodePtr MakeBinary(SourceSpan span, BinaryOp op, ExprNodePtr lhs, ExprNodePtr rhs) {
+  switch (op) {
+    case BinaryOp::kAnd:
+      return std::make_unique<AndNode>(span, op, std::move(lhs), std::move(rhs));
+    case BinaryOp::kOr:
+      return std::make_unique<OrNode>(span, op, std::move(lhs), std::move(rhs));
+    case BinaryOp::kEqual:
+      return MakeComparison<BinaryOp::kEqual>(span, std::move(lhs), std::move(rhs));
+    case BinaryOp::kNotEqual:
+      return MakeComparison<BinaryOp::kNotEqual>(span, std::move(lhs), std::move(rhs));
+    case BinaryOp::kLess:
+      return MakeComparison<BinaryOp::kLess>(span, std::move(lhs), std::move(rhs));
+    case BinaryOp::kLessEqual:
+      return MakeComparison<BinaryOp::kLessEqual>(span, std::move(lhs), std::move(rhs));
+    case BinaryOp::kGreater:
+      return MakeComparison<BinaryOp::kGreater>(span, std::move(lhs), std::move(rhs));
+    case BinaryOp::kGreaterEqual:
+      return MakeComparison<BinaryOp::kGreaterEqual>(span, std::move(lhs), std::move(rhs));
+    case BinaryOp::kIn:
+    case BinaryOp::kNotIn:
+    case BinaryOp::kContains:
+      return std::make_unique<MembershipNode>(span, op, std::move(lhs), std::move(rhs));
+    case BinaryOp::kStartsWith:
+    case BinaryOp::kEndsWith:
+      return std::make_unique<AffixNode>(span, op, std::move(lhs), std::move(rhs));
+    case BinaryOp::kAdd:
+    case BinaryOp::kSubtract:
+    case BinaryOp::kMultiply:
+    case BinaryOp::kDivide:
+    case BinaryOp::kModulo:
+      return std::make_unique<ArithmeticNode>(span, op, std::move(lhs), std::move(rhs));
+    case BinaryOp::kMatches:
+      break;  // needs a compiled regex: MakeMatches
+  }
+  return MakeConstant(span, Value::Bool(false));
+}
+
+ExprNodePtr MakeMatches(SourceSpan span, ExprNodePtr lhs, std::unique_ptr<const re2::RE2> regex,
+                        std::string pattern) {
+  return std::make_unique<MatchesNode>(span, std::move(lhs), std::move(regex), std::move(pattern));
+}
+
+ExprNodePtr MakeBetween(SourceSpan span, ExprNodePtr value, ExprNodePtr low, ExprNodePtr high) {
+  return std::make_unique<BetweenNode>(span, std::move(value), std::move(low), std::move(high));
+}
+
+ExprNodePtr MakeCall(SourceSpan span, Builtin function, ExprNodePtr argument) {
+  return std::make_unique<CallNode>(span, function, std::move(argument));
+}
+
+}  // namespace leadrouter::dsl

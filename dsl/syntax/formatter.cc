@@ -1,0 +1,337 @@
+#include "dsl/syntax/formatter.h"
+
+#include <algorithm>
+#include <variant>
+#include <vector>
+
+#include "dsl/base/lexical.h"
+#include "dsl/base/text_util.h"
+
+namespace leadrouter::dsl {
+namespace {
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+// Binding strength, loosest first; mirrors the precedence levels of dsl/syntax/internal/grammar.h.
+enum Precedence {
+  kOrLevel = 1,
+  kAndLevel,
+  kNotLevel,
+  kComparisonLevel,
+  kAdditiveLevel,
+  kMultiplicativeLevel,
+  kNegateLevel,
+  kPrimaryLevel,
+};
+
+Precedence OperatorPrecedence(ast::BinaryOp op) {
+  switch (op) {
+    case ast::BinaryOp::kOr:
+      return kOrLevel;
+    case ast::BinaryOp::kAnd:
+      return kAndLevel;
+    case ast::BinaryOp::kAdd:
+    case ast::BinaryOp::kSubtract:
+      return kAdditiveLevel;
+    case ast::BinaryOp::kMultiply:
+    case ast::BinaryOp::kDivide:
+    case ast::BinaryOp::kModulo:
+      return kMultiplicativeLevel;
+    default:
+      return kComparisonLevel;
+  }
+}
+
+Precedence PrecedenceOf(const ast::Expr& expr) {
+  return std::visit(
+      Overloaded{
+          [](const ast::Binary& b) { return OperatorPrecedence(b.op); },
+          [](const ast::Unary& u) { return u.op == ast::UnaryOp::kNot ? kNotLevel : kNegateLevel; },
+          [](const ast::Between&) { return kComparisonLevel; },
+          [](const auto&) { return kPrimaryLevel; },
+      },
+      expr.node);
+}
+
+std::string DurationText(const std::string& text, int64_t seconds) {
+  return text.empty() ? Concat(seconds, "s") : text;
+}
+
+void WriteExpr(const ast::Expr& expr, std::string& out);
+
+void WriteOperand(const ast::Expr& expr, bool parenthesize, std::string& out) {
+  if (parenthesize) out += '(';
+  WriteExpr(expr, out);
+  if (parenthesize) out += ')';
+}
+
+void WriteList(const std::vector<ast::ExprPtr>& items, std::string& out) {
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ", ";
+    WriteExpr(*items[i], out);
+  }
+}
+
+void WriteExpr(const ast::Expr& expr, std::string& out) {
+  std::visit(Overloaded{
+                 [&](const ast::NullLiteral&) { out += "null"; },
+                 [&](const ast::BoolLiteral& b) { out += b.value ? "true" : "false"; },
+                 [&](const ast::NumberLiteral& n) {
+                   out += n.text.empty() ? fmt::format("{}", n.value) : n.text;
+                 },
+                 [&](const ast::StringLiteral& s) { out += lexical::QuoteString(s.value); },
+                 [&](const ast::DurationLiteral& d) { out += DurationText(d.text, d.seconds); },
+                 [&](const ast::ListLiteral& l) {
+                   out += '[';
+                   WriteList(l.items, out);
+                   out += ']';
+                 },
+                 [&](const ast::Name& n) { out += n.name; },
+                 [&](const ast::FieldAccess& f) { out += Concat(f.object, ".", f.field); },
+                 [&](const ast::Call& c) {
+                   out += c.function;
+                   out += '(';
+                   WriteList(c.args, out);
+                   out += ')';
+                 },
+                 [&](const ast::Unary& u) {
+                   if (u.op == ast::UnaryOp::kNot) {
+                     out += "not ";
+                     WriteOperand(*u.operand, PrecedenceOf(*u.operand) < kNotLevel, out);
+                   } else {
+                     out += '-';
+                     const bool parenthesize = PrecedenceOf(*u.operand) < kNegateLevel;
+                     // `- -x`, not `--x`, which reads like a decrement.
+                     if (!parenthesize && std::holds_alternative<ast::Unary>(u.operand->node))
+                       out += ' ';
+                     WriteOperand(*u.operand, parenthesize, out);
+                   }
+                 },
+                 [&](const ast::Binary& b) {
+                   const Precedence level = OperatorPrecedence(b.op);
+                   const Precedence lhs = PrecedenceOf(*b.lhs);
+                   // Chains associate to the left; comparisons do not chain at all.
+                   WriteOperand(*b.lhs, lhs < level || (level == kComparisonLevel && lhs == level),
+                                out);
+                   out += Concat(" ", ast::BinaryOpText(b.op), " ");
+                   WriteOperand(*b.rhs, PrecedenceOf(*b.rhs) <= level, out);
+                 },
+                 [&](const ast::Between& b) {
+                   WriteOperand(*b.value, PrecedenceOf(*b.value) <= kComparisonLevel, out);
+                   out += " between ";
+                   WriteOperand(*b.low, PrecedenceOf(*b.low) <= kComparisonLevel, out);
+                   out += " and ";
+                   WriteOperand(*b.high, PrecedenceOf(*b.high) <= kComparisonLevel, out);
+                 },
+             },
+             expr.node);
+}
+
+std::string_view StrategyText(ast::StrategyKind kind) {
+  switch (kind) {
+    case ast::StrategyKind::kRoundRobin:
+      return "round_robin";
+    case ast::StrategyKind::kLeastLoaded:
+      return "least_loaded";
+    case ast::StrategyKind::kBalanced:
+      return "balanced";
+    case ast::StrategyKind::kWeighted:
+      return "weighted";
+    case ast::StrategyKind::kSticky:
+      return "sticky";
+  }
+  return "?";
+}
+
+std::string_view CapUnitText(ast::CapUnit unit) {
+  switch (unit) {
+    case ast::CapUnit::kDay:
+      return "/day";
+    case ast::CapUnit::kWeek:
+      return "/week";
+    case ast::CapUnit::kMonth:
+      return "/month";
+    case ast::CapUnit::kOpen:
+      return " open";
+  }
+  return "?";
+}
+
+std::string ClauseText(const ast::Clause& clause) {
+  std::string out;
+  switch (clause.kind) {
+    case ast::ClauseKind::kWhen:
+    case ast::ClauseKind::kRequire:
+      out = clause.kind == ast::ClauseKind::kWhen ? "when " : "require ";
+      if (clause.condition) WriteExpr(*clause.condition, out);
+      break;
+    case ast::ClauseKind::kTeam:
+      out = "team " + lexical::QuoteString(clause.team);
+      break;
+    case ast::ClauseKind::kPrefer:
+      out = "prefer ";
+      WriteList(clause.prefer_keys, out);
+      break;
+    case ast::ClauseKind::kDistribute:
+      out = Concat("distribute ", StrategyText(clause.distribute.kind));
+      if (clause.distribute.argument) {
+        out += '(';
+        WriteExpr(*clause.distribute.argument, out);
+        out += ')';
+      }
+      break;
+    case ast::ClauseKind::kCap:
+      out = "cap ";
+      for (size_t i = 0; i < clause.caps.size(); ++i) {
+        out += Concat(i > 0 ? ", " : "", clause.caps[i].limit, CapUnitText(clause.caps[i].unit));
+      }
+      break;
+    case ast::ClauseKind::kSla:
+      out = Concat("sla ", DurationText(clause.sla.duration_text, clause.sla.seconds), " then ",
+                   clause.sla.action == ast::SlaAction::kReassign ? "reassign" : "escalate");
+      break;
+    case ast::ClauseKind::kFollowup:
+      out = "followup ";
+      for (size_t i = 0; i < clause.followup.size(); ++i) {
+        const ast::FollowupStep& step = clause.followup[i];
+        out += Concat(i > 0 ? ", " : "", step.channel, " within ",
+                      DurationText(step.duration_text, step.seconds));
+      }
+      break;
+  }
+  return out;
+}
+
+std::string CommentText(const std::string& text) {
+  return text.empty() || text[0] == '#' ? "#" + text : "# " + text;
+}
+
+void WriteLeading(const ast::Comments& comments, std::string_view indent, std::string& out) {
+  for (const std::string& comment : comments.leading) {
+    out += Concat(indent, CommentText(comment), "\n");
+  }
+}
+
+void WriteLine(std::string_view indent, const std::string& code, const std::string& trailing,
+               std::string& out) {
+  out += Concat(indent, code);
+  if (!trailing.empty()) out += Concat("  ", CommentText(trailing));
+  out += '\n';
+}
+
+// Clauses in canonical order; stable, so a (rejected) duplicate keeps its place.
+std::vector<const ast::Clause*> CanonicalOrder(const std::vector<ast::Clause>& clauses) {
+  std::vector<const ast::Clause*> ordered;
+  for (const ast::Clause& clause : clauses) ordered.push_back(&clause);
+  std::stable_sort(ordered.begin(), ordered.end(),
+                   [](const auto* a, const auto* b) { return a->kind < b->kind; });
+  return ordered;
+}
+
+// `head` (`when ...` as a clause, or `otherwise`) and the clauses on one line, if they fit and no
+// comment needs a line of its own.
+bool WriteOneLine(std::string_view head, const ast::Comments& statement_comments,
+                  const std::vector<const ast::Clause*>& clauses, std::string& out) {
+  if (!statement_comments.trailing.empty()) return false;
+  std::string line(head);
+  for (size_t i = 0; i < clauses.size(); ++i) {
+    const ast::Clause& clause = *clauses[i];
+    if (!clause.comments.leading.empty()) return false;
+    if (!clause.comments.trailing.empty() && i + 1 != clauses.size()) return false;
+    if (!line.empty()) line += ' ';
+    line += ClauseText(clause);
+  }
+  if (line.size() > kMaxLineWidth) return false;
+  WriteLine("", line, clauses.empty() ? "" : clauses.back()->comments.trailing, out);
+  return true;
+}
+
+void WriteClauseLines(const std::vector<const ast::Clause*>& clauses, size_t first,
+                      std::string& out) {
+  for (size_t i = first; i < clauses.size(); ++i) {
+    WriteLeading(clauses[i]->comments, "  ", out);
+    WriteLine("  ", ClauseText(*clauses[i]), clauses[i]->comments.trailing, out);
+  }
+}
+
+void WriteStatement(const ast::Statement& statement, std::string& out) {
+  std::visit(Overloaded{
+                 [&](const ast::Let& let) {
+                   std::string code = Concat("let ", let.name, " = ");
+                   if (let.value) WriteExpr(*let.value, code);
+                   WriteLine("", code, statement.comments.trailing, out);
+                 },
+                 [&](const ast::Segment& segment) {
+                   std::string code = Concat("segment ", segment.name, " = ");
+                   if (segment.predicate) WriteExpr(*segment.predicate, code);
+                   WriteLine("", code, statement.comments.trailing, out);
+                 },
+                 [&](const ast::Rule& rule) {
+                   const auto clauses = CanonicalOrder(rule.clauses);
+                   if (rule.name) {
+                     WriteLine("", "rule " + lexical::QuoteString(*rule.name),
+                               statement.comments.trailing, out);
+                     WriteClauseLines(clauses, 0, out);
+                     return;
+                   }
+                   if (WriteOneLine("", statement.comments, clauses, out)) return;
+                   // The first clause is the `when` that opens the statement.
+                   if (!clauses.empty()) {
+                     WriteLeading(clauses[0]->comments, "", out);
+                     WriteLine("", ClauseText(*clauses[0]), clauses[0]->comments.trailing, out);
+                   }
+                   WriteClauseLines(clauses, 1, out);
+                 },
+                 [&](const ast::Otherwise& otherwise) {
+                   if (otherwise.unassigned) {
+                     WriteLine("", "otherwise unassigned", statement.comments.trailing, out);
+                     return;
+                   }
+                   const auto clauses = CanonicalOrder(otherwise.clauses);
+                   if (WriteOneLine("otherwise", statement.comments, clauses, out)) return;
+                   WriteLine("", "otherwise", statement.comments.trailing, out);
+                   WriteClauseLines(clauses, 0, out);
+                 },
+             },
+             statement.node);
+}
+
+// Consecutive `let`s (or `segment`s) form one block unless a comment opens a new one.
+bool SameBlock(const ast::Statement& previous, const ast::Statement& current) {
+  if (!current.comments.leading.empty()) return false;
+  const auto both = [&](auto tag) {
+    using T = decltype(tag);
+    return std::holds_alternative<T>(previous.node) && std::holds_alternative<T>(current.node);
+  };
+  return both(ast::Let{}) || both(ast::Segment{});
+}
+
+}  // namespace
+
+std::string FormatExpression(const ast::Expr& expr) {
+  std::string out;
+  WriteExpr(expr, out);
+  return out;
+}
+
+std::string Format(const ast::File& file) {
+  std::string out;
+  for (size_t i = 0; i < file.statements.size(); ++i) {
+    const ast::Statement& statement = file.statements[i];
+    if (i > 0 && !SameBlock(file.statements[i - 1], statement)) out += '\n';
+    WriteLeading(statement.comments, "", out);
+    WriteStatement(statement, out);
+  }
+  if (!file.trailing_comments.empty()) {
+    if (!file.statements.empty()) out += '\n';
+    for (const std::string& comment : file.trailing_comments) out += CommentText(comment) + "\n";
+  }
+  return out;
+}
+
+}  // namespace leadrouter::dsl
