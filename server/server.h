@@ -51,7 +51,7 @@ struct ServerOptions {
   // job that runs every `idempotency_purge_interval`.
   std::chrono::seconds idempotency_retention = std::chrono::hours(24 * 7);
   std::chrono::milliseconds idempotency_purge_interval = std::chrono::hours(1);
-  // Tests only: see CallGate::Hook (server/rpc_shim.h). Default: none
+  // Tests only: see CallGate::Hook (server/services/call_gate.h). Default: none
   std::function<void(absl::string_view method)> call_hook_for_testing;
   // Tests only: see AssignerOptions::before_decide_for_testing. Default: none
   std::function<void()> before_decide_for_testing;

@@ -1,0 +1,332 @@
+#include "server/api/validation.h"
+
+#include <cmath>
+#include <set>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "server/api/errors.h"
+
+namespace leadrouter::server {
+namespace {
+
+using leadrouter::v1::Lead;
+using leadrouter::v1::Rep;
+using leadrouter::v1::Value;
+
+// Lead fields 2..10 and the names rules reach as known lead fields: a custom attribute must not
+// shadow any of them.
+const std::set<std::string, std::less<>>& KnownLeadFields() {
+  static const auto* const fields = new std::set<std::string, std::less<>>{
+      "id",         "name",        "source",  "quality",           "value",   "region", "industry",
+      "created_at", "create_time", "channel", "preferred_channel", "account", "score",  "owner",
+      "state",      "pin"};
+  return *fields;
+}
+
+const std::set<std::string, std::less<>>& KnownRepFields() {
+  static const auto* const fields = new std::set<std::string, std::less<>>{"id",
+                                                                           "name",
+                                                                           "display_name",
+                                                                           "team",
+                                                                           "level",
+                                                                           "region",
+                                                                           "skills",
+                                                                           "tags",
+                                                                           "channels",
+                                                                           "status",
+                                                                           "available",
+                                                                           "open_leads",
+                                                                           "assigned_today",
+                                                                           "assigned_week",
+                                                                           "assigned_month",
+                                                                           "quality_today",
+                                                                           "conversion_rate",
+                                                                           "daily_cap",
+                                                                           "max_open",
+                                                                           "load"};
+  return *fields;
+}
+
+bool IsValidUtf8(absl::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    size_t length = 0;
+    if (c < 0x80) {
+      length = 1;
+    } else if ((c >> 5) == 0x6) {
+      length = 2;
+    } else if ((c >> 4) == 0xE) {
+      length = 3;
+    } else if ((c >> 3) == 0x1E) {
+      length = 4;
+    } else {
+      return false;
+    }
+    if (i + length > text.size()) return false;
+    for (size_t k = 1; k < length; ++k) {
+      if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return false;
+    }
+    i += length;
+  }
+  return true;
+}
+
+absl::Status CheckAttributes(const google::protobuf::Map<std::string, Value>& attributes,
+                             const std::set<std::string, std::less<>>& known,
+                             absl::string_view field) {
+  if (attributes.size() > 64) {
+    return InvalidField(field, absl::StrCat("at most 64 entries, got ", attributes.size()));
+  }
+  for (const auto& [key, value] : attributes) {
+    const std::string path = absl::StrCat(field, ".", key);
+    if (!IsValidAttributeKey(key)) {
+      return InvalidField(path, "key must match [a-z][a-z0-9_]{0,63}");
+    }
+    if (known.contains(key)) {
+      return InvalidField(path, "is a known field; set the field itself, not an attribute");
+    }
+    if (absl::Status status = CheckValue(value, path); !status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckOptionalNumber(bool has, double value, absl::string_view field, double min,
+                                 double max) {
+  if (!has) return absl::OkStatus();
+  if (!std::isfinite(value) || value < min || value > max) {
+    return InvalidField(field, absl::StrCat("must be in [", min, ", ", max, "], got ", value));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckMaskPaths(const google::protobuf::FieldMask& mask,
+                            const std::set<std::string, std::less<>>& plain,
+                            const std::set<std::string, std::less<>>& maps,
+                            absl::string_view field) {
+  for (int i = 0; i < mask.paths_size(); ++i) {
+    const std::string& path = mask.paths(i);
+    if (plain.contains(path) || maps.contains(path)) continue;
+    const size_t dot = path.find('.');
+    if (dot != std::string::npos && maps.contains(path.substr(0, dot)) &&
+        IsValidAttributeKey(path.substr(dot + 1))) {
+      continue;
+    }
+    return InvalidField(absl::StrCat(field, ".paths[", i, "]"),
+                        absl::StrCat("unknown field path \"", path, "\""));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+bool IsValidId(absl::string_view id) {
+  if (id.empty() || id.size() > 128 || id.front() == '.') return false;
+  for (const char c : id) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '~' &&
+        c != '-') {
+      return false;
+    }
+  }
+  return true;
+}
+
+absl::StatusOr<std::string> ParseName(absl::string_view name, absl::string_view collection,
+                                      absl::string_view field) {
+  if (name.empty()) return InvalidField(field, absl::StrCat("required, e.g. ", collection, "/x"));
+  const std::string prefix = absl::StrCat(collection, "/");
+  if (!absl::StartsWith(name, prefix)) {
+    return InvalidField(
+        field, absl::StrCat("must be ", collection, "/{id}, got \"", name.substr(0, 200), "\""));
+  }
+  const absl::string_view id = name.substr(prefix.size());
+  if (!IsValidId(id)) {
+    return InvalidField(field, absl::StrCat("id must be 1..128 characters of [A-Za-z0-9._~-] not "
+                                            "starting with '.', got \"",
+                                            id.substr(0, 200), "\""));
+  }
+  return std::string(id);
+}
+
+absl::Status CheckText(absl::string_view text, absl::string_view field, size_t max_bytes,
+                       bool required) {
+  if (required && text.empty()) return InvalidField(field, "required");
+  if (text.size() > max_bytes) {
+    return InvalidField(field, absl::StrCat("at most ", max_bytes, " bytes, got ", text.size()));
+  }
+  if (!IsValidUtf8(text)) return InvalidField(field, "not valid UTF-8");
+  return absl::OkStatus();
+}
+
+bool IsValidAttributeKey(absl::string_view key) {
+  if (key.empty() || key.size() > 64 || !absl::ascii_islower(static_cast<unsigned char>(key[0]))) {
+    return false;
+  }
+  for (const char c : key) {
+    if (!absl::ascii_islower(static_cast<unsigned char>(c)) &&
+        !absl::ascii_isdigit(static_cast<unsigned char>(c)) && c != '_') {
+      return false;
+    }
+  }
+  return true;
+}
+
+absl::Status CheckValue(const Value& value, absl::string_view field) {
+  switch (value.kind_case()) {
+    case Value::kStringValue:
+      return CheckText(value.string_value(), field, 4096, false);
+    case Value::kNumberValue:
+      if (!std::isfinite(value.number_value())) {
+        return InvalidField(field, "must be a finite number");
+      }
+      return absl::OkStatus();
+    case Value::kStringListValue: {
+      const auto& items = value.string_list_value().values();
+      if (items.size() > 256) {
+        return InvalidField(field, absl::StrCat("at most 256 items, got ", items.size()));
+      }
+      for (int i = 0; i < items.size(); ++i) {
+        if (absl::Status s = CheckText(items[i], absl::StrCat(field, "[", i, "]"), 1024, false);
+            !s.ok()) {
+          return s;
+        }
+      }
+      return absl::OkStatus();
+    }
+    default:
+      return absl::OkStatus();
+  }
+}
+
+absl::Status CheckLead(const Lead& lead, absl::string_view field) {
+  if (absl::StatusOr<std::string> id =
+          ParseName(lead.name(), "leads", absl::StrCat(field, ".name"));
+      !id.ok()) {
+    return id.status();
+  }
+  const auto text = [&](const std::string& value, absl::string_view name) {
+    return CheckText(value, absl::StrCat(field, ".", name), 128, false);
+  };
+  for (auto [value, name] : {std::pair<const std::string*, const char*>{&lead.source(), "source"},
+                             {&lead.region(), "region"},
+                             {&lead.industry(), "industry"},
+                             {&lead.account(), "account"}}) {
+    if (absl::Status s = text(*value, name); !s.ok()) return s;
+  }
+  if (absl::Status s = CheckOptionalNumber(lead.has_quality(), lead.quality(),
+                                           absl::StrCat(field, ".quality"), 0, 100);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckOptionalNumber(lead.has_value(), lead.value(),
+                                           absl::StrCat(field, ".value"), 0, 1e18);
+      !s.ok()) {
+    return s;
+  }
+  if (!leadrouter::v1::Channel_IsValid(lead.preferred_channel())) {
+    return InvalidField(absl::StrCat(field, ".preferred_channel"), "unknown channel");
+  }
+  return CheckAttributes(lead.attributes(), KnownLeadFields(), absl::StrCat(field, ".attributes"));
+}
+
+absl::Status CheckRep(const Rep& rep, absl::string_view field) {
+  if (absl::StatusOr<std::string> id = ParseName(rep.name(), "reps", absl::StrCat(field, ".name"));
+      !id.ok()) {
+    return id.status();
+  }
+  if (absl::Status s =
+          CheckText(rep.display_name(), absl::StrCat(field, ".display_name"), 256, false);
+      !s.ok()) {
+    return s;
+  }
+  for (auto [value, name] : {std::pair<const std::string*, const char*>{&rep.team(), "team"},
+                             {&rep.region(), "region"}}) {
+    if (absl::Status s = CheckText(*value, absl::StrCat(field, ".", name), 128, false); !s.ok()) {
+      return s;
+    }
+  }
+  if (rep.level() < 0 || rep.level() > 100) {
+    return InvalidField(absl::StrCat(field, ".level"),
+                        absl::StrCat("must be in [0, 100], got ", rep.level()));
+  }
+  if (rep.skills_size() > 64) {
+    return InvalidField(absl::StrCat(field, ".skills"), "at most 64 entries");
+  }
+  for (const auto& [skill, level] : rep.skills()) {
+    const std::string path = absl::StrCat(field, ".skills.", skill);
+    if (!IsValidAttributeKey(skill)) return InvalidField(path, "must match [a-z][a-z0-9_]{0,63}");
+    if (level < 1 || level > 100) {
+      return InvalidField(path, absl::StrCat("level must be in [1, 100], got ", level));
+    }
+  }
+  if (rep.tags_size() > 64) return InvalidField(absl::StrCat(field, ".tags"), "at most 64 tags");
+  for (int i = 0; i < rep.tags_size(); ++i) {
+    const std::string& tag = rep.tags(i);
+    bool ok =
+        !tag.empty() && tag.size() <= 64 && absl::ascii_islower(static_cast<unsigned char>(tag[0]));
+    for (const char c : tag) {
+      ok = ok && (absl::ascii_islower(static_cast<unsigned char>(c)) ||
+                  absl::ascii_isdigit(static_cast<unsigned char>(c)) || c == '_' || c == '-');
+    }
+    if (!ok) {
+      return InvalidField(absl::StrCat(field, ".tags[", i, "]"),
+                          "must match [a-z][a-z0-9_-]{0,63}");
+    }
+  }
+  std::set<int> channels;
+  for (int i = 0; i < rep.channels_size(); ++i) {
+    const int channel = rep.channels(i);
+    const std::string path = absl::StrCat(field, ".channels[", i, "]");
+    if (channel == leadrouter::v1::CHANNEL_UNSPECIFIED ||
+        !leadrouter::v1::Channel_IsValid(channel)) {
+      return InvalidField(path, "unknown channel");
+    }
+    if (!channels.insert(channel).second) return InvalidField(path, "duplicate channel");
+  }
+  if (!leadrouter::v1::RepStatus_IsValid(rep.status())) {
+    return InvalidField(absl::StrCat(field, ".status"), "unknown status");
+  }
+  if (rep.has_daily_cap() && (rep.daily_cap() < 0 || rep.daily_cap() > 100000)) {
+    return InvalidField(absl::StrCat(field, ".daily_cap"),
+                        absl::StrCat("must be in [0, 100000], got ", rep.daily_cap()));
+  }
+  if (rep.has_max_open() && (rep.max_open() < 0 || rep.max_open() > 1000000)) {
+    return InvalidField(absl::StrCat(field, ".max_open"),
+                        absl::StrCat("must be in [0, 1000000], got ", rep.max_open()));
+  }
+  return CheckAttributes(rep.attributes(), KnownRepFields(), absl::StrCat(field, ".attributes"));
+}
+
+absl::Status CheckLeadMask(const google::protobuf::FieldMask& mask, absl::string_view field) {
+  static const auto* const plain = new std::set<std::string, std::less<>>{
+      "source",      "quality",           "value",  "region", "industry",
+      "create_time", "preferred_channel", "account"};
+  static const auto* const maps = new std::set<std::string, std::less<>>{"attributes"};
+  return CheckMaskPaths(mask, *plain, *maps, field);
+}
+
+absl::Status CheckRepMask(const google::protobuf::FieldMask& mask, absl::string_view field) {
+  static const auto* const plain = new std::set<std::string, std::less<>>{
+      "display_name", "team",   "level",     "region",  "tags",
+      "channels",     "status", "daily_cap", "max_open"};
+  static const auto* const maps = new std::set<std::string, std::less<>>{"skills", "attributes"};
+  return CheckMaskPaths(mask, *plain, *maps, field);
+}
+
+absl::StatusOr<int> PageSize(int32_t requested, int default_size, int max_size,
+                             absl::string_view field) {
+  if (requested < 0) return InvalidField(field, absl::StrCat("must be >= 0, got ", requested));
+  if (requested == 0) return default_size;
+  return requested > max_size ? max_size : static_cast<int>(requested);
+}
+
+std::string ChannelName(leadrouter::v1::Channel channel) {
+  if (channel == leadrouter::v1::CHANNEL_UNSPECIFIED) return "";
+  std::string name = leadrouter::v1::Channel_Name(channel);
+  return absl::AsciiStrToLower(absl::StripPrefix(name, "CHANNEL_"));
+}
+
+}  // namespace leadrouter::server

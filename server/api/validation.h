@@ -1,0 +1,58 @@
+// Request checks shared by the services: resource names, caller-chosen ids, sizes, typed values.
+// Every failure is INVALID_ARGUMENT naming the offending field (server/api/errors.h), so bad input
+// never reaches the core as UNKNOWN or INTERNAL.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "google/protobuf/field_mask.pb.h"
+#include "leadrouter/v1/common.pb.h"
+
+namespace leadrouter::server {
+
+// Caller-chosen ids: 1..128 characters of [A-Za-z0-9._~-], not starting with '.'.
+bool IsValidId(absl::string_view id);
+
+// The id of `name` = "<collection>/<id>" (e.g. "leads/acme-1" -> "acme-1"). INVALID_ARGUMENT
+// naming `field` when it is empty, has another collection, or a bad id.
+[[nodiscard]] absl::StatusOr<std::string> ParseName(absl::string_view name,
+                                                    absl::string_view collection,
+                                                    absl::string_view field);
+
+// `text` is at most `max_bytes` long (and, when `required`, not empty) and valid UTF-8.
+[[nodiscard]] absl::Status CheckText(absl::string_view text, absl::string_view field,
+                                     size_t max_bytes, bool required);
+
+// Custom attribute keys: [a-z][a-z0-9_]{0,63}.
+bool IsValidAttributeKey(absl::string_view key);
+
+// A typed value: strings <= 4096 bytes, finite numbers, lists <= 256 items of <= 1024 bytes.
+[[nodiscard]] absl::Status CheckValue(const leadrouter::v1::Value& value, absl::string_view field);
+
+// The input fields of a lead (name, known fields, attributes); `field` prefixes the paths, e.g.
+// "lead" or "items[3].lead".
+[[nodiscard]] absl::Status CheckLead(const leadrouter::v1::Lead& lead, absl::string_view field);
+
+// The input fields of a rep.
+[[nodiscard]] absl::Status CheckRep(const leadrouter::v1::Rep& rep, absl::string_view field);
+
+// Paths of a lead update mask: the known input fields, `attributes` or `attributes.<key>`.
+[[nodiscard]] absl::Status CheckLeadMask(const google::protobuf::FieldMask& mask,
+                                         absl::string_view field);
+// Paths of a rep update mask.
+[[nodiscard]] absl::Status CheckRepMask(const google::protobuf::FieldMask& mask,
+                                        absl::string_view field);
+
+// The page size to use: 0 -> `default_size`, above `max_size` -> `max_size`, negative ->
+// INVALID_ARGUMENT.
+[[nodiscard]] absl::StatusOr<int> PageSize(int32_t requested, int default_size, int max_size,
+                                           absl::string_view field = "page_size");
+
+// The channel's lower-case name as the rule language spells it ("phone"); empty for UNSPECIFIED.
+std::string ChannelName(leadrouter::v1::Channel channel);
+
+}  // namespace leadrouter::server

@@ -1,0 +1,306 @@
+#include "server/rules/rule_tester.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "dsl/decision/decide.h"
+#include "dsl/decision/dry_run.h"
+#include "dsl/decision/in_memory_decision_state.h"
+#include "dsl/decision/roster_lint.h"
+#include "google/protobuf/util/time_util.h"
+#include "server/api/dsl_binding.h"
+#include "server/api/errors.h"
+#include "server/api/explanation_proto.h"
+#include "server/api/validation.h"
+#include "storage/assignment_store.h"
+#include "storage/counter_store.h"
+#include "storage/read_view.h"
+#include "storage/rule_version_store.h"
+
+namespace leadrouter::server {
+namespace {
+
+namespace v1 = leadrouter::v1;
+using google::protobuf::util::TimeUtil;
+
+absl::Status CheckSourceSize(const std::string& source) {
+  if (source.size() > kMaxRuleSourceBytes) {
+    return TooLarge("source",
+                    absl::StrCat("rule source is ", source.size(), " bytes; the limit is ",
+                                 kMaxRuleSourceBytes, " (1 MiB)"),
+                    "SOURCE_TOO_LARGE");
+  }
+  return CheckText(source, "source", kMaxRuleSourceBytes, false);
+}
+
+std::string FirstError(const std::vector<v1::Diagnostic>& diagnostics) {
+  for (const v1::Diagnostic& d : diagnostics) {
+    if (d.severity() == v1::SEVERITY_ERROR) {
+      return absl::StrCat(d.range().file(), ":", d.range().line(), ":", d.range().column(), ": ",
+                          d.message());
+    }
+  }
+  return "the rules have errors";
+}
+
+}  // namespace
+
+absl::StatusOr<v1::CheckResponse> RuleTester::Check(const v1::CheckRequest& request) const {
+  if (absl::Status s = CheckSourceSize(request.source()); !s.ok()) return s;
+  if (absl::Status s = CheckText(request.file_name(), "file_name", 256, false); !s.ok()) return s;
+  const std::string file_name = request.file_name().empty() ? "inline.rules" : request.file_name();
+  const RuleRegistry::Compiled compiled = RuleRegistry::CompileSource(file_name, request.source());
+  std::vector<v1::Diagnostic> diagnostics = compiled.diagnostics;
+  if (request.check_roster() && compiled.program != nullptr) {
+    std::vector<dsl::RepInfo> reps;
+    for (const v1::Rep& rep : roster_.List()) reps.push_back(ToRepInfo(rep));
+    for (v1::Diagnostic& d :
+         ToDiagnosticsProto(*compiled.source, dsl::LintRoster(*compiled.program, reps))) {
+      diagnostics.push_back(std::move(d));
+    }
+    std::stable_sort(diagnostics.begin(), diagnostics.end(),
+                     [](const v1::Diagnostic& a, const v1::Diagnostic& b) {
+                       return std::pair(a.range().line(), a.range().column()) <
+                              std::pair(b.range().line(), b.range().column());
+                     });
+  }
+  v1::CheckResponse response;
+  for (v1::Diagnostic& d : diagnostics) *response.add_diagnostics() = std::move(d);
+  response.set_has_errors(compiled.has_errors);
+  response.set_content_hash(storage::ContentHash(request.source()));
+  if (compiled.program != nullptr) {
+    for (v1::RuleInfo& info : ToRuleInfos(*compiled.program, *compiled.source, 0)) {
+      *response.add_rules() = std::move(info);
+    }
+  }
+  return response;
+}
+
+absl::StatusOr<v1::DryRunResponse> RuleTester::DryRun(const v1::DryRunRequest& request,
+                                                      const CallContext& call) const {
+  if (request.leads_size() == 0) return InvalidField("leads", "at least one lead is required");
+  if (request.leads_size() > kMaxDryRunLeads) {
+    return TooLarge("leads",
+                    absl::StrCat(request.leads_size(), " leads; the limit is ", kMaxDryRunLeads),
+                    "TOO_MANY_ROWS");
+  }
+  if (request.include_explanations() && request.leads_size() > kMaxDryRunExplainedLeads) {
+    return TooLarge("leads",
+                    absl::StrCat(request.leads_size(),
+                                 " leads with include_explanations; the "
+                                 "limit is ",
+                                 kMaxDryRunExplainedLeads),
+                    "TOO_MANY_ROWS");
+  }
+  if (request.reps_size() > kMaxDryRunReps) {
+    return TooLarge("reps",
+                    absl::StrCat(request.reps_size(), " reps; the limit is ", kMaxDryRunReps),
+                    "TOO_MANY_ROWS");
+  }
+  if (request.has_high_quality_threshold() && !std::isfinite(request.high_quality_threshold())) {
+    return InvalidField("high_quality_threshold", "must be a finite number");
+  }
+  std::set<std::string> names;
+  for (int i = 0; i < request.leads_size(); ++i) {
+    if (absl::Status s = CheckLead(request.leads(i), absl::StrCat("leads[", i, "]")); !s.ok()) {
+      return s;
+    }
+    if (!names.insert(request.leads(i).name()).second) {
+      return InvalidField(absl::StrCat("leads[", i, "].name"),
+                          absl::StrCat(request.leads(i).name(), " appears twice"));
+    }
+  }
+  std::set<std::string> rep_names;
+  for (int i = 0; i < request.reps_size(); ++i) {
+    if (absl::Status s = CheckRep(request.reps(i), absl::StrCat("reps[", i, "]")); !s.ok()) {
+      return s;
+    }
+    if (!rep_names.insert(request.reps(i).name()).second) {
+      return InvalidField(absl::StrCat("reps[", i, "].name"),
+                          absl::StrCat(request.reps(i).name(), " appears twice"));
+    }
+  }
+
+  // The rules: inline source, a stored version, or the active one.
+  v1::DryRunResponse response;
+  std::shared_ptr<const dsl::Program> program;
+  std::shared_ptr<const dsl::SourceFile> source;
+  int64_t version = 0;
+  if (request.rules_case() == v1::DryRunRequest::kSource) {
+    if (absl::Status s = CheckSourceSize(request.source()); !s.ok()) return s;
+    if (absl::Status s = CheckText(request.file_name(), "file_name", 256, false); !s.ok()) {
+      return s;
+    }
+    const std::string file_name =
+        request.file_name().empty() ? "inline.rules" : request.file_name();
+    RuleRegistry::Compiled compiled = RuleRegistry::CompileSource(file_name, request.source());
+    if (compiled.has_errors) {
+      return WithDiagnostics(
+          WithReason(absl::InvalidArgumentError(FirstError(compiled.diagnostics)), "RULE_ERRORS"),
+          compiled.diagnostics);
+    }
+    for (const v1::Diagnostic& d : compiled.diagnostics) *response.add_diagnostics() = d;
+    program = compiled.program;
+    source = compiled.source;
+  } else if (request.rules_case() == v1::DryRunRequest::kVersion) {
+    if (request.version() <= 0) return InvalidField("version", "must be >= 1");
+    storage::DatabaseView view(storage_.database());
+    absl::StatusOr<std::optional<v1::RuleVersion>> stored =
+        storage::ReadRuleVersion(view, static_cast<uint64_t>(request.version()));
+    if (!stored.ok()) return stored.status();
+    if (!stored->has_value()) return NotFound(absl::StrCat("rules/versions/", request.version()));
+    RuleRegistry::Compiled compiled =
+        RuleRegistry::CompileSource((*stored)->file_name(), (*stored)->source());
+    if (compiled.has_errors) {
+      return WithDiagnostics(Precondition("RULE_ERRORS", (*stored)->name(),
+                                          absl::StrCat((*stored)->name(), " no longer compiles: ",
+                                                       FirstError(compiled.diagnostics))),
+                             compiled.diagnostics);
+    }
+    program = compiled.program;
+    source = compiled.source;
+    version = request.version();
+  } else {
+    const std::shared_ptr<const ActiveRules> active = rules_.Active();
+    if (active->program == nullptr) {
+      return Precondition("NO_ACTIVE_RULES", "rules/versions/active",
+                          "no rule version is published; pass source or version");
+    }
+    program = active->program;
+    source = active->source;
+    version = active->version;
+  }
+  response.set_version(version);
+
+  std::vector<v1::Rep> reps(request.reps().begin(), request.reps().end());
+  if (reps.empty()) reps = roster_.List();
+  std::vector<dsl::RepInfo> infos;
+  infos.reserve(reps.size());
+  for (const v1::Rep& rep : reps) infos.push_back(ToRepInfo(rep));
+  absl::StatusOr<dsl::Roster> roster = dsl::Roster::Bind(program, std::move(infos));
+  if (!roster.ok()) return InvalidField("reps", roster.status().message());
+
+  const double threshold =
+      request.has_high_quality_threshold() ? request.high_quality_threshold() : dsl::kHighQuality;
+  const int64_t start =
+      request.has_start_time() ? request.start_time().seconds() : absl::ToUnixSeconds(absl::Now());
+  dsl::InMemoryDecisionState state;
+  // Simulated decisions are numbered after the stored ones, so that round robin compares their
+  // turns with the stored turns correctly.
+  uint64_t first_sequence = 1;
+  if (request.start_from_current_load()) {
+    storage::DatabaseView view(storage_.database());
+    std::vector<std::string_view> rep_ids;
+    rep_ids.reserve(roster->size());
+    for (const dsl::RepInfo& rep : roster->reps()) rep_ids.push_back(rep.id);
+    if (absl::Status s = state.CopyFrom(storage::StoredDecisionState(view), rep_ids,
+                                        dsl::RuleKeys(*program), calendar_.Locate(start));
+        !s.ok()) {
+      return s;
+    }
+    absl::StatusOr<uint64_t> last = storage::LastAssignmentSequence(view);
+    if (!last.ok()) return last.status();
+    first_sequence = *last + 1;
+  }
+  dsl::DecisionWorkspace workspace;
+  struct Tally {
+    int count = 0;
+    double quality_sum = 0;
+    int high = 0;
+    double value_sum = 0;
+  };
+  std::vector<Tally> tallies(roster->size());
+  const size_t rule_count = program->rules().size() + (program->has_otherwise() ? 1 : 0);
+  std::vector<int> rule_hits(rule_count, 0);
+  std::map<std::string, int> unassigned_by_reason;
+  int assigned = 0;
+  for (int i = 0; i < request.leads_size(); ++i) {
+    if (i % 256 == 0) {
+      if (absl::Status s = call.CheckDeadline(); !s.ok()) return s;
+    }
+    const v1::Lead& lead = request.leads(i);
+    const int64_t at = lead.has_create_time() ? lead.create_time().seconds() : start;
+    const std::string lead_id = IdOf(lead.name());
+    dsl::DecideOptions options;
+    options.rule_version = version;
+    options.lead_id = lead_id;
+    options.explain = true;
+    absl::StatusOr<dsl::Decision> decision =
+        dsl::Decide(*program, program->BindLead(LeadAttributes(lead)), *roster, state,
+                    {at, first_sequence + static_cast<uint64_t>(i)}, calendar_, options, workspace);
+    if (!decision.ok()) return decision.status();
+    if (decision->delta) state.Apply(*decision->delta);
+    v1::DryRunResult* result = response.add_results();
+    result->set_lead(lead.name());
+    result->set_outcome(ToOutcomeProto(decision->outcome));
+    result->mutable_decide_time()->set_seconds(at);
+    if (decision->explanation.decided_by) {
+      *result->mutable_rule() = ToRuleRefProto(*decision->explanation.decided_by, *source);
+    }
+    *result->mutable_summary() = ToSummaryProto(decision->explanation);
+    if (request.include_explanations()) {
+      *result->mutable_explanation() = ToExplanationProto(decision->explanation, *source);
+    }
+    if (decision->rule_index && *decision->rule_index < rule_hits.size()) {
+      ++rule_hits[*decision->rule_index];
+    }
+    if (decision->outcome == dsl::Outcome::kAssigned && decision->rep_index) {
+      ++assigned;
+      result->set_rep(RepName(decision->rep_id));
+      Tally& tally = tallies[*decision->rep_index];
+      ++tally.count;
+      const double quality = lead.has_quality() ? lead.quality() : 0;
+      tally.quality_sum += quality;
+      tally.high += lead.has_quality() && quality >= threshold;
+      tally.value_sum += lead.has_value() ? lead.value() : 0;
+    } else {
+      result->set_unassigned_reason(ToUnassignedReasonProto(decision->unassigned_reason));
+      ++unassigned_by_reason[std::string(absl::StripPrefix(
+          v1::UnassignedReason_Name(result->unassigned_reason()), "UNASSIGNED_REASON_"))];
+    }
+  }
+
+  v1::DistributionSummary& summary = *response.mutable_summary();
+  summary.set_leads(request.leads_size());
+  summary.set_assigned(assigned);
+  summary.set_unassigned(request.leads_size() - assigned);
+  summary.set_high_quality_threshold(threshold);
+  for (const auto& [reason, count] : unassigned_by_reason) {
+    (*summary.mutable_unassigned_by_reason())[reason] = count;
+  }
+  std::vector<double> counts;
+  std::vector<double> qualities;
+  for (size_t r = 0; r < roster->size(); ++r) {
+    const dsl::RepInfo& rep = roster->rep(r);
+    v1::RepTally* tally = summary.add_reps();
+    tally->set_rep(RepName(rep.id));
+    tally->set_display_name(rep.name.empty() ? rep.id : rep.name);
+    tally->set_count(tallies[r].count);
+    tally->set_quality_sum(tallies[r].quality_sum);
+    tally->set_quality_mean(tallies[r].count > 0 ? tallies[r].quality_sum / tallies[r].count : 0);
+    tally->set_high_quality_count(tallies[r].high);
+    tally->set_value_sum(tallies[r].value_sum);
+    if (rep.status != dsl::RepStatus::kOff) {
+      counts.push_back(tallies[r].count);
+      qualities.push_back(tallies[r].quality_sum);
+    }
+  }
+  summary.set_gini_count(dsl::Gini(counts));
+  summary.set_gini_quality(dsl::Gini(qualities));
+  const std::vector<v1::RuleInfo> infos_of_rules = ToRuleInfos(*program, *source, version);
+  for (size_t i = 0; i < infos_of_rules.size() && i < rule_hits.size(); ++i) {
+    v1::RuleTally* tally = summary.add_rules();
+    *tally->mutable_rule() = infos_of_rules[i].rule();
+    tally->set_count(rule_hits[i]);
+  }
+  return response;
+}
+
+}  // namespace leadrouter::server
