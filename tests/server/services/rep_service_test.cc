@@ -5,9 +5,9 @@
 
 #include "absl/time/clock.h"
 #include "google/protobuf/util/time_util.h"
-#include "server_harness.h"
 #include "status_matchers.h"
-#include "test_fixtures.h"
+#include "tests/server/server_harness.h"
+#include "tests/server/test_fixtures.h"
 
 namespace leadrouter::testing {
 namespace {

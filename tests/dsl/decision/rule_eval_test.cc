@@ -1,5 +1,7 @@
 // Evaluation semantics through the whole pipeline: compile a rule, bind a lead and a rep, evaluate.
 // Also: evaluation of a warmed-up context allocates nothing (a counting operator new).
+#include "dsl/decision/rule_eval.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -12,7 +14,6 @@
 #include <vector>
 
 #include "dsl/compile/compiler.h"
-#include "dsl/decision/rule_eval.h"
 
 // Counts every allocation of this test binary while `g_counting` is set.
 namespace {

@@ -6,12 +6,12 @@
 #include <thread>
 #include <vector>
 
-#include "server_harness.h"
 #include "status_matchers.h"
 #include "storage/audit_log.h"
 #include "storage/read_view.h"
 #include "storage/storage.h"
-#include "test_fixtures.h"
+#include "tests/server/server_harness.h"
+#include "tests/server/test_fixtures.h"
 
 namespace leadrouter::testing {
 namespace {

@@ -7,9 +7,9 @@
 #include <mutex>
 #include <thread>
 
-#include "server_harness.h"
 #include "status_matchers.h"
-#include "test_fixtures.h"
+#include "tests/server/server_harness.h"
+#include "tests/server/test_fixtures.h"
 
 namespace leadrouter::testing {
 namespace {
