@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "dsl/base/status_macros.h"
+#include "dsl/decision/availability.h"
 #include "dsl/decision/decision_strategy.h"
 #include "dsl/decision/rule_eval.h"
 #include "dsl/eval/eval.h"
@@ -147,7 +148,7 @@ void Decider::PrepareWorkspace() {
   }
   ws_.all_.clear();
   for (uint32_t i = 0; i < n; ++i) {
-    if (roster_.rep(i).status == RepStatus::kActive && !ws_.excluded_[i]) ws_.all_.push_back(i);
+    if (StatusAvailability(roster_.rep(i)).available() && !ws_.excluded_[i]) ws_.all_.push_back(i);
   }
   ws_.rep_counters_.resize(n);
   ws_.last_eligible_.clear();
@@ -245,14 +246,8 @@ absl::StatusOr<bool> Decider::TryRule(const Rule& rule, size_t rule_index, RuleT
       remove(i, RemovalReason::kNotInTeam, CapScope::kUnspecified, 0, 0);
       continue;
     }
-    const RepCounters& counters = ws_.rep_counters_[i];
-    if (rep.daily_cap && counters.assigned_day >= *rep.daily_cap) {
-      remove(i, RemovalReason::kCapReached, CapScope::kRep, kRepDailyCapDetail,
-             counters.assigned_day);
-      continue;
-    }
-    if (rep.max_open && counters.open >= *rep.max_open) {
-      remove(i, RemovalReason::kCapReached, CapScope::kRep, kRepMaxOpenDetail, counters.open);
+    if (const Availability caps = CapAvailability(rep, ws_.rep_counters_[i]); !caps.available()) {
+      remove(i, caps.reason, CapScope::kRep, caps.cap_detail, caps.count);
       continue;
     }
     if (rule.require) {
@@ -399,16 +394,10 @@ absl::StatusOr<bool> Decider::TryRule(const Rule& rule, size_t rule_index, RuleT
   decision_.rule_index = rule_index;
   decision_.rule_label = rule.label;
   decision_.rule_key = rule_key;
-  StateDelta delta;
-  delta.rep_id = decision_.rep_id;
-  delta.rule_key = rule_key;
-  delta.periods = periods_;
-  delta.assigned = 1;
-  delta.open = 1;
   const Value quality = lead_.Get(lead_slot::kQuality);
-  if (quality.is_number() && std::isfinite(quality.number_value())) {
-    delta.quality = std::max(0.0, quality.number_value());
-  }
+  StateDelta delta =
+      AssignmentDelta(decision_.rep_id, rule_key, periods_,
+                      quality.is_number() ? std::optional(quality.number_value()) : std::nullopt);
   if (kind == StrategyKind::kBalanced) {
     // The expression usually reads the lead only; evaluated with the picked rep in case it does
     // not.
@@ -499,11 +488,8 @@ void Decider::TraceCandidates(const Rule& rule, RuleTrace& trace,
     }
     CandidateTrace c;
     c.rep = i;
-    const RepInfo& rep = roster_.rep(i);
-    if (rep.status == RepStatus::kAway) {
-      c.removed = RemovalReason::kStatusAway;
-    } else if (rep.status == RepStatus::kOff) {
-      c.removed = RemovalReason::kStatusOff;
+    if (const Availability status = StatusAvailability(roster_.rep(i)); !status.available()) {
+      c.removed = status.reason;
     } else if (ws_.excluded_[i]) {
       c.removed = RemovalReason::kExcluded;
     } else if (survivor_pos[i] < 0) {

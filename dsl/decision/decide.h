@@ -11,9 +11,10 @@
 //   decides. One that matches with no eligible rep falls through to the next. Then `otherwise`
 //   (its clauses, for every lead), or "unassigned" (`otherwise unassigned`, or no otherwise).
 // - Candidates: every rep of the roster, removed by the first filter that fails, in this order:
-//   status (away, off), exclusion by the call, `team`, the rep's own daily_cap and max_open,
-//   `require`, the rule's caps (`cap N/day|week|month`, `N open`); and for weighted(expr) a rep
-//   whose weight is not a positive number.
+//   status (away, off), exclusion by the call, `team`, the rep's own daily_cap and max_open (status
+//   and caps as dsl/decision/availability.h checks them), `require`, the rule's caps
+//   (`cap N/day|week|month`, `N open`); and for weighted(expr) a rep whose weight is not a positive
+//   number.
 // - Survivors are ranked by the `prefer` keys in order, higher first; the ones with the best keys
 //   form the tie group, from which the `distribute` strategy picks
 //   (dsl/decision/decision_strategy.h).

@@ -1,6 +1,26 @@
 #include "dsl/decision/decision_state.h"
 
+#include <algorithm>
+#include <cmath>
+
 namespace leadrouter::dsl {
+
+StateDelta AssignmentDelta(std::string_view rep_id, std::string_view rule_key,
+                           const PeriodIds& periods, std::optional<double> lead_quality) {
+  StateDelta out;
+  out.rep_id = std::string(rep_id);
+  out.rule_key = std::string(rule_key);
+  out.periods = periods;
+  out.assigned = 1;
+  out.open = 1;
+  if (lead_quality && std::isfinite(*lead_quality)) out.quality = std::max(0.0, *lead_quality);
+  return out;
+}
+
+StateDelta ManualAssignmentDelta(std::string_view rep_id, const PeriodIds& periods,
+                                 std::optional<double> lead_quality) {
+  return AssignmentDelta(rep_id, kManualRuleKey, periods, lead_quality);
+}
 
 StateDelta CreditBack(const StateDelta& assignment) {
   StateDelta out;

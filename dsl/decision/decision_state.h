@@ -138,6 +138,21 @@ struct StateDelta {
   std::optional<double> weighted_virtual_time;
 };
 
+// The counts of one assignment of a lead to `rep_id` by the rule `rule_key` in `periods`: one more
+// lead assigned and open, and the lead's quality (0 when missing, negative or not finite). No
+// balanced amount and no set fields: Decide adds what its strategy needs.
+StateDelta AssignmentDelta(std::string_view rep_id, std::string_view rule_key,
+                           const PeriodIds& periods, std::optional<double> lead_quality);
+
+// The rule key manual assignments are counted under: they count towards the rep's own caps
+// (daily_cap, max_open) like any assignment, and towards no rule's caps.
+inline constexpr std::string_view kManualRuleKey = "manual";
+
+// A manager's assignment of a lead to `rep_id` (the server's manual reassign): the counts of
+// AssignmentDelta under kManualRuleKey, as the decision would record them.
+StateDelta ManualAssignmentDelta(std::string_view rep_id, const PeriodIds& periods,
+                                 std::optional<double> lead_quality);
+
 // The delta that undoes the counts of `assignment` (a reassign credits the cap back and releases
 // the open lead): negated increments in the assignment's periods, no set fields (round-robin turns
 // and weighted passes are history, not counts).

@@ -6,6 +6,7 @@
 
 #include "dsl/base/lexical.h"
 #include "dsl/compile/program.h"
+#include "dsl/decision/availability.h"
 #include "dsl/decision/periods.h"
 
 namespace leadrouter::dsl {
@@ -152,9 +153,8 @@ std::string RemovalMessage(const Explanation& ex, const RuleTrace& rule, const C
     case RemovalReason::kNone:
       return "";
     case RemovalReason::kStatusAway:
-      return "status away";
     case RemovalReason::kStatusOff:
-      return "status off";
+      return AvailabilityMessage(Availability{.reason = c.removed});
     case RemovalReason::kExcluded:
       return "excluded by the call";
     case RemovalReason::kNotInTeam:
@@ -170,14 +170,13 @@ std::string RemovalMessage(const Explanation& ex, const RuleTrace& rule, const C
     case RemovalReason::kCapReached: {
       if (c.cap_scope == CapScope::kRep) {
         const RepRef* rep = c.rep < ex.reps.size() ? &ex.reps[c.rep] : nullptr;
-        if (c.detail == kRepMaxOpenDetail) {
-          const int64_t limit = rep && rep->max_open ? *rep->max_open : c.count;
-          return "rep max_open reached (" + std::to_string(c.count) + " of " +
-                 std::to_string(limit) + " open)";
-        }
-        const int64_t limit = rep && rep->daily_cap ? *rep->daily_cap : c.count;
-        return "rep daily_cap reached (" + std::to_string(c.count) + " of " +
-               std::to_string(limit) + " today)";
+        const std::optional<int64_t> limit =
+            rep == nullptr ? std::nullopt
+                           : (c.detail == kRepMaxOpenDetail ? rep->max_open : rep->daily_cap);
+        return AvailabilityMessage(Availability{.reason = RemovalReason::kCapReached,
+                                                .cap_detail = c.detail,
+                                                .count = c.count,
+                                                .limit = limit.value_or(c.count)});
       }
       if (c.detail >= rule.caps.size()) return "cap reached";
       const CapTrace& cap = rule.caps[c.detail];
