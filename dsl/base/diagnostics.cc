@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "dsl/base/text_util.h"
+#include "dsl/base/utf8.h"
 
 namespace leadrouter::dsl {
 namespace {
@@ -33,36 +34,6 @@ std::string_view SeverityName(Severity severity) {
       return "note";
   }
   return "error";
-}
-
-// Decodes one UTF-8 code point at `i`; returns its length, or 0 if the bytes are not valid UTF-8.
-uint32_t DecodeUtf8(std::string_view s, size_t i, uint32_t& code_point) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char lead = byte(i);
-  if (lead < 0x80) {
-    code_point = lead;
-    return 1;
-  }
-  uint32_t length = 0;
-  uint32_t min = 0;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2, code_point = lead & 0x1F, min = 0x80;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3, code_point = lead & 0x0F, min = 0x800;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4, code_point = lead & 0x07, min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + length > s.size()) return 0;
-  for (uint32_t k = 1; k < length; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-    code_point = (code_point << 6) | (byte(i + k) & 0x3F);
-  }
-  if (code_point < min || code_point > 0x10FFFF || (code_point >= 0xD800 && code_point <= 0xDFFF)) {
-    return 0;
-  }
-  return length;
 }
 
 // Terminal columns of a code point: East Asian wide and fullwidth characters and emoji take two.
@@ -108,8 +79,9 @@ ShownLine ShowLine(std::string_view line, uint32_t begin, uint32_t end) {
   }
   bool caret_placed = false;
   for (uint32_t i = window_begin; i < window_end;) {
-    uint32_t code_point = 0;
-    uint32_t length = DecodeUtf8(line, i, code_point);
+    const utf8::Decoded decoded = utf8::Decode(line, i);
+    const uint32_t code_point = decoded.code_point;
+    uint32_t length = decoded.length;
     int width = 1;
     if (length == 0) {
       shown.source += '?';  // not UTF-8: show a placeholder of the same width
@@ -181,8 +153,7 @@ void AppendJsonString(std::string_view s, std::string& out) {
       ++i;
       continue;
     }
-    uint32_t code_point = 0;
-    const uint32_t length = DecodeUtf8(s, i, code_point);
+    const uint32_t length = utf8::Decode(s, i).length;
     if (length == 0) {
       out += "\\ufffd";  // keep the output valid JSON whatever bytes the file held
       ++i;

@@ -26,6 +26,7 @@
 #include "dsl/base/lexical.h"
 #include "dsl/base/suggest.h"
 #include "dsl/base/text_util.h"
+#include "dsl/base/utf8.h"
 #include "dsl/syntax/internal/comment_attachment.h"
 #include "dsl/syntax/internal/grammar.h"
 #include "dsl/syntax/internal/grammar_errors.h"
@@ -944,6 +945,35 @@ StatementOutcome ParseStatement(std::string_view text, uint32_t begin,
   return outcome;
 }
 
+// Every byte sequence of `text` that is not UTF-8, as `invalid-utf8` errors (at most
+// `max_errors`, then `too-many-errors`). Such a file is not text the grammar can read, nor rules a
+// person can review: a string literal with those bytes would otherwise check clean and reach the
+// decision.
+std::vector<Diagnostic> InvalidUtf8(std::string_view text, int max_errors) {
+  std::vector<Diagnostic> diagnostics;
+  for (size_t at = utf8::FirstInvalid(text); at != std::string_view::npos;) {
+    if (static_cast<int>(diagnostics.size()) >= max_errors) {
+      const auto offset = static_cast<uint32_t>(at);
+      diagnostics.push_back(
+          {Severity::kError,
+           {offset, offset},
+           "too-many-errors",
+           Concat("too many invalid bytes (", diagnostics.size(), "); stopping here"),
+           ""});
+      break;
+    }
+    const size_t length = utf8::InvalidLength(text, at);
+    diagnostics.push_back(
+        {Severity::kError,
+         {static_cast<uint32_t>(at), static_cast<uint32_t>(at + length)},
+         "invalid-utf8",
+         Concat("not valid UTF-8: ", utf8::DescribeInvalid(text, at)),
+         "rule files are UTF-8 text: save the file as UTF-8, or write the character as \\u{...}"});
+    at = utf8::FirstInvalid(text, at + length);
+  }
+  return diagnostics;
+}
+
 }  // namespace
 
 ParseResult Parse(const SourceFile& source, const ParseOptions& options) {
@@ -958,6 +988,8 @@ ParseResult Parse(const SourceFile& source, const ParseOptions& options) {
          "split it, or move data into lists the server loads"});
     return result;
   }
+  result.diagnostics = InvalidUtf8(text, options.max_errors);
+  if (!result.diagnostics.empty()) return result;
   int error_count = 0;
   std::optional<SourceSpan> first_otherwise;
   uint32_t offset = lexical::SkipTrivia(text, 0);

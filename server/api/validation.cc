@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "dsl/base/utf8.h"
 #include "server/api/errors.h"
 
 namespace leadrouter::server {
@@ -48,31 +49,6 @@ const std::set<std::string, std::less<>>& KnownRepFields() {
                                                                            "max_open",
                                                                            "load"};
   return *fields;
-}
-
-bool IsValidUtf8(absl::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    size_t length = 0;
-    if (c < 0x80) {
-      length = 1;
-    } else if ((c >> 5) == 0x6) {
-      length = 2;
-    } else if ((c >> 4) == 0xE) {
-      length = 3;
-    } else if ((c >> 3) == 0x1E) {
-      length = 4;
-    } else {
-      return false;
-    }
-    if (i + length > text.size()) return false;
-    for (size_t k = 1; k < length; ++k) {
-      if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return false;
-    }
-    i += length;
-  }
-  return true;
 }
 
 absl::Status CheckAttributes(const google::protobuf::Map<std::string, Value>& attributes,
@@ -157,7 +133,12 @@ absl::Status CheckText(absl::string_view text, absl::string_view field, size_t m
   if (text.size() > max_bytes) {
     return InvalidField(field, absl::StrCat("at most ", max_bytes, " bytes, got ", text.size()));
   }
-  if (!IsValidUtf8(text)) return InvalidField(field, "not valid UTF-8");
+  const std::string_view bytes(text.data(), text.size());
+  if (const size_t at = dsl::utf8::FirstInvalid(bytes); at != std::string_view::npos) {
+    return InvalidField(field,
+                        absl::StrCat("not valid UTF-8 (", dsl::utf8::DescribeInvalid(bytes, at),
+                                     ", at byte ", at, ")"));
+  }
   return absl::OkStatus();
 }
 

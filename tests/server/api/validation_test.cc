@@ -1,0 +1,49 @@
+// CheckText, the check every API string passes: length, presence, and UTF-8 exactly as RFC 3629
+// says (the old check accepted overlongs, surrogates and code points above U+10FFFF).
+#include "server/api/validation.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "status_matchers.h"
+
+namespace leadrouter::server {
+namespace {
+
+using ::leadrouter::testing::StatusIs;
+using ::testing::HasSubstr;
+
+TEST(CheckTextTest, AcceptsUtf8AndTheLimits) {
+  EXPECT_TRUE(CheckText("Zoë 😀", "lead.name", 64, /*required=*/true).ok());
+  EXPECT_TRUE(CheckText("", "lead.name", 64, /*required=*/false).ok());
+  EXPECT_THAT(CheckText("", "lead.name", 64, /*required=*/true),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("lead.name")));
+  EXPECT_THAT(CheckText(std::string(65, 'a'), "lead.name", 64, /*required=*/false),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("at most 64 bytes, got 65")));
+}
+
+TEST(CheckTextTest, RefusesEveryKindOfInvalidUtf8NamingTheFieldAndByte) {
+  struct Case {
+    std::string text;
+    std::string why;
+  };
+  const Case cases[] = {
+      {"\xFF\xFE", "0xFF is never used in UTF-8, at byte 0"},
+      {"a\xC0\x80", "0xC0 0x80 is an overlong encoding, at byte 1"},
+      {"\xE0\x80\x80", "0xE0 0x80 0x80 is an overlong encoding, at byte 0"},
+      {"\xED\xA0\x80", "0xED 0xA0 0x80 is a UTF-16 surrogate, at byte 0"},
+      {"\xF4\x90\x80\x80", "0xF4 0x90 0x80 0x80 is above U+10FFFF, at byte 0"},
+      {"x\xE2\x82", "0xE2 0x82 is cut short, at byte 1"},
+  };
+  for (const Case& c : cases) {
+    EXPECT_THAT(CheckText(c.text, "lead.source", 64, /*required=*/false),
+                StatusIs(absl::StatusCode::kInvalidArgument,
+                         HasSubstr("lead.source: not valid UTF-8 (" + c.why + ")")))
+        << c.why;
+  }
+}
+
+}  // namespace
+}  // namespace leadrouter::server
