@@ -14,6 +14,9 @@ packages=(
   nlohmann-json3-dev
   # leadrouterd's allocator (LEADROUTER_JEMALLOC)
   libjemalloc-dev
+  # SHA-256 of tokens and rule sources, certificate checks (libssl-dev); the TLS tests make a
+  # throwaway CA with the openssl command
+  libssl-dev openssl
   # leadctl rules diff: the shortest edit script of two rule sources (header-only)
   libdtl-dev
   # IANA time zones for cap periods (read by Abseil from /usr/share/zoneinfo)

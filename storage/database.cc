@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/table.h"
+#include "storage/checked_open.h"
 #include "storage/status.h"
 #include "storage/value_codec.h"
 
@@ -24,8 +25,8 @@ rocksdb::DBOptions MakeDbOptions(const DatabaseOptions& options) {
   db_options.atomic_flush = true;
   // Two threads for background flush and compaction: the machine class has two cores.
   db_options.max_background_jobs = 2;
-  // Point-in-time recovery: on a torn tail of the WAL, recover up to the last whole batch.
-  db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  // The recovery mode and paranoid checks are OpenChecked's (storage/checked_open.h): damage is
+  // refused, not silently cut off.
   if (options.env != nullptr) db_options.env = options.env;
   return db_options;
 }
@@ -89,13 +90,11 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
     descriptors.emplace_back(std::string(name), MakeColumnFamilyOptions());
   }
   std::vector<rocksdb::ColumnFamilyHandle*> raw_handles;
-  rocksdb::DB* raw_db = nullptr;
-  if (absl::Status status =
-          FromRocksDb(rocksdb::DB::Open(db_options, path, descriptors, &raw_handles, &raw_db),
-                      absl::StrCat("open database ", path));
-      !status.ok()) {
-    return status;
-  }
+  absl::StatusOr<std::unique_ptr<rocksdb::DB>> opened =
+      OpenChecked(db_options, path, descriptors, &raw_handles,
+                  {.verify_table_checksums = options.verify_table_checksums});
+  if (!opened.ok()) return opened.status();
+  rocksdb::DB* raw_db = opened->release();
 
   std::unique_ptr<Database> database(new Database(path, options));
   database->db_.reset(raw_db);

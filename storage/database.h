@@ -2,7 +2,9 @@
 //
 // Open creates or opens every column family of the layout (storage/layout.h) and checks the schema
 // version: a directory written with another layout is refused with FAILED_PRECONDITION and a
-// message naming both versions, before anything is read or written.
+// message naming both versions, before anything is read or written. Damage to the write-ahead log
+// or a table file that would drop acknowledged changes is refused with DATA_LOSS naming the file
+// (storage/checked_open.h); the torn tail of a crash is dropped and logged.
 //
 // A Database is safe for concurrent use from multiple threads without external synchronization.
 // Only one process may open a given directory at a time: a second Open of the same path fails with
@@ -42,6 +44,11 @@ struct DatabaseOptions {
   // Default: Durability::kSync
   Durability durability = Durability::kSync;
 
+  // Read every table file's block checksums at open, refusing a damaged file (DATA_LOSS naming
+  // it). Costs one sequential read of the database; off only for very large stores that are
+  // checked otherwise. Default: true
+  bool verify_table_checksums = true;
+
   // The RocksDB environment, for tests that inject faults. Not owned; must outlive the Database.
   // Default: nullptr (the process's default environment)
   rocksdb::Env* env = nullptr;
@@ -67,8 +74,8 @@ class Database {
     return handles_[static_cast<size_t>(cf)].get();
   }
 
-  // Flushes memtables and closes the database, reporting any error. The destructor closes too, but
-  // cannot report.
+  // Closes the database, reporting any error (the write-ahead log keeps what the memtables held:
+  // the next open replays it). The destructor closes too, but cannot report.
   [[nodiscard]] absl::Status Close();
 
   rocksdb::DB& raw() { return *db_; }
