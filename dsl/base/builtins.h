@@ -1,12 +1,12 @@
-// The functions the rule language knows: has, lower, len, skill, tag, hours_since.
+// The functions the rule language knows, each spelled once in kBuiltins: has, lower, len, skill,
+// tag, hours_since.
 //
 // The checker resolves calls to a Builtin and the evaluator runs it; the table lives here, below
 // both, so that checking does not depend on evaluation.
 #pragma once
 
-#include <string>
+#include <array>
 #include <string_view>
-#include <vector>
 
 namespace leadrouter::dsl {
 
@@ -23,10 +23,20 @@ struct BuiltinInfo {
   std::string_view signature;  // for messages: `skill(name: string) -> number`
 };
 
+// In Builtin order.
+inline constexpr std::array<BuiltinInfo, 6> kBuiltins = {{
+    {"has", Builtin::kHas, 1, false, false, "has(field) -> bool"},
+    {"lower", Builtin::kLower, 1, false, true, "lower(text: string) -> string"},
+    {"len", Builtin::kLen, 1, false, true, "len(x: string | list) -> number"},
+    {"skill", Builtin::kSkill, 1, true, false, "skill(name: string) -> number"},
+    {"tag", Builtin::kTag, 1, true, false, "tag(name: string) -> bool"},
+    {"hours_since", Builtin::kHoursSince, 1, false, false, "hours_since(t: timestamp) -> number"},
+}};
+
 // Null when `name` is not a builtin.
 const BuiltinInfo* FindBuiltin(std::string_view name);
 
-// Every builtin's name, for did-you-mean hints.
-const std::vector<std::string>& BuiltinNames();
+// "skill", "hours_since", ...
+std::string_view BuiltinName(Builtin function);
 
 }  // namespace leadrouter::dsl

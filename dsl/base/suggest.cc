@@ -37,14 +37,16 @@ int EditDistance(std::string_view a, std::string_view b) {
   return previous[m];
 }
 
-std::optional<std::string> Suggest(std::string_view word,
-                                   const std::vector<std::string>& candidates) {
+namespace {
+
+template <typename Candidates>
+std::optional<std::string> SuggestFrom(std::string_view word, const Candidates& candidates) {
   if (word.empty() || word.size() > 64) return std::nullopt;
   const std::string lower = LowerAscii(word);
   const size_t allowed = word.size() <= 4 ? 1 : 2;
-  std::optional<std::string> best;
+  std::optional<std::string_view> best;
   int best_distance = static_cast<int>(allowed) + 1;
-  for (const std::string& candidate : candidates) {
+  for (const std::string_view candidate : candidates) {
     if (candidate == word) continue;  // not a typo of itself
     // The distance is at least the difference in length: skip (long) candidates that cannot win.
     const size_t length_difference =
@@ -56,7 +58,19 @@ std::optional<std::string> Suggest(std::string_view word,
       best = candidate;
     }
   }
-  return best;
+  return best ? std::optional<std::string>(*best) : std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> Suggest(std::string_view word,
+                                   const std::vector<std::string>& candidates) {
+  return SuggestFrom(word, candidates);
+}
+
+std::optional<std::string> Suggest(std::string_view word,
+                                   std::span<const std::string_view> candidates) {
+  return SuggestFrom(word, candidates);
 }
 
 std::string DidYouMean(const std::optional<std::string>& suggestion, std::string_view prefix) {

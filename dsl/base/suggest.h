@@ -2,6 +2,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,9 @@ int EditDistance(std::string_view a, std::string_view b);
 // `word` is not a typo of it. Ties go to the earlier candidate.
 std::optional<std::string> Suggest(std::string_view word,
                                    const std::vector<std::string>& candidates);
+// The same over a fixed word list (dsl/base/vocabulary.h).
+std::optional<std::string> Suggest(std::string_view word,
+                                   std::span<const std::string_view> candidates);
 
 // "did you mean `<prefix><suggestion>`?", or "" when there is no suggestion.
 std::string DidYouMean(const std::optional<std::string>& suggestion, std::string_view prefix = "");

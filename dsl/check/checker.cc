@@ -11,6 +11,8 @@
 
 #include "dsl/base/builtins.h"
 #include "dsl/base/suggest.h"
+#include "dsl/base/text_util.h"
+#include "dsl/base/vocabulary.h"
 #include "dsl/check/internal/checker_types.h"
 
 namespace leadrouter::dsl {
@@ -51,11 +53,15 @@ Info InfoOf(Type type) {
 
 Info ErrorInfo() { return InfoOf(TypeOf(TypeKind::kError)); }
 
-const std::vector<std::string>& KnownChannels() {
-  static const std::vector<std::string> channels = {"phone",  "email", "sms",  "wechat",
-                                                    "social", "im",    "visit"};
-  return channels;
-}
+constexpr auto kBuiltinNames = NamesOf(kBuiltins);
+
+// "functions: has, lower, len, skill, tag, hours_since"
+constexpr auto kFunctionsHint = [] {
+  FixedText<128> text("functions: ");
+  AppendList(text, kBuiltins, ", ",
+             [](auto& out, const BuiltinInfo& builtin) { out.Append(builtin.name); });
+  return text;
+}();
 
 NameRef FieldRefTo(RecordKind record, Slot slot, const std::string& name) {
   NameRef ref;
@@ -255,7 +261,6 @@ class Checker {
 
   void CheckRules(const ast::File& file) {
     size_t rule_count = 0;
-    const ast::Statement* otherwise = nullptr;
     std::unordered_map<std::string, const ast::Rule*> rule_names;
     for (const ast::Statement& statement : file.statements) {
       if (const auto* rule = std::get_if<ast::Rule>(&statement.node)) {
@@ -274,33 +279,17 @@ class Checker {
                                 LineOf(it->second->name_span)));
           }
         }
-        CheckClauses(rule->clauses, /*in_otherwise=*/false);
+        CheckClauses(rule->clauses);
       } else if (const auto* fallback = std::get_if<ast::Otherwise>(&statement.node)) {
-        if (otherwise != nullptr) {
-          Error(statement.span, "duplicate-otherwise", "a rule file has at most one `otherwise`",
-                fmt::format("the first is on line {}", LineOf(otherwise->span)));
-        } else {
-          otherwise = &statement;
-        }
-        CheckClauses(fallback->clauses, /*in_otherwise=*/true);
+        CheckClauses(fallback->clauses);
       }
     }
   }
 
-  void CheckClauses(const std::vector<ast::Clause>& clauses, bool in_otherwise) {
-    std::set<ast::ClauseKind> seen;
+  void CheckClauses(const std::vector<ast::Clause>& clauses) {
     for (const ast::Clause& clause : clauses) {
-      if (!seen.insert(clause.kind).second) {
-        Error(clause.keyword_span, "duplicate-clause",
-              fmt::format("`{}` appears twice in this rule", ast::ClauseName(clause.kind)),
-              "combine them: conditions with `and`, keys and caps with commas");
-      }
       switch (clause.kind) {
         case ast::ClauseKind::kWhen:
-          if (in_otherwise) {
-            Error(clause.keyword_span, "when-in-otherwise",
-                  "`otherwise` takes no `when`: it runs for every lead no rule assigned");
-          }
           if (clause.condition) CheckCondition(*clause.condition, Scope::kLead, "`when`");
           break;
         case ast::ClauseKind::kTeam:
@@ -344,25 +333,12 @@ class Checker {
     }
   }
 
+  // The strategy's argument (whether it needs one is the parser's check).
   void CheckDistribute(const ast::Distribute& distribute) {
-    const bool takes_argument = distribute.kind == ast::StrategyKind::kBalanced ||
-                                distribute.kind == ast::StrategyKind::kWeighted ||
-                                distribute.kind == ast::StrategyKind::kSticky;
-    const std::string_view name = StrategyName(distribute.kind);
-    if (takes_argument && !distribute.argument) {
-      Error(distribute.span, "strategy-argument", fmt::format("`{}` needs an argument", name),
-            distribute.kind == ast::StrategyKind::kSticky ? "e.g. `sticky(lead.account)`"
-                                                          : "e.g. `balanced(quality)`");
-      return;
-    }
-    if (!takes_argument && distribute.argument) {
-      Error(distribute.argument->span, "strategy-argument",
-            fmt::format("`{}` takes no argument", name));
-      return;
-    }
     if (!distribute.argument) return;
+    const std::string_view name = StrategyName(distribute.kind);
     const Info info = CheckTop(*distribute.argument, Scope::kRep);
-    if (distribute.kind == ast::StrategyKind::kSticky) {
+    if (distribute.kind == StrategyKind::kSticky) {
       if (info.reads_rep) {
         Error(distribute.argument->span, "sticky-reads-rep",
               "`sticky()` keeps a lead's key with one rep, so its argument must be a lead value",
@@ -377,7 +353,7 @@ class Checker {
   }
 
   void CheckCaps(const std::vector<ast::Cap>& caps) {
-    std::set<ast::CapUnit> units;
+    std::set<CapUnit> units;
     for (const ast::Cap& cap : caps) {
       if (cap.limit <= 0) {
         Error(cap.span, "invalid-cap", "a cap must allow at least one lead",
@@ -391,22 +367,11 @@ class Checker {
     }
   }
 
+  // Channels (known, each once) are the parser's check; their durations are checked here.
   void CheckFollowup(const std::vector<ast::FollowupStep>& steps) {
-    std::set<std::string> seen;
     for (const ast::FollowupStep& step : steps) {
-      const auto& channels = KnownChannels();
-      if (std::find(channels.begin(), channels.end(), step.channel) == channels.end()) {
-        std::string hint = DidYouMean(Suggest(step.channel, channels));
-        if (hint.empty()) hint = "channels: phone, email, sms, wechat, social, im, visit";
-        Error(step.span, "unknown-channel",
-              fmt::format("unknown follow-up channel `{}`", step.channel), std::move(hint));
-      }
       if (step.seconds <= 0) {
         Error(step.span, "invalid-duration", "a follow-up must be due after more than zero time");
-      }
-      if (!seen.insert(step.channel).second) {
-        Warning(step.span, "duplicate-followup",
-                fmt::format("`{}` appears twice in this follow-up plan", step.channel));
       }
     }
   }
@@ -703,8 +668,8 @@ class Checker {
       }
     }
     if (builtin == nullptr) {
-      std::string hint = DidYouMean(Suggest(call.function, BuiltinNames()));
-      if (hint.empty()) hint = "functions: has, lower, len, skill, tag, hours_since";
+      std::string hint = DidYouMean(Suggest(call.function, kBuiltinNames));
+      if (hint.empty()) hint = std::string(kFunctionsHint.view());
       Error(call.function_span, "unknown-function",
             fmt::format("unknown function `{}`", call.function), std::move(hint));
       return ErrorInfo();

@@ -5,6 +5,12 @@
 // compiler (dsl/compile/compiler.cc) plans from. Every problem of the file is reported, not only
 // the first.
 //
+// It checks the tree Parse returned, and what the parser checks it does not check again: a clause
+// written twice, `when` in `otherwise`, a second `otherwise`, an unknown strategy, channel, cap
+// unit or SLA action, a strategy's argument missing or extra, a channel repeated in one `followup`,
+// a cap limit that is not a whole number (those statements never reach it). It checks what needs
+// the whole file or a meaning: names, types, a cap of zero, a duration of zero, two caps per unit.
+//
 // Name resolution (see also docs/language.md):
 // - In `when` and segment bodies a bare name is, in this order: a `let` constant, a segment, a
 //   known lead field, else a custom lead attribute -- unless it is a near miss (dsl/base/suggest.h)

@@ -46,8 +46,7 @@ void DumpRuleBody(const Rule& rule, std::string& out) {
     for (size_t i = 0; i < rule.caps.size(); ++i) {
       if (i > 0) out += ", ";
       const CapLimit& cap = rule.caps[i];
-      out += cap.unit == CapUnit::kOpen ? fmt::format("{} open", cap.limit)
-                                        : fmt::format("{}/{}", cap.limit, CapUnitName(cap.unit));
+      out += WrittenCap(cap.limit, cap.unit);
     }
     out += "\n";
   }

@@ -24,10 +24,6 @@
 
 namespace leadrouter::dsl {
 
-using ast::CapUnit;
-using ast::SlaAction;
-using ast::StrategyKind;
-
 // A compiled boolean expression (`when`, `require`, a segment).
 struct Condition {
   SourceSpan span;

@@ -7,7 +7,7 @@ namespace leadrouter::dsl {
 CapTrace Availability::cap() const {
   CapTrace trace;
   trace.limit = limit;
-  trace.unit = cap_detail == kRepMaxOpenDetail ? ast::CapUnit::kOpen : ast::CapUnit::kDay;
+  trace.unit = cap_detail == kRepMaxOpenDetail ? CapUnit::kOpen : CapUnit::kDay;
   trace.scope = CapScope::kRep;
   return trace;
 }

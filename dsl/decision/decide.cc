@@ -13,9 +13,6 @@
 namespace leadrouter::dsl {
 namespace {
 
-using ast::CapUnit;
-using ast::StrategyKind;
-
 constexpr size_t kMaxTraceText = 256;
 
 std::string CutText(std::string_view text) {

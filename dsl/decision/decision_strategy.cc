@@ -6,8 +6,6 @@
 namespace leadrouter::dsl {
 namespace {
 
-using ast::StrategyKind;
-
 // Round-robin order: never chosen first (by tie hash), then the oldest last choice.
 bool RoundRobinBefore(const StrategyInputs& a, const StrategyInputs& b) {
   if (a.last_chosen_sequence.has_value() != b.last_chosen_sequence.has_value()) {

@@ -46,7 +46,7 @@ struct StrategyInputs {
 };
 
 struct StrategyContext {
-  ast::StrategyKind kind = ast::StrategyKind::kRoundRobin;
+  StrategyKind kind = StrategyKind::kRoundRobin;
   bool sticky_has_key = false;
   // weighted: the rule's virtual time and the tie group's total weight.
   double virtual_time = 0;

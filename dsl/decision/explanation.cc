@@ -141,11 +141,10 @@ std::string_view RemovalReasonName(RemovalReason reason) {
 
 std::string CapText(const CapTrace& cap) {
   if (cap.scope == CapScope::kRep) {
-    return (cap.unit == ast::CapUnit::kOpen ? "rep max_open " : "rep daily_cap ") +
+    return (cap.unit == CapUnit::kOpen ? "rep max_open " : "rep daily_cap ") +
            std::to_string(cap.limit);
   }
-  if (cap.unit == ast::CapUnit::kOpen) return "cap " + std::to_string(cap.limit) + " open";
-  return "cap " + std::to_string(cap.limit) + "/" + std::string(CapUnitName(cap.unit));
+  return "cap " + WrittenCap(cap.limit, cap.unit);
 }
 
 std::string RemovalMessage(const Explanation& ex, const RuleTrace& rule, const CandidateTrace& c) {

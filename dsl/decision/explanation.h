@@ -78,7 +78,7 @@ struct ExpressionTrace {
 // A cap of the rule (scope kRule, range set) or of the rep (scope kRep: daily_cap, max_open).
 struct CapTrace {
   int64_t limit = 0;
-  ast::CapUnit unit = ast::CapUnit::kDay;
+  CapUnit unit = CapUnit::kDay;
   CapScope scope = CapScope::kRule;
   SourceSpan range;
 };
@@ -121,7 +121,7 @@ enum class PickReason : uint8_t {
 };
 
 struct StrategyTrace {
-  ast::StrategyKind kind = ast::StrategyKind::kRoundRobin;
+  StrategyKind kind = StrategyKind::kRoundRobin;
   bool implicit = true;  // no `distribute` clause: round robin by default
   std::string text;      // `balanced(quality)`, "round_robin" when defaulted
   // Indices into Explanation::reps, in the order the strategy ranked them (the pick first).

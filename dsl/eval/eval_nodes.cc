@@ -333,24 +333,6 @@ class CallNode final : public ExprNode {
 
 }  // namespace
 
-std::string_view BuiltinName(Builtin function) {
-  switch (function) {
-    case Builtin::kHas:
-      return "has";
-    case Builtin::kLower:
-      return "lower";
-    case Builtin::kLen:
-      return "len";
-    case Builtin::kSkill:
-      return "skill";
-    case Builtin::kTag:
-      return "tag";
-    case Builtin::kHoursSince:
-      return "hours_since";
-  }
-  return "?";
-}
-
 ExprNodePtr MakeConstant(SourceSpan span, Value value) {
   return std::make_unique<ConstantNode>(span, value);
 }

@@ -81,6 +81,4 @@ ExprNodePtr MakeBetween(SourceSpan span, ExprNodePtr value, ExprNodePtr low, Exp
 
 ExprNodePtr MakeCall(SourceSpan span, Builtin function, ExprNodePtr argument);
 
-std::string_view BuiltinName(Builtin function);
-
 }  // namespace leadrouter::dsl

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "dsl/base/source.h"
+#include "dsl/base/vocabulary.h"
 
 namespace leadrouter::dsl::ast {
 
@@ -111,8 +112,6 @@ struct Expr {
 // ---------------------------------------------------------------------------------------------
 // Rule clauses
 
-enum class StrategyKind { kRoundRobin, kLeastLoaded, kBalanced, kWeighted, kSticky };
-
 // `distribute round_robin`, `distribute balanced(quality)`, `distribute sticky(lead.account)`.
 struct Distribute {
   SourceSpan span;
@@ -120,16 +119,12 @@ struct Distribute {
   ExprPtr argument;  // balanced, weighted and sticky take one; the others none
 };
 
-enum class CapUnit { kDay, kWeek, kMonth, kOpen };
-
 // One item of `cap 5/day, 40 open`.
 struct Cap {
   SourceSpan span;
   int64_t limit = 0;
   CapUnit unit = CapUnit::kDay;
 };
-
-enum class SlaAction { kReassign, kEscalate };
 
 // `sla 4h then reassign`.
 struct Sla {
@@ -219,13 +214,3 @@ struct File {
 };
 
 }  // namespace leadrouter::dsl::ast
-
-namespace leadrouter::dsl {
-
-// How the language writes the kinds above (the Program dump, explanations and the checker's
-// messages name them so).
-std::string_view StrategyName(ast::StrategyKind kind);  // "round_robin", "balanced", ...
-std::string_view CapUnitName(ast::CapUnit unit);        // "day", "week", "month", "open"
-std::string_view SlaActionName(ast::SlaAction action);  // "reassign", "escalate"
-
-}  // namespace leadrouter::dsl

@@ -132,36 +132,6 @@ void WriteExpr(const ast::Expr& expr, std::string& out) {
              expr.node);
 }
 
-std::string_view StrategyText(ast::StrategyKind kind) {
-  switch (kind) {
-    case ast::StrategyKind::kRoundRobin:
-      return "round_robin";
-    case ast::StrategyKind::kLeastLoaded:
-      return "least_loaded";
-    case ast::StrategyKind::kBalanced:
-      return "balanced";
-    case ast::StrategyKind::kWeighted:
-      return "weighted";
-    case ast::StrategyKind::kSticky:
-      return "sticky";
-  }
-  return "?";
-}
-
-std::string_view CapUnitText(ast::CapUnit unit) {
-  switch (unit) {
-    case ast::CapUnit::kDay:
-      return "/day";
-    case ast::CapUnit::kWeek:
-      return "/week";
-    case ast::CapUnit::kMonth:
-      return "/month";
-    case ast::CapUnit::kOpen:
-      return " open";
-  }
-  return "?";
-}
-
 std::string ClauseText(const ast::Clause& clause) {
   std::string out;
   switch (clause.kind) {
@@ -178,7 +148,7 @@ std::string ClauseText(const ast::Clause& clause) {
       WriteList(clause.prefer_keys, out);
       break;
     case ast::ClauseKind::kDistribute:
-      out = Concat("distribute ", StrategyText(clause.distribute.kind));
+      out = Concat("distribute ", StrategyName(clause.distribute.kind));
       if (clause.distribute.argument) {
         out += '(';
         WriteExpr(*clause.distribute.argument, out);
@@ -188,12 +158,12 @@ std::string ClauseText(const ast::Clause& clause) {
     case ast::ClauseKind::kCap:
       out = "cap ";
       for (size_t i = 0; i < clause.caps.size(); ++i) {
-        out += Concat(i > 0 ? ", " : "", clause.caps[i].limit, CapUnitText(clause.caps[i].unit));
+        out += Concat(i > 0 ? ", " : "", WrittenCap(clause.caps[i].limit, clause.caps[i].unit));
       }
       break;
     case ast::ClauseKind::kSla:
       out = Concat("sla ", DurationText(clause.sla.duration_text, clause.sla.seconds), " then ",
-                   clause.sla.action == ast::SlaAction::kReassign ? "reassign" : "escalate");
+                   SlaActionName(clause.sla.action));
       break;
     case ast::ClauseKind::kFollowup:
       out = "followup ";

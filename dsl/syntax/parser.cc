@@ -27,6 +27,7 @@
 #include "dsl/base/suggest.h"
 #include "dsl/base/text_util.h"
 #include "dsl/base/utf8.h"
+#include "dsl/base/vocabulary.h"
 #include "dsl/syntax/internal/comment_attachment.h"
 #include "dsl/syntax/internal/grammar.h"
 #include "dsl/syntax/internal/grammar_errors.h"
@@ -42,25 +43,16 @@ struct SyntaxError {
   Diagnostic diagnostic;
 };
 
-const std::vector<std::string>& StrategyNames() {
-  static const auto* names =
-      new std::vector<std::string>{"round_robin", "least_loaded", "balanced", "weighted", "sticky"};
-  return *names;
-}
-const std::vector<std::string>& ChannelNames() {
-  static const auto* names =
-      new std::vector<std::string>{"phone", "email", "sms", "wechat", "social", "im", "visit"};
-  return *names;
-}
 const std::vector<std::string>& StatementAndClauseKeywords() {
   static const auto* names = new std::vector<std::string>{
       "let",     "segment", "rule",       "when", "otherwise", "team",
       "require", "prefer",  "distribute", "cap",  "sla",       "followup"};
   return *names;
 }
-const std::vector<std::string>& CapPeriods() {
-  static const auto* names = new std::vector<std::string>{"day", "week", "month", "open"};
-  return *names;
+
+// The did-you-mean hint when there is a suggestion, else `fallback` (the list of every word).
+std::string HintOr(const std::optional<std::string>& suggestion, std::string_view fallback) {
+  return suggestion ? DidYouMean(suggestion) : std::string(fallback);
 }
 
 std::string DuplicateClauseHint(ast::ClauseKind kind) {
@@ -335,30 +327,17 @@ class Builder {
     ast::Clause clause = NewClause(ast::ClauseKind::kDistribute, span);
     clause.distribute.span = {strategy_span_.begin, span.end};
     if (!operands_.empty()) clause.distribute.argument = PopExpr();
-    static constexpr std::pair<std::string_view, ast::StrategyKind> kKinds[] = {
-        {"round_robin", ast::StrategyKind::kRoundRobin},
-        {"least_loaded", ast::StrategyKind::kLeastLoaded},
-        {"balanced", ast::StrategyKind::kBalanced},
-        {"weighted", ast::StrategyKind::kWeighted},
-        {"sticky", ast::StrategyKind::kSticky}};
-    const auto* kind = std::find_if(std::begin(kKinds), std::end(kKinds),
-                                    [&](const auto& k) { return k.first == strategy_name_; });
-    if (kind == std::end(kKinds)) {
+    const std::optional<StrategyWord> strategy = FindStrategy(strategy_name_);
+    if (!strategy) {
       Error("unknown-strategy", strategy_span_, Concat("unknown strategy `", strategy_name_, "`"),
-            Suggest(strategy_name_, StrategyNames())
-                ? DidYouMean(Suggest(strategy_name_, StrategyNames()))
-                : "strategies: round_robin, least_loaded, balanced(expr), weighted(expr), "
-                  "sticky(expr)");
+            HintOr(Suggest(strategy_name_, NamesOf(kStrategies)), g::kStrategiesHint.view()));
     } else {
-      clause.distribute.kind = kind->second;
-      const bool takes_argument = kind->second == ast::StrategyKind::kBalanced ||
-                                  kind->second == ast::StrategyKind::kWeighted ||
-                                  kind->second == ast::StrategyKind::kSticky;
+      clause.distribute.kind = strategy->kind;
+      const bool takes_argument = strategy->takes_argument;
       if (takes_argument && !clause.distribute.argument) {
-        Error(
-            "strategy-argument", strategy_span_, Concat("`", strategy_name_, "` needs an argument"),
-            Concat("for example `", strategy_name_,
-                   kind->second == ast::StrategyKind::kSticky ? "(lead.account)`" : "(quality)`"));
+        Error("strategy-argument", strategy_span_,
+              Concat("`", strategy_name_, "` needs an argument"),
+              Concat("for example `", strategy_name_, "(", strategy->example_argument, ")`"));
       } else if (!takes_argument && clause.distribute.argument) {
         Error("strategy-argument", clause.distribute.argument->span,
               Concat("`", strategy_name_, "` takes no argument"),
@@ -383,21 +362,17 @@ class Builder {
     }
     cap_.limit = *limit;
   }
+  // The word after `/`: a calendar unit.
   void SetCapPeriod(std::string_view word, SourceSpan span) {
-    if (word == "day") {
-      cap_.unit = ast::CapUnit::kDay;
-    } else if (word == "week") {
-      cap_.unit = ast::CapUnit::kWeek;
-    } else if (word == "month") {
-      cap_.unit = ast::CapUnit::kMonth;
+    const std::optional<CapUnitWord> unit = FindCapUnit(word);
+    if (unit && unit->per_period) {
+      cap_.unit = unit->unit;
     } else {
       Error("unknown-cap-unit", span, Concat("unknown cap period `", word, "`"),
-            Suggest(word, {"day", "week", "month"})
-                ? DidYouMean(Suggest(word, {"day", "week", "month"}))
-                : "caps count per `day`, `week` or `month`, or `open` leads");
+            HintOr(Suggest(word, CapUnitNames<true>()), g::kCapUnitsHint.view()));
     }
   }
-  void SetCapOpen() { cap_.unit = ast::CapUnit::kOpen; }
+  void SetCapOpen() { cap_.unit = CapUnit::kOpen; }
   void FinishCapItem(SourceSpan span) {
     cap_.span = span;
     caps_.push_back(cap_);
@@ -415,15 +390,11 @@ class Builder {
     sla_.duration_text = std::string(text);
   }
   void SetSlaAction(std::string_view word, SourceSpan span) {
-    if (word == "reassign") {
-      sla_.action = ast::SlaAction::kReassign;
-    } else if (word == "escalate") {
-      sla_.action = ast::SlaAction::kEscalate;
+    if (const std::optional<SlaAction> action = FindSlaAction(word)) {
+      sla_.action = *action;
     } else {
       Error("unknown-sla-action", span, Concat("unknown sla action `", word, "`"),
-            Suggest(word, {"reassign", "escalate"})
-                ? DidYouMean(Suggest(word, {"reassign", "escalate"}))
-                : "`then reassign` or `then escalate`");
+            HintOr(Suggest(word, NamesOf(kSlaActions)), g::kSlaActionsHint.view()));
     }
   }
   void AddSlaClause(SourceSpan span) {
@@ -436,11 +407,9 @@ class Builder {
   void SetFollowupChannel(std::string_view word, SourceSpan span) {
     step_ = ast::FollowupStep{};
     step_.channel = std::string(word);
-    const auto& channels = ChannelNames();
-    if (std::find(channels.begin(), channels.end(), word) == channels.end()) {
+    if (!IsChannel(word)) {
       Error("unknown-channel", span, Concat("unknown follow-up channel `", word, "`"),
-            Suggest(word, channels) ? DidYouMean(Suggest(word, channels))
-                                    : "channels: phone, email, sms, wechat, social, im, visit");
+            HintOr(Suggest(word, kChannels), g::kChannelsHint.view()));
       return;
     }
     for (const ast::FollowupStep& earlier : steps_) {
@@ -746,11 +715,12 @@ Diagnostic GrammarError(std::string_view text, uint32_t offset) {
     } else if constexpr (std::is_same_v<Rule, g::unknown_cap_unit_error> ||
                          std::is_same_v<Rule, g::cap_period>) {
       if (token.is_word) {
-        const auto suggestion = Suggest(token.text, CapPeriods());
-        if (suggestion) d.hint = DidYouMean(suggestion, *suggestion == "open" ? "" : "/");
+        const auto suggestion = Suggest(token.text, NamesOf(kCapUnits));
+        if (suggestion)
+          d.hint = DidYouMean(suggestion, FindCapUnit(*suggestion)->per_period ? "/" : "");
       }
     } else if constexpr (std::is_same_v<Rule, g::sla_action>) {
-      if (token.is_word) d.hint = DidYouMean(Suggest(token.text, {"reassign", "escalate"}));
+      if (token.is_word) d.hint = DidYouMean(Suggest(token.text, NamesOf(kSlaActions)));
     } else if constexpr (std::is_same_v<Rule, g::expected_statement_error>) {
       if (token.is_word) {
         d.message = Concat("unknown statement ", token.description);

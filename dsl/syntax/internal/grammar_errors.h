@@ -11,9 +11,61 @@
 
 #include <string_view>
 
+#include "dsl/base/text_util.h"
+#include "dsl/base/vocabulary.h"
 #include "dsl/syntax/internal/grammar.h"
 
 namespace leadrouter::dsl::grammar {
+
+// ---------------------------------------------------------------------------------------------
+// The word lists that messages and hints give, built from dsl/base/vocabulary.h (the parser's
+// hints use them too).
+
+// "strategies: round_robin, least_loaded, balanced(expr), weighted(expr), sticky(expr)"
+inline constexpr auto kStrategiesHint = [] {
+  FixedText<128> text("strategies: ");
+  AppendList(text, kStrategies, ", ", [](auto& out, const StrategyWord& strategy) {
+    out.Append(strategy.name, strategy.takes_argument ? "(expr)" : "");
+  });
+  return text;
+}();
+
+// "channels: phone, email, sms, wechat, social, im, visit"
+inline constexpr auto kChannelsHint = [] {
+  FixedText<128> text("channels: ");
+  AppendList(text, kChannels, ", ",
+             [](auto& out, std::string_view channel) { out.Append(channel); });
+  return text;
+}();
+
+// Quotes each word in backticks, between `before` and `after`: "`a`, `b` or `c`".
+template <typename Text, typename Words>
+constexpr void AppendQuotedOr(Text& out, const Words& words, std::string_view before = "",
+                              std::string_view after = "") {
+  AppendList(out, words, " or ", [&](auto& text, std::string_view word) {
+    text.Append("`", before, word, after, "`");
+  });
+}
+
+// "caps count per `day`, `week` or `month`, or `open` leads"
+inline constexpr auto kCapUnitsHint = [] {
+  FixedText<128> text("caps count per ");
+  AppendQuotedOr(text, CapUnitNames<true>());
+  text.Append(", or ");
+  AppendQuotedOr(text, CapUnitNames<false>());
+  text.Append(" leads");
+  return text;
+}();
+
+// "`then reassign` or `then escalate`"
+inline constexpr auto kSlaActionsHint = [] {
+  FixedText<128> text;
+  AppendQuotedOr(text, NamesOf(kSlaActions), "then ");
+  return text;
+}();
+
+// ---------------------------------------------------------------------------------------------
+// The errors
 
 struct SyntaxErrorInfo {
   std::string_view code;
@@ -232,23 +284,45 @@ inline constexpr SyntaxErrorInfo kSyntaxError<team_name> = {
 template <>
 inline constexpr SyntaxErrorInfo kSyntaxError<strategy> = {
     "syntax-error", "expected a strategy after `distribute`, found {found}",
-    "strategies: round_robin, least_loaded, balanced(expr), weighted(expr), sticky(expr)"};
+    kStrategiesHint.view()};
 template <>
 inline constexpr SyntaxErrorInfo kSyntaxError<cap_item> = {
     "syntax-error", "expected a whole number after `cap`, found {found}",
     "`cap 20/day`, `cap 5/day, 40 open`"};
+// "cap needs a unit: `{limit}/day`, `{limit}/week`, `{limit}/month` or `{limit} open`", where
 // {limit} is the number written before the missing unit.
+inline constexpr auto kCapWithoutUnitMessage = [] {
+  FixedText<160> text("cap needs a unit: ");
+  AppendList(text, kCapUnits, " or ", [](auto& out, const CapUnitWord& unit) {
+    out.Append("`{limit}", unit.per_period ? "/" : " ", unit.name, "`");
+  });
+  return text;
+}();
 template <>
 inline constexpr SyntaxErrorInfo kSyntaxError<cap_without_unit_error> = {
-    "cap-without-unit",
-    "cap needs a unit: `{limit}/day`, `{limit}/week`, `{limit}/month` or `{limit} open`", ""};
+    "cap-without-unit", kCapWithoutUnitMessage.view(), ""};
+// "expected `/day`, `/week`, `/month` or `open` after the cap limit, found {found}"
+inline constexpr auto kUnknownCapUnitMessage = [] {
+  FixedText<160> text("expected ");
+  AppendList(text, kCapUnits, " or ", [](auto& out, const CapUnitWord& unit) {
+    out.Append("`", unit.per_period ? "/" : "", unit.name, "`");
+  });
+  text.Append(" after the cap limit, found {found}");
+  return text;
+}();
 template <>
 inline constexpr SyntaxErrorInfo kSyntaxError<unknown_cap_unit_error> = {
-    "unknown-cap-unit",
-    "expected `/day`, `/week`, `/month` or `open` after the cap limit, found {found}", ""};
+    "unknown-cap-unit", kUnknownCapUnitMessage.view(), ""};
+// "expected `day`, `week` or `month` after `/`, found {found}"
+inline constexpr auto kCapPeriodMessage = [] {
+  FixedText<128> text("expected ");
+  AppendQuotedOr(text, CapUnitNames<true>());
+  text.Append(" after `/`, found {found}");
+  return text;
+}();
 template <>
-inline constexpr SyntaxErrorInfo kSyntaxError<cap_period> = {
-    "unknown-cap-unit", "expected `day`, `week` or `month` after `/`, found {found}", ""};
+inline constexpr SyntaxErrorInfo kSyntaxError<cap_period> = {"unknown-cap-unit",
+                                                             kCapPeriodMessage.view(), ""};
 template <>
 inline constexpr SyntaxErrorInfo kSyntaxError<sla_duration> = {
     "syntax-error", "expected a duration after `sla`, found {found}",
@@ -257,13 +331,24 @@ template <>
 inline constexpr SyntaxErrorInfo kSyntaxError<sla_then> = {
     "syntax-error", "expected `then` after the sla's duration, found {found}",
     "`sla 4h then reassign` or `sla 24h then escalate`"};
+// "expected `reassign` or `escalate` after `then`, found {found}"
+inline constexpr auto kSlaActionMessage = [] {
+  FixedText<128> text("expected ");
+  AppendQuotedOr(text, NamesOf(kSlaActions));
+  text.Append(" after `then`, found {found}");
+  return text;
+}();
 template <>
-inline constexpr SyntaxErrorInfo kSyntaxError<sla_action> = {
-    "unknown-sla-action", "expected `reassign` or `escalate` after `then`, found {found}", ""};
+inline constexpr SyntaxErrorInfo kSyntaxError<sla_action> = {"unknown-sla-action",
+                                                             kSlaActionMessage.view(), ""};
+inline constexpr auto kFollowupStepHint = [] {
+  FixedText<128> text;
+  text.Append(kChannelsHint.view(), "; `followup phone within 1h`");
+  return text;
+}();
 template <>
 inline constexpr SyntaxErrorInfo kSyntaxError<followup_step> = {
-    "syntax-error", "expected a channel, found {found}",
-    "channels: phone, email, sms, wechat, social, im, visit; `followup phone within 1h`"};
+    "syntax-error", "expected a channel, found {found}", kFollowupStepHint.view()};
 template <>
 inline constexpr SyntaxErrorInfo kSyntaxError<followup_within> = {
     "syntax-error", "expected `within` after the channel, found {found}",

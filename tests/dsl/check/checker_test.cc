@@ -120,6 +120,30 @@ TEST(CheckerTest, EveryErrorIsReported) {
                                              "rep-field-in-when", "type-mismatch"));
 }
 
+// The clause checks that need a meaning, not a spelling (the spelling is the parser's: a repeated
+// clause or channel, an unknown strategy, a cap limit that is not a whole number).
+TEST(CheckerTest, ClauseValuesThatCanNeverWork) {
+  EXPECT_THAT(Codes(CheckText("when true team \"\"\n")->checked), ElementsAre("empty-team"));
+  EXPECT_THAT(Codes(CheckText("when true cap 0/day\n")->checked), ElementsAre("invalid-cap"));
+  EXPECT_THAT(Codes(CheckText("when true cap 2/day, 3/day\n")->checked),
+              ElementsAre("duplicate-cap"));
+  EXPECT_THAT(Codes(CheckText("when true sla 0m then reassign\n")->checked),
+              ElementsAre("invalid-duration"));
+  EXPECT_THAT(Codes(CheckText("when true followup phone within 0s, email within 1h\n")->checked),
+              ElementsAre("invalid-duration"));
+  EXPECT_THAT(Codes(CheckText("when true distribute balanced(\"x\")\n")->checked),
+              ElementsAre("type-mismatch"));
+  EXPECT_THAT(Codes(CheckText("when true distribute sticky(level)\n")->checked),
+              ElementsAre("sticky-reads-rep"));
+}
+
+TEST(CheckerTest, AnUnknownFunctionListsEveryBuiltin) {
+  const auto c = CheckText("when zzzzzz(1) prefer 1\n");
+  ASSERT_EQ(c->checked.diagnostics.size(), 1u);
+  EXPECT_EQ(c->checked.diagnostics[0].code, "unknown-function");
+  EXPECT_EQ(c->checked.diagnostics[0].hint, "functions: has, lower, len, skill, tag, hours_since");
+}
+
 TEST(CheckerTest, PartialModeReportsErrorsOnly) {
   CheckOptions options;
   options.partial = true;

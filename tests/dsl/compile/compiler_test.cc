@@ -212,6 +212,25 @@ TEST(CompilerTest, ErrorsGiveNoProgramAndEveryErrorIsReported) {
   EXPECT_THAT(Codes(result), ElementsAre("unknown-name", "type-mismatch", "unknown-function"));
 }
 
+// What the parser rejects the checker does not report again: one diagnostic per problem.
+TEST(CompilerTest, EachProblemIsReportedByOnePhaseOnly) {
+  const auto codes = [](std::string_view text) {
+    return Codes(Compile(SourceFile("once.rules", std::string(text))));
+  };
+  EXPECT_THAT(codes("when true followup sms within 1h, sms within 2h\n"),
+              ElementsAre("duplicate-channel", "note"));
+  EXPECT_THAT(codes("when true followup fone within 1h\n"), ElementsAre("unknown-channel"));
+  EXPECT_THAT(codes("when true cap 2.5/day\n"), ElementsAre("invalid-cap"));
+  EXPECT_THAT(codes("when true cap 0/day\n"), ElementsAre("invalid-cap"));
+  EXPECT_THAT(codes("when true distribute balanced\n"), ElementsAre("strategy-argument"));
+  EXPECT_THAT(codes("when true distribute least_loaded(quality)\n"),
+              ElementsAre("strategy-argument"));
+  EXPECT_THAT(codes("when true cap 1/day cap 2 open\n"), ElementsAre("duplicate-clause", "note"));
+  EXPECT_THAT(codes("otherwise when true\n"), ElementsAre("when-in-otherwise"));
+  EXPECT_THAT(codes("otherwise unassigned\notherwise unassigned\n"),
+              ElementsAre("duplicate-otherwise", "note"));
+}
+
 TEST(CompilerTest, DiagnosticsAreSortedByPosition) {
   const SourceFile source("order.rules",
                           "let UNUSED = 1\nwhen quality > 1 prefer 1\nwhen true prefer 1\n"

@@ -62,7 +62,7 @@ TEST(Availability, DailyCapIsReachedAtTheLimit) {
   EXPECT_EQ(AvailabilityMessage(reached), "rep daily_cap reached (3 of 3 today)");
   const CapTrace cap = reached.cap();
   EXPECT_EQ(cap.limit, 3);
-  EXPECT_EQ(cap.unit, ast::CapUnit::kDay);
+  EXPECT_EQ(cap.unit, CapUnit::kDay);
   EXPECT_EQ(cap.scope, CapScope::kRep);
   EXPECT_EQ(CapText(cap), "rep daily_cap 3");
 }
@@ -73,7 +73,7 @@ TEST(Availability, MaxOpenIsReachedAtTheLimitAndComesAfterTheDailyCap) {
   EXPECT_EQ(reached.reason, RemovalReason::kCapReached);
   EXPECT_EQ(reached.cap_detail, kRepMaxOpenDetail);
   EXPECT_EQ(AvailabilityMessage(reached), "rep max_open reached (41 of 40 open)");
-  EXPECT_EQ(reached.cap().unit, ast::CapUnit::kOpen);
+  EXPECT_EQ(reached.cap().unit, CapUnit::kOpen);
   EXPECT_EQ(CapText(reached.cap()), "rep max_open 40");
   // Both reached: the daily cap is the one reported.
   EXPECT_EQ(CheckAvailability(Capped(2, 2), Counts(2, 2)).cap_detail, kRepDailyCapDetail);

@@ -304,6 +304,42 @@ TEST(ParserTest, MessagesReadLikeACompilers) {
   EXPECT_EQ(message("let X = ((1)"), "expected `)` to close `(`, found end of file | ");
 }
 
+// Messages that list the words of the language (built from dsl/base/vocabulary.h) list all of them.
+TEST(ParserTest, MessagesListEveryWordOfTheVocabulary) {
+  const auto message = [](const std::string& text) {
+    const ParseResult result = ParseText(text);
+    return result.diagnostics.empty()
+               ? std::string("(none)")
+               : result.diagnostics[0].message + " | " + result.diagnostics[0].hint;
+  };
+  EXPECT_EQ(message("when a distribute"),
+            "expected a strategy after `distribute`, found end of file | strategies: round_robin, "
+            "least_loaded, balanced(expr), weighted(expr), sticky(expr)");
+  EXPECT_EQ(message("when a distribute zzz"),
+            "unknown strategy `zzz` | strategies: round_robin, least_loaded, balanced(expr), "
+            "weighted(expr), sticky(expr)");
+  EXPECT_EQ(message("when a distribute sticky"),
+            "`sticky` needs an argument | for example `sticky(lead.account)`");
+  EXPECT_EQ(message("when a distribute weighted"),
+            "`weighted` needs an argument | for example `weighted(quality)`");
+  EXPECT_EQ(message("when a cap 20 zzz"),
+            "expected `/day`, `/week`, `/month` or `open` after the cap limit, found `zzz` | ");
+  EXPECT_EQ(message("when a cap 20/"),
+            "expected `day`, `week` or `month` after `/`, found end of file | ");
+  EXPECT_EQ(message("when a cap 20/zzz"),
+            "unknown cap period `zzz` | caps count per `day`, `week` or `month`, or `open` leads");
+  EXPECT_EQ(message("when a sla 1h then"),
+            "expected `reassign` or `escalate` after `then`, found end of file | ");
+  EXPECT_EQ(message("when a sla 1h then zzz"),
+            "unknown sla action `zzz` | `then reassign` or `then escalate`");
+  EXPECT_EQ(message("when a followup"),
+            "expected a channel, found end of file | channels: phone, email, sms, wechat, social, "
+            "im, visit; `followup phone within 1h`");
+  EXPECT_EQ(message("when a followup zzz within 1h"),
+            "unknown follow-up channel `zzz` | channels: phone, email, sms, wechat, social, im, "
+            "visit");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Recovery: every statement's first error, and the good statements kept
 
