@@ -6,49 +6,60 @@ namespace leadrouter::dsl {
 namespace {
 
 struct KnownField {
+  Slot slot;
   std::string_view name;
-  FieldType type;
+  ValueKind kind;
 };
 
-// The order of these arrays is the slot order declared in schema.h.
 constexpr std::array<KnownField, lead_slot::kCount> kLeadFields = {{
-    {"id", FieldType::kString},
-    {"source", FieldType::kString},
-    {"quality", FieldType::kNumber},
-    {"value", FieldType::kNumber},
-    {"region", FieldType::kString},
-    {"industry", FieldType::kString},
-    {"created_at", FieldType::kTimestamp},
-    {"channel", FieldType::kString},
-    {"account", FieldType::kString},
-    {"company", FieldType::kString},
-    {"country", FieldType::kString},
-    {"city", FieldType::kString},
-    {"email", FieldType::kString},
-    {"phone", FieldType::kString},
-    {"score", FieldType::kNumber},
+    {lead_slot::kId, "id", ValueKind::kString},
+    {lead_slot::kSource, "source", ValueKind::kString},
+    {lead_slot::kQuality, "quality", ValueKind::kNumber},
+    {lead_slot::kValue, "value", ValueKind::kNumber},
+    {lead_slot::kRegion, "region", ValueKind::kString},
+    {lead_slot::kIndustry, "industry", ValueKind::kString},
+    {lead_slot::kCreatedAt, "created_at", ValueKind::kTimestamp},
+    {lead_slot::kChannel, "channel", ValueKind::kString},
+    {lead_slot::kAccount, "account", ValueKind::kString},
+    {lead_slot::kCompany, "company", ValueKind::kString},
+    {lead_slot::kCountry, "country", ValueKind::kString},
+    {lead_slot::kCity, "city", ValueKind::kString},
+    {lead_slot::kEmail, "email", ValueKind::kString},
+    {lead_slot::kPhone, "phone", ValueKind::kString},
+    {lead_slot::kScore, "score", ValueKind::kNumber},
 }};
 
 constexpr std::array<KnownField, rep_slot::kCount> kRepFields = {{
-    {"id", FieldType::kString},
-    {"name", FieldType::kString},
-    {"team", FieldType::kString},
-    {"level", FieldType::kNumber},
-    {"region", FieldType::kString},
-    {"skills", FieldType::kSkills},
-    {"tags", FieldType::kList},
-    {"channels", FieldType::kList},
-    {"status", FieldType::kString},
-    {"available", FieldType::kBool},
-    {"open_leads", FieldType::kNumber},
-    {"assigned_today", FieldType::kNumber},
-    {"assigned_week", FieldType::kNumber},
-    {"assigned_month", FieldType::kNumber},
-    {"quality_today", FieldType::kNumber},
-    {"conversion_rate", FieldType::kNumber},
-    {"daily_cap", FieldType::kNumber},
-    {"max_open", FieldType::kNumber},
+    {rep_slot::kId, "id", ValueKind::kString},
+    {rep_slot::kName, "name", ValueKind::kString},
+    {rep_slot::kTeam, "team", ValueKind::kString},
+    {rep_slot::kLevel, "level", ValueKind::kNumber},
+    {rep_slot::kRegion, "region", ValueKind::kString},
+    {rep_slot::kSkills, "skills", ValueKind::kSkills},
+    {rep_slot::kTags, "tags", ValueKind::kList},
+    {rep_slot::kChannels, "channels", ValueKind::kList},
+    {rep_slot::kStatus, "status", ValueKind::kString},
+    {rep_slot::kAvailable, "available", ValueKind::kBool},
+    {rep_slot::kOpenLeads, "open_leads", ValueKind::kNumber},
+    {rep_slot::kAssignedToday, "assigned_today", ValueKind::kNumber},
+    {rep_slot::kAssignedWeek, "assigned_week", ValueKind::kNumber},
+    {rep_slot::kAssignedMonth, "assigned_month", ValueKind::kNumber},
+    {rep_slot::kQualityToday, "quality_today", ValueKind::kNumber},
+    {rep_slot::kConversionRate, "conversion_rate", ValueKind::kNumber},
+    {rep_slot::kDailyCap, "daily_cap", ValueKind::kNumber},
+    {rep_slot::kMaxOpen, "max_open", ValueKind::kNumber},
 }};
+
+// FieldTable gives the i-th entry slot i.
+template <size_t N>
+constexpr bool InSlotOrder(const std::array<KnownField, N>& fields) {
+  for (size_t i = 0; i < N; ++i) {
+    if (fields[i].slot != i) return false;
+  }
+  return true;
+}
+static_assert(InSlotOrder(kLeadFields), "kLeadFields must follow lead_slot's order");
+static_assert(InSlotOrder(kRepFields), "kRepFields must follow rep_slot's order");
 
 }  // namespace
 
@@ -60,7 +71,7 @@ FieldTable::FieldTable(RecordKind kind) : kind_(kind) {
   const auto add = [this](const auto& known) {
     fields_.reserve(known.size());
     for (const KnownField& field : known) {
-      fields_.push_back(FieldInfo{std::string(field.name), field.type, /*custom=*/false});
+      fields_.push_back(FieldInfo{std::string(field.name), field.kind, /*custom=*/false});
     }
   };
   if (kind == RecordKind::kLead) {
@@ -85,53 +96,8 @@ bool FieldTable::IsKnown(std::string_view name) const {
 
 Slot FieldTable::Intern(std::string_view name) {
   if (const std::optional<Slot> slot = Find(name)) return *slot;
-  fields_.push_back(FieldInfo{std::string(name), FieldType::kAny, /*custom=*/true});
+  fields_.push_back(FieldInfo{std::string(name), std::nullopt, /*custom=*/true});
   return static_cast<Slot>(fields_.size() - 1);
-}
-
-bool FitsFieldType(FieldType type, ValueKind kind) {
-  if (kind == ValueKind::kNull) return true;
-  switch (type) {
-    case FieldType::kAny:
-      return true;
-    case FieldType::kBool:
-      return kind == ValueKind::kBool;
-    case FieldType::kNumber:
-      return kind == ValueKind::kNumber;
-    case FieldType::kString:
-      return kind == ValueKind::kString;
-    case FieldType::kList:
-      return kind == ValueKind::kList;
-    case FieldType::kDuration:
-      return kind == ValueKind::kDuration;
-    case FieldType::kTimestamp:
-      return kind == ValueKind::kTimestamp;
-    case FieldType::kSkills:
-      return kind == ValueKind::kSkills;
-  }
-  return false;
-}
-
-std::string_view FieldTypeName(FieldType type) {
-  switch (type) {
-    case FieldType::kAny:
-      return "any";
-    case FieldType::kBool:
-      return "bool";
-    case FieldType::kNumber:
-      return "number";
-    case FieldType::kString:
-      return "string";
-    case FieldType::kList:
-      return "list";
-    case FieldType::kDuration:
-      return "duration";
-    case FieldType::kTimestamp:
-      return "timestamp";
-    case FieldType::kSkills:
-      return "skills";
-  }
-  return "any";
 }
 
 }  // namespace leadrouter::dsl

@@ -21,66 +21,61 @@ enum class RecordKind : uint8_t { kLead, kRep };
 
 std::string_view RecordKindName(RecordKind kind);  // "lead", "rep"
 
-// The static type of a field. kAny: a custom attribute, whose type is only known at run time.
-enum class FieldType : uint8_t {
-  kAny,
-  kBool,
-  kNumber,
-  kString,
-  kList,
-  kDuration,
-  kTimestamp,
-  kSkills
-};
-
 using Slot = uint32_t;
 
-// Fixed slots of the known lead fields.
+// Fixed slots of the known lead fields, in slot order (schema.cc names them in the same order,
+// which it checks at compile time).
 namespace lead_slot {
-inline constexpr Slot kId = 0;
-inline constexpr Slot kSource = 1;
-inline constexpr Slot kQuality = 2;
-inline constexpr Slot kValue = 3;
-inline constexpr Slot kRegion = 4;
-inline constexpr Slot kIndustry = 5;
-inline constexpr Slot kCreatedAt = 6;
-inline constexpr Slot kChannel = 7;
-inline constexpr Slot kAccount = 8;
-inline constexpr Slot kCompany = 9;
-inline constexpr Slot kCountry = 10;
-inline constexpr Slot kCity = 11;
-inline constexpr Slot kEmail = 12;
-inline constexpr Slot kPhone = 13;
-inline constexpr Slot kScore = 14;
-inline constexpr Slot kCount = 15;  // number of known lead fields
+enum : Slot {
+  kId,
+  kSource,
+  kQuality,
+  kValue,
+  kRegion,
+  kIndustry,
+  kCreatedAt,
+  kChannel,
+  kAccount,
+  kCompany,
+  kCountry,
+  kCity,
+  kEmail,
+  kPhone,
+  kScore,
+  kCount,  // number of known lead fields
+};
 }  // namespace lead_slot
 
-// Fixed slots of the known rep fields.
+// Fixed slots of the known rep fields, in slot order.
 namespace rep_slot {
-inline constexpr Slot kId = 0;
-inline constexpr Slot kName = 1;
-inline constexpr Slot kTeam = 2;
-inline constexpr Slot kLevel = 3;
-inline constexpr Slot kRegion = 4;
-inline constexpr Slot kSkills = 5;
-inline constexpr Slot kTags = 6;
-inline constexpr Slot kChannels = 7;
-inline constexpr Slot kStatus = 8;
-inline constexpr Slot kAvailable = 9;
-inline constexpr Slot kOpenLeads = 10;
-inline constexpr Slot kAssignedToday = 11;
-inline constexpr Slot kAssignedWeek = 12;
-inline constexpr Slot kAssignedMonth = 13;
-inline constexpr Slot kQualityToday = 14;
-inline constexpr Slot kConversionRate = 15;
-inline constexpr Slot kDailyCap = 16;
-inline constexpr Slot kMaxOpen = 17;
-inline constexpr Slot kCount = 18;  // number of known rep fields
+enum : Slot {
+  kId,
+  kName,
+  kTeam,
+  kLevel,
+  kRegion,
+  kSkills,
+  kTags,
+  kChannels,
+  kStatus,
+  kAvailable,
+  kOpenLeads,
+  kAssignedToday,
+  kAssignedWeek,
+  kAssignedMonth,
+  kQualityToday,
+  kConversionRate,
+  kDailyCap,
+  kMaxOpen,
+  kCount,  // number of known rep fields
+};
 }  // namespace rep_slot
 
 struct FieldInfo {
   std::string name;
-  FieldType type = FieldType::kAny;
+  // The kind of value a known field holds (null aside: a missing value); nullopt for a custom
+  // attribute, whose kind is known only at run time.
+  std::optional<ValueKind> kind;
   bool custom = false;  // a custom attribute interned by the compiler, not a known field
 };
 
@@ -100,19 +95,13 @@ class FieldTable {
   // True for the fields that exist in every Program (not custom attributes).
   bool IsKnown(std::string_view name) const;
 
-  // The slot of custom attribute `name`, adding it (type kAny) when it is new. Returns the known
-  // field's slot when `name` is a known field.
+  // The slot of custom attribute `name`, adding it (of no static kind) when it is new. Returns the
+  // known field's slot when `name` is a known field.
   Slot Intern(std::string_view name);
 
  private:
   RecordKind kind_;
   std::vector<FieldInfo> fields_;
 };
-
-// Whether a value of `kind` fits a field of static type `type` (kAny accepts everything, and null
-// fits every field: a missing value).
-bool FitsFieldType(FieldType type, ValueKind kind);
-
-std::string_view FieldTypeName(FieldType type);
 
 }  // namespace leadrouter::dsl

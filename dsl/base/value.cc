@@ -8,28 +8,6 @@
 
 namespace leadrouter::dsl {
 
-std::string_view KindName(ValueKind kind) {
-  switch (kind) {
-    case ValueKind::kNull:
-      return "null";
-    case ValueKind::kBool:
-      return "bool";
-    case ValueKind::kNumber:
-      return "number";
-    case ValueKind::kString:
-      return "string";
-    case ValueKind::kList:
-      return "list";
-    case ValueKind::kDuration:
-      return "duration";
-    case ValueKind::kTimestamp:
-      return "timestamp";
-    case ValueKind::kSkills:
-      return "skills";
-  }
-  return "unknown";
-}
-
 bool Equal(const Value& a, const Value& b) {
   if (a.kind() != b.kind()) return false;
   switch (a.kind()) {

@@ -119,9 +119,6 @@ class Value {
   };
 };
 
-// "null", "bool", "number", "string", "list", "duration", "timestamp", "skills".
-std::string_view KindName(ValueKind kind);
-
 // Structural equality as the language defines `==` for two non-null values of the same kind:
 // numbers by value, strings byte-wise, lists element-wise, durations and timestamps by seconds.
 // Values of different kinds are not equal; null equals nothing (not even null).

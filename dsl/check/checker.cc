@@ -21,10 +21,8 @@ namespace {
 using ast::BinaryOp;
 using checker::Comparable;
 using checker::Describe;
-using checker::FromFieldType;
+using checker::FieldTypeOf;
 using checker::Type;
-using checker::TypeKind;
-using checker::TypeOf;
 
 // Where an expression is evaluated, which decides what bare names mean.
 enum class Scope {
@@ -51,7 +49,7 @@ Info InfoOf(Type type) {
   return info;
 }
 
-Info ErrorInfo() { return InfoOf(TypeOf(TypeKind::kError)); }
+Info ErrorInfo() { return InfoOf(Type::Error()); }
 
 constexpr auto kBuiltinNames = NamesOf(kBuiltins);
 
@@ -227,8 +225,8 @@ class Checker {
     Info info = CheckTop(*entry.decl->value, Scope::kConstant);
     --definition_chain_;
     if (!info.type.unknown() &&
-        !info.type.Allows({TypeKind::kNumber, TypeKind::kString, TypeKind::kBool, TypeKind::kList,
-                           TypeKind::kDuration})) {
+        !info.type.Allows({ValueKind::kNumber, ValueKind::kString, ValueKind::kBool,
+                           ValueKind::kList, ValueKind::kDuration})) {
       Error(entry.decl->value->span, "type-mismatch",
             fmt::format("a `let` must be a number, string, true/false, list or duration, not {}",
                         Describe(info.type)));
@@ -325,7 +323,7 @@ class Checker {
 
   void CheckPreferKey(const ast::Expr& key) {
     const Info info = CheckTop(key, Scope::kRep);
-    if (!info.type.Allows({TypeKind::kNumber, TypeKind::kBool, TypeKind::kDuration})) {
+    if (!info.type.Allows({ValueKind::kNumber, ValueKind::kBool, ValueKind::kDuration})) {
       Error(
           key.span, "type-mismatch",
           fmt::format("a `prefer` key must be a number or true/false, not {}", Describe(info.type)),
@@ -346,7 +344,7 @@ class Checker {
       }
       return;
     }
-    if (!info.type.Allows({TypeKind::kNumber, TypeKind::kBool, TypeKind::kDuration})) {
+    if (!info.type.Allows({ValueKind::kNumber, ValueKind::kBool, ValueKind::kDuration})) {
       Error(distribute.argument->span, "type-mismatch",
             fmt::format("`{}()` needs a number, not {}", name, Describe(info.type)));
     }
@@ -418,7 +416,7 @@ class Checker {
 
   Info CheckCondition(const ast::Expr& expr, Scope scope, std::string_view where) {
     Info info = CheckTop(expr, scope);
-    if (!info.type.Allows({TypeKind::kBool})) {
+    if (!info.type.Allows({ValueKind::kBool})) {
       Error(expr.span, "type-mismatch",
             fmt::format("{} needs a condition (true/false), not {}", where, Describe(info.type)));
     }
@@ -435,26 +433,26 @@ class Checker {
   }
 
   Info CheckNode(const ast::Expr&, const ast::NullLiteral&, Scope, int) {
-    Info info = InfoOf(TypeOf(TypeKind::kNull));
+    Info info = InfoOf(Type::Of(ValueKind::kNull));
     info.constant = true;
     info.null_literal = true;
     return info;
   }
   Info CheckNode(const ast::Expr&, const ast::BoolLiteral&, Scope, int) {
-    return Constant(TypeOf(TypeKind::kBool));
+    return Constant(Type::Of(ValueKind::kBool));
   }
   Info CheckNode(const ast::Expr&, const ast::NumberLiteral& n, Scope, int) {
-    Info info = Constant(TypeOf(TypeKind::kNumber));
+    Info info = Constant(Type::Of(ValueKind::kNumber));
     info.number_constant = n.value;
     return info;
   }
   Info CheckNode(const ast::Expr&, const ast::StringLiteral& s, Scope, int) {
-    Info info = Constant(TypeOf(TypeKind::kString));
+    Info info = Constant(Type::Of(ValueKind::kString));
     info.string_constant = s.value;
     return info;
   }
   Info CheckNode(const ast::Expr&, const ast::DurationLiteral&, Scope, int) {
-    return Constant(TypeOf(TypeKind::kDuration));
+    return Constant(Type::Of(ValueKind::kDuration));
   }
 
   static Info Constant(Type type) {
@@ -464,36 +462,41 @@ class Checker {
   }
 
   Info CheckNode(const ast::Expr&, const ast::ListLiteral& list, Scope scope, int nesting) {
-    Info info = Constant(Type{TypeKind::kList, TypeKind::kAny});
-    std::optional<TypeKind> element;
-    bool mixed = false;
+    Info info = Constant(Type::ListOf(std::nullopt));
+    // The kind every item has so far; `shared` turns false at an unknown or a different kind.
+    ValueKind element = ValueKind::kNull;
+    bool first = true;
+    bool shared = true;
     for (const ast::ExprPtr& item : list.items) {
       if (!item) continue;
       const Info item_info = Check(*item, scope, nesting + 1);
       info.depth = std::max(info.depth, item_info.depth + 1);
-      if (item_info.type.is(TypeKind::kError)) continue;
+      if (item_info.type.is_error()) continue;
       if (!item_info.constant) {
         Error(item->span, "list-not-constant",
               "list items must be constants (literals or `let` names)",
               "to test several fields, combine comparisons with `or`");
-        info.type = TypeOf(TypeKind::kError);
+        info.type = Type::Error();
         continue;
       }
       if (!item_info.type.Allows(
-              {TypeKind::kNumber, TypeKind::kString, TypeKind::kBool, TypeKind::kDuration})) {
+              {ValueKind::kNumber, ValueKind::kString, ValueKind::kBool, ValueKind::kDuration})) {
         Error(item->span, "type-mismatch",
               fmt::format("a list holds numbers, strings, true/false or durations, not {}",
                           Describe(item_info.type)));
-        info.type = TypeOf(TypeKind::kError);
+        info.type = Type::Error();
         continue;
       }
-      if (!element) {
-        element = item_info.type.kind;
-      } else if (*element != item_info.type.kind) {
-        mixed = true;
+      if (item_info.type.unknown()) {
+        shared = false;
+      } else if (first) {
+        element = item_info.type.kind();
+      } else if (element != item_info.type.kind()) {
+        shared = false;
       }
+      first = false;
     }
-    if (info.type.is(TypeKind::kList) && element && !mixed) info.type.element = *element;
+    if (info.type.is(ValueKind::kList) && !first && shared) info.type = Type::ListOf(element);
     return info;
   }
 
@@ -541,7 +544,7 @@ class Checker {
 
   Info FieldInfoFor(const ast::Expr& expr, RecordKind record, Slot slot, const FieldTable& table) {
     out_.names[&expr] = FieldRefTo(record, slot, table.field(slot).name);
-    Info info = InfoOf(FromFieldType(table.field(slot).type));
+    Info info = InfoOf(FieldTypeOf(table.field(slot).kind));
     info.reads_rep = record == RecordKind::kRep;
     return info;
   }
@@ -583,7 +586,7 @@ class Checker {
       ref.kind = NameRef::Kind::kSegment;
       ref.segment = entry.decl;
       out_.names[&expr] = ref;
-      Info info = InfoOf(TypeOf(TypeKind::kBool));
+      Info info = InfoOf(Type::Of(ValueKind::kBool));
       info.depth = depth + 1;
       return info;
     }
@@ -694,7 +697,7 @@ class Checker {
     info.depth = depth;
     info.reads_rep = builtin->reads_rep || arg.reads_rep;
     info.constant = builtin->pure && arg.constant;
-    const auto expect = [&](std::initializer_list<TypeKind> kinds, std::string_view what) {
+    const auto expect = [&](std::initializer_list<ValueKind> kinds, std::string_view what) {
       if (!arg.type.Allows(kinds)) {
         Error(call.args[0]->span, "type-mismatch",
               fmt::format("`{}()` needs {}, not {}", builtin->name, what, Describe(arg.type)),
@@ -703,24 +706,24 @@ class Checker {
     };
     switch (builtin->id) {
       case Builtin::kLower:
-        expect({TypeKind::kString}, "a string");
-        info.type = TypeOf(TypeKind::kString);
+        expect({ValueKind::kString}, "a string");
+        info.type = Type::Of(ValueKind::kString);
         break;
       case Builtin::kLen:
-        expect({TypeKind::kString, TypeKind::kList, TypeKind::kSkills}, "a string or a list");
-        info.type = TypeOf(TypeKind::kNumber);
+        expect({ValueKind::kString, ValueKind::kList, ValueKind::kSkills}, "a string or a list");
+        info.type = Type::Of(ValueKind::kNumber);
         break;
       case Builtin::kSkill:
-        expect({TypeKind::kString}, "a skill name (a string)");
-        info.type = TypeOf(TypeKind::kNumber);
+        expect({ValueKind::kString}, "a skill name (a string)");
+        info.type = Type::Of(ValueKind::kNumber);
         break;
       case Builtin::kTag:
-        expect({TypeKind::kString}, "a tag name (a string)");
-        info.type = TypeOf(TypeKind::kBool);
+        expect({ValueKind::kString}, "a tag name (a string)");
+        info.type = Type::Of(ValueKind::kBool);
         break;
       case Builtin::kHoursSince:
-        expect({TypeKind::kTimestamp}, "a timestamp");
-        info.type = TypeOf(TypeKind::kNumber);
+        expect({ValueKind::kTimestamp}, "a timestamp");
+        info.type = Type::Of(ValueKind::kNumber);
         break;
       case Builtin::kHas:
         break;
@@ -736,7 +739,7 @@ class Checker {
       return ErrorInfo();
     }
     const Info arg_info = Check(arg, scope, 2);
-    if (arg_info.type.is(TypeKind::kError)) return ErrorInfo();
+    if (arg_info.type.is_error()) return ErrorInfo();
     const auto ref = out_.names.find(&arg);
     if (ref == out_.names.end() || ref->second.kind != NameRef::Kind::kField) {
       Error(arg.span, "type-mismatch",
@@ -746,7 +749,7 @@ class Checker {
                             : "segment"));
       return ErrorInfo();
     }
-    Info info = InfoOf(TypeOf(TypeKind::kBool));
+    Info info = InfoOf(Type::Of(ValueKind::kBool));
     info.depth = 2;
     info.reads_rep = arg_info.reads_rep;
     return info;
@@ -760,19 +763,19 @@ class Checker {
     info.constant = operand.constant;
     info.reads_rep = operand.reads_rep;
     if (unary.op == ast::UnaryOp::kNot) {
-      if (!operand.type.Allows({TypeKind::kBool})) {
+      if (!operand.type.Allows({ValueKind::kBool})) {
         Error(unary.operand->span, "type-mismatch",
               fmt::format("`not` needs a condition (true/false), not {}", Describe(operand.type)));
         return ErrorInfo();
       }
-      info.type = TypeOf(TypeKind::kBool);
+      info.type = Type::Of(ValueKind::kBool);
     } else {
-      if (!operand.type.Allows({TypeKind::kNumber, TypeKind::kDuration})) {
+      if (!operand.type.Allows({ValueKind::kNumber, ValueKind::kDuration})) {
         Error(unary.operand->span, "type-mismatch",
               fmt::format("`-` needs a number or a duration, not {}", Describe(operand.type)));
         return ErrorInfo();
       }
-      info.type = operand.type.unknown() ? TypeOf(TypeKind::kAny) : operand.type;
+      info.type = operand.type.unknown() ? Type::Any() : operand.type;
       if (operand.number_constant) info.number_constant = -*operand.number_constant;
     }
     return info;
@@ -783,12 +786,12 @@ class Checker {
     const Info value = Check(*between.value, scope, nesting + 1);
     const Info low = Check(*between.low, scope, nesting + 1);
     const Info high = Check(*between.high, scope, nesting + 1);
-    Info info = InfoOf(TypeOf(TypeKind::kBool));
+    Info info = InfoOf(Type::Of(ValueKind::kBool));
     info.depth = std::max({value.depth, low.depth, high.depth}) + 1;
     info.constant = value.constant && low.constant && high.constant;
     info.reads_rep = value.reads_rep || low.reads_rep || high.reads_rep;
-    const std::initializer_list<TypeKind> ordered = {TypeKind::kNumber, TypeKind::kDuration,
-                                                     TypeKind::kTimestamp};
+    const std::initializer_list<ValueKind> ordered = {ValueKind::kNumber, ValueKind::kDuration,
+                                                      ValueKind::kTimestamp};
     bool ok = true;
     for (const auto* part : {&value, &low, &high}) {
       if (part->null_literal) {
@@ -830,22 +833,22 @@ class Checker {
     info.depth = std::max(lhs.depth, rhs.depth) + 1;
     info.constant = lhs.constant && rhs.constant;
     info.reads_rep = lhs.reads_rep || rhs.reads_rep;
-    if (lhs.type.is(TypeKind::kError) || rhs.type.is(TypeKind::kError)) {
-      info.type = TypeOf(TypeKind::kError);
+    if (lhs.type.is_error() || rhs.type.is_error()) {
+      info.type = Type::Error();
       return info;
     }
     const BinaryOp op = binary.op;
     if (op == BinaryOp::kAnd || op == BinaryOp::kOr) {
       for (const auto& [side, side_info] :
            {std::pair{binary.lhs.get(), &lhs}, std::pair{binary.rhs.get(), &rhs}}) {
-        if (!side_info->type.Allows({TypeKind::kBool})) {
+        if (!side_info->type.Allows({ValueKind::kBool})) {
           Error(side->span, "type-mismatch",
                 fmt::format("{} needs conditions (true/false) on both sides, not {}", OpText(op),
                             Describe(side_info->type)));
           return ErrorInfo();
         }
       }
-      info.type = TypeOf(TypeKind::kBool);
+      info.type = Type::Of(ValueKind::kBool);
       return info;
     }
     if ((IsComparison(op) || op == BinaryOp::kIn || op == BinaryOp::kNotIn ||
@@ -858,7 +861,7 @@ class Checker {
             "test presence with `has(x)` or `not has(x)`");
       return ErrorInfo();
     }
-    info.type = TypeOf(TypeKind::kBool);
+    info.type = Type::Of(ValueKind::kBool);
     if (IsComparison(op)) {
       if (!Comparable(lhs.type, rhs.type)) {
         Error(expr.span, "type-mismatch",
@@ -868,8 +871,8 @@ class Checker {
       }
       if (op != BinaryOp::kEqual && op != BinaryOp::kNotEqual) {
         const Type& known = lhs.type.unknown() ? rhs.type : lhs.type;
-        if (!known.Allows({TypeKind::kNumber, TypeKind::kString, TypeKind::kDuration,
-                           TypeKind::kTimestamp})) {
+        if (!known.Allows({ValueKind::kNumber, ValueKind::kString, ValueKind::kDuration,
+                           ValueKind::kTimestamp})) {
           Error(expr.span, "type-mismatch",
                 fmt::format("{} orders numbers, strings, durations or timestamps, not {}",
                             OpText(op), Describe(known)));
@@ -888,7 +891,7 @@ class Checker {
         return info;
       case BinaryOp::kStartsWith:
       case BinaryOp::kEndsWith:
-        if (!lhs.type.Allows({TypeKind::kString}) || !rhs.type.Allows({TypeKind::kString})) {
+        if (!lhs.type.Allows({ValueKind::kString}) || !rhs.type.Allows({ValueKind::kString})) {
           Error(expr.span, "type-mismatch",
                 fmt::format("{} needs strings on both sides, not {} and {}", OpText(op),
                             Describe(lhs.type), Describe(rhs.type)));
@@ -909,7 +912,7 @@ class Checker {
   bool CheckMembership(const ast::Expr& expr, BinaryOp op, const Info& needle,
                        const Info& haystack) {
     const Type& h = haystack.type;
-    if (!h.Allows({TypeKind::kList, TypeKind::kString, TypeKind::kSkills})) {
+    if (!h.Allows({ValueKind::kList, ValueKind::kString, ValueKind::kSkills})) {
       Error(
           expr.span, "type-mismatch",
           op == BinaryOp::kContains
@@ -921,10 +924,10 @@ class Checker {
     const Type& n = needle.type;
     if (h.unknown() || n.unknown()) return true;
     bool ok = true;
-    if (h.is(TypeKind::kString) || h.is(TypeKind::kSkills)) ok = n.is(TypeKind::kString);
-    if (h.is(TypeKind::kList) && h.element != TypeKind::kAny) ok = n.kind == h.element;
-    if (!n.Allows({TypeKind::kNumber, TypeKind::kString, TypeKind::kBool, TypeKind::kDuration,
-                   TypeKind::kTimestamp})) {
+    if (h.is(ValueKind::kString) || h.is(ValueKind::kSkills)) ok = n.is(ValueKind::kString);
+    if (h.is(ValueKind::kList) && h.element()) ok = n.kind() == *h.element();
+    if (!n.Allows({ValueKind::kNumber, ValueKind::kString, ValueKind::kBool, ValueKind::kDuration,
+                   ValueKind::kTimestamp})) {
       ok = false;
     }
     if (!ok) {
@@ -937,12 +940,12 @@ class Checker {
 
   bool CheckMatches(const ast::Expr& lhs_expr, const ast::Expr& rhs_expr, const Info& lhs,
                     const Info& rhs) {
-    if (!lhs.type.Allows({TypeKind::kString})) {
+    if (!lhs.type.Allows({ValueKind::kString})) {
       Error(lhs_expr.span, "type-mismatch",
             fmt::format("`matches` needs a string on its left, not {}", Describe(lhs.type)));
       return false;
     }
-    if (!rhs.constant || !rhs.type.Allows({TypeKind::kString})) {
+    if (!rhs.constant || !rhs.type.Allows({ValueKind::kString})) {
       Error(rhs_expr.span, "regex-not-constant",
             "`matches` needs a constant string pattern (a literal or a `let`)",
             "patterns are compiled once, when the rules are compiled");
@@ -972,8 +975,8 @@ class Checker {
             "arithmetic works on numbers, and on durations and timestamps where it makes sense");
       return ErrorInfo();
     };
-    const std::initializer_list<TypeKind> arithmetic = {TypeKind::kNumber, TypeKind::kDuration,
-                                                        TypeKind::kTimestamp};
+    const std::initializer_list<ValueKind> arithmetic = {ValueKind::kNumber, ValueKind::kDuration,
+                                                         ValueKind::kTimestamp};
     if (!l.Allows(arithmetic) || !r.Allows(arithmetic)) return mismatch();
     if ((op == BinaryOp::kDivide || op == BinaryOp::kModulo) && rhs.number_constant &&
         *rhs.number_constant == 0) {
@@ -981,12 +984,12 @@ class Checker {
               fmt::format("{} by zero gives null, so anything using it is false", OpText(op)));
     }
     if (l.unknown() || r.unknown()) {
-      info.type = TypeOf(TypeKind::kAny);
+      info.type = Type::Any();
       return info;
     }
-    using K = TypeKind;
-    const K a = l.kind;
-    const K b = r.kind;
+    using K = ValueKind;
+    const K a = l.kind();
+    const K b = r.kind();
     std::optional<K> result;
     switch (op) {
       case BinaryOp::kAdd:
@@ -1019,7 +1022,7 @@ class Checker {
         break;
     }
     if (!result) return mismatch();
-    info.type = TypeOf(*result);
+    info.type = Type::Of(*result);
     return info;
   }
 

@@ -2,45 +2,29 @@
 
 namespace leadrouter::dsl::checker {
 
-Type FromFieldType(FieldType type) {
-  switch (type) {
-    case FieldType::kAny:
-      return TypeOf(TypeKind::kAny);
-    case FieldType::kBool:
-      return TypeOf(TypeKind::kBool);
-    case FieldType::kNumber:
-      return TypeOf(TypeKind::kNumber);
-    case FieldType::kString:
-      return TypeOf(TypeKind::kString);
-    case FieldType::kList:
-      return Type{TypeKind::kList, TypeKind::kString};
-    case FieldType::kDuration:
-      return TypeOf(TypeKind::kDuration);
-    case FieldType::kTimestamp:
-      return TypeOf(TypeKind::kTimestamp);
-    case FieldType::kSkills:
-      return TypeOf(TypeKind::kSkills);
-  }
-  return TypeOf(TypeKind::kAny);
+Type FieldTypeOf(std::optional<ValueKind> kind) {
+  if (!kind) return Type::Any();
+  if (*kind == ValueKind::kList) return Type::ListOf(ValueKind::kString);
+  return Type::Of(*kind);
 }
 
 bool Comparable(const Type& a, const Type& b) {
-  return a.unknown() || b.unknown() || a.kind == b.kind;
+  return a.unknown() || b.unknown() || a.kind() == b.kind();
 }
 
 namespace {
 
-const char* Plural(TypeKind kind) {
-  switch (kind) {
-    case TypeKind::kBool:
+const char* Plural(std::optional<ValueKind> kind) {
+  switch (kind.value_or(ValueKind::kNull)) {
+    case ValueKind::kBool:
       return "true/false values";
-    case TypeKind::kNumber:
+    case ValueKind::kNumber:
       return "numbers";
-    case TypeKind::kString:
+    case ValueKind::kString:
       return "strings";
-    case TypeKind::kDuration:
+    case ValueKind::kDuration:
       return "durations";
-    case TypeKind::kTimestamp:
+    case ValueKind::kTimestamp:
       return "timestamps";
     default:
       return "values";
@@ -50,25 +34,23 @@ const char* Plural(TypeKind kind) {
 }  // namespace
 
 std::string Describe(const Type& type) {
-  switch (type.kind) {
-    case TypeKind::kAny:
-    case TypeKind::kError:
-      return "a value";
-    case TypeKind::kNull:
+  if (type.unknown()) return "a value";
+  switch (type.kind()) {
+    case ValueKind::kNull:
       return "null";
-    case TypeKind::kBool:
+    case ValueKind::kBool:
       return "true/false";
-    case TypeKind::kNumber:
+    case ValueKind::kNumber:
       return "a number";
-    case TypeKind::kString:
+    case ValueKind::kString:
       return "a string";
-    case TypeKind::kList:
-      return std::string("a list of ") + Plural(type.element);
-    case TypeKind::kDuration:
+    case ValueKind::kList:
+      return std::string("a list of ") + Plural(type.element());
+    case ValueKind::kDuration:
       return "a duration";
-    case TypeKind::kTimestamp:
+    case ValueKind::kTimestamp:
       return "a timestamp";
-    case TypeKind::kSkills:
+    case ValueKind::kSkills:
       return "a skill map";
   }
   return "a value";

@@ -75,13 +75,13 @@ TEST(FieldTableTest, KnownFieldsHaveFixedSlotsAndTypes) {
   const FieldTable lead(RecordKind::kLead);
   EXPECT_EQ(lead.size(), lead_slot::kCount);
   EXPECT_EQ(lead.Find("quality"), lead_slot::kQuality);
-  EXPECT_EQ(lead.field(lead_slot::kCreatedAt).type, FieldType::kTimestamp);
+  EXPECT_EQ(lead.field(lead_slot::kCreatedAt).kind, ValueKind::kTimestamp);
   EXPECT_EQ(lead.Find("nope"), std::nullopt);
   const FieldTable rep(RecordKind::kRep);
   EXPECT_EQ(rep.size(), rep_slot::kCount);
   EXPECT_EQ(rep.Find("open_leads"), rep_slot::kOpenLeads);
   EXPECT_EQ(rep.Find("skills"), rep_slot::kSkills);
-  EXPECT_EQ(rep.field(rep_slot::kAvailable).type, FieldType::kBool);
+  EXPECT_EQ(rep.field(rep_slot::kAvailable).kind, ValueKind::kBool);
 }
 
 TEST(FieldTableTest, InternsCustomAttributesAfterTheKnownFields) {
@@ -91,7 +91,7 @@ TEST(FieldTableTest, InternsCustomAttributesAfterTheKnownFields) {
   EXPECT_EQ(lead.Intern("budget"), budget);
   EXPECT_EQ(lead.Intern("quality"), lead_slot::kQuality);
   EXPECT_TRUE(lead.field(budget).custom);
-  EXPECT_EQ(lead.field(budget).type, FieldType::kAny);
+  EXPECT_EQ(lead.field(budget).kind, std::nullopt);
   EXPECT_FALSE(lead.IsKnown("budget"));
   EXPECT_TRUE(lead.IsKnown("quality"));
 }
