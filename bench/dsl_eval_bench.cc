@@ -9,13 +9,13 @@
 //
 // Figures and the command that produced them: docs/performance.md.
 #include <benchmark/benchmark.h>
-#include <fmt/format.h>
 
 #include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "dsl/compile/compiler.h"
 #include "dsl/data/lead_csv.h"
 #include "dsl/decision/rule_eval.h"
@@ -49,27 +49,26 @@ std::string RuleFile(int count) {
     std::string when;
     switch (i % 5) {
       case 0:
-        when = fmt::format("source == \"{}\" and quality > {}", kSources[i % 8], 40 + i % 50);
+        when = absl::StrCat("source == \"", kSources[i % 8], "\" and quality > ", 40 + i % 50);
         break;
       case 1:
-        when = fmt::format("industry in SPECIALISTS and visits >= {}", i % 10);
+        when = absl::StrCat("industry in SPECIALISTS and visits >= ", i % 10);
         break;
       case 2:
-        when = fmt::format("lower(city) starts_with \"m\" and quality between {} and {}", i % 40,
-                           60 + i % 40);
+        when = absl::StrCat("lower(city) starts_with \"m\" and quality between ", i % 40, " and ",
+                            60 + i % 40);
         break;
       case 3:
-        when = fmt::format("has(occupation) and occupation != \"Unemployed\" or time_on_site > {}",
-                           500 + i);
+        when = absl::StrCat("has(occupation) and occupation != \"Unemployed\" or time_on_site > ",
+                            500 + i);
         break;
       default:
         when = "status_tag matches \"Will revert|Ringing\" and converted";
         break;
     }
-    text += fmt::format(
-        "rule \"r{}\"\n  when {}\n  require level >= {} and available and skill(industry) >= 1\n"
-        "  prefer skill(industry), -open_leads\n",
-        i, when, i % 4);
+    absl::StrAppend(
+        &text, "rule \"r", i, "\"\n  when ", when, "\n  require level >= ", i % 4,
+        " and available and skill(industry) >= 1\n  prefer skill(industry), -open_leads\n");
   }
   return text + "otherwise unassigned\n";
 }

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "dsl/base/text_util.h"
 #include "dsl/base/utf8.h"
 
@@ -148,8 +149,8 @@ void AppendJsonString(std::string_view s, std::string& out) {
         break;
     }
     if (c < 0x20) {
-      out += Concat("\\u00", std::string_view("0123456789abcdef").substr(c >> 4, 1),
-                    std::string_view("0123456789abcdef").substr(c & 0xF, 1));
+      absl::StrAppend(&out, "\\u00", Piece(std::string_view("0123456789abcdef").substr(c >> 4, 1)),
+                      Piece(std::string_view("0123456789abcdef").substr(c & 0xF, 1)));
       ++i;
       continue;
     }
@@ -193,10 +194,11 @@ void SortDiagnostics(std::vector<Diagnostic>& diagnostics) {
 std::string RenderText(const SourceFile& source, const Diagnostic& diagnostic) {
   const LineColumn start = source.Locate(diagnostic.span.begin);
   const LineColumn stop = source.Locate(std::max(diagnostic.span.end, diagnostic.span.begin));
-  std::string out = Concat(source.name(), ":", start.line, ":", start.column, ": ",
-                           SeverityName(diagnostic.severity), ": ", diagnostic.message);
+  std::string out =
+      absl::StrCat(source.name(), ":", start.line, ":", start.column, ": ",
+                   Piece(SeverityName(diagnostic.severity)), ": ", diagnostic.message);
   if (diagnostic.severity != Severity::kNote && !diagnostic.code.empty()) {
-    out += Concat(" [", diagnostic.code, "]");
+    absl::StrAppend(&out, " [", diagnostic.code, "]");
   }
   out += '\n';
   const std::string_view line = source.Line(start.line);
@@ -204,8 +206,8 @@ std::string RenderText(const SourceFile& source, const Diagnostic& diagnostic) {
   const uint32_t end_column =
       stop.line == start.line ? stop.column : static_cast<uint32_t>(line.size()) + 1;
   const ShownLine shown = ShowLine(line, start.column - 1, end_column - 1);
-  out += Concat("  ", shown.source, "\n  ", shown.caret, "\n");
-  if (!diagnostic.hint.empty()) out += Concat("note: ", diagnostic.hint, "\n");
+  absl::StrAppend(&out, "  ", shown.source, "\n  ", shown.caret, "\n");
+  if (!diagnostic.hint.empty()) absl::StrAppend(&out, "note: ", diagnostic.hint, "\n");
   return out;
 }
 
@@ -220,9 +222,9 @@ std::string RenderJson(const SourceFile& source, const Diagnostic& diagnostic) {
   const LineColumn stop = source.Locate(std::max(diagnostic.span.end, diagnostic.span.begin));
   std::string out = "{\"file\":";
   AppendJsonString(source.name(), out);
-  out += Concat(",\"line\":", start.line, ",\"column\":", start.column, ",\"end_line\":", stop.line,
-                ",\"end_column\":", stop.column, ",\"severity\":\"",
-                SeverityName(diagnostic.severity), "\",\"code\":");
+  absl::StrAppend(&out, ",\"line\":", start.line, ",\"column\":", start.column,
+                  ",\"end_line\":", stop.line, ",\"end_column\":", stop.column, ",\"severity\":\"",
+                  Piece(SeverityName(diagnostic.severity)), "\",\"code\":");
   AppendJsonString(diagnostic.code, out);
   out += ",\"message\":";
   AppendJsonString(diagnostic.message, out);

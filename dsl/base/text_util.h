@@ -1,12 +1,10 @@
-// String helpers that work with std::string_view (Debian's Abseil has its own absl::string_view,
-// so absl::StrCat does not accept std::string_view).
+// String helpers for dsl/: Piece() for absl::StrCat, compile-time text (FixedText, AppendList),
+// StableHash and ReplaceAll. Strings are built with absl::StrCat / absl::StrAppend, and
+// absl::StrFormat where a width or precision is needed.
 #pragma once
-
-#include <fmt/format.h>
 
 #include <cstddef>
 #include <cstdint>
-#include <iterator>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -30,14 +28,6 @@ constexpr uint64_t StableHash(std::string_view text) {
     hash *= 1099511628211ULL;
   }
   return hash;
-}
-
-// Concatenates anything fmt can format: Concat("line ", 3, ": ", name).
-template <typename... Args>
-std::string Concat(const Args&... args) {
-  std::string out;
-  (fmt::format_to(std::back_inserter(out), "{}", args), ...);
-  return out;
 }
 
 // Text composed at compile time, for messages built from the vocabulary tables

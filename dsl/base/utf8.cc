@@ -1,10 +1,9 @@
 #include "dsl/base/utf8.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 
 namespace leadrouter::dsl::utf8 {
 namespace {
@@ -73,7 +72,8 @@ std::string DescribeInvalid(std::string_view text, size_t offset) {
   const size_t length = InvalidLength(text, offset);
   std::string bytes;
   for (size_t k = 0; k < length; ++k) {
-    absl::StrAppend(&bytes, k == 0 ? "" : " ", fmt::format("0x{:02X}", Byte(text, offset + k)));
+    absl::StrAppend(&bytes, k == 0 ? "" : " ",
+                    absl::StrFormat("0x%02X", static_cast<unsigned>(Byte(text, offset + k))));
   }
   const unsigned char lead = Byte(text, offset);
   if (IsContinuation(lead)) return absl::StrCat(bytes, " continues a sequence that never began");

@@ -1,10 +1,12 @@
 #include "dsl/base/value.h"
 
-#include <fmt/format.h>
-
+#include <charconv>
 #include <cmath>
+#include <cstdlib>
 
+#include "absl/strings/str_cat.h"
 #include "dsl/base/lexical.h"
+#include "dsl/base/text_util.h"
 
 namespace leadrouter::dsl {
 
@@ -55,22 +57,43 @@ std::string FormatDuration(int64_t seconds) {
   if (seconds != 0) {
     for (const Unit& unit : kUnits) {
       if (seconds % unit.seconds == 0)
-        return fmt::format("{}{}", seconds / unit.seconds, unit.suffix);
+        return absl::StrCat(seconds / unit.seconds, absl::string_view(&unit.suffix, 1));
     }
   }
-  return fmt::format("{}s", seconds);
+  return absl::StrCat(seconds, "s");
 }
-
-namespace {
 
 std::string FormatNumber(double d) {
   if (std::isnan(d)) return "nan";
   if (std::isinf(d)) return d > 0 ? "inf" : "-inf";
-  // fmt prints the shortest text that reads back as the same double: 80, 0.5, 1e+21.
-  return fmt::format("{}", d);
-}
+  // The shortest digits that read back as `d`: "d[.ddd]e±XX".
+  char buffer[32];
+  const std::to_chars_result shortest =
+      std::to_chars(buffer, buffer + sizeof buffer, std::fabs(d), std::chars_format::scientific);
+  const std::string_view text(buffer, static_cast<size_t>(shortest.ptr - buffer));
+  const size_t e = text.find('e');
+  std::string digits(1, text[0]);
+  if (e > 1) digits.append(text.substr(2, e - 2));
+  const int exponent = (text[e + 1] == '-' ? -1 : 1) * std::stoi(std::string(text.substr(e + 2)));
 
-}  // namespace
+  std::string out = std::signbit(d) ? "-" : "";
+  const auto size = static_cast<int>(digits.size());
+  if (exponent < -4 || exponent >= 16) {
+    out += digits[0];
+    if (size > 1) absl::StrAppend(&out, ".", Piece(std::string_view(digits).substr(1)));
+    absl::StrAppend(&out, exponent < 0 ? "e-" : "e+", std::abs(exponent) < 10 ? "0" : "",
+                    std::abs(exponent));
+  } else if (exponent < 0) {
+    absl::StrAppend(&out, "0.", std::string(static_cast<size_t>(-exponent - 1), '0'), digits);
+  } else if (size <= exponent + 1) {
+    absl::StrAppend(&out, digits, std::string(static_cast<size_t>(exponent + 1 - size), '0'));
+  } else {
+    const auto point = static_cast<size_t>(exponent + 1);
+    absl::StrAppend(&out, Piece(std::string_view(digits).substr(0, point)), ".",
+                    Piece(std::string_view(digits).substr(point)));
+  }
+  return out;
+}
 
 std::string FormatValue(const Value& value) {
   switch (value.kind()) {
@@ -85,7 +108,7 @@ std::string FormatValue(const Value& value) {
     case ValueKind::kDuration:
       return FormatDuration(value.seconds_value());
     case ValueKind::kTimestamp:
-      return fmt::format("@{}", value.seconds_value());
+      return absl::StrCat("@", value.seconds_value());
     case ValueKind::kList: {
       std::string out = "[";
       bool first = true;
@@ -102,7 +125,7 @@ std::string FormatValue(const Value& value) {
       for (const SkillLevel& skill : value.skills_value()) {
         if (!first) out += ", ";
         first = false;
-        out += fmt::format("{}: {}", lexical::QuoteString(skill.name), FormatNumber(skill.level));
+        absl::StrAppend(&out, lexical::QuoteString(skill.name), ": ", FormatNumber(skill.level));
       }
       return out + "}";
     }

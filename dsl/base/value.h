@@ -129,6 +129,12 @@ bool Equal(const Value& a, const Value& b);
 // for the hot path.
 std::string FormatValue(const Value& value);
 
+// The shortest text that reads back as the same double, as the language writes numbers: fixed
+// notation for decimal exponents from -4 to 15 (`80`, `0.5`, `0.0001`, `1000000000000000`), else
+// exponent notation with at least two exponent digits (`1e+16`, `1.5e-05`); `nan`, `inf`, `-inf`.
+// (The layout fmt's `{}` gives, which these texts had before.)
+std::string FormatNumber(double number);
+
 // `4h`, `90m`, `7d`, `45s`: the duration in the largest unit that divides it exactly.
 std::string FormatDuration(int64_t seconds);
 

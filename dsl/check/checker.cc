@@ -1,6 +1,5 @@
 #include "dsl/check/checker.h"
 
-#include <fmt/format.h>
 #include <re2/re2.h>
 
 #include <algorithm>
@@ -9,6 +8,7 @@
 #include <string_view>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "dsl/base/builtins.h"
 #include "dsl/base/suggest.h"
 #include "dsl/base/text_util.h"
@@ -93,7 +93,7 @@ bool IsArithmetic(BinaryOp op) {
          op == BinaryOp::kDivide || op == BinaryOp::kModulo;
 }
 
-std::string OpText(BinaryOp op) { return fmt::format("`{}`", ast::BinaryOpText(op)); }
+std::string OpText(BinaryOp op) { return absl::StrCat("`", Piece(ast::BinaryOpText(op)), "`"); }
 
 class Checker {
  public:
@@ -163,10 +163,10 @@ class Checker {
         let_order_.push_back(let->name);
         if (lead_known.IsKnown(let->name) || rep_known.IsKnown(let->name)) {
           Warning(let->name_span, "shadowed-field",
-                  fmt::format("`let {}` hides the field `{}` wherever the name is used", let->name,
-                              let->name),
-                  fmt::format("rename the constant, or write `lead.{0}` / `rep.{0}` for the field",
-                              let->name));
+                  absl::StrCat("`let ", let->name, "` hides the field `", let->name,
+                               "` wherever the name is used"),
+                  absl::StrCat("rename the constant, or write `lead.", let->name, "` / `rep.",
+                               let->name, "` for the field"));
         }
       } else if (const auto* segment = std::get_if<ast::Segment>(&statement.node)) {
         if (!CheckNewName(segment->name, segment->name_span)) continue;
@@ -176,10 +176,10 @@ class Checker {
         segment_order_.push_back(segment->name);
         if (lead_known.IsKnown(segment->name) || rep_known.IsKnown(segment->name)) {
           Warning(segment->name_span, "shadowed-segment",
-                  fmt::format("segment `{}` hides the field `{}` wherever the name is used",
-                              segment->name, segment->name),
-                  fmt::format("rename the segment, or write `lead.{0}` / `rep.{0}` for the field",
-                              segment->name));
+                  absl::StrCat("segment `", segment->name, "` hides the field `", segment->name,
+                               "` wherever the name is used"),
+                  absl::StrCat("rename the segment, or write `lead.", segment->name, "` / `rep.",
+                               segment->name, "` for the field"));
         }
       }
     }
@@ -188,15 +188,15 @@ class Checker {
   // False (with a diagnostic) when `name` is already a let or a segment.
   bool CheckNewName(const std::string& name, SourceSpan span) {
     if (auto it = lets_.find(name); it != lets_.end()) {
-      Error(span, "duplicate-definition", fmt::format("`{}` is already defined", name),
-            fmt::format("the first definition is the `let` on line {}",
-                        LineOf(it->second.decl->name_span)));
+      Error(span, "duplicate-definition", absl::StrCat("`", name, "` is already defined"),
+            absl::StrCat("the first definition is the `let` on line ",
+                         LineOf(it->second.decl->name_span)));
       return false;
     }
     if (auto it = segments_.find(name); it != segments_.end()) {
-      Error(span, "duplicate-definition", fmt::format("`{}` is already defined", name),
-            fmt::format("the first definition is the segment on line {}",
-                        LineOf(it->second.decl->name_span)));
+      Error(span, "duplicate-definition", absl::StrCat("`", name, "` is already defined"),
+            absl::StrCat("the first definition is the segment on line ",
+                         LineOf(it->second.decl->name_span)));
       return false;
     }
     return true;
@@ -207,15 +207,15 @@ class Checker {
     if (entry.state == State::kChecking) {
       Error(
           use, "definition-cycle",
-          fmt::format("`{}` is defined in terms of itself", entry.decl->name),
-          fmt::format("see `let {}` on line {}", entry.decl->name, LineOf(entry.decl->name_span)));
+          absl::StrCat("`", entry.decl->name, "` is defined in terms of itself"),
+          absl::StrCat("see `let ", entry.decl->name, "` on line ", LineOf(entry.decl->name_span)));
       static const Info kError = ErrorInfo();
       return kError;
     }
     if (definition_chain_ >= options_.max_definition_nesting) {
       Error(use, "too-deep",
-            fmt::format("constants refer to later constants more than {} levels deep",
-                        options_.max_definition_nesting),
+            absl::StrCat("constants refer to later constants more than ",
+                         options_.max_definition_nesting, " levels deep"),
             "define constants before the ones that use them");
       static const Info kError = ErrorInfo();
       return kError;
@@ -228,8 +228,8 @@ class Checker {
         !info.type.Allows({ValueKind::kNumber, ValueKind::kString, ValueKind::kBool,
                            ValueKind::kList, ValueKind::kDuration})) {
       Error(entry.decl->value->span, "type-mismatch",
-            fmt::format("a `let` must be a number, string, true/false, list or duration, not {}",
-                        Describe(info.type)));
+            absl::StrCat("a `let` must be a number, string, true/false, list or duration, not ",
+                         Describe(info.type)));
       info = ErrorInfo();
     }
     info.constant = true;
@@ -265,16 +265,15 @@ class Checker {
         ++rule_count;
         if (rule_count == options_.max_rules + 1) {
           Error(statement.span, "too-many-rules",
-                fmt::format("a rule file holds at most {} rules", options_.max_rules));
+                absl::StrCat("a rule file holds at most ", options_.max_rules, " rules"));
         }
         if (rule->name) {
           auto [it, inserted] = rule_names.emplace(*rule->name, rule);
           if (!inserted) {
             Warning(rule->name_span, "duplicate-rule-name",
-                    fmt::format("another rule is already named \"{}\"", *rule->name),
-                    fmt::format("the first is on line {}; explanations and reports would not "
-                                "tell them apart",
-                                LineOf(it->second->name_span)));
+                    absl::StrCat("another rule is already named \"", *rule->name, "\""),
+                    absl::StrCat("the first is on line ", LineOf(it->second->name_span),
+                                 "; explanations and reports would not tell them apart"));
           }
         }
         CheckClauses(rule->clauses);
@@ -326,7 +325,7 @@ class Checker {
     if (!info.type.Allows({ValueKind::kNumber, ValueKind::kBool, ValueKind::kDuration})) {
       Error(
           key.span, "type-mismatch",
-          fmt::format("a `prefer` key must be a number or true/false, not {}", Describe(info.type)),
+          absl::StrCat("a `prefer` key must be a number or true/false, not ", Describe(info.type)),
           "reps are ranked by each key in turn, higher first");
     }
   }
@@ -346,7 +345,7 @@ class Checker {
     }
     if (!info.type.Allows({ValueKind::kNumber, ValueKind::kBool, ValueKind::kDuration})) {
       Error(distribute.argument->span, "type-mismatch",
-            fmt::format("`{}()` needs a number, not {}", name, Describe(info.type)));
+            absl::StrCat("`", Piece(name), "()` needs a number, not ", Describe(info.type)));
     }
   }
 
@@ -359,7 +358,7 @@ class Checker {
       }
       if (!units.insert(cap.unit).second) {
         Error(cap.span, "duplicate-cap",
-              fmt::format("two caps per {} in one rule", CapUnitName(cap.unit)),
+              absl::StrCat("two caps per ", Piece(CapUnitName(cap.unit)), " in one rule"),
               "keep one limit per unit");
       }
     }
@@ -378,7 +377,7 @@ class Checker {
     for (const std::string& name : let_order_) {
       const LetEntry& entry = lets_.at(name);
       if (!entry.used) {
-        Warning(entry.decl->name_span, "unused-let", fmt::format("`{}` is never used", name));
+        Warning(entry.decl->name_span, "unused-let", absl::StrCat("`", name, "` is never used"));
       }
     }
     for (const std::string& name : segment_order_) {
@@ -386,7 +385,7 @@ class Checker {
       if (entry.used) out_.used_segments.insert(entry.decl);
       if (!entry.used) {
         Warning(entry.decl->name_span, "unused-segment",
-                fmt::format("segment `{}` is never used", name));
+                absl::StrCat("segment `", name, "` is never used"));
       }
     }
   }
@@ -409,16 +408,17 @@ class Checker {
   void ReportTooDeep(SourceSpan span) {
     depth_reported_ = true;
     Error(span, "too-deep",
-          fmt::format("expression nests deeper than {} levels (counting the segments it uses)",
-                      options_.max_expression_depth),
+          absl::StrCat("expression nests deeper than ", options_.max_expression_depth,
+                       " levels (counting the segments it uses)"),
           "split it into segments, or simplify it");
   }
 
   Info CheckCondition(const ast::Expr& expr, Scope scope, std::string_view where) {
     Info info = CheckTop(expr, scope);
     if (!info.type.Allows({ValueKind::kBool})) {
-      Error(expr.span, "type-mismatch",
-            fmt::format("{} needs a condition (true/false), not {}", where, Describe(info.type)));
+      Error(
+          expr.span, "type-mismatch",
+          absl::StrCat(Piece(where), " needs a condition (true/false), not ", Describe(info.type)));
     }
     return info;
   }
@@ -482,8 +482,8 @@ class Checker {
       if (!item_info.type.Allows(
               {ValueKind::kNumber, ValueKind::kString, ValueKind::kBool, ValueKind::kDuration})) {
         Error(item->span, "type-mismatch",
-              fmt::format("a list holds numbers, strings, true/false or durations, not {}",
-                          Describe(item_info.type)));
+              absl::StrCat("a list holds numbers, strings, true/false or durations, not ",
+                           Describe(item_info.type)));
         info.type = Type::Error();
         continue;
       }
@@ -511,7 +511,7 @@ class Checker {
     } else if (access.object == "rep") {
       record = RecordKind::kRep;
     } else {
-      Error(expr.span, "unknown-name", fmt::format("unknown object `{}`", access.object),
+      Error(expr.span, "unknown-name", absl::StrCat("unknown object `", access.object, "`"),
             DidYouMean(Suggest(access.object, {"lead", "rep"})).empty()
                 ? "only `lead.x` and `rep.x` exist"
                 : DidYouMean(Suggest(access.object, {"lead", "rep"})));
@@ -519,14 +519,14 @@ class Checker {
     }
     if (scope == Scope::kConstant) {
       Error(expr.span, "let-not-constant",
-            fmt::format("a `let` must be a constant, but `{}.{}` is a field", access.object,
-                        access.field));
+            absl::StrCat("a `let` must be a constant, but `", access.object, ".", access.field,
+                         "` is a field"));
       return ErrorInfo();
     }
     if (record == RecordKind::kRep && scope == Scope::kLead) {
       Error(expr.span, "rep-field-in-when",
-            fmt::format("`rep.{}` reads the rep; use it in require, prefer or distribute",
-                        access.field),
+            absl::StrCat("`rep.", access.field,
+                         "` reads the rep; use it in require, prefer or distribute"),
             "`when` and segments choose leads before any rep is considered");
       return ErrorInfo();
     }
@@ -534,8 +534,8 @@ class Checker {
     if (!table.IsKnown(access.field)) {
       if (auto suggestion = Suggest(access.field, KnownFieldNames(record))) {
         Warning(access.field_span, "possible-typo",
-                fmt::format("`{}.{}` is not a known {} field; it is read as a custom attribute",
-                            access.object, access.field, access.object),
+                absl::StrCat("`", access.object, ".", access.field, "` is not a known ",
+                             access.object, " field; it is read as a custom attribute"),
                 DidYouMean(suggestion));
       }
     }
@@ -562,7 +562,7 @@ class Checker {
     if (auto it = segments_.find(name); it != segments_.end()) {
       if (scope == Scope::kConstant) {
         Error(expr.span, "let-not-constant",
-              fmt::format("a `let` must be a constant, but `{}` is a segment", name));
+              absl::StrCat("a `let` must be a constant, but `", name, "` is a segment"));
         return ErrorInfo();
       }
       SegmentEntry& entry = it->second;
@@ -570,14 +570,14 @@ class Checker {
       const int depth = CheckSegment(entry);
       if (depth == -1) {
         Error(expr.span, "definition-cycle",
-              fmt::format("segment `{}` is defined in terms of itself", name),
-              fmt::format("see segment `{}` on line {}", name, LineOf(entry.decl->name_span)));
+              absl::StrCat("segment `", name, "` is defined in terms of itself"),
+              absl::StrCat("see segment `", name, "` on line ", LineOf(entry.decl->name_span)));
         return ErrorInfo();
       }
       if (depth == -2) {
         Error(expr.span, "too-deep",
-              fmt::format("segments refer to later segments more than {} levels deep",
-                          options_.max_definition_nesting),
+              absl::StrCat("segments refer to later segments more than ",
+                           options_.max_definition_nesting, " levels deep"),
               "define segments before the ones that use them");
         return ErrorInfo();
       }
@@ -596,10 +596,10 @@ class Checker {
       case Scope::kConstant:
         if (lead_field || rep_field) {
           Error(expr.span, "let-not-constant",
-                fmt::format("a `let` must be a constant, but `{}` is a field", name));
+                absl::StrCat("a `let` must be a constant, but `", name, "` is a field"));
           return ErrorInfo();
         }
-        Error(expr.span, "unknown-name", fmt::format("unknown name `{}`", name),
+        Error(expr.span, "unknown-name", absl::StrCat("unknown name `", name, "`"),
               DidYouMean(Suggest(name, DefinitionNames())));
         return ErrorInfo();
       case Scope::kLead:
@@ -608,11 +608,11 @@ class Checker {
                               out_.lead_fields);
         }
         if (rep_field) {
-          Error(expr.span, "rep-field-in-when",
-                fmt::format("`{}` is a rep field; `when` and segments read the lead", name),
-                fmt::format("move it to require, prefer or distribute; for a lead attribute "
-                            "named `{}` write `lead.{}`",
-                            name, name));
+          Error(
+              expr.span, "rep-field-in-when",
+              absl::StrCat("`", name, "` is a rep field; `when` and segments read the lead"),
+              absl::StrCat("move it to require, prefer or distribute; for a lead attribute named `",
+                           name, "` write `lead.", name, "`"));
           return ErrorInfo();
         }
         break;
@@ -636,9 +636,9 @@ class Checker {
     }
     if (auto suggestion = Suggest(name, candidates)) {
       const std::string_view object = scope == Scope::kRep ? "rep" : "lead";
-      Error(expr.span, "unknown-name", fmt::format("unknown name `{}`", name),
-            fmt::format("did you mean `{}`? (for a custom attribute named `{}`, write `{}.{}`)",
-                        *suggestion, name, object, name));
+      Error(expr.span, "unknown-name", absl::StrCat("unknown name `", name, "`"),
+            absl::StrCat("did you mean `", *suggestion, "`? (for a custom attribute named `", name,
+                         "`, write `", Piece(object), ".", name, "`)"));
       return ErrorInfo();
     }
     const RecordKind record = scope == Scope::kRep ? RecordKind::kRep : RecordKind::kLead;
@@ -656,8 +656,8 @@ class Checker {
     const BuiltinInfo* builtin = FindBuiltin(call.function);
     if (builtin != nullptr && scope == Scope::kConstant && !builtin->pure) {
       Error(expr.span, "let-not-constant",
-            fmt::format("a `let` must be a constant, but `{}()` reads {}", builtin->name,
-                        builtin->id == Builtin::kHoursSince ? "the time" : "a field"));
+            absl::StrCat("a `let` must be a constant, but `", Piece(builtin->name), "()` reads ",
+                         builtin->id == Builtin::kHoursSince ? "the time" : "a field"));
       return ErrorInfo();
     }
     // Check the arguments first so their own errors are reported whatever the call's fate.
@@ -674,20 +674,20 @@ class Checker {
       std::string hint = DidYouMean(Suggest(call.function, kBuiltinNames));
       if (hint.empty()) hint = std::string(kFunctionsHint.view());
       Error(call.function_span, "unknown-function",
-            fmt::format("unknown function `{}`", call.function), std::move(hint));
+            absl::StrCat("unknown function `", call.function, "`"), std::move(hint));
       return ErrorInfo();
     }
     if (static_cast<int>(call.args.size()) != builtin->arity) {
       Error(expr.span, "wrong-arity",
-            fmt::format("`{}()` takes {} argument, not {}", builtin->name, builtin->arity,
-                        call.args.size()),
+            absl::StrCat("`", Piece(builtin->name), "()` takes ", builtin->arity, " argument, not ",
+                         call.args.size()),
             std::string(builtin->signature));
       return ErrorInfo();
     }
     if (builtin->reads_rep && scope != Scope::kRep) {
       Error(expr.span, "rep-field-in-when",
-            fmt::format("`{}()` reads the rep; use it in require, prefer or distribute",
-                        builtin->name));
+            absl::StrCat("`", Piece(builtin->name),
+                         "()` reads the rep; use it in require, prefer or distribute"));
       return ErrorInfo();
     }
     out_.calls[&expr] = builtin->id;
@@ -700,7 +700,8 @@ class Checker {
     const auto expect = [&](std::initializer_list<ValueKind> kinds, std::string_view what) {
       if (!arg.type.Allows(kinds)) {
         Error(call.args[0]->span, "type-mismatch",
-              fmt::format("`{}()` needs {}, not {}", builtin->name, what, Describe(arg.type)),
+              absl::StrCat("`", Piece(builtin->name), "()` needs ", Piece(what), ", not ",
+                           Describe(arg.type)),
               std::string(builtin->signature));
       }
     };
@@ -743,10 +744,10 @@ class Checker {
     const auto ref = out_.names.find(&arg);
     if (ref == out_.names.end() || ref->second.kind != NameRef::Kind::kField) {
       Error(arg.span, "type-mismatch",
-            fmt::format("`has()` takes a field name, but `{}` is a {}", source_.Slice(arg.span),
-                        ref != out_.names.end() && ref->second.kind == NameRef::Kind::kLet
-                            ? "constant"
-                            : "segment"));
+            absl::StrCat(
+                "`has()` takes a field name, but `", Piece(source_.Slice(arg.span)), "` is a ",
+                ref != out_.names.end() && ref->second.kind == NameRef::Kind::kLet ? "constant"
+                                                                                   : "segment"));
       return ErrorInfo();
     }
     Info info = InfoOf(Type::Of(ValueKind::kBool));
@@ -765,14 +766,14 @@ class Checker {
     if (unary.op == ast::UnaryOp::kNot) {
       if (!operand.type.Allows({ValueKind::kBool})) {
         Error(unary.operand->span, "type-mismatch",
-              fmt::format("`not` needs a condition (true/false), not {}", Describe(operand.type)));
+              absl::StrCat("`not` needs a condition (true/false), not ", Describe(operand.type)));
         return ErrorInfo();
       }
       info.type = Type::Of(ValueKind::kBool);
     } else {
       if (!operand.type.Allows({ValueKind::kNumber, ValueKind::kDuration})) {
         Error(unary.operand->span, "type-mismatch",
-              fmt::format("`-` needs a number or a duration, not {}", Describe(operand.type)));
+              absl::StrCat("`-` needs a number or a duration, not ", Describe(operand.type)));
         return ErrorInfo();
       }
       info.type = operand.type.unknown() ? Type::Any() : operand.type;
@@ -803,17 +804,17 @@ class Checker {
     }
     if (!ok) {
       Error(expr.span, "type-mismatch",
-            fmt::format("`between` needs numbers, durations or timestamps, not {}",
-                        Describe(!value.type.Allows(ordered) ? value.type
-                                 : !low.type.Allows(ordered) ? low.type
-                                                             : high.type)));
+            absl::StrCat("`between` needs numbers, durations or timestamps, not ",
+                         Describe(!value.type.Allows(ordered) ? value.type
+                                  : !low.type.Allows(ordered) ? low.type
+                                                              : high.type)));
       return ErrorInfo();
     }
     if (!Comparable(value.type, low.type) || !Comparable(value.type, high.type) ||
         !Comparable(low.type, high.type)) {
       Error(expr.span, "type-mismatch",
-            fmt::format("`between` compares {} with {} and {}", Describe(value.type),
-                        Describe(low.type), Describe(high.type)));
+            absl::StrCat("`between` compares ", Describe(value.type), " with ", Describe(low.type),
+                         " and ", Describe(high.type)));
       return ErrorInfo();
     }
     if (low.number_constant && high.number_constant &&
@@ -843,8 +844,8 @@ class Checker {
            {std::pair{binary.lhs.get(), &lhs}, std::pair{binary.rhs.get(), &rhs}}) {
         if (!side_info->type.Allows({ValueKind::kBool})) {
           Error(side->span, "type-mismatch",
-                fmt::format("{} needs conditions (true/false) on both sides, not {}", OpText(op),
-                            Describe(side_info->type)));
+                absl::StrCat(OpText(op), " needs conditions (true/false) on both sides, not ",
+                             Describe(side_info->type)));
           return ErrorInfo();
         }
       }
@@ -854,18 +855,18 @@ class Checker {
     if ((IsComparison(op) || op == BinaryOp::kIn || op == BinaryOp::kNotIn ||
          op == BinaryOp::kContains) &&
         (lhs.null_literal || rhs.null_literal)) {
-      Error(expr.span, "compare-with-null",
-            fmt::format("{} with null is always false (a missing field compares false to "
-                        "everything)",
-                        OpText(op)),
-            "test presence with `has(x)` or `not has(x)`");
+      Error(
+          expr.span, "compare-with-null",
+          absl::StrCat(OpText(op),
+                       " with null is always false (a missing field compares false to everything)"),
+          "test presence with `has(x)` or `not has(x)`");
       return ErrorInfo();
     }
     info.type = Type::Of(ValueKind::kBool);
     if (IsComparison(op)) {
       if (!Comparable(lhs.type, rhs.type)) {
         Error(expr.span, "type-mismatch",
-              fmt::format("cannot compare {} with {}", Describe(lhs.type), Describe(rhs.type)),
+              absl::StrCat("cannot compare ", Describe(lhs.type), " with ", Describe(rhs.type)),
               "a comparison of different kinds of value is always false");
         return ErrorInfo();
       }
@@ -874,8 +875,8 @@ class Checker {
         if (!known.Allows({ValueKind::kNumber, ValueKind::kString, ValueKind::kDuration,
                            ValueKind::kTimestamp})) {
           Error(expr.span, "type-mismatch",
-                fmt::format("{} orders numbers, strings, durations or timestamps, not {}",
-                            OpText(op), Describe(known)));
+                absl::StrCat(OpText(op), " orders numbers, strings, durations or timestamps, not ",
+                             Describe(known)));
           return ErrorInfo();
         }
       }
@@ -893,8 +894,8 @@ class Checker {
       case BinaryOp::kEndsWith:
         if (!lhs.type.Allows({ValueKind::kString}) || !rhs.type.Allows({ValueKind::kString})) {
           Error(expr.span, "type-mismatch",
-                fmt::format("{} needs strings on both sides, not {} and {}", OpText(op),
-                            Describe(lhs.type), Describe(rhs.type)));
+                absl::StrCat(OpText(op), " needs strings on both sides, not ", Describe(lhs.type),
+                             " and ", Describe(rhs.type)));
           return ErrorInfo();
         }
         return info;
@@ -913,12 +914,11 @@ class Checker {
                        const Info& haystack) {
     const Type& h = haystack.type;
     if (!h.Allows({ValueKind::kList, ValueKind::kString, ValueKind::kSkills})) {
-      Error(
-          expr.span, "type-mismatch",
-          op == BinaryOp::kContains
-              ? fmt::format("`contains` needs a string or a list on its left, not {}", Describe(h))
-              : fmt::format("{} needs a list or a string on its right, not {}", OpText(op),
-                            Describe(h)));
+      Error(expr.span, "type-mismatch",
+            op == BinaryOp::kContains
+                ? absl::StrCat("`contains` needs a string or a list on its left, not ", Describe(h))
+                : absl::StrCat(OpText(op), " needs a list or a string on its right, not ",
+                               Describe(h)));
       return false;
     }
     const Type& n = needle.type;
@@ -932,7 +932,7 @@ class Checker {
     }
     if (!ok) {
       Error(expr.span, "type-mismatch",
-            fmt::format("{} looks for {} in {}", OpText(op), Describe(n), Describe(h)),
+            absl::StrCat(OpText(op), " looks for ", Describe(n), " in ", Describe(h)),
             "values of different kinds never match");
     }
     return ok;
@@ -942,7 +942,7 @@ class Checker {
                     const Info& rhs) {
     if (!lhs.type.Allows({ValueKind::kString})) {
       Error(lhs_expr.span, "type-mismatch",
-            fmt::format("`matches` needs a string on its left, not {}", Describe(lhs.type)));
+            absl::StrCat("`matches` needs a string on its left, not ", Describe(lhs.type)));
       return false;
     }
     if (!rhs.constant || !rhs.type.Allows({ValueKind::kString})) {
@@ -957,7 +957,7 @@ class Checker {
       const RE2 regex(*rhs.string_constant, re_options);
       if (!regex.ok()) {
         Error(rhs_expr.span, "invalid-regex",
-              fmt::format("invalid regular expression: {}", regex.error()),
+              absl::StrCat("invalid regular expression: ", regex.error()),
               "the pattern syntax is RE2's: https://github.com/google/re2/wiki/Syntax");
         return false;
       }
@@ -971,7 +971,7 @@ class Checker {
     const Type& r = rhs.type;
     const auto mismatch = [&] {
       Error(expr.span, "type-mismatch",
-            fmt::format("{} cannot combine {} and {}", OpText(op), Describe(l), Describe(r)),
+            absl::StrCat(OpText(op), " cannot combine ", Describe(l), " and ", Describe(r)),
             "arithmetic works on numbers, and on durations and timestamps where it makes sense");
       return ErrorInfo();
     };
@@ -981,7 +981,7 @@ class Checker {
     if ((op == BinaryOp::kDivide || op == BinaryOp::kModulo) && rhs.number_constant &&
         *rhs.number_constant == 0) {
       Warning(expr.span, "division-by-zero",
-              fmt::format("{} by zero gives null, so anything using it is false", OpText(op)));
+              absl::StrCat(OpText(op), " by zero gives null, so anything using it is false"));
     }
     if (l.unknown() || r.unknown()) {
       info.type = Type::Any();

@@ -1,11 +1,10 @@
 #include "dsl/compile/compiler.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <utility>
 #include <variant>
 
+#include "absl/strings/str_cat.h"
 #include "dsl/base/text_util.h"
 #include "dsl/check/checker.h"
 #include "dsl/compile/internal/planner.h"
@@ -33,9 +32,8 @@ class RulePlanner {
         Rule planned = PlanRule(statement.span, rule->name, rule->clauses, parts_.rules.size());
         if (takes_every_lead) {
           Warn(HeadSpan(statement.span, *rule), "unreachable-rule",
-               fmt::format("this rule can never assign: {} matches every lead and accepts "
-                           "every rep",
-                           *takes_every_lead),
+               absl::StrCat("this rule can never assign: ", *takes_every_lead,
+                            " matches every lead and accepts every rep"),
                "give the earlier rule a `when`, `require`, `team` or `cap`, or move this one "
                "above it");
         } else if (planned.when && ExprPlanner::NeverTrue(*planned.when)) {
@@ -56,13 +54,13 @@ class RulePlanner {
     if (fallback_) {
       parts_.fallback =
           PlanRule(fallback_->first, std::nullopt, *fallback_->second, parts_.rules.size());
-      parts_.fallback->label = fmt::format("otherwise (line {})", LineOf(fallback_->first));
+      parts_.fallback->label = absl::StrCat("otherwise (line ", LineOf(fallback_->first), ")");
     }
   }
 
  private:
   static std::string Describe(const Rule& rule) {
-    return rule.named ? fmt::format("rule \"{}\"", rule.label) : rule.label;
+    return rule.named ? absl::StrCat("rule \"", rule.label, "\"") : rule.label;
   }
 
   static bool TakesEveryLead(const Rule& rule) {
@@ -91,7 +89,7 @@ class RulePlanner {
     rule.index = index;
     rule.span = span;
     rule.named = name.has_value();
-    rule.label = name ? *name : fmt::format("rule #{} (line {})", index + 1, LineOf(span));
+    rule.label = name ? *name : absl::StrCat("rule #", index + 1, " (line ", LineOf(span), ")");
     for (const ast::Clause& clause : clauses) {
       switch (clause.kind) {
         case ast::ClauseKind::kWhen:
@@ -284,8 +282,8 @@ CompileResult Compile(const SourceFile& source, const CompileOptions& options) {
   if (source.text().size() > options.max_source_bytes) {
     result.diagnostics.push_back(
         Diagnostic{Severity::kError, SourceSpan{0, 0}, "file-too-large",
-                   fmt::format("the file has {} bytes; a rule file may have at most {}",
-                               source.text().size(), options.max_source_bytes),
+                   absl::StrCat("the file has ", source.text().size(),
+                                " bytes; a rule file may have at most ", options.max_source_bytes),
                    "split the rules, or raise CompileOptions::max_source_bytes"});
     return result;
   }

@@ -1,11 +1,13 @@
 #include "dsl/compile/program.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "dsl/base/lexical.h"
+#include "dsl/base/text_util.h"
+#include "dsl/base/value.h"
 
 namespace leadrouter::dsl {
 namespace {
@@ -19,14 +21,14 @@ std::string DumpNode(const ExprNode& node) {
 // Generated labels carry line numbers; the dump must not, so that layout does not matter.
 std::string DumpLabel(const Rule& rule, bool fallback) {
   if (fallback) return "otherwise";
-  if (rule.named) return fmt::format("rule {}", lexical::QuoteString(rule.label));
-  return fmt::format("rule #{}", rule.index + 1);
+  if (rule.named) return absl::StrCat("rule ", lexical::QuoteString(rule.label));
+  return absl::StrCat("rule #", rule.index + 1);
 }
 
 void DumpRuleBody(const Rule& rule, std::string& out) {
-  if (rule.when) out += fmt::format("  when {}\n", DumpNode(*rule.when->root));
-  if (rule.team) out += fmt::format("  team {}\n", lexical::QuoteString(*rule.team));
-  if (rule.require) out += fmt::format("  require {}\n", DumpNode(*rule.require->root));
+  if (rule.when) absl::StrAppend(&out, "  when ", DumpNode(*rule.when->root), "\n");
+  if (rule.team) absl::StrAppend(&out, "  team ", lexical::QuoteString(*rule.team), "\n");
+  if (rule.require) absl::StrAppend(&out, "  require ", DumpNode(*rule.require->root), "\n");
   if (!rule.prefer.empty()) {
     out += "  prefer ";
     for (size_t i = 0; i < rule.prefer.size(); ++i) {
@@ -38,7 +40,7 @@ void DumpRuleBody(const Rule& rule, std::string& out) {
   out += "  distribute ";
   out += StrategyName(rule.distribute.kind);
   if (rule.distribute.argument != nullptr) {
-    out += fmt::format("({})", DumpNode(*rule.distribute.argument));
+    absl::StrAppend(&out, "(", DumpNode(*rule.distribute.argument), ")");
   }
   out += "\n";
   if (!rule.caps.empty()) {
@@ -51,15 +53,15 @@ void DumpRuleBody(const Rule& rule, std::string& out) {
     out += "\n";
   }
   if (rule.sla) {
-    out += fmt::format("  sla {} then {}\n", FormatDuration(rule.sla->seconds),
-                       SlaActionName(rule.sla->action));
+    absl::StrAppend(&out, "  sla ", FormatDuration(rule.sla->seconds), " then ",
+                    Piece(SlaActionName(rule.sla->action)), "\n");
   }
   if (!rule.followup.empty()) {
     out += "  followup ";
     for (size_t i = 0; i < rule.followup.size(); ++i) {
       if (i > 0) out += ", ";
-      out += fmt::format("{} within {}", rule.followup[i].channel,
-                         FormatDuration(rule.followup[i].seconds));
+      absl::StrAppend(&out, rule.followup[i].channel, " within ",
+                      FormatDuration(rule.followup[i].seconds));
     }
     out += "\n";
   }
@@ -75,7 +77,7 @@ std::string_view Program::Slice(SourceSpan span) const {
   return std::string_view(text).substr(span.begin, span.end - span.begin);
 }
 
-std::string Program::content_hash_hex() const { return fmt::format("{:016x}", content_hash()); }
+std::string Program::content_hash_hex() const { return absl::StrFormat("%016x", content_hash()); }
 
 std::string Program::Dump() const {
   std::string out;
@@ -85,10 +87,11 @@ std::string Program::Dump() const {
   std::sort(segments.begin(), segments.end(),
             [](const auto* a, const auto* b) { return a->name < b->name; });
   for (const CompiledSegment* segment : segments) {
-    out += fmt::format("segment {} = {}\n", segment->name, DumpNode(*segment->condition.root));
+    absl::StrAppend(&out, "segment ", segment->name, " = ", DumpNode(*segment->condition.root),
+                    "\n");
   }
   for (const Rule& rule : parts_.rules) {
-    out += fmt::format("{}\n", DumpLabel(rule, false));
+    absl::StrAppend(&out, DumpLabel(rule, false), "\n");
     DumpRuleBody(rule, out);
   }
   if (parts_.fallback) {

@@ -4,8 +4,10 @@
 #include <variant>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "dsl/base/lexical.h"
 #include "dsl/base/text_util.h"
+#include "dsl/base/value.h"
 
 namespace leadrouter::dsl {
 namespace {
@@ -59,7 +61,7 @@ Precedence PrecedenceOf(const ast::Expr& expr) {
 }
 
 std::string DurationText(const std::string& text, int64_t seconds) {
-  return text.empty() ? Concat(seconds, "s") : text;
+  return text.empty() ? absl::StrCat(seconds, "s") : text;
 }
 
 void WriteExpr(const ast::Expr& expr, std::string& out);
@@ -82,7 +84,7 @@ void WriteExpr(const ast::Expr& expr, std::string& out) {
                  [&](const ast::NullLiteral&) { out += "null"; },
                  [&](const ast::BoolLiteral& b) { out += b.value ? "true" : "false"; },
                  [&](const ast::NumberLiteral& n) {
-                   out += n.text.empty() ? fmt::format("{}", n.value) : n.text;
+                   out += n.text.empty() ? FormatNumber(n.value) : n.text;
                  },
                  [&](const ast::StringLiteral& s) { out += lexical::QuoteString(s.value); },
                  [&](const ast::DurationLiteral& d) { out += DurationText(d.text, d.seconds); },
@@ -92,7 +94,7 @@ void WriteExpr(const ast::Expr& expr, std::string& out) {
                    out += ']';
                  },
                  [&](const ast::Name& n) { out += n.name; },
-                 [&](const ast::FieldAccess& f) { out += Concat(f.object, ".", f.field); },
+                 [&](const ast::FieldAccess& f) { absl::StrAppend(&out, f.object, ".", f.field); },
                  [&](const ast::Call& c) {
                    out += c.function;
                    out += '(';
@@ -118,7 +120,7 @@ void WriteExpr(const ast::Expr& expr, std::string& out) {
                    // Chains associate to the left; comparisons do not chain at all.
                    WriteOperand(*b.lhs, lhs < level || (level == kComparisonLevel && lhs == level),
                                 out);
-                   out += Concat(" ", ast::BinaryOpText(b.op), " ");
+                   absl::StrAppend(&out, " ", Piece(ast::BinaryOpText(b.op)), " ");
                    WriteOperand(*b.rhs, PrecedenceOf(*b.rhs) <= level, out);
                  },
                  [&](const ast::Between& b) {
@@ -148,7 +150,7 @@ std::string ClauseText(const ast::Clause& clause) {
       WriteList(clause.prefer_keys, out);
       break;
     case ast::ClauseKind::kDistribute:
-      out = Concat("distribute ", StrategyName(clause.distribute.kind));
+      out = absl::StrCat("distribute ", Piece(StrategyName(clause.distribute.kind)));
       if (clause.distribute.argument) {
         out += '(';
         WriteExpr(*clause.distribute.argument, out);
@@ -158,19 +160,20 @@ std::string ClauseText(const ast::Clause& clause) {
     case ast::ClauseKind::kCap:
       out = "cap ";
       for (size_t i = 0; i < clause.caps.size(); ++i) {
-        out += Concat(i > 0 ? ", " : "", WrittenCap(clause.caps[i].limit, clause.caps[i].unit));
+        absl::StrAppend(&out, i > 0 ? ", " : "",
+                        WrittenCap(clause.caps[i].limit, clause.caps[i].unit));
       }
       break;
     case ast::ClauseKind::kSla:
-      out = Concat("sla ", DurationText(clause.sla.duration_text, clause.sla.seconds), " then ",
-                   SlaActionName(clause.sla.action));
+      out = absl::StrCat("sla ", DurationText(clause.sla.duration_text, clause.sla.seconds),
+                         " then ", Piece(SlaActionName(clause.sla.action)));
       break;
     case ast::ClauseKind::kFollowup:
       out = "followup ";
       for (size_t i = 0; i < clause.followup.size(); ++i) {
         const ast::FollowupStep& step = clause.followup[i];
-        out += Concat(i > 0 ? ", " : "", step.channel, " within ",
-                      DurationText(step.duration_text, step.seconds));
+        absl::StrAppend(&out, i > 0 ? ", " : "", step.channel, " within ",
+                        DurationText(step.duration_text, step.seconds));
       }
       break;
   }
@@ -183,14 +186,14 @@ std::string CommentText(const std::string& text) {
 
 void WriteLeading(const ast::Comments& comments, std::string_view indent, std::string& out) {
   for (const std::string& comment : comments.leading) {
-    out += Concat(indent, CommentText(comment), "\n");
+    absl::StrAppend(&out, Piece(indent), CommentText(comment), "\n");
   }
 }
 
 void WriteLine(std::string_view indent, const std::string& code, const std::string& trailing,
                std::string& out) {
-  out += Concat(indent, code);
-  if (!trailing.empty()) out += Concat("  ", CommentText(trailing));
+  absl::StrAppend(&out, Piece(indent), code);
+  if (!trailing.empty()) absl::StrAppend(&out, "  ", CommentText(trailing));
   out += '\n';
 }
 
@@ -232,12 +235,12 @@ void WriteClauseLines(const std::vector<const ast::Clause*>& clauses, size_t fir
 void WriteStatement(const ast::Statement& statement, std::string& out) {
   std::visit(Overloaded{
                  [&](const ast::Let& let) {
-                   std::string code = Concat("let ", let.name, " = ");
+                   std::string code = absl::StrCat("let ", let.name, " = ");
                    if (let.value) WriteExpr(*let.value, code);
                    WriteLine("", code, statement.comments.trailing, out);
                  },
                  [&](const ast::Segment& segment) {
-                   std::string code = Concat("segment ", segment.name, " = ");
+                   std::string code = absl::StrCat("segment ", segment.name, " = ");
                    if (segment.predicate) WriteExpr(*segment.predicate, code);
                    WriteLine("", code, statement.comments.trailing, out);
                  },

@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "dsl/base/lexical.h"
 #include "dsl/base/suggest.h"
 #include "dsl/base/text_util.h"
@@ -59,7 +60,8 @@ std::string DuplicateClauseHint(ast::ClauseKind kind) {
   switch (kind) {
     case ast::ClauseKind::kWhen:
     case ast::ClauseKind::kRequire:
-      return Concat("join the conditions with `and` in one `", ast::ClauseName(kind), "`");
+      return absl::StrCat("join the conditions with `and` in one `", Piece(ast::ClauseName(kind)),
+                          "`");
     case ast::ClauseKind::kPrefer:
       return "list every ranking key in one `prefer`, separated by commas";
     case ast::ClauseKind::kCap:
@@ -177,7 +179,8 @@ class Builder {
   void Push(SourceSpan span, Node node, int height = 0) {
     if (height > options_.max_expression_depth) {
       Fail("expression-too-deep", span,
-           Concat("expression is more than ", options_.max_expression_depth, " operators deep"),
+           absl::StrCat("expression is more than ", options_.max_expression_depth,
+                        " operators deep"),
            "split it into segments or `let` constants, or use `in [...]` for long `or` chains");
     }
     auto expr = std::make_unique<ast::Expr>();
@@ -200,7 +203,7 @@ class Builder {
   void OpenNesting(SourceSpan token) {
     if (++depth_ > options_.max_nesting_depth) {
       Fail("nesting-too-deep", token,
-           Concat("expression nests deeper than ", options_.max_nesting_depth, " levels"),
+           absl::StrCat("expression nests deeper than ", options_.max_nesting_depth, " levels"),
            "split it into segments or `let` constants");
     }
   }
@@ -259,7 +262,7 @@ class Builder {
     double value = 0;
     const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
     if (error != std::errc() || end != digits.data() + digits.size()) {
-      Error("invalid-number", span, Concat("number `", text, "` is out of range"));
+      Error("invalid-number", span, absl::StrCat("number `", Piece(text), "` is out of range"));
     }
     Push(span, ast::NumberLiteral{value, std::string(text)});
   }
@@ -269,7 +272,7 @@ class Builder {
   int64_t Seconds(std::string_view text, SourceSpan span) {
     const std::optional<int64_t> seconds = DurationSeconds(text);
     if (!seconds) {
-      Error("invalid-duration", span, Concat("duration `", text, "` is too long"));
+      Error("invalid-duration", span, absl::StrCat("duration `", Piece(text), "` is too long"));
     }
     return seconds.value_or(0);
   }
@@ -283,10 +286,10 @@ class Builder {
     for (const ast::Clause& existing : clauses_) {
       if (existing.kind == clause.kind) {
         Error("duplicate-clause", clause.keyword_span,
-              Concat("duplicate `", ast::ClauseName(clause.kind), "` clause"),
+              absl::StrCat("duplicate `", Piece(ast::ClauseName(clause.kind)), "` clause"),
               DuplicateClauseHint(clause.kind));
         Note(existing.keyword_span,
-             Concat("the first `", ast::ClauseName(clause.kind), "` clause is here"));
+             absl::StrCat("the first `", Piece(ast::ClauseName(clause.kind)), "` clause is here"));
         break;
       }
     }
@@ -329,19 +332,21 @@ class Builder {
     if (!operands_.empty()) clause.distribute.argument = PopExpr();
     const std::optional<StrategyWord> strategy = FindStrategy(strategy_name_);
     if (!strategy) {
-      Error("unknown-strategy", strategy_span_, Concat("unknown strategy `", strategy_name_, "`"),
+      Error("unknown-strategy", strategy_span_,
+            absl::StrCat("unknown strategy `", strategy_name_, "`"),
             HintOr(Suggest(strategy_name_, NamesOf(kStrategies)), g::kStrategiesHint.view()));
     } else {
       clause.distribute.kind = strategy->kind;
       const bool takes_argument = strategy->takes_argument;
       if (takes_argument && !clause.distribute.argument) {
         Error("strategy-argument", strategy_span_,
-              Concat("`", strategy_name_, "` needs an argument"),
-              Concat("for example `", strategy_name_, "(", strategy->example_argument, ")`"));
+              absl::StrCat("`", strategy_name_, "` needs an argument"),
+              absl::StrCat("for example `", strategy_name_, "(", Piece(strategy->example_argument),
+                           ")`"));
       } else if (!takes_argument && clause.distribute.argument) {
         Error("strategy-argument", clause.distribute.argument->span,
-              Concat("`", strategy_name_, "` takes no argument"),
-              Concat("write `distribute ", strategy_name_, "`"));
+              absl::StrCat("`", strategy_name_, "` takes no argument"),
+              absl::StrCat("write `distribute ", strategy_name_, "`"));
       }
     }
     AddClause(std::move(clause));
@@ -351,13 +356,14 @@ class Builder {
     cap_ = ast::Cap{};
     cap_.span = span;
     if (text.find('.') != std::string_view::npos) {
-      Error("invalid-cap", span, Concat("cap limit `", text, "` is not a whole number"),
+      Error("invalid-cap", span,
+            absl::StrCat("cap limit `", Piece(text), "` is not a whole number"),
             "a cap counts leads: `cap 20/day`");
       return;
     }
     const std::optional<int64_t> limit = ParseWholeNumber(text);
     if (!limit) {
-      Error("invalid-cap", span, Concat("cap limit `", text, "` is too large"));
+      Error("invalid-cap", span, absl::StrCat("cap limit `", Piece(text), "` is too large"));
       return;
     }
     cap_.limit = *limit;
@@ -368,7 +374,7 @@ class Builder {
     if (unit && unit->per_period) {
       cap_.unit = unit->unit;
     } else {
-      Error("unknown-cap-unit", span, Concat("unknown cap period `", word, "`"),
+      Error("unknown-cap-unit", span, absl::StrCat("unknown cap period `", Piece(word), "`"),
             HintOr(Suggest(word, CapUnitNames<true>()), g::kCapUnitsHint.view()));
     }
   }
@@ -393,7 +399,7 @@ class Builder {
     if (const std::optional<SlaAction> action = FindSlaAction(word)) {
       sla_.action = *action;
     } else {
-      Error("unknown-sla-action", span, Concat("unknown sla action `", word, "`"),
+      Error("unknown-sla-action", span, absl::StrCat("unknown sla action `", Piece(word), "`"),
             HintOr(Suggest(word, NamesOf(kSlaActions)), g::kSlaActionsHint.view()));
     }
   }
@@ -408,15 +414,15 @@ class Builder {
     step_ = ast::FollowupStep{};
     step_.channel = std::string(word);
     if (!IsChannel(word)) {
-      Error("unknown-channel", span, Concat("unknown follow-up channel `", word, "`"),
+      Error("unknown-channel", span, absl::StrCat("unknown follow-up channel `", Piece(word), "`"),
             HintOr(Suggest(word, kChannels), g::kChannelsHint.view()));
       return;
     }
     for (const ast::FollowupStep& earlier : steps_) {
       if (earlier.channel == word) {
         Error("duplicate-channel", span,
-              Concat("channel `", word, "` appears twice in one `followup`"));
-        Note(earlier.span, Concat("the first `", word, "` step is here"));
+              absl::StrCat("channel `", Piece(word), "` appears twice in one `followup`"));
+        Note(earlier.span, absl::StrCat("the first `", Piece(word), "` step is here"));
       }
     }
   }
@@ -455,7 +461,7 @@ class Builder {
       return c.kind == ast::ClauseKind::kWhen;
     });
     if (!has_when) {
-      Error("missing-when", name_span_, Concat("rule \"", name_, "\" has no `when` clause"),
+      Error("missing-when", name_span_, absl::StrCat("rule \"", name_, "\" has no `when` clause"),
             "add `when <condition>`; `when true` matches every lead");
     }
     Finish(span, ast::Rule{std::move(name_), name_span_, std::move(clauses_)});
@@ -526,7 +532,7 @@ class Builder {
                                 begin + static_cast<uint32_t>(close + 1)};
           if (code_point > 0x10FFFF || (code_point >= 0xD800 && code_point <= 0xDFFF)) {
             Error("invalid-escape", span,
-                  Concat("`\\u{", hex, "}` is not a valid Unicode character"),
+                  absl::StrCat("`\\u{", Piece(hex), "}` is not a valid Unicode character"),
                   "use a code point up to 10FFFF, outside D800-DFFF");
           } else {
             AppendUtf8(code_point, out);
@@ -596,11 +602,11 @@ Diagnostic MalformedNumber(std::string_view text, uint32_t offset) {
   d.span = {offset, end};
   if (digits_then_letters) {
     d.code = "invalid-duration";
-    d.message = Concat("invalid duration `", token, "`");
+    d.message = absl::StrCat("invalid duration `", Piece(token), "`");
     d.hint = "a duration is a whole number and a unit: `90s`, `30m`, `24h`, `7d`, `2w`";
   } else {
     d.code = "invalid-number";
-    d.message = Concat("invalid number `", token, "`");
+    d.message = absl::StrCat("invalid number `", Piece(token), "`");
     d.hint =
         "`_` goes between two digits (`1_000_000`); a decimal point needs digits on both sides "
         "(`0.5`)";
@@ -651,7 +657,7 @@ Diagnostic UnexpectedAfterStatement(std::string_view text, const lexical::Token&
   }
   if (lexical::IsClauseKeyword(token.text)) {
     d.code = "clause-outside-rule";
-    d.message = Concat(token.description, " must be part of a rule");
+    d.message = absl::StrCat(token.description, " must be part of a rule");
     d.hint = "start a rule with `rule \"name\"` or `when <condition>`";
     return d;
   }
@@ -663,18 +669,18 @@ Diagnostic UnexpectedAfterStatement(std::string_view text, const lexical::Token&
     const auto clause = Suggest(previous.text, StatementAndClauseKeywords());
     if (clause && lexical::IsClauseKeyword(*clause)) {
       return {Severity::kError, previous.span, "unknown-clause",
-              Concat("unknown clause ", previous.description), DidYouMean(clause)};
+              absl::StrCat("unknown clause ", previous.description), DidYouMean(clause)};
     }
   }
   const std::optional<std::string> suggestion = Suggest(token.text, StatementAndClauseKeywords());
   const bool at_line_start = lexical::StartsLine(text, token.span.begin);
   if (suggestion && lexical::IsTopLevelKeyword(*suggestion) && at_line_start) {
     d.code = "unknown-statement";
-    d.message = Concat("unknown statement ", token.description);
+    d.message = absl::StrCat("unknown statement ", token.description);
     d.hint = DidYouMean(suggestion);
   } else if (in_rule && (suggestion || at_line_start)) {
     d.code = "unknown-clause";
-    d.message = Concat("unknown clause ", token.description);
+    d.message = absl::StrCat("unknown clause ", token.description);
     d.hint = suggestion ? DidYouMean(suggestion)
                         : "clauses: when, team, require, prefer, distribute, cap, sla, followup";
   } else {
@@ -700,7 +706,8 @@ Diagnostic GrammarError(std::string_view text, uint32_t offset) {
     if constexpr (std::is_same_v<Rule, g::escape_code>) {
       // Point at the whole escape, backslash included.
       d.span.begin = offset > 0 ? offset - 1 : offset;
-      d.message = Concat("invalid escape sequence `\\", token.text.substr(0, 1), "` in a string");
+      d.message = absl::StrCat("invalid escape sequence `\\", Piece(token.text.substr(0, 1)),
+                               "` in a string");
       d.span.end = std::max(d.span.end, std::min<uint32_t>(offset + 1, text.size()));
     } else if constexpr (std::is_same_v<Rule, g::cap_without_unit_error>) {
       // Raised right after the limit: point at the number itself.
@@ -723,7 +730,7 @@ Diagnostic GrammarError(std::string_view text, uint32_t offset) {
       if (token.is_word) d.hint = DidYouMean(Suggest(token.text, NamesOf(kSlaActions)));
     } else if constexpr (std::is_same_v<Rule, g::expected_statement_error>) {
       if (token.is_word) {
-        d.message = Concat("unknown statement ", token.description);
+        d.message = absl::StrCat("unknown statement ", token.description);
         d.hint = Suggest(token.text, StatementAndClauseKeywords())
                      ? DidYouMean(Suggest(token.text, StatementAndClauseKeywords()))
                      : "statements begin with `let`, `segment`, `rule`, `when` or `otherwise`";
@@ -900,7 +907,7 @@ StatementOutcome ParseStatement(std::string_view text, uint32_t begin,
     fatal = Diagnostic{Severity::kError,
                        {begin, begin},
                        "internal-error",
-                       Concat("the parser failed: ", error.what()),
+                       absl::StrCat("the parser failed: ", error.what()),
                        ""};
   }
   const bool clean = !fatal && !builder.has_errors();
@@ -928,7 +935,7 @@ std::vector<Diagnostic> InvalidUtf8(std::string_view text, int max_errors) {
           {Severity::kError,
            {offset, offset},
            "too-many-errors",
-           Concat("too many invalid bytes (", diagnostics.size(), "); stopping here"),
+           absl::StrCat("too many invalid bytes (", diagnostics.size(), "); stopping here"),
            ""});
       break;
     }
@@ -937,7 +944,7 @@ std::vector<Diagnostic> InvalidUtf8(std::string_view text, int max_errors) {
         {Severity::kError,
          {static_cast<uint32_t>(at), static_cast<uint32_t>(at + length)},
          "invalid-utf8",
-         Concat("not valid UTF-8: ", utf8::DescribeInvalid(text, at)),
+         absl::StrCat("not valid UTF-8: ", utf8::DescribeInvalid(text, at)),
          "rule files are UTF-8 text: save the file as UTF-8, or write the character as \\u{...}"});
     at = utf8::FirstInvalid(text, at + length);
   }
@@ -954,7 +961,7 @@ ParseResult Parse(const SourceFile& source, const ParseOptions& options) {
         {Severity::kError,
          {0, 0},
          "file-too-large",
-         Concat("rule file is larger than the ", kMaxSourceFileBytes >> 20, " MiB limit"),
+         absl::StrCat("rule file is larger than the ", kMaxSourceFileBytes >> 20, " MiB limit"),
          "split it, or move data into lists the server loads"});
     return result;
   }
@@ -986,11 +993,12 @@ ParseResult Parse(const SourceFile& source, const ParseOptions& options) {
     }
     if (error_count >= options.max_errors) {
       const uint32_t at = std::min<uint32_t>(outcome.next, text.size());
-      result.diagnostics.push_back({Severity::kError,
-                                    {at, at},
-                                    "too-many-errors",
-                                    Concat("too many errors (", error_count, "); stopping here"),
-                                    ""});
+      result.diagnostics.push_back(
+          {Severity::kError,
+           {at, at},
+           "too-many-errors",
+           absl::StrCat("too many errors (", error_count, "); stopping here"),
+           ""});
       break;
     }
     offset = lexical::SkipTrivia(text, outcome.next);

@@ -1,10 +1,11 @@
 #include "dsl/compile/internal/planner.h"
 
-#include <fmt/format.h>
 #include <re2/re2.h>
 
 #include <algorithm>
 #include <utility>
+
+#include "absl/strings/str_cat.h"
 
 namespace leadrouter::dsl {
 namespace {
@@ -234,7 +235,7 @@ ExprNodePtr ExprPlanner::PlanMatches(const ast::Expr& expr, ExprNodePtr lhs, Exp
   if (!regex->ok()) {
     // Only patterns the checker could not see (built by folding) get here.
     diagnostics_.push_back(Diagnostic{Severity::kError, rhs->span(), "invalid-regex",
-                                      fmt::format("invalid regular expression: {}", regex->error()),
+                                      absl::StrCat("invalid regular expression: ", regex->error()),
                                       "the pattern syntax is RE2's"});
     return Constant(expr.span, Value::Bool(false));
   }

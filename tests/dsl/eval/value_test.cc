@@ -1,11 +1,14 @@
 // Values, field tables, records, scratch memory and the operators on values.
 #include "dsl/base/value.h"
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
 #include <limits>
+#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -69,6 +72,48 @@ TEST(ValueTest, FormatsCanonically) {
   EXPECT_EQ(FormatValue(Value::List(items)), R"(["a", 1])");
   const std::vector<SkillLevel> skills = {{"tech", 4}};
   EXPECT_EQ(FormatValue(Value::Skills(skills)), R"({"tech": 4})");
+}
+
+TEST(ValueTest, NumbersAreTheShortestTextThatReadsBack) {
+  EXPECT_EQ(FormatNumber(0), "0");
+  EXPECT_EQ(FormatNumber(-0.0), "-0");
+  EXPECT_EQ(FormatNumber(1234.5), "1234.5");
+  EXPECT_EQ(FormatNumber(0.1), "0.1");
+  EXPECT_EQ(FormatNumber(0.0001), "0.0001");
+  EXPECT_EQ(FormatNumber(0.00001), "1e-05");
+  EXPECT_EQ(FormatNumber(1.5e-300), "1.5e-300");
+  EXPECT_EQ(FormatNumber(1e15), "1000000000000000");
+  EXPECT_EQ(FormatNumber(1e16), "1e+16");
+  EXPECT_EQ(FormatNumber(123456789012345678.0), "1.2345678901234568e+17");
+  EXPECT_EQ(FormatNumber(-2.5e21), "-2.5e+21");
+  EXPECT_EQ(FormatNumber(std::nan("")), "nan");
+  EXPECT_EQ(FormatNumber(std::numeric_limits<double>::infinity()), "inf");
+}
+
+// The text numbers had before FormatNumber existed was fmt's `{}`; keep it so, bit pattern by bit
+// pattern (dumps, explanations and `leadctl fmt` output must not change).
+TEST(ValueTest, NumbersAreWrittenAsFmtWroteThem) {
+  std::mt19937_64 random(20261201);
+  const auto check = [](double d) {
+    if (std::isnan(d)) return;
+    ASSERT_EQ(FormatNumber(d), fmt::format("{}", d))
+        << "bits " << std::hex << std::bit_cast<uint64_t>(d);
+  };
+  for (int i = 0; i < 200000; ++i) check(std::bit_cast<double>(random()));
+  for (int i = 0; i < 200000; ++i) {
+    // Numbers rules hold: integers, money, percentages, around every exponent fmt switches at.
+    const double scale = std::pow(10.0, static_cast<int>(random() % 44) - 22);
+    check(static_cast<double>(static_cast<int64_t>(random() % 2000001) - 1000000) * scale);
+    check(static_cast<double>(random() % 100000) / 100.0);
+  }
+  for (int e = -330; e <= 310; ++e) {
+    check(std::pow(10.0, e));
+    check(std::nextafter(std::pow(10.0, e), 0.0));
+    check(std::nextafter(std::pow(10.0, e), 1e308));
+  }
+  check(std::numeric_limits<double>::max());
+  check(std::numeric_limits<double>::min());
+  check(std::numeric_limits<double>::denorm_min());
 }
 
 TEST(FieldTableTest, KnownFieldsHaveFixedSlotsAndTypes) {
