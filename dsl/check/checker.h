@@ -1,9 +1,8 @@
 // The checker: resolves every name of a parsed rule file and checks types, clause by clause.
 //
-// Like cel-cpp's type checker it does not change the syntax tree; it returns the file's
-// diagnostics plus side tables (what each name refers to, which builtin each call is) that the
-// compiler (dsl/compile/compiler.cc) plans from. Every problem of the file is reported, not only
-// the first.
+// It leaves the syntax tree as the parser built it and returns the file's diagnostics plus side
+// tables (what each name refers to, which builtin each call is) that the compiler
+// (dsl/compile/compiler.cc) plans from. Every problem of the file is reported, not only the first.
 //
 // It checks the tree Parse returned, and what the parser checks it does not check again: a clause
 // written twice, `when` in `otherwise`, a second `otherwise`, an unknown strategy, channel, cap

@@ -1,4 +1,5 @@
-// Rule file -> immutable Program: parse, check, plan (cel-cpp's Compile + CreateProgram in one).
+// Rule file -> immutable Program in one call: parse, check, then plan into evaluation nodes
+// (dsl/eval/eval_nodes.h). Planning starts only when parsing and checking found no error.
 //
 //   SourceFile source("rules.rules", text);
 //   CompileResult result = Compile(source);
@@ -28,7 +29,7 @@ struct CompileOptions {
   // Bounds the recursion of checking, compiling and evaluating.
   // Default: 1000 (the parser's own default, so one limit speaks for both)
   int max_expression_depth = 1000;
-  // Larger files are rejected with a `source-too-large` error before parsing.
+  // Larger files are rejected with a `file-too-large` error before parsing.
   // Default: 1 MiB
   size_t max_source_bytes = size_t{1} << 20;
   // Default: 10000

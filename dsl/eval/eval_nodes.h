@@ -1,4 +1,5 @@
-// The evaluation nodes that a compiled Program is made of (cel-cpp's "direct steps").
+// The evaluation nodes that a compiled Program is made of: one node per operation of an expression,
+// each evaluating its children directly and returning a Value (no interpreter loop, no stack).
 //
 // Each node is small, immutable and non-copyable, knows the source span it was compiled from and
 // evaluates with `const` code only, so one tree serves any number of threads. Nodes never throw and
