@@ -108,13 +108,29 @@ class Decider {
   }
   void PrepareWorkspace();
   absl::Status LoadRepCounters();
-  // Filters, ranks and picks for one matching rule. True when it decided.
+  // Filters, ranks and picks for one matching rule. True when it decided. The steps, in order:
   absl::StatusOr<bool> TryRule(const Rule& rule, size_t rule_index, RuleTrace* trace);
+  void FilterByRep(const Rule& rule);
+  absl::Status FilterByRule(const Rule& rule, const std::string& rule_key);
+  bool RuleCapReached(const Rule& rule, uint32_t i, const RuleRepCounters& c);
+  void RankTieGroup(const Rule& rule);
+  absl::Status PrepareStrategy(const Rule& rule, size_t rule_index, const std::string& rule_key);
+  void RecordDecision(const Rule& rule, size_t rule_index, const std::string& rule_key,
+                      uint32_t pick, const StrategyInputs& picked);
+  void ExplainPick(const Rule& rule, RuleTrace& trace, uint32_t pick, const StrategyInputs& picked);
+  void NoteRemoval(uint32_t i, RemovalReason reason, CapScope scope, uint16_t detail,
+                   int64_t count);
+  void NoteRequireFailed(const Rule& rule, uint32_t i, const EvalContext& context);
   RuleRef MakeRuleRef(const Rule& rule, size_t rule_index) const;
   ExpressionTrace MakeExpressionTrace(const ExprNode& node, const EvalContext* context) const;
   void TraceRuleShape(const Rule& rule, RuleTrace& trace) const;
   void TraceCandidates(const Rule& rule, RuleTrace& trace, const std::vector<uint32_t>& survivors,
                        std::span<const uint32_t> ranked_tie, std::optional<uint32_t> pick);
+  std::vector<uint32_t> TieGroups(size_t key_count, size_t count) const;
+  StrategyTrace MakeStrategyTrace(const Rule& rule, std::span<const uint32_t> ranked_tie,
+                                  std::optional<uint32_t> pick) const;
+  void StartExplanation();
+  void FinishExplanation();
 
   const Program& program_;
   const Record& lead_;
@@ -217,95 +233,85 @@ void Decider::TraceRuleShape(const Rule& rule, RuleTrace& trace) const {
   trace.team = rule.team;
 }
 
-absl::StatusOr<bool> Decider::TryRule(const Rule& rule, size_t rule_index, RuleTrace* trace) {
-  RETURN_IF_ERROR(LoadRepCounters());
-  const bool explain = trace != nullptr;
-  if (explain) {
-    TraceRuleShape(rule, *trace);
-    for (PendingRemoval& r : removals_) r = PendingRemoval{};
-  }
-  const auto remove = [&](uint32_t i, RemovalReason reason, CapScope scope, uint16_t detail,
+// The removal of roster index `i` from the current rule's candidates, for the explanation.
+void Decider::NoteRemoval(uint32_t i, RemovalReason reason, CapScope scope, uint16_t detail,
                           int64_t count) {
-    if (!explain) return;
-    PendingRemoval& r = removals_[i];
-    r.reason = reason;
-    r.scope = scope;
-    r.detail = detail;
-    r.count = count;
-  };
+  if (!options_.explain) return;
+  PendingRemoval& r = removals_[i];
+  r.reason = reason;
+  r.scope = scope;
+  r.detail = detail;
+  r.count = count;
+}
 
-  // Stage 1: team, the rep's own caps, require.
+// Which conjunct of `require` failed for the rep of `context`, and the value its subject had.
+void Decider::NoteRequireFailed(const Rule& rule, uint32_t i, const EvalContext& context) {
+  if (!options_.explain) return;
+  const auto& conjuncts = rule.require->conjuncts;
+  uint16_t failed = 0;
+  for (size_t k = 0; k < conjuncts.size(); ++k) {
+    if (!Evaluate(*conjuncts[k], context).IsTrue()) {
+      failed = static_cast<uint16_t>(k);
+      break;
+    }
+  }
+  NoteRemoval(i, RemovalReason::kRequireFailed, CapScope::kUnspecified, failed, 0);
+  if (failed < conjuncts.size()) {
+    if (const ExprNode* subject = conjuncts[failed]->subject()) {
+      removals_[i].value = CutText(FormatValue(Evaluate(*subject, context)));
+    }
+  }
+}
+
+// Stage 1 of the filters, into ws_.alive_: team, the rep's own caps, require.
+void Decider::FilterByRep(const Rule& rule) {
   std::vector<uint32_t>& alive = ws_.alive_;
   alive.clear();
   for (const uint32_t i : ws_.all_) {
     const RepInfo& rep = roster_.rep(i);
     if (rule.team && rep.team != *rule.team) {
-      remove(i, RemovalReason::kNotInTeam, CapScope::kUnspecified, 0, 0);
+      NoteRemoval(i, RemovalReason::kNotInTeam, CapScope::kUnspecified, 0, 0);
       continue;
     }
     if (const Availability caps = CapAvailability(rep, ws_.rep_counters_[i]); !caps.available()) {
-      remove(i, caps.reason, CapScope::kRep, caps.cap_detail, caps.count);
+      NoteRemoval(i, caps.reason, CapScope::kRep, caps.cap_detail, caps.count);
       continue;
     }
     if (rule.require) {
       const EvalContext context = Context(&ws_.records_[i]);
       if (!Holds(*rule.require, context)) {
-        if (explain) {
-          const auto& conjuncts = rule.require->conjuncts;
-          uint16_t failed = 0;
-          for (size_t k = 0; k < conjuncts.size(); ++k) {
-            if (!Evaluate(*conjuncts[k], context).IsTrue()) {
-              failed = static_cast<uint16_t>(k);
-              break;
-            }
-          }
-          remove(i, RemovalReason::kRequireFailed, CapScope::kUnspecified, failed, 0);
-          if (failed < conjuncts.size()) {
-            if (const ExprNode* subject = conjuncts[failed]->subject()) {
-              removals_[i].value = CutText(FormatValue(Evaluate(*subject, context)));
-            }
-          }
-        }
+        NoteRequireFailed(rule, i, context);
         continue;
       }
     }
     alive.push_back(i);
   }
+}
 
-  // Stage 2: the rule's caps and the strategy's per-rule counters, read for the survivors only.
+// Stage 2 of the filters: the rule's caps, and for weighted(expr) a positive weight. Reads the
+// rule's per-rep counters (ws_.rule_rep_counters_, for the strategy too) for the survivors only.
+absl::Status Decider::FilterByRule(const Rule& rule, const std::string& rule_key) {
+  std::vector<uint32_t>& alive = ws_.alive_;
   ws_.ids_.clear();
   for (const uint32_t i : alive) ws_.ids_.push_back(roster_.rep(i).id);
   ws_.rule_rep_counters_.resize(alive.size());
-  const std::string& rule_key = roster_.rule_key(rule_index);
   if (!alive.empty()) {
     RETURN_IF_ERROR(
         state_.ReadRuleRepCounters(rule_key, ws_.ids_, periods_, ws_.rule_rep_counters_));
   }
-  const StrategyKind kind = rule.distribute.kind;
-  const bool weighted = kind == StrategyKind::kWeighted;
+  const bool weighted = rule.distribute.kind == StrategyKind::kWeighted;
   ws_.weights_.clear();
   size_t kept = 0;
   for (size_t k = 0; k < alive.size(); ++k) {
     const uint32_t i = alive[k];
     const RuleRepCounters& c = ws_.rule_rep_counters_[k];
-    bool capped = false;
-    for (size_t cap_index = 0; cap_index < rule.caps.size(); ++cap_index) {
-      const CapLimit& cap = rule.caps[cap_index];
-      const int64_t count = CapCount(c, cap.unit);
-      if (count >= cap.limit) {
-        remove(i, RemovalReason::kCapReached, CapScope::kRule, static_cast<uint16_t>(cap_index),
-               count);
-        capped = true;
-        break;
-      }
-    }
-    if (capped) continue;
+    if (RuleCapReached(rule, i, c)) continue;
     double weight = 0;
     if (weighted) {
       const std::optional<double> w = StrategyInput(rule.distribute, Context(&ws_.records_[i]));
       if (!w || !(*w > 0)) {
-        remove(i, RemovalReason::kNoWeight, CapScope::kUnspecified, 0, 0);
-        if (explain) removals_[i].value = w ? FormatValue(Value::Number(*w)) : "null";
+        NoteRemoval(i, RemovalReason::kNoWeight, CapScope::kUnspecified, 0, 0);
+        if (options_.explain) removals_[i].value = w ? FormatValue(Value::Number(*w)) : "null";
         continue;
       }
       weight = *w;
@@ -317,39 +323,57 @@ absl::StatusOr<bool> Decider::TryRule(const Rule& rule, size_t rule_index, RuleT
   }
   alive.resize(kept);
   ws_.rule_rep_counters_.resize(kept);
+  return absl::OkStatus();
+}
 
-  if (alive.empty()) {
-    if (explain) {
-      trace->result = RuleResult::kNoEligibleRep;
-      TraceCandidates(rule, *trace, alive, {}, std::nullopt);
+// True (with the removal noted) when roster index `i` has reached one of the rule's caps.
+bool Decider::RuleCapReached(const Rule& rule, uint32_t i, const RuleRepCounters& c) {
+  for (size_t cap_index = 0; cap_index < rule.caps.size(); ++cap_index) {
+    const CapLimit& cap = rule.caps[cap_index];
+    const int64_t count = CapCount(c, cap.unit);
+    if (count >= cap.limit) {
+      NoteRemoval(i, RemovalReason::kCapReached, CapScope::kRule, static_cast<uint16_t>(cap_index),
+                  count);
+      return true;
     }
-    return false;
   }
+  return false;
+}
 
-  // Ranking: the tie group is the survivors with the best prefer keys.
+// Ranking, into ws_.tie_: the positions in ws_.alive_ of the survivors with the best prefer keys
+// (all of them without keys). Keeps every survivor's keys in ws_.rank_keys_ for the explanation.
+void Decider::RankTieGroup(const Rule& rule) {
+  const std::vector<uint32_t>& alive = ws_.alive_;
   const size_t key_count = rule.prefer.size();
-  std::vector<uint32_t>& tie = ws_.tie_;  // positions in alive
+  std::vector<uint32_t>& tie = ws_.tie_;
   tie.clear();
   if (key_count == 0) {
     for (uint32_t k = 0; k < alive.size(); ++k) tie.push_back(k);
-  } else {
-    ws_.rank_keys_.resize(alive.size() * key_count);
-    for (size_t k = 0; k < alive.size(); ++k) {
-      RankKeys(rule, Context(&ws_.records_[alive[k]]), ws_.row_keys_);
-      std::copy(ws_.row_keys_.begin(), ws_.row_keys_.end(),
-                ws_.rank_keys_.begin() + static_cast<ptrdiff_t>(k * key_count));
-    }
-    const double* keys = ws_.rank_keys_.data();
-    size_t best = 0;
-    for (size_t k = 1; k < alive.size(); ++k) {
-      if (KeysBetter(keys + k * key_count, keys + best * key_count, key_count)) best = k;
-    }
-    for (uint32_t k = 0; k < alive.size(); ++k) {
-      if (KeysEqual(keys + k * key_count, keys + best * key_count, key_count)) tie.push_back(k);
-    }
+    return;
   }
+  ws_.rank_keys_.resize(alive.size() * key_count);
+  for (size_t k = 0; k < alive.size(); ++k) {
+    RankKeys(rule, Context(&ws_.records_[alive[k]]), ws_.row_keys_);
+    std::copy(ws_.row_keys_.begin(), ws_.row_keys_.end(),
+              ws_.rank_keys_.begin() + static_cast<ptrdiff_t>(k * key_count));
+  }
+  const double* keys = ws_.rank_keys_.data();
+  size_t best = 0;
+  for (size_t k = 1; k < alive.size(); ++k) {
+    if (KeysBetter(keys + k * key_count, keys + best * key_count, key_count)) best = k;
+  }
+  for (uint32_t k = 0; k < alive.size(); ++k) {
+    if (KeysEqual(keys + k * key_count, keys + best * key_count, key_count)) tie.push_back(k);
+  }
+}
 
-  // The strategy.
+// The strategy's context (strategy_context_) and one StrategyInputs per tie-group member
+// (inputs_, in ws_.tie_ order).
+absl::Status Decider::PrepareStrategy(const Rule& rule, size_t rule_index,
+                                      const std::string& rule_key) {
+  const StrategyKind kind = rule.distribute.kind;
+  const bool weighted = kind == StrategyKind::kWeighted;
+  const std::vector<uint32_t>& tie = ws_.tie_;
   strategy_context_ = StrategyContext{};
   strategy_context_.kind = kind;
   std::optional<uint64_t> sticky_key;
@@ -357,8 +381,8 @@ absl::StatusOr<bool> Decider::TryRule(const Rule& rule, size_t rule_index, RuleT
     sticky_key = StickyKey(rule.distribute, Context(nullptr));
     strategy_context_.sticky_has_key = sticky_key.has_value();
   }
-  RuleCounters rule_counters;
   if (weighted) {
+    RuleCounters rule_counters;
     RETURN_IF_ERROR(state_.ReadRuleCounters(rule_key, rule_counters));
     strategy_context_.virtual_time = rule_counters.weighted_virtual_time;
     for (const uint32_t k : tie) strategy_context_.total_weight += ws_.weights_[k];
@@ -368,7 +392,7 @@ absl::StatusOr<bool> Decider::TryRule(const Rule& rule, size_t rule_index, RuleT
   inputs_.resize(tie.size());
   for (size_t t = 0; t < tie.size(); ++t) {
     const uint32_t k = tie[t];
-    const uint32_t i = alive[k];
+    const uint32_t i = ws_.alive_[k];
     const RuleRepCounters& c = ws_.rule_rep_counters_[k];
     StrategyInputs& in = inputs_[t];
     in.tie_hash = MixHash(roster_.id_hash(i), rule_hash);
@@ -380,11 +404,13 @@ absl::StatusOr<bool> Decider::TryRule(const Rule& rule, size_t rule_index, RuleT
     in.weighted_pass = c.weighted_pass;
     in.rendezvous = sticky_key ? MixHash(*sticky_key, roster_.id_hash(i)) : 0;
   }
-  const size_t pick_t = StrategyPick(strategy_context_, inputs_);
-  const uint32_t pick = alive[tie[pick_t]];
-  const StrategyInputs& picked = inputs_[pick_t];
+  return absl::OkStatus();
+}
 
-  // The decision and what committing it changes.
+// The decision for roster index `pick` and what committing it changes.
+void Decider::RecordDecision(const Rule& rule, size_t rule_index, const std::string& rule_key,
+                             uint32_t pick, const StrategyInputs& picked) {
+  const StrategyKind kind = rule.distribute.kind;
   decision_.outcome = Outcome::kAssigned;
   decision_.rep_id = roster_.rep(pick).id;
   decision_.rep_index = pick;
@@ -404,37 +430,64 @@ absl::StatusOr<bool> Decider::TryRule(const Rule& rule, size_t rule_index, RuleT
   }
   delta.last_chosen_sequence = time_.sequence;
   delta.last_chosen_time = time_.unix_seconds;
-  if (weighted) {
+  if (kind == StrategyKind::kWeighted) {
     delta.weighted_pass = EffectivePass(strategy_context_, picked) + 1.0 / picked.weight;
     delta.weighted_virtual_time =
         strategy_context_.virtual_time + 1.0 / strategy_context_.total_weight;
   }
   decision_.delta = std::move(delta);
-  ws_.last_eligible_.assign(alive.begin(), alive.end());
+  ws_.last_eligible_.assign(ws_.alive_.begin(), ws_.alive_.end());
+}
 
-  if (explain) {
-    trace->result = RuleResult::kDecided;
-    // The whole tie group in strategy order (the pick first).
-    std::vector<uint32_t> order(tie.size());
-    for (uint32_t t = 0; t < tie.size(); ++t) order[t] = t;
-    std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-      return StrategyBefore(strategy_context_, inputs_[a], inputs_[b]);
-    });
-    std::vector<uint32_t> ranked_tie;
-    ranked_tie.reserve(order.size());
-    for (const uint32_t t : order) ranked_tie.push_back(alive[tie[t]]);
-    TraceCandidates(rule, *trace, alive, ranked_tie, pick);
-    StrategyTrace& s = *trace->strategy;
-    s.reason = StrategyPickReason(strategy_context_, tie.size());
-    s.pick_score = StrategyScore(strategy_context_, picked, time_.unix_seconds);
-    if (kind == StrategyKind::kRoundRobin || s.reason == PickReason::kStickyNoKey) {
-      if (picked.last_chosen_sequence) {
-        s.pick_last_chosen_time = picked.last_chosen_time;
-      } else {
-        s.pick_score.reset();
-      }
+// The explanation of a rule that decided: every candidate, and the tie group in strategy order
+// (the pick first).
+void Decider::ExplainPick(const Rule& rule, RuleTrace& trace, uint32_t pick,
+                          const StrategyInputs& picked) {
+  const std::vector<uint32_t>& tie = ws_.tie_;
+  trace.result = RuleResult::kDecided;
+  std::vector<uint32_t> order(tie.size());
+  for (uint32_t t = 0; t < tie.size(); ++t) order[t] = t;
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    return StrategyBefore(strategy_context_, inputs_[a], inputs_[b]);
+  });
+  std::vector<uint32_t> ranked_tie;
+  ranked_tie.reserve(order.size());
+  for (const uint32_t t : order) ranked_tie.push_back(ws_.alive_[tie[t]]);
+  TraceCandidates(rule, trace, ws_.alive_, ranked_tie, pick);
+  StrategyTrace& s = *trace.strategy;
+  s.reason = StrategyPickReason(strategy_context_, tie.size());
+  s.pick_score = StrategyScore(strategy_context_, picked, time_.unix_seconds);
+  if (rule.distribute.kind == StrategyKind::kRoundRobin || s.reason == PickReason::kStickyNoKey) {
+    if (picked.last_chosen_sequence) {
+      s.pick_last_chosen_time = picked.last_chosen_time;
+    } else {
+      s.pick_score.reset();
     }
   }
+}
+
+absl::StatusOr<bool> Decider::TryRule(const Rule& rule, size_t rule_index, RuleTrace* trace) {
+  RETURN_IF_ERROR(LoadRepCounters());
+  if (trace != nullptr) {
+    TraceRuleShape(rule, *trace);
+    for (PendingRemoval& r : removals_) r = PendingRemoval{};
+  }
+  const std::string& rule_key = roster_.rule_key(rule_index);
+  FilterByRep(rule);
+  RETURN_IF_ERROR(FilterByRule(rule, rule_key));
+  if (ws_.alive_.empty()) {
+    if (trace != nullptr) {
+      trace->result = RuleResult::kNoEligibleRep;
+      TraceCandidates(rule, *trace, ws_.alive_, {}, std::nullopt);
+    }
+    return false;
+  }
+  RankTieGroup(rule);
+  RETURN_IF_ERROR(PrepareStrategy(rule, rule_index, rule_key));
+  const size_t pick_t = StrategyPick(strategy_context_, inputs_);
+  const uint32_t pick = ws_.alive_[ws_.tie_[pick_t]];
+  RecordDecision(rule, rule_index, rule_key, pick, inputs_[pick_t]);
+  if (trace != nullptr) ExplainPick(rule, *trace, pick, inputs_[pick_t]);
   return true;
 }
 
@@ -448,24 +501,7 @@ void Decider::TraceCandidates(const Rule& rule, RuleTrace& trace,
   for (size_t k = 0; k < survivors.size(); ++k)
     survivor_pos[survivors[k]] = static_cast<int64_t>(k);
 
-  // Tie groups: distinct rank-key rows, best first.
-  std::vector<uint32_t> group(survivors.size(), 1);
-  if (key_count > 0 && !survivors.empty()) {
-    const double* keys = ws_.rank_keys_.data();
-    std::vector<uint32_t> order(survivors.size());
-    for (uint32_t k = 0; k < order.size(); ++k) order[k] = k;
-    std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-      return KeysBetter(keys + a * key_count, keys + b * key_count, key_count);
-    });
-    uint32_t g = 1;
-    for (size_t r = 0; r < order.size(); ++r) {
-      if (r > 0 &&
-          !KeysEqual(keys + order[r] * key_count, keys + order[r - 1] * key_count, key_count)) {
-        ++g;
-      }
-      group[order[r]] = g;
-    }
-  }
+  const std::vector<uint32_t> group = TieGroups(key_count, survivors.size());
   std::vector<int64_t> tie_rank(n, -1);
   for (size_t t = 0; t < ranked_tie.size(); ++t) tie_rank[ranked_tie[t]] = static_cast<int64_t>(t);
   // Roster index -> index in inputs_ (which follows ws_.tie_ order), for strategy scores.
@@ -517,21 +553,46 @@ void Decider::TraceCandidates(const Rule& rule, RuleTrace& trace,
     trace.candidates.push_back(std::move(c));
   }
 
-  if (!ranked_tie.empty()) {
-    StrategyTrace s;
-    s.kind = rule.distribute.kind;
-    s.implicit = rule.distribute.implicit;
-    s.text = rule.distribute.implicit ? "round_robin" : CutText(rule.distribute.text);
-    s.tie_group.assign(ranked_tie.begin(), ranked_tie.end());
-    s.pick = pick;
-    s.score_label = StrategyScoreLabel(strategy_context_);
-    if (ranked_tie.size() > 1) {
-      s.tie_break = strategy_context_.kind == StrategyKind::kRoundRobin
-                        ? "never chosen first, then hash(rep id, rule)"
-                        : "waited longest (round robin), then hash(rep id, rule)";
-    }
-    trace.strategy = std::move(s);
+  if (!ranked_tie.empty()) trace.strategy = MakeStrategyTrace(rule, ranked_tie, pick);
+}
+
+StrategyTrace Decider::MakeStrategyTrace(const Rule& rule, std::span<const uint32_t> ranked_tie,
+                                         std::optional<uint32_t> pick) const {
+  StrategyTrace s;
+  s.kind = rule.distribute.kind;
+  s.implicit = rule.distribute.implicit;
+  s.text = rule.distribute.implicit ? "round_robin" : CutText(rule.distribute.text);
+  s.tie_group.assign(ranked_tie.begin(), ranked_tie.end());
+  s.pick = pick;
+  s.score_label = StrategyScoreLabel(strategy_context_);
+  if (ranked_tie.size() > 1) {
+    s.tie_break = strategy_context_.kind == StrategyKind::kRoundRobin
+                      ? "never chosen first, then hash(rep id, rule)"
+                      : "waited longest (round robin), then hash(rep id, rule)";
   }
+  return s;
+}
+
+// Tie groups of the `count` survivors (1 = the best prefer keys), by their rows of
+// ws_.rank_keys_: distinct rows, best first.
+std::vector<uint32_t> Decider::TieGroups(size_t key_count, size_t count) const {
+  std::vector<uint32_t> group(count, 1);
+  if (key_count == 0 || count == 0) return group;
+  const double* keys = ws_.rank_keys_.data();
+  std::vector<uint32_t> order(count);
+  for (uint32_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    return KeysBetter(keys + a * key_count, keys + b * key_count, key_count);
+  });
+  uint32_t g = 1;
+  for (size_t r = 0; r < order.size(); ++r) {
+    if (r > 0 &&
+        !KeysEqual(keys + order[r] * key_count, keys + order[r - 1] * key_count, key_count)) {
+      ++g;
+    }
+    group[order[r]] = g;
+  }
+  return group;
 }
 
 absl::StatusOr<Decision> Decider::Run() {
@@ -542,17 +603,7 @@ absl::StatusOr<Decision> Decider::Run() {
   decision_.rule_version = options_.rule_version;
   Explanation& ex = decision_.explanation;
   const bool explain = options_.explain;
-  if (explain) {
-    ex.lead = std::string(options_.lead_id);
-    ex.rule_version = options_.rule_version;
-    ex.decide_time = time_.unix_seconds;
-    ex.sequence = time_.sequence;
-    ex.reps.reserve(roster_.size());
-    for (const RepInfo& rep : roster_.reps()) {
-      ex.reps.push_back(RepRef{rep.id, rep.name, rep.daily_cap, rep.max_open});
-    }
-    for (const std::string& id : options_.excluded_rep_ids) ex.excluded_reps.push_back(id);
-  }
+  if (explain) StartExplanation();
 
   const EvalContext lead_context = Context(nullptr);
   const auto& rules = program_.rules();
@@ -606,17 +657,35 @@ absl::StatusOr<Decision> Decider::Run() {
     }
   }
 
-  if (explain) {
-    ex.outcome = decision_.outcome;
-    ex.unassigned_reason = decision_.unassigned_reason;
-    if (decision_.rep_index) ex.rep = static_cast<uint32_t>(*decision_.rep_index);
-    if (decision_.rule_index) {
-      for (const RuleTrace& trace : ex.rules) {
-        if (trace.result == RuleResult::kDecided) ex.decided_by = trace.rule;
-      }
+  if (explain) FinishExplanation();
+  return std::move(decision_);
+}
+
+// The explanation's inputs: the lead, the rule version, the time, the roster, the exclusions.
+void Decider::StartExplanation() {
+  Explanation& ex = decision_.explanation;
+  ex.lead = std::string(options_.lead_id);
+  ex.rule_version = options_.rule_version;
+  ex.decide_time = time_.unix_seconds;
+  ex.sequence = time_.sequence;
+  ex.reps.reserve(roster_.size());
+  for (const RepInfo& rep : roster_.reps()) {
+    ex.reps.push_back(RepRef{rep.id, rep.name, rep.daily_cap, rep.max_open});
+  }
+  for (const std::string& id : options_.excluded_rep_ids) ex.excluded_reps.push_back(id);
+}
+
+// The explanation's outcome, copied from the decision.
+void Decider::FinishExplanation() {
+  Explanation& ex = decision_.explanation;
+  ex.outcome = decision_.outcome;
+  ex.unassigned_reason = decision_.unassigned_reason;
+  if (decision_.rep_index) ex.rep = static_cast<uint32_t>(*decision_.rep_index);
+  if (decision_.rule_index) {
+    for (const RuleTrace& trace : ex.rules) {
+      if (trace.result == RuleResult::kDecided) ex.decided_by = trace.rule;
     }
   }
-  return std::move(decision_);
 }
 
 absl::StatusOr<Decision> Decide(const Program& program, const Record& lead, const Roster& roster,

@@ -302,6 +302,64 @@ std::string RenderExplanationText(const Explanation& ex) {
   return out;
 }
 
+namespace {
+
+// One candidate of a rule's explanation: removed (why) or ranked (its keys and tie group).
+Json CandidateJson(const Explanation& ex, const RuleTrace& rule, const CandidateTrace& c) {
+  Json cj;
+  cj["rep"] = RepId(ex, c.rep);
+  if (c.rep < ex.reps.size()) cj["display_name"] = ex.reps[c.rep].display_name;
+  if (c.removed != RemovalReason::kNone) {
+    Json removed;
+    removed["reason"] = RemovalReasonName(c.removed);
+    removed["message"] = RemovalMessage(ex, rule, c);
+    if (c.removed == RemovalReason::kRequireFailed && c.detail < rule.require_conjuncts.size()) {
+      Json e = ExpressionJson(rule.require_conjuncts[c.detail]);
+      if (!c.value.empty()) e["subject_value"] = c.value;
+      removed["expression"] = e;
+    }
+    if (c.removed == RemovalReason::kCapReached) {
+      removed["cap"] = {{"scope", c.cap_scope == CapScope::kRep ? "rep" : "rule"},
+                        {"count", c.count}};
+      if (c.cap_scope == CapScope::kRule && c.detail < rule.caps.size()) {
+        removed["cap"]["limit"] = rule.caps[c.detail].limit;
+        removed["cap"]["unit"] = CapUnitName(rule.caps[c.detail].unit);
+      }
+    }
+    cj["removed"] = removed;
+  } else {
+    Json ranked;
+    Json keys = Json::array();
+    for (size_t k = 0; k < rule.rank_key_labels.size(); ++k) {
+      const size_t at = c.rank_offset + k;
+      keys.push_back(at < rule.rank_keys.size() ? JsonNumber(rule.rank_keys[at]) : Json());
+    }
+    ranked["rank_keys"] = keys;
+    ranked["tie_group"] = c.tie_group;
+    if (c.strategy_score) ranked["strategy_score"] = JsonNumber(*c.strategy_score);
+    cj["ranked"] = ranked;
+  }
+  cj["picked"] = c.picked;
+  return cj;
+}
+
+// How a rule's strategy picked from the tie group.
+Json StrategyJson(const Explanation& ex, const StrategyTrace& s) {
+  Json sj;
+  sj["kind"] = StrategyName(s.kind);
+  sj["text"] = s.text;
+  Json tie = Json::array();
+  for (const uint32_t rep : s.tie_group) tie.push_back(RepId(ex, rep));
+  sj["tie_group"] = tie;
+  sj["pick"] = s.pick ? RepId(ex, *s.pick) : "";
+  sj["score_label"] = s.score_label;
+  sj["tie_break"] = s.tie_break;
+  sj["message"] = StrategyMessage(ex, s);
+  return sj;
+}
+
+}  // namespace
+
 std::string RenderExplanationJson(const Explanation& ex) {
   Json j;
   j["assignment"] = ex.assignment;
@@ -327,57 +385,11 @@ std::string RenderExplanationJson(const Explanation& ex) {
     r["rank_key_labels"] = rule.rank_key_labels;
     Json candidates = Json::array();
     for (const CandidateTrace& c : rule.candidates) {
-      Json cj;
-      cj["rep"] = RepId(ex, c.rep);
-      if (c.rep < ex.reps.size()) cj["display_name"] = ex.reps[c.rep].display_name;
-      if (c.removed != RemovalReason::kNone) {
-        Json removed;
-        removed["reason"] = RemovalReasonName(c.removed);
-        removed["message"] = RemovalMessage(ex, rule, c);
-        if (c.removed == RemovalReason::kRequireFailed &&
-            c.detail < rule.require_conjuncts.size()) {
-          Json e = ExpressionJson(rule.require_conjuncts[c.detail]);
-          if (!c.value.empty()) e["subject_value"] = c.value;
-          removed["expression"] = e;
-        }
-        if (c.removed == RemovalReason::kCapReached) {
-          removed["cap"] = {{"scope", c.cap_scope == CapScope::kRep ? "rep" : "rule"},
-                            {"count", c.count}};
-          if (c.cap_scope == CapScope::kRule && c.detail < rule.caps.size()) {
-            removed["cap"]["limit"] = rule.caps[c.detail].limit;
-            removed["cap"]["unit"] = CapUnitName(rule.caps[c.detail].unit);
-          }
-        }
-        cj["removed"] = removed;
-      } else {
-        Json ranked;
-        Json keys = Json::array();
-        for (size_t k = 0; k < rule.rank_key_labels.size(); ++k) {
-          const size_t at = c.rank_offset + k;
-          keys.push_back(at < rule.rank_keys.size() ? JsonNumber(rule.rank_keys[at]) : Json());
-        }
-        ranked["rank_keys"] = keys;
-        ranked["tie_group"] = c.tie_group;
-        if (c.strategy_score) ranked["strategy_score"] = JsonNumber(*c.strategy_score);
-        cj["ranked"] = ranked;
-      }
-      cj["picked"] = c.picked;
-      candidates.push_back(std::move(cj));
+      candidates.push_back(CandidateJson(ex, rule, c));
     }
     r["candidates"] = std::move(candidates);
     if (rule.strategy) {
-      const StrategyTrace& s = *rule.strategy;
-      Json sj;
-      sj["kind"] = StrategyName(s.kind);
-      sj["text"] = s.text;
-      Json tie = Json::array();
-      for (const uint32_t rep : s.tie_group) tie.push_back(RepId(ex, rep));
-      sj["tie_group"] = tie;
-      sj["pick"] = s.pick ? RepId(ex, *s.pick) : "";
-      sj["score_label"] = s.score_label;
-      sj["tie_break"] = s.tie_break;
-      sj["message"] = StrategyMessage(ex, s);
-      r["strategy"] = sj;
+      r["strategy"] = StrategyJson(ex, *rule.strategy);
     }
     r["review"] = rule.review;
     rules.push_back(std::move(r));
