@@ -1,12 +1,10 @@
-// Decide: filters, caps, strategies, periods and explanations on small rosters.
+// Decide: filters, rule order, caps and determinism on small rosters.
 #include "dsl/decision/decide.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <map>
-#include <set>
 
 #include "decision_testing.h"
 #include "status_matchers.h"
@@ -15,208 +13,13 @@ namespace leadrouter::dsl {
 namespace {
 
 using ::leadrouter::testing::StatusIs;
-using ::testing::ElementsAre;
+using testing::Count;
 using ::testing::HasSubstr;
 using testing::Lead;
 using testing::Rep;
 using testing::Router;
-
-std::vector<RepInfo> ThreeReps() { return {Rep("a"), Rep("b"), Rep("c")}; }
-
-RepInfo WithStatus(RepInfo rep, RepStatus status) {
-  rep.status = status;
-  return rep;
-}
-
-std::map<std::string, int> Count(const std::vector<std::string>& picks) {
-  std::map<std::string, int> counts;
-  for (const std::string& p : picks) ++counts[p];
-  return counts;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Round robin
-
-TEST(RoundRobin, CyclesInAFixedOrder) {
-  Router r("rule \"all\" when true distribute round_robin", ThreeReps());
-  const std::vector<std::string> picks = r.AssignMany(9);
-  EXPECT_EQ(std::set<std::string>(picks.begin(), picks.begin() + 3),
-            (std::set<std::string>{"a", "b", "c"}));
-  for (size_t i = 3; i < picks.size(); ++i) EXPECT_EQ(picks[i], picks[i % 3]) << i;
-}
-
-TEST(RoundRobin, IsTheDefaultStrategy) {
-  Router explicit_rr("rule \"all\" when true distribute round_robin", ThreeReps());
-  Router implicit_rr("rule \"all\" when true require true", ThreeReps());
-  EXPECT_EQ(Count(implicit_rr.AssignMany(9)),
-            (std::map<std::string, int>{{"a", 3}, {"b", 3}, {"c", 3}}));
-}
-
-TEST(RoundRobin, RosterOrderDoesNotMatter) {
-  Router sorted("rule \"all\" when true distribute round_robin",
-                {Rep("a"), Rep("b"), Rep("c"), Rep("d")});
-  Router shuffled("rule \"all\" when true distribute round_robin",
-                  {Rep("c"), Rep("a"), Rep("d"), Rep("b")});
-  EXPECT_EQ(sorted.AssignMany(12), shuffled.AssignMany(12));
-}
-
-TEST(RoundRobin, NeverChosenTiesDependOnRuleNotOnListing) {
-  // Two rules with different keys order never-chosen reps differently (hash of rep id and rule):
-  // the first-listed rep is not systematically first.
-  std::set<std::string> firsts;
-  for (const std::string name : {"r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8"}) {
-    Router r("rule \"" + name + "\" when true distribute round_robin", ThreeReps());
-    firsts.insert(r.Assign({}));
-  }
-  EXPECT_GT(firsts.size(), 1u);
-}
-
-TEST(RoundRobin, AddingARepDoesNotResetTurns) {
-  Router r("rule \"all\" when true distribute round_robin", ThreeReps());
-  const std::vector<std::string> before = r.AssignMany(6);
-  r.Rebind({Rep("a"), Rep("b"), Rep("c"), Rep("d")});
-  const std::vector<std::string> after = r.AssignMany(8);
-  // The newcomer has waited longest; then the old order continues where it was.
-  EXPECT_THAT(after, ElementsAre("d", before[0], before[1], before[2], "d", before[0], before[1],
-                                 before[2]));
-}
-
-TEST(RoundRobin, RemovingARepKeepsTheOthersOrder) {
-  Router r("rule \"all\" when true distribute round_robin", ThreeReps());
-  const std::vector<std::string> before = r.AssignMany(3);
-  std::vector<RepInfo> rest;
-  for (const std::string& id : {before[0], before[2]}) rest.push_back(Rep(id));
-  r.Rebind(rest);
-  EXPECT_THAT(r.AssignMany(4), ElementsAre(before[0], before[2], before[0], before[2]));
-}
-
-TEST(RoundRobin, ReturningRepIsNotFlooded) {
-  Router r("rule \"all\" when true distribute round_robin", ThreeReps());
-  r.AssignMany(3);
-  r.Rebind({Rep("a"), WithStatus(Rep("b"), RepStatus::kAway), Rep("c")});
-  const std::vector<std::string> away = r.AssignMany(20);
-  EXPECT_EQ(Count(away).count("b"), 0u);
-  r.Rebind(ThreeReps());
-  const std::vector<std::string> back = r.AssignMany(9);
-  EXPECT_EQ(back[0], "b");  // waited longest: one lead at once
-  EXPECT_EQ(Count(back), (std::map<std::string, int>{{"a", 3}, {"b", 3}, {"c", 3}}));
-}
-
-TEST(RoundRobin, BulkArrivalsAtOneTimestampStillSpread) {
-  Router r("rule \"all\" when true distribute round_robin", ThreeReps());
-  std::vector<std::string> picks;
-  for (int i = 0; i < 30; ++i) picks.push_back(r.Assign({}, /*at=*/1767261600));
-  EXPECT_EQ(Count(picks), (std::map<std::string, int>{{"a", 10}, {"b", 10}, {"c", 10}}));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Other strategies
-
-TEST(LeastLoaded, ThirtyLeadsToThreeIdenticalRepsGiveTenEach) {
-  Router r("rule \"all\" when true distribute least_loaded", ThreeReps());
-  Router shuffled("rule \"all\" when true distribute least_loaded", {Rep("c"), Rep("a"), Rep("b")});
-  const std::vector<std::string> picks = r.AssignMany(30);
-  EXPECT_EQ(Count(picks), (std::map<std::string, int>{{"a", 10}, {"b", 10}, {"c", 10}}));
-  EXPECT_EQ(shuffled.AssignMany(30), picks);
-}
-
-TEST(LeastLoaded, PicksTheRepWithFewestOpenLeads) {
-  Router r("rule \"all\" when true distribute least_loaded", ThreeReps());
-  for (int i = 0; i < 4; ++i) {
-    StateDelta d;
-    d.rep_id = i < 3 ? "a" : "b";
-    d.rule_key = "elsewhere";
-    d.open = 1;
-    r.state().Apply(d);
-  }
-  EXPECT_EQ(r.Assign({}), "c");
-  EXPECT_EQ(r.Assign({}), "b");  // b 1, c 1: b waited longest (never chosen), c was just chosen
-}
-
-TEST(Balanced, EvensOutQualityNotCount) {
-  Router r("rule \"all\" when true distribute balanced(quality)", {Rep("x"), Rep("y")});
-  const std::string first = r.Assign(Lead(90));
-  const std::string other = first == "x" ? "y" : "x";
-  EXPECT_EQ(r.Assign(Lead(10)), other);  // 0 < 90
-  EXPECT_EQ(r.Assign(Lead(10)), other);  // 10 < 90
-  EXPECT_EQ(r.Assign(Lead(90)), other);  // 20 < 90
-  EXPECT_EQ(r.Assign(Lead(50)), first);  // 90 < 110
-}
-
-TEST(Balanced, MissingQualityCountsZero) {
-  Router r("rule \"all\" when true distribute balanced(quality)", {Rep("x"), Rep("y")});
-  const std::string first = r.Assign({});
-  EXPECT_NE(r.Assign({}), first);  // sums equal (0): round-robin order
-}
-
-TEST(Weighted, SmoothSharesFiveOneOne) {
-  Router r("rule \"all\" when true distribute weighted(weight)",
-           {Rep("a", {{"weight", 5.0}}), Rep("b", {{"weight", 1.0}}), Rep("c", {{"weight", 1.0}})});
-  const std::vector<std::string> picks = r.AssignMany(14);
-  std::string all;
-  for (const std::string& p : picks) all += p;
-  SCOPED_TRACE(all);
-  for (const size_t i : {0, 1, 3, 5, 6, 7, 8, 10, 12, 13}) EXPECT_EQ(picks[i], "a") << i;
-  EXPECT_EQ((std::set<std::string>{picks[2], picks[4]}), (std::set<std::string>{"b", "c"}));
-  EXPECT_EQ((std::set<std::string>{picks[9], picks[11]}), (std::set<std::string>{"b", "c"}));
-}
-
-TEST(Weighted, ExactSharesOverManyCycles) {
-  Router r("rule \"all\" when true distribute weighted(level)",
-           {Rep("a", {{"level", 3.0}}), Rep("b", {{"level", 2.0}}), Rep("c", {{"level", 1.0}})});
-  EXPECT_EQ(Count(r.AssignMany(600)),
-            (std::map<std::string, int>{{"a", 300}, {"b", 200}, {"c", 100}}));
-}
-
-TEST(Weighted, RepWithoutPositiveWeightIsRemoved) {
-  Router r("rule \"all\" when true distribute weighted(weight)",
-           {Rep("a", {{"weight", 0.0}}), Rep("b"), Rep("c", {{"weight", 2.0}})});
-  EXPECT_EQ(Count(r.AssignMany(5)), (std::map<std::string, int>{{"c", 5}}));
-  const Decision d = r.DecideOnly({});
-  ASSERT_EQ(d.explanation.rules.size(), 1u);
-  EXPECT_EQ(d.explanation.rules[0].candidates[0].removed, RemovalReason::kNoWeight);
-}
-
-TEST(Sticky, OneAccountStaysWithOneRepAndRemovalMovesOnlyItsAccounts) {
-  const std::string rules = "rule \"all\" when true distribute sticky(account)";
-  std::vector<RepInfo> reps = {Rep("a"), Rep("b"), Rep("c"), Rep("d")};
-  Router r(rules, reps);
-  std::map<std::string, std::string> owner;
-  for (int round = 0; round < 3; ++round) {
-    for (int account = 0; account < 40; ++account) {
-      const std::string name = "acct" + std::to_string(account);
-      const std::string rep = r.Assign({{"account", name}});
-      if (round == 0) owner[name] = rep;
-      EXPECT_EQ(rep, owner[name]);
-    }
-  }
-  EXPECT_EQ(Count([&] {
-              std::vector<std::string> v;
-              for (const auto& [k, rep] : owner) v.push_back(rep);
-              return v;
-            }())
-                .size(),
-            4u);
-  Router without_b(rules, {Rep("a"), Rep("c"), Rep("d")});
-  for (const auto& [account, rep] : owner) {
-    const std::string now = without_b.Assign({{"account", account}});
-    if (rep != "b") {
-      EXPECT_EQ(now, rep) << account;
-    }
-    EXPECT_NE(now, "b");
-  }
-}
-
-TEST(Sticky, NullKeyFallsBackToRoundRobin) {
-  Router r("rule \"all\" when true distribute sticky(account)", ThreeReps());
-  EXPECT_EQ(Count(r.AssignMany(9)), (std::map<std::string, int>{{"a", 3}, {"b", 3}, {"c", 3}}));
-}
-
-TEST(Prefer, HigherKeysFirstThenStrategyAmongTheBest) {
-  Router r("rule \"all\" when true prefer level distribute round_robin",
-           {Rep("a", {{"level", 3.0}}), Rep("b", {{"level", 5.0}}), Rep("c", {{"level", 5.0}})});
-  EXPECT_EQ(Count(r.AssignMany(6)), (std::map<std::string, int>{{"b", 3}, {"c", 3}}));
-}
+using testing::ThreeReps;
+using testing::WithStatus;
 
 // ---------------------------------------------------------------------------------------------
 // Filters
@@ -331,7 +134,7 @@ TEST(Rules, OtherwiseUnassignedAndNoOtherwise) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Caps and periods
+// Caps
 
 TEST(Caps, DayWeekMonthBoundariesInUtc) {
   // 2026-01-04 is a Sunday; 2026-01-31 a Saturday.
@@ -375,59 +178,8 @@ TEST(Caps, CreditBackReopensTheDailyCap) {
   EXPECT_EQ(r.Assign({}), "a");
 }
 
-TEST(Periods, ShanghaiMidnight) {
-  absl::StatusOr<PeriodCalendar> shanghai = PeriodCalendar::ForZone("Asia/Shanghai");
-  ASSERT_OK(shanghai);
-  Router r("rule \"r\" when true cap 1/day", {Rep("a")}, *shanghai);
-  EXPECT_EQ(r.Assign({}, 1767628740), "a");  // 2026-01-05T15:59:00Z = 23:59 in Shanghai
-  EXPECT_EQ(r.Assign({}, 1767628860), "a");  // 16:01Z = 00:01 next day in Shanghai
-  Router utc("rule \"r\" when true cap 1/day", {Rep("a")});
-  EXPECT_EQ(utc.Assign({}, 1767628740), "a");
-  EXPECT_EQ(utc.Assign({}, 1767628860), "");  // the same UTC day
-}
-
-TEST(Periods, NewYorkAcrossDstChanges) {
-  absl::StatusOr<PeriodCalendar> ny = PeriodCalendar::ForZone("America/New_York");
-  ASSERT_OK(ny);
-  // Spring forward on 2026-03-08: 23:59 EST on the 7th and 00:01 EST on the 8th.
-  Router spring("rule \"r\" when true cap 1/day", {Rep("a")}, *ny);
-  EXPECT_EQ(spring.Assign({}, 1772945940), "a");  // 2026-03-08T04:59:00Z
-  EXPECT_EQ(spring.Assign({}, 1772946060), "a");  // 2026-03-08T05:01:00Z
-  EXPECT_EQ(spring.Assign({}, 1773028740), "");   // 2026-03-09T03:59:00Z = 23:59 EDT on the 8th
-  // Fall back on 2026-11-01: that local day lasts 25 hours.
-  Router fall("rule \"r\" when true cap 1/day", {Rep("a")}, *ny);
-  EXPECT_EQ(fall.Assign({}, 1793505540), "a");  // 2026-11-01T03:59:00Z = 23:59 EDT on Oct 31
-  EXPECT_EQ(fall.Assign({}, 1793505660), "a");  // 04:01Z = 00:01 EDT on Nov 1
-  EXPECT_EQ(fall.Assign({}, 1793593800), "");   // 2026-11-02T04:30:00Z = 23:30 EST on Nov 1
-  EXPECT_EQ(fall.Assign({}, 1793595660), "a");  // 2026-11-02T05:01:00Z = 00:01 EST on Nov 2
-}
-
-TEST(Periods, WeeksStartOnMonday) {
-  const PeriodCalendar utc;
-  const PeriodIds sunday = utc.Locate(1767571140);  // Sun 2026-01-04
-  const PeriodIds monday = utc.Locate(1767571260);  // Mon 2026-01-05
-  EXPECT_EQ(monday.week, monday.day);
-  EXPECT_EQ(sunday.week, monday.week - 7);
-}
-
-TEST(Periods, UnknownZoneIsAnError) {
-  EXPECT_THAT(PeriodCalendar::ForZone("Mars/Olympus_Mons"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("Mars/Olympus_Mons")));
-  EXPECT_THAT(PeriodCalendar::ForZone(""),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unknown")));
-}
-
-TEST(Periods, ParseInstant) {
-  const absl::TimeZone utc = absl::UTCTimeZone();
-  EXPECT_EQ(*ParseInstant("2026-01-05T00:01:00Z", utc), 1767571260);
-  EXPECT_EQ(*ParseInstant("2026-01-05T08:01:00+08:00", utc), 1767571260);
-  EXPECT_EQ(*ParseInstant("2026-01-05 00:01", utc), 1767571260);
-  EXPECT_EQ(*ParseInstant("1767571260", utc), 1767571260);
-  EXPECT_FALSE(ParseInstant("yesterday", utc).ok());
-}
-
 // ---------------------------------------------------------------------------------------------
-// Determinism and explanations
+// Determinism
 
 TEST(Determinism, SameInputsSameDecisions) {
   const std::string rules = R"(
@@ -447,36 +199,8 @@ rule "rest" when true distribute least_loaded
   }
 }
 
-TEST(Explanation, RoundRobinSaysWhoWaitedLongest) {
-  Router r("rule \"all\" when true distribute round_robin", {Rep("a"), Rep("b")});
-  r.AssignMany(2);
-  const Decision d = r.DecideOnly({});
-  ASSERT_TRUE(d.explanation.rules[0].strategy.has_value());
-  const std::string message = StrategyMessage(d.explanation, *d.explanation.rules[0].strategy);
-  EXPECT_THAT(message, HasSubstr("waited longest: last chosen 2026-01-01T10:00:0"));
-  EXPECT_THAT(RenderExplanationText(d.explanation), HasSubstr("<- picked"));
-}
-
-TEST(Explanation, StaysCompactWithAThousandReps) {
-  std::vector<RepInfo> reps;
-  for (int i = 0; i < 1000; ++i) {
-    reps.push_back(Rep("rep" + std::to_string(i), {{"level", static_cast<double>(i % 5)}}));
-  }
-  Router r("rule \"senior\" when true require level >= 4 cap 5/day", reps);
-  const Decision d = r.DecideOnly({});
-  const RuleTrace& t = d.explanation.rules[0];
-  ASSERT_EQ(t.candidates.size(), 1000u);
-  EXPECT_EQ(t.require_conjuncts.size(), 1u);  // the conjunct text is stored once per rule
-  size_t removed = 0;
-  for (const CandidateTrace& c : t.candidates) {
-    if (c.removed == RemovalReason::kRequireFailed) {
-      ++removed;
-      EXPECT_LE(c.value.size(), 15u);  // fits std::string's inline buffer
-    }
-  }
-  EXPECT_EQ(removed, 800u);
-  EXPECT_EQ(t.strategy->tie_group.size(), 200u);
-}
+// ---------------------------------------------------------------------------------------------
+// Errors
 
 TEST(Decide, RosterBoundToAnotherProgramIsAnError) {
   Router a("rule \"a\" when true distribute round_robin", {Rep("x")});
@@ -487,14 +211,6 @@ TEST(Decide, RosterBoundToAnotherProgramIsAnError) {
   EXPECT_THAT(
       Decide(a.program(), lead, b.roster(), state, DecisionTime{0, 1}, PeriodCalendar(), {}, ws),
       StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("another program")));
-}
-
-TEST(Roster, RejectsDuplicateAndEmptyIds) {
-  auto program = testing::CompileOrDie("rule \"a\" when true distribute round_robin");
-  EXPECT_THAT(Roster::Bind(program, {Rep("x"), Rep("x")}),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("duplicate")));
-  EXPECT_THAT(Roster::Bind(program, {Rep("")}),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("empty")));
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -98,5 +99,20 @@ class Router {
 };
 
 inline std::vector<Attribute> Lead(double quality) { return {{"quality", quality}}; }
+
+// Three reps with no attributes: a, b, c.
+inline std::vector<RepInfo> ThreeReps() { return {Rep("a"), Rep("b"), Rep("c")}; }
+
+inline RepInfo WithStatus(RepInfo rep, RepStatus status) {
+  rep.status = status;
+  return rep;
+}
+
+// How many leads each rep received.
+inline std::map<std::string, int> Count(const std::vector<std::string>& picks) {
+  std::map<std::string, int> counts;
+  for (const std::string& p : picks) ++counts[p];
+  return counts;
+}
 
 }  // namespace leadrouter::dsl::testing
