@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "dsl/base/status_macros.h"
 #include "google/protobuf/util/time_util.h"
 #include "storage/counter_store.h"
 #include "storage/key_codec.h"
@@ -56,6 +57,15 @@ absl::StatusOr<uint64_t> NextAssignmentSequence(WriteTxn& txn) {
   return txn.NextSequence(std::string(meta_key::kAssignmentSequence));
 }
 
+std::string AssignmentName(absl::string_view lead, uint64_t sequence) {
+  return absl::StrCat(lead, "/assignments/", keys::FormatId(sequence));
+}
+
+absl::StatusOr<NextEntry> NextAssignment(WriteTxn& txn, absl::string_view lead) {
+  ASSIGN_OR_RETURN(const uint64_t sequence, NextAssignmentSequence(txn));
+  return NextEntry{sequence, AssignmentName(lead, sequence)};
+}
+
 absl::StatusOr<uint64_t> LastAssignmentSequence(const ReadView& view) {
   const std::string key(meta_key::kAssignmentSequence);
   absl::StatusOr<std::optional<std::string>> stored = view.Get(ColumnFamily::kMeta, key);
@@ -95,8 +105,7 @@ absl::StatusOr<CommittedAssignment> CommitAssignment(WriteTxn& txn, AssignmentCh
 
   leadrouter::v1::Assignment& entry = *history.mutable_assignment();
   entry = std::move(change.entry);
-  const std::string name =
-      absl::StrCat(lead_name, "/assignments/", keys::FormatId(change.sequence));
+  const std::string name = AssignmentName(lead_name, change.sequence);
   entry.set_name(name);
   entry.set_lead(lead_name);
   entry.set_previous_rep(previous.lead().owner());

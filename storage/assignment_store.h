@@ -17,10 +17,12 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "dsl/decision/decision_state.h"
 #include "leadrouter/v1/assignment.pb.h"
 #include "leadrouter/v1/explanation.pb.h"
@@ -34,6 +36,16 @@ namespace leadrouter::storage {
 // The next assignment sequence: the history entry's id and the decision's DecisionTime::sequence.
 // Part of the mutation: rolled back with it.
 [[nodiscard]] absl::StatusOr<uint64_t> NextAssignmentSequence(WriteTxn& txn);
+
+// The name of `lead`'s history entry `sequence`: "{lead}/assignments/{sequence, 16 hex digits}".
+std::string AssignmentName(absl::string_view lead, uint64_t sequence);
+
+// A history entry to come: its sequence (from NextAssignmentSequence) and its name.
+struct NextEntry {
+  uint64_t sequence = 0;
+  std::string name;
+};
+[[nodiscard]] absl::StatusOr<NextEntry> NextAssignment(WriteTxn& txn, absl::string_view lead);
 
 // The last assignment sequence handed out (0 before the first): decisions simulated on top of the
 // stored state (a dry run from the current load) number theirs after it.

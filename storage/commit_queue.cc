@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "dsl/base/status_macros.h"
 #include "rocksdb/comparator.h"
 #include "storage/status.h"
 
@@ -25,6 +26,13 @@ void CommitQueue::Shutdown() {
 }
 
 absl::Status CommitQueue::Commit(Mutation mutation) {
+  return CommitOrRollBack([mutation](WriteTxn& txn) -> absl::StatusOr<MutationResult> {
+    RETURN_IF_ERROR(mutation(txn));
+    return MutationResult::kCommit;
+  });
+}
+
+absl::Status CommitQueue::CommitOrRollBack(RollBackableMutation mutation) {
   Pending pending(mutation);
   std::unique_lock<std::mutex> lock(mutex_);
   if (stopping_) return absl::UnavailableError("storage is shutting down");
@@ -60,26 +68,29 @@ void CommitQueue::CommitGroup(std::deque<Pending*>& group) {
   // the batch show one entry per key.
   rocksdb::WriteBatchWithIndex batch(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true);
   WriteTxn txn(db_, batch, counter_cache_);
-  // Every change of the group that had succeeded, and every one not yet run, gets `status`.
+  // Every change of the group that had succeeded, and every one not yet run, gets `status`; a
+  // rolled-back one wrote nothing and keeps its OK.
   const auto fail_group = [&group](const absl::Status& status) {
     for (Pending* pending : group) {
-      if (pending->status.ok()) pending->status = status;
+      if (pending->status.ok() && !pending->rolled_back) pending->status = status;
     }
   };
   bool any_committed = false;
   for (Pending* pending : group) {
     txn.StartMutation();
-    pending->status = pending->mutation(txn);
-    if (pending->status.ok()) {
+    const absl::StatusOr<MutationResult> result = pending->mutation(txn);
+    if (result.ok() && *result == MutationResult::kCommit) {
       any_committed = true;
       txn.KeepMutation();
       continue;
     }
+    pending->status = result.status();
     if (const absl::Status failed = txn.DiscardMutation(); !failed.ok()) {
       // The batch can no longer be trusted to hold whole changes: commit none of the group.
       fail_group(failed);
       return;
     }
+    pending->rolled_back = result.ok();
   }
   if (!any_committed) return;
   if (const absl::Status sealed = txn.SealCounters(); !sealed.ok()) {

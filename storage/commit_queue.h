@@ -47,6 +47,17 @@ struct CommitQueueOptions {
 // deadlock the writer) and must not keep references to the WriteTxn.
 using Mutation = absl::FunctionRef<absl::Status(WriteTxn&)>;
 
+// How a mutation that succeeded ends (CommitOrRollBack).
+enum class MutationResult {
+  // Its writes are committed with the group.
+  kCommit,
+  // Its writes are discarded and its caller gets OK: it only wanted what it computed on the way
+  // (a validate_only request, a retry that found nothing to change).
+  kRollBack,
+};
+// A Mutation that may also end in kRollBack; an error discards its writes as for a Mutation.
+using RollBackableMutation = absl::FunctionRef<absl::StatusOr<MutationResult>(WriteTxn&)>;
+
 class CommitQueue {
  public:
   // `db` must outlive the queue.
@@ -62,6 +73,9 @@ class CommitQueue {
   // (nothing of the group written: a failed RocksDB write is all-or-nothing). After Shutdown:
   // UNAVAILABLE.
   [[nodiscard]] absl::Status Commit(Mutation mutation);
+  // As Commit; a mutation that returns kRollBack leaves nothing behind, and this returns OK once
+  // its group is done, whether or not the rest of the group then commits.
+  [[nodiscard]] absl::Status CommitOrRollBack(RollBackableMutation mutation);
 
   // Commits what is queued and stops the writer; later Commit calls fail. Idempotent.
   void Shutdown();
@@ -70,10 +84,11 @@ class CommitQueue {
 
  private:
   struct Pending {
-    explicit Pending(Mutation m) : mutation(m) {}
-    Mutation mutation;
+    explicit Pending(RollBackableMutation m) : mutation(m) {}
+    RollBackableMutation mutation;
     absl::Status status;
-    bool done = false;  // guarded by mutex_
+    bool rolled_back = false;  // writer thread only until done
+    bool done = false;         // guarded by mutex_
     // Each caller waits on its own condition variable: finishing a group wakes exactly the
     // callers in it, not every waiting thread.
     std::condition_variable finished;

@@ -10,10 +10,15 @@
 #define LEADROUTER_STATUS_CONCAT_INNER(a, b) a##b
 #define LEADROUTER_STATUS_CONCAT(a, b) LEADROUTER_STATUS_CONCAT_INNER(a, b)
 
-// Returns from the enclosing function when `expr` (an absl::Status) is not OK.
-#define RETURN_IF_ERROR(expr)                                         \
-  do {                                                                \
-    if (absl::Status _status = (expr); !_status.ok()) return _status; \
+// Returns from the enclosing function when `expr` (an absl::Status) is not OK. The status is
+// named after the line so that `expr` may hold a lambda that uses the macro too (a mutation
+// passed to CommitQueue::Commit) without -Wshadow.
+#define RETURN_IF_ERROR(expr) \
+  RETURN_IF_ERROR_IMPL(LEADROUTER_STATUS_CONCAT(_status_, __LINE__), expr)
+
+#define RETURN_IF_ERROR_IMPL(status, expr)                         \
+  do {                                                             \
+    if (absl::Status status = (expr); !status.ok()) return status; \
   } while (false)
 
 // Evaluates `rexpr` (an absl::StatusOr<T>); on error returns its status, otherwise moves the value

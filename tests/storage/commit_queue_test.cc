@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "dsl/base/status_macros.h"
 #include "status_matchers.h"
 #include "storage/read_view.h"
 #include "storage/value_codec.h"
@@ -85,6 +87,29 @@ TEST_P(CommitQueueTest, FailedMutationLeavesNothingAndOthersCommit) {
   for (std::thread& t : threads) t.join();
   EXPECT_EQ(Committed("all"), 4u);
   EXPECT_EQ(Committed("odd-attempts"), 4u);
+}
+
+// A mutation that ends in kRollBack sees what it staged, leaves nothing behind and reports OK,
+// while the mutations around it commit.
+TEST_P(CommitQueueTest, RolledBackMutationLeavesNothingAndReportsOk) {
+  std::vector<std::thread> threads;
+  std::atomic<int> seen_own_write{0};
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      EXPECT_OK(queue_->CommitOrRollBack([&](WriteTxn& txn) -> absl::StatusOr<MutationResult> {
+        RETURN_IF_ERROR(Increment(txn, "all"));
+        if (t % 2 == 0) return MutationResult::kCommit;
+        RETURN_IF_ERROR(Increment(txn, "rolled-back"));
+        ASSIGN_OR_RETURN(const uint64_t staged, ReadCounter(txn, "rolled-back"));
+        if (staged == 1) ++seen_own_write;
+        return MutationResult::kRollBack;
+      }));
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(Committed("all"), 4u);
+  EXPECT_EQ(Committed("rolled-back"), 0u);
+  EXPECT_EQ(seen_own_write, 4);
 }
 
 TEST_P(CommitQueueTest, SequencesAreGaplessAcrossRolledBackChanges) {
