@@ -12,6 +12,11 @@
 // with.
 //
 // Thread safety: every public method may be called from any thread.
+//
+// One header, a file per operation (as RocksDB splits db_impl_*.cc): assigner.cc (construction,
+// the decision and the steps every operation shares), assigner_assign.cc, assigner_batch.cc,
+// assigner_reassign.cc, assigner_pin.cc, assigner_retry.cc (RetryUnassigned), assigner_moves.cc
+// (MoveOpenLeadsInTxn); what they share privately is in internal/assigner_internal.h.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +36,7 @@
 #include "server/assign/unassigned_queue.h"
 #include "server/reps/roster_cache.h"
 #include "server/rules/rule_registry.h"
+#include "storage/assignment_store.h"
 #include "storage/storage.h"
 #include "storage/write_txn.h"
 #include "storage_records.pb.h"
@@ -47,6 +53,13 @@ struct AssignerOptions {
   // test can hold a call in flight. Default: none.
   std::function<void()> before_decide_for_testing;
 };
+
+// The Assigner's private parts, shared by its files (server/assign/internal/assigner_internal.h).
+namespace assign_internal {
+struct BatchItem;
+struct Decided;
+struct Effects;
+}  // namespace assign_internal
 
 class Assigner {
  public:
@@ -85,25 +98,52 @@ class Assigner {
   const dsl::PeriodCalendar& calendar() const { return options_.calendar; }
 
  private:
-  struct Effects;
-  struct Decided;
-  struct BatchItem;
+  using BatchItem = assign_internal::BatchItem;
+  using Decided = assign_internal::Decided;
+  using Effects = assign_internal::Effects;
 
-  // One Assign / AssignBatch item inside the writer. Errors before any write are the item's own
-  // (INVALID_ARGUMENT, FAILED_PRECONDITION); any other error fails the whole mutation.
-  absl::StatusOr<leadrouter::v1::AssignResponse> AssignInTxn(storage::WriteTxn& txn,
-                                                             const BatchItem& item,
-                                                             const ActiveRules& rules,
-                                                             const std::string& actor,
-                                                             int64_t now_us, Effects& effects);
-  absl::StatusOr<leadrouter::v1::ReassignResponse> ReassignInTxn(
-      storage::WriteTxn& txn, const leadrouter::v1::ReassignRequest& request,
-      const std::string& fingerprint, const ActiveRules& rules, int64_t now_us, Effects& effects);
+  // assigner.cc: what every operation shares.
+  // The rules snapshot a call decides with (then the test hook runs).
+  std::shared_ptr<const ActiveRules> RulesForCall() const;
   // Decides `lead` with `rules` inside the writer; `excluded` are bare rep ids.
   absl::StatusOr<Decided> DecideInTxn(storage::WriteTxn& txn, const ActiveRules& rules,
                                       const leadrouter::v1::Lead& lead,
                                       const std::vector<std::string>& excluded, uint64_t sequence,
                                       int64_t now_us);
+  // What the unassigned queue learns once `committed` (entry `sequence`) is durable: the lead
+  // joins it when it has no owner, and leaves it otherwise.
+  std::function<void()> UpdateQueueAfter(const storage::CommittedAssignment& committed,
+                                         uint64_t sequence);
+
+  // assigner_assign.cc: one Assign / AssignBatch item inside the writer. Errors before any write
+  // are the item's own (INVALID_ARGUMENT, FAILED_PRECONDITION); any other error fails the whole
+  // mutation.
+  absl::StatusOr<leadrouter::v1::AssignResponse> AssignInTxn(storage::WriteTxn& txn,
+                                                             const BatchItem& item,
+                                                             const ActiveRules& rules,
+                                                             const std::string& actor,
+                                                             int64_t now_us, Effects& effects);
+  // A lead without an owner (new, unassigned, or in review) decided and committed.
+  absl::StatusOr<leadrouter::v1::AssignResponse> DecideNewOwnerInTxn(
+      storage::WriteTxn& txn, const BatchItem& item, leadrouter::v1::Lead lead,
+      const ActiveRules& rules, const std::string& actor, int64_t now_us, Effects& effects);
+
+  // assigner_reassign.cc
+  absl::StatusOr<leadrouter::v1::ReassignResponse> ReassignInTxn(
+      storage::WriteTxn& txn, const leadrouter::v1::ReassignRequest& request,
+      const std::string& fingerprint, const ActiveRules& rules, int64_t now_us, Effects& effects);
+  // The rules pick the new owner (ReassignRequest.by_rule) and fill `change`. Returns whether the
+  // lead moves: false when no rep qualifies and release_if_none does not apply.
+  absl::StatusOr<bool> ReassignByRuleInTxn(storage::WriteTxn& txn,
+                                           const leadrouter::v1::ReassignRequest& request,
+                                           const ActiveRules& rules, const std::string& entry_name,
+                                           int64_t now_us, storage::AssignmentChange& change);
+  // A manager names the rep (ReassignRequest.rep): checked for availability (refused unless
+  // forced), and `change` filled.
+  absl::Status ReassignToRepInTxn(storage::WriteTxn& txn,
+                                  const leadrouter::v1::ReassignRequest& request,
+                                  const ActiveRules& rules, int64_t now_us,
+                                  storage::AssignmentChange& change);
 
   storage::Storage& storage_;
   RuleRegistry& rules_;

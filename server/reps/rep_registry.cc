@@ -16,8 +16,10 @@
 #include "google/protobuf/util/time_util.h"
 #include "server/api/dsl_binding.h"
 #include "server/api/errors.h"
+#include "server/api/field_mask.h"
 #include "server/api/page_token.h"
 #include "server/api/validation.h"
+#include "server/assign/lead_fields.h"
 #include "storage/assignment_store.h"
 #include "storage/counter_store.h"
 #include "storage/lead_store.h"
@@ -71,22 +73,9 @@ void MergeRep(const v1::Rep& input, const google::protobuf::FieldMask& mask, v1:
       *rep.mutable_skills() = input.skills();
     } else if (path == "attributes") {
       *rep.mutable_attributes() = input.attributes();
-    } else if (absl::StartsWith(path, "skills.")) {
-      const std::string key = path.substr(sizeof("skills.") - 1);
-      const auto it = input.skills().find(key);
-      if (it == input.skills().end()) {
-        rep.mutable_skills()->erase(key);
-      } else {
-        (*rep.mutable_skills())[key] = it->second;
-      }
-    } else if (absl::StartsWith(path, "attributes.")) {
-      const std::string key = path.substr(sizeof("attributes.") - 1);
-      const auto it = input.attributes().find(key);
-      if (it == input.attributes().end()) {
-        rep.mutable_attributes()->erase(key);
-      } else {
-        (*rep.mutable_attributes())[key] = it->second;
-      }
+    } else {
+      MergeMapEntry(path, "skills", input.skills(), *rep.mutable_skills());
+      MergeMapEntry(path, "attributes", input.attributes(), *rep.mutable_attributes());
     }
   }
 }
@@ -460,7 +449,7 @@ absl::StatusOr<v1::RemoveRepResponse> RepRegistry::Remove(const v1::RemoveRepReq
         for (const storage::LeadRecord& lead : *open) {
           v1::PreconditionFailure::Violation violation;
           violation.set_subject(lead.lead().name());
-          if (lead.lead().has_pin() && !lead.lead().pin().actor().empty()) {
+          if (IsPinned(lead.lead())) {
             violation.set_type("REP_HAS_PINNED_LEADS");
             violation.set_description("pinned to the rep; Reassign with override_pin or unpin");
             pinned.push_back(violation);

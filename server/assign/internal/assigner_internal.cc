@@ -1,0 +1,131 @@
+#include "server/assign/internal/assigner_internal.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/util/time_util.h"
+#include "server/api/errors.h"
+#include "server/api/explanation_proto.h"
+#include "server/api/validation.h"
+#include "storage/idempotency_store.h"
+
+namespace leadrouter::server::assign_internal {
+
+namespace v1 = leadrouter::v1;
+using google::protobuf::util::TimeUtil;
+
+BatchItem MakeBatchItem(const v1::Lead& lead, const google::protobuf::FieldMask& mask,
+                        const std::string& key, bool validate_only) {
+  BatchItem item;
+  item.lead = lead;
+  item.mask = mask;
+  item.key = key;
+  item.validate_only = validate_only;
+  if (!key.empty()) {
+    v1::AssignBatchItem fingerprinted;
+    *fingerprinted.mutable_lead() = lead;
+    *fingerprinted.mutable_update_mask() = mask;
+    item.fingerprint = Fingerprint(fingerprinted);
+  }
+  return item;
+}
+
+absl::Status CheckItem(const v1::Lead& lead, const google::protobuf::FieldMask& mask,
+                       const std::string& key) {
+  RETURN_IF_ERROR(CheckLead(lead, "lead"));
+  RETURN_IF_ERROR(CheckLeadMask(mask, "update_mask"));
+  return CheckKey(key, "idempotency_key");
+}
+
+std::string ActorOrApi(const std::string& actor) { return actor.empty() ? "api" : actor; }
+
+std::string Fingerprint(const google::protobuf::Message& message) {
+  std::string bytes;
+  google::protobuf::io::StringOutputStream stream(&bytes);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  message.SerializeToCodedStream(&coded);
+  coded.Trim();
+  return bytes;
+}
+
+absl::Status CheckKey(const std::string& key, absl::string_view field) {
+  if (key.size() > 128) {
+    return InvalidField(field, absl::StrCat("at most 128 bytes, got ", key.size()));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> ReadStoredResponse(const storage::ReadView& view, absl::string_view scope,
+                                        const std::string& key, const std::string& fingerprint,
+                                        absl::string_view what,
+                                        google::protobuf::Message& response) {
+  if (key.empty()) return false;
+  ASSIGN_OR_RETURN(const std::optional<storage::IdempotencyRecord> earlier,
+                   storage::ReadIdempotency(view, scope, key));
+  if (!earlier.has_value()) return false;
+  if (earlier->request_fingerprint() != fingerprint) {
+    return WithReason(
+        InvalidField("idempotency_key", absl::StrCat("was already used for a different ", what,
+                                                     "; use a new key for a new request")),
+        "IDEMPOTENCY_KEY_REUSED");
+  }
+  if (!response.ParseFromString(earlier->response())) {
+    return absl::DataLossError("a stored idempotent response does not parse");
+  }
+  return true;
+}
+
+absl::Status RecordResponse(storage::WriteTxn& txn, absl::string_view scope, const std::string& key,
+                            const std::string& fingerprint,
+                            const google::protobuf::Message& response, int64_t now_us) {
+  if (key.empty()) return absl::OkStatus();
+  storage::IdempotencyRecord record;
+  record.set_request_fingerprint(fingerprint);
+  record.set_response(response.SerializeAsString());
+  *record.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(now_us);
+  return storage::WriteIdempotency(txn, scope, key, record);
+}
+
+v1::Assignment NewEntry(v1::AssignmentKind kind, int64_t rule_version, const std::string& actor,
+                        const std::string& reason, int64_t now_us) {
+  v1::Assignment entry;
+  entry.set_kind(kind);
+  entry.set_rule_version(rule_version);
+  entry.set_actor(actor);
+  entry.set_reason(reason);
+  *entry.mutable_decide_time() = TimeUtil::MicrosecondsToTimestamp(now_us);
+  return entry;
+}
+
+void RecordDecision(const Decided& decided, v1::Assignment& entry) {
+  entry.set_outcome(ToOutcomeProto(decided.decision.outcome));
+  if (decided.rule) *entry.mutable_rule() = *decided.rule;
+  *entry.mutable_explanation() = decided.summary;
+  if (!decided.assigned()) {
+    entry.set_unassigned_reason(ToUnassignedReasonProto(decided.decision.unassigned_reason));
+  }
+}
+
+void SetSlaDeadline(const std::optional<v1::Sla>& sla, int64_t now_us, v1::Assignment& entry,
+                    v1::Lead& lead) {
+  lead.clear_sla_deadline();
+  if (!sla) return;
+  *entry.mutable_sla() = *sla;
+  *entry.mutable_sla_deadline() =
+      TimeUtil::MicrosecondsToTimestamp(now_us + sla->within_seconds() * 1'000'000);
+  *lead.mutable_sla_deadline() = entry.sla_deadline();
+}
+
+uint64_t SequenceOf(const std::string& assignment_name) {
+  const size_t slash = assignment_name.rfind('/');
+  uint64_t sequence = 0;
+  if (slash == std::string::npos ||
+      !absl::SimpleHexAtoi(absl::string_view(assignment_name).substr(slash + 1), &sequence)) {
+    return 0;
+  }
+  return sequence;
+}
+
+}  // namespace leadrouter::server::assign_internal

@@ -1,0 +1,129 @@
+// What the Assigner's files (server/assign/assigner*.cc) share and nothing else includes: its
+// private types, the checks of its requests, the idempotency replay and record, and the steps that
+// fill a history entry.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "dsl/base/status_macros.h"
+#include "dsl/decision/decide.h"
+#include "google/protobuf/field_mask.pb.h"
+#include "google/protobuf/message.h"
+#include "leadrouter/v1/assignment.pb.h"
+#include "leadrouter/v1/explanation.pb.h"
+#include "server/assign/assigner.h"
+#include "storage/read_view.h"
+#include "storage/write_txn.h"
+
+namespace leadrouter::server::assign_internal {
+
+// What a commit changes outside the database, applied once it is durable.
+struct Effects {
+  std::vector<std::function<void()>> after_commit;
+  void Apply() {
+    for (auto& effect : after_commit) effect();
+  }
+};
+
+// A decision with the API's messages for it.
+struct Decided {
+  dsl::Decision decision;
+  leadrouter::v1::Explanation explanation;
+  leadrouter::v1::ExplanationSummary summary;
+  // The rule that decided, if any.
+  std::optional<leadrouter::v1::RuleRef> rule;
+  // The deciding rule's SLA, when it assigned and the rule has one.
+  std::optional<leadrouter::v1::Sla> sla;
+
+  bool assigned() const { return decision.outcome == dsl::Outcome::kAssigned; }
+};
+
+// One lead to assign: an Assign request or one AssignBatch item.
+struct BatchItem {
+  leadrouter::v1::Lead lead;
+  google::protobuf::FieldMask mask;
+  // The idempotency key; empty: none.
+  std::string key;
+  // The item's Fingerprint, when it has a key.
+  std::string fingerprint;
+  bool validate_only = false;
+};
+
+// ----------------------------------------------------------------------------------------------
+// Requests
+
+// An item fingerprinted as an AssignBatchItem, so that a key names the same request whether it
+// came alone (Assign) or in a batch.
+BatchItem MakeBatchItem(const leadrouter::v1::Lead& lead, const google::protobuf::FieldMask& mask,
+                        const std::string& key, bool validate_only);
+// The checks of one lead to assign, in order: lead, update_mask, idempotency_key.
+[[nodiscard]] absl::Status CheckItem(const leadrouter::v1::Lead& lead,
+                                     const google::protobuf::FieldMask& mask,
+                                     const std::string& key);
+// Who an Assign or AssignBatch says it is: "api" when it does not say.
+std::string ActorOrApi(const std::string& actor);
+
+// The message's deterministic serialization: what a reused idempotency key is compared by.
+std::string Fingerprint(const google::protobuf::Message& message);
+// An idempotency key is at most 128 bytes (INVALID_ARGUMENT naming `field`).
+[[nodiscard]] absl::Status CheckKey(const std::string& key, absl::string_view field);
+
+// ----------------------------------------------------------------------------------------------
+// Idempotency: a key names one request per scope; a retry gets the stored response again.
+
+inline constexpr char kAssignScope[] = "assign";
+inline constexpr char kReassignScope[] = "reassign";
+
+// Reads into `response` what an earlier request with `key` got; false when the key is empty or
+// new. INVALID_ARGUMENT (IDEMPOTENCY_KEY_REUSED) when the earlier request was another one
+// (`what`: "lead", "reassign request").
+[[nodiscard]] absl::StatusOr<bool> ReadStoredResponse(
+    const storage::ReadView& view, absl::string_view scope, const std::string& key,
+    const std::string& fingerprint, absl::string_view what, google::protobuf::Message& response);
+
+// The earlier response to replay (marked `replayed`), or nullopt to go on (ReadStoredResponse).
+template <typename Response>
+[[nodiscard]] absl::StatusOr<std::optional<Response>> Replay(const storage::ReadView& view,
+                                                             absl::string_view scope,
+                                                             const std::string& key,
+                                                             const std::string& fingerprint,
+                                                             absl::string_view what) {
+  Response response;
+  ASSIGN_OR_RETURN(const bool stored,
+                   ReadStoredResponse(view, scope, key, fingerprint, what, response));
+  if (!stored) return std::nullopt;
+  response.set_replayed(true);
+  return response;
+}
+
+// Stores `response` for `key` (nothing when it is empty) in the mutation that produced it.
+[[nodiscard]] absl::Status RecordResponse(storage::WriteTxn& txn, absl::string_view scope,
+                                          const std::string& key, const std::string& fingerprint,
+                                          const google::protobuf::Message& response,
+                                          int64_t now_us);
+
+// ----------------------------------------------------------------------------------------------
+// History entries
+
+// An entry of `kind` saying who, why and when; what was decided is filled in by the caller.
+leadrouter::v1::Assignment NewEntry(leadrouter::v1::AssignmentKind kind, int64_t rule_version,
+                                    const std::string& actor, const std::string& reason,
+                                    int64_t now_us);
+// The decision on `entry`: outcome, deciding rule, summary and, when unassigned, the reason.
+void RecordDecision(const Decided& decided, leadrouter::v1::Assignment& entry);
+// The deadline of `sla` (the deciding rule's, if any) counted from `now_us`, on the entry and the
+// lead; without one, the lead has no deadline.
+void SetSlaDeadline(const std::optional<leadrouter::v1::Sla>& sla, int64_t now_us,
+                    leadrouter::v1::Assignment& entry, leadrouter::v1::Lead& lead);
+// The sequence at the end of an assignment name ("leads/L1/assignments/00000000000000ff"); 0 when
+// it has none.
+uint64_t SequenceOf(const std::string& assignment_name);
+
+}  // namespace leadrouter::server::assign_internal
