@@ -23,7 +23,7 @@
 #include "server/jobs/backup_taker.h"
 #include "server/jobs/periodic_job.h"
 #include "server/reps/rep_registry.h"
-#include "server/reps/roster_cache.h"
+#include "server/roster/roster_cache.h"
 #include "server/rules/rule_registry.h"
 #include "server/rules/rule_tester.h"
 #include "server/services/admin_service.h"

@@ -34,7 +34,7 @@
 #include "leadrouter/v1/reps.pb.h"
 #include "server/api/call_context.h"
 #include "server/assign/unassigned_queue.h"
-#include "server/reps/roster_cache.h"
+#include "server/roster/roster_cache.h"
 #include "server/rules/rule_registry.h"
 #include "storage/assignment_store.h"
 #include "storage/storage.h"

@@ -15,7 +15,7 @@
 #include "server/api/call_context.h"
 #include "server/assign/assigner.h"
 #include "server/assign/unassigned_queue.h"
-#include "server/reps/roster_cache.h"
+#include "server/roster/roster_cache.h"
 #include "storage/audit_log.h"
 #include "storage/storage.h"
 #include "storage/write_txn.h"

@@ -9,7 +9,7 @@
 #include "dsl/decision/periods.h"
 #include "leadrouter/v1/rules.pb.h"
 #include "server/api/call_context.h"
-#include "server/reps/roster_cache.h"
+#include "server/roster/roster_cache.h"
 #include "server/rules/rule_registry.h"
 #include "storage/storage.h"
 

@@ -1,4 +1,4 @@
-#include "server/reps/roster_cache.h"
+#include "server/roster/roster_cache.h"
 
 #include <utility>
 #include <vector>
