@@ -1,5 +1,6 @@
 #include "storage/assignment_store.h"
 
+#include <limits>
 #include <string>
 #include <utility>
 
@@ -21,9 +22,7 @@ using google::protobuf::util::TimeUtil;
 absl::StatusOr<bool> VisitHistoryValue(absl::string_view value,
                                        absl::FunctionRef<bool(const HistoryRecord&)> visit) {
   HistoryRecord record;
-  if (absl::Status status = DecodeProto(value, record, "history entry"); !status.ok()) {
-    return status;
-  }
+  RETURN_IF_ERROR(DecodeProto(value, record, "history entry"));
   return visit(record);
 }
 
@@ -32,14 +31,13 @@ absl::StatusOr<bool> VisitHistoryValue(absl::string_view value,
 absl::StatusOr<std::optional<dsl::StateDelta>> CreditPrevious(WriteTxn& txn, const LeadRecord& lead,
                                                               PreviousCounts previous) {
   if (previous == PreviousCounts::kKeep || lead.current_sequence() == 0) return std::nullopt;
-  absl::StatusOr<std::optional<HistoryRecord>> entry =
-      ReadHistoryEntry(txn, lead.lead().name(), lead.current_sequence());
-  if (!entry.ok()) return entry.status();
-  if (!entry->has_value()) {
+  ASSIGN_OR_RETURN(std::optional<HistoryRecord> entry,
+                   ReadHistoryEntry(txn, lead.lead().name(), lead.current_sequence()));
+  if (!entry.has_value()) {
     return absl::DataLossError(absl::StrCat("history entry ", lead.current_sequence(), " of ",
                                             lead.lead().name(), " is missing"));
   }
-  const HistoryRecord& record = **entry;
+  const HistoryRecord& record = *entry;
   if (record.credited_delta() < 0 || record.credited_delta() >= record.deltas_size()) {
     return std::nullopt;
   }
@@ -47,8 +45,24 @@ absl::StatusOr<std::optional<dsl::StateDelta>> CreditPrevious(WriteTxn& txn, con
   dsl::StateDelta credit =
       previous == PreviousCounts::kCreditBack ? dsl::CreditBack(counted) : dsl::Closed(counted);
   TxnCounterAccess counters(txn);
-  if (absl::Status status = ApplyStateDelta(counters, credit); !status.ok()) return status;
+  RETURN_IF_ERROR(ApplyStateDelta(counters, credit));
   return credit;
+}
+
+// An entry of a history index: `key` (after any prefix) holds the decide time and the sequence,
+// `value` the lead. A missing entry is DataLoss, `missing` followed by its sequence.
+absl::StatusOr<bool> VisitIndexedEntry(const ReadView& view, absl::string_view key,
+                                       absl::string_view value, absl::string_view missing,
+                                       absl::FunctionRef<bool(const HistoryRecord&)> visit) {
+  KeyReader reader(key);
+  RETURN_IF_ERROR(reader.I64().status());  // the decide time: the order of the index
+  ASSIGN_OR_RETURN(const uint64_t sequence, reader.U64());
+  KeyReader lead_reader(value);
+  ASSIGN_OR_RETURN(const std::string lead, lead_reader.String());
+  ASSIGN_OR_RETURN(const std::optional<HistoryRecord> entry,
+                   ReadHistoryEntry(view, lead, sequence));
+  if (!entry.has_value()) return absl::DataLossError(absl::StrCat(missing, sequence));
+  return visit(*entry);
 }
 
 }  // namespace
@@ -68,10 +82,9 @@ absl::StatusOr<NextEntry> NextAssignment(WriteTxn& txn, absl::string_view lead) 
 
 absl::StatusOr<uint64_t> LastAssignmentSequence(const ReadView& view) {
   const std::string key(meta_key::kAssignmentSequence);
-  absl::StatusOr<std::optional<std::string>> stored = view.Get(ColumnFamily::kMeta, key);
-  if (!stored.ok()) return stored.status();
-  if (!stored->has_value()) return 0;
-  return DecodeInteger(**stored, key);
+  ASSIGN_OR_RETURN(std::optional<std::string> stored, view.Get(ColumnFamily::kMeta, key));
+  if (!stored.has_value()) return 0;
+  return DecodeInteger(*stored, key);
 }
 
 absl::StatusOr<CommittedAssignment> CommitAssignment(WriteTxn& txn, AssignmentChange change) {
@@ -79,22 +92,18 @@ absl::StatusOr<CommittedAssignment> CommitAssignment(WriteTxn& txn, AssignmentCh
   if (lead_name.empty()) return absl::InvalidArgumentError("lead name is empty");
   if (change.sequence == 0) return absl::InvalidArgumentError("assignment sequence is 0");
 
-  absl::StatusOr<std::optional<LeadRecord>> before = ReadLead(txn, lead_name);
-  if (!before.ok()) return before.status();
-  const LeadRecord previous = before->value_or(LeadRecord());
+  ASSIGN_OR_RETURN(std::optional<LeadRecord> before, ReadLead(txn, lead_name));
+  const LeadRecord previous = before.value_or(LeadRecord());
 
   HistoryRecord history;
   history.set_sequence(change.sequence);
   history.set_credited_delta(-1);
-  absl::StatusOr<std::optional<dsl::StateDelta>> credit =
-      CreditPrevious(txn, previous, change.previous);
-  if (!credit.ok()) return credit.status();
-  if (credit->has_value()) *history.add_deltas() = ToStoredDelta(**credit);
+  ASSIGN_OR_RETURN(std::optional<dsl::StateDelta> credit,
+                   CreditPrevious(txn, previous, change.previous));
+  if (credit.has_value()) *history.add_deltas() = ToStoredDelta(*credit);
   if (change.delta.has_value()) {
     TxnCounterAccess counters(txn);
-    if (absl::Status status = ApplyStateDelta(counters, *change.delta); !status.ok()) {
-      return status;
-    }
+    RETURN_IF_ERROR(ApplyStateDelta(counters, *change.delta));
     history.set_credited_delta(history.deltas_size());
     *history.add_deltas() = ToStoredDelta(*change.delta);
   }
@@ -114,42 +123,29 @@ absl::StatusOr<CommittedAssignment> CommitAssignment(WriteTxn& txn, AssignmentCh
   }
   const int64_t decide_us = TimeUtil::TimestampToMicroseconds(entry.decide_time());
 
-  if (absl::Status s = WriteMessage(txn, ColumnFamily::kAssignments,
-                                    keys::Assignment(lead_name, change.sequence), history);
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(WriteMessage(txn, ColumnFamily::kAssignments,
+                               keys::Assignment(lead_name, change.sequence), history));
   if (!entry.rep().empty()) {
-    if (absl::Status s = txn.Put(ColumnFamily::kAssignmentsByRep,
-                                 keys::AssignmentByRep(entry.rep(), decide_us, change.sequence),
-                                 keys::Lead(lead_name));
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(txn.Put(ColumnFamily::kAssignmentsByRep,
+                            keys::AssignmentByRep(entry.rep(), decide_us, change.sequence),
+                            keys::Lead(lead_name)));
   }
-  if (absl::Status s =
-          txn.Put(ColumnFamily::kAssignmentsByTime,
-                  keys::AssignmentByTime(decide_us, change.sequence), keys::Lead(lead_name));
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(txn.Put(ColumnFamily::kAssignmentsByTime,
+                          keys::AssignmentByTime(decide_us, change.sequence),
+                          keys::Lead(lead_name)));
   if (change.explanation.has_value()) {
     change.explanation->set_assignment(name);
-    if (absl::Status s = WriteMessage(txn, ColumnFamily::kExplanations,
-                                      keys::Explanation(change.sequence), *change.explanation);
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(WriteMessage(txn, ColumnFamily::kExplanations,
+                                 keys::Explanation(change.sequence), *change.explanation));
   }
 
   if (moves_counts) change.lead.set_current_assignment(name);
   *change.lead.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(change.change.now_us);
   change.change.assignment = name;
-  absl::StatusOr<LeadRecord> stored =
-      PutLead(txn, change.lead, change.change,
-              moves_counts ? std::optional<uint64_t>(change.sequence) : std::nullopt);
-  if (!stored.ok()) return stored.status();
-  return CommittedAssignment{std::move(entry), *std::move(stored)};
+  ASSIGN_OR_RETURN(LeadRecord stored,
+                   PutLead(txn, change.lead, change.change,
+                           moves_counts ? std::optional<uint64_t>(change.sequence) : std::nullopt));
+  return CommittedAssignment{std::move(entry), std::move(stored)};
 }
 
 absl::StatusOr<std::optional<HistoryRecord>> ReadHistoryEntry(const ReadView& view,
@@ -173,24 +169,24 @@ absl::Status ListRepHistory(const ReadView& view, absl::string_view rep, int64_t
   const std::string prefix = keys::AssignmentsOfRep(rep);
   const std::string begin = KeyWriter().String(rep).I64(from_us).key();
   const std::string end = KeyWriter().String(rep).I64(to_us).key();
+  const std::string missing = absl::StrCat("index entry of ", rep, " names missing history entry ");
   return view.Scan(ColumnFamily::kAssignmentsByRep, begin, end, order,
                    [&](absl::string_view key, absl::string_view value) -> absl::StatusOr<bool> {
-                     KeyReader reader(key.substr(prefix.size()));
-                     if (absl::StatusOr<int64_t> time = reader.I64(); !time.ok())
-                       return time.status();
-                     absl::StatusOr<uint64_t> sequence = reader.U64();
-                     if (!sequence.ok()) return sequence.status();
-                     KeyReader lead_reader(value);
-                     absl::StatusOr<std::string> lead = lead_reader.String();
-                     if (!lead.ok()) return lead.status();
-                     absl::StatusOr<std::optional<HistoryRecord>> entry =
-                         ReadHistoryEntry(view, *lead, *sequence);
-                     if (!entry.ok()) return entry.status();
-                     if (!entry->has_value()) {
-                       return absl::DataLossError(absl::StrCat(
-                           "index entry of ", rep, " names missing history entry ", *sequence));
-                     }
-                     return visit(**entry);
+                     return VisitIndexedEntry(view, key.substr(prefix.size()), value, missing,
+                                              visit);
+                   });
+}
+
+absl::Status ListTimeHistory(const ReadView& view, int64_t from_us, int64_t to_us, ScanOrder order,
+                             absl::FunctionRef<bool(const HistoryRecord&)> visit) {
+  const std::string begin =
+      from_us == std::numeric_limits<int64_t>::min() ? "" : KeyWriter().I64(from_us).key();
+  const std::string end =
+      to_us == std::numeric_limits<int64_t>::max() ? "" : KeyWriter().I64(to_us).key();
+  return view.Scan(ColumnFamily::kAssignmentsByTime, begin, end, order,
+                   [&](absl::string_view key, absl::string_view value) -> absl::StatusOr<bool> {
+                     return VisitIndexedEntry(view, key, value,
+                                              "time index names missing history entry ", visit);
                    });
 }
 

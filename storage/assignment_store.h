@@ -101,6 +101,11 @@ struct CommittedAssignment {
                                           int64_t from_us, int64_t to_us, ScanOrder order,
                                           absl::FunctionRef<bool(const HistoryRecord&)> visit);
 
+// Entries decided in [from_us, to_us), in time order (the bounds at the int64 limits: open).
+[[nodiscard]] absl::Status ListTimeHistory(const ReadView& view, int64_t from_us, int64_t to_us,
+                                           ScanOrder order,
+                                           absl::FunctionRef<bool(const HistoryRecord&)> visit);
+
 // Every history entry of every lead, in key order (lead, then sequence).
 [[nodiscard]] absl::Status ListAllHistory(const ReadView& view,
                                           absl::FunctionRef<bool(const HistoryRecord&)> visit);

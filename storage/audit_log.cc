@@ -1,5 +1,6 @@
 #include "storage/audit_log.h"
 
+#include "dsl/base/status_macros.h"
 #include "google/protobuf/util/time_util.h"
 #include "storage/keys.h"
 #include "storage/layout.h"
@@ -8,17 +9,13 @@
 namespace leadrouter::storage {
 
 absl::StatusOr<uint64_t> AppendAudit(WriteTxn& txn, AuditRecord record, int64_t now_us) {
-  absl::StatusOr<uint64_t> sequence = txn.NextSequence(std::string(meta_key::kAuditSequence));
-  if (!sequence.ok()) return sequence.status();
-  record.set_sequence(*sequence);
+  ASSIGN_OR_RETURN(uint64_t sequence, txn.NextSequence(std::string(meta_key::kAuditSequence)));
+  record.set_sequence(sequence);
   if (!record.has_time()) {
     *record.mutable_time() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(now_us);
   }
-  if (absl::Status status = WriteMessage(txn, ColumnFamily::kAudit, keys::Audit(*sequence), record);
-      !status.ok()) {
-    return status;
-  }
-  return *sequence;
+  RETURN_IF_ERROR(WriteMessage(txn, ColumnFamily::kAudit, keys::Audit(sequence), record));
+  return sequence;
 }
 
 absl::StatusOr<uint64_t> AuditChange(WriteTxn& txn, const ChangeInfo& change,
@@ -39,10 +36,7 @@ absl::Status ReadAudit(const ReadView& view, uint64_t from,
   return view.Scan(ColumnFamily::kAudit, keys::Audit(from), "", ScanOrder::kAscending,
                    [&](absl::string_view, absl::string_view value) -> absl::StatusOr<bool> {
                      AuditRecord record;
-                     if (absl::Status status = DecodeProto(value, record, "audit record");
-                         !status.ok()) {
-                       return status;
-                     }
+                     RETURN_IF_ERROR(DecodeProto(value, record, "audit record"));
                      return visit(record);
                    });
 }

@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
+#include "dsl/base/status_macros.h"
 #include "rocksdb/utilities/checkpoint.h"
 #include "storage/status.h"
 
@@ -18,11 +19,7 @@ absl::Status Backup(Database& db, const std::string& dir) {
     return absl::AlreadyExistsError(absl::StrCat("backup directory ", dir, " already exists"));
   }
   rocksdb::Checkpoint* raw = nullptr;
-  if (absl::Status status =
-          FromRocksDb(rocksdb::Checkpoint::Create(&db.raw(), &raw), "prepare backup");
-      !status.ok()) {
-    return status;
-  }
+  RETURN_IF_ERROR(FromRocksDb(rocksdb::Checkpoint::Create(&db.raw(), &raw), "prepare backup"));
   const std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
   // log_size_for_flush = 0: flush the memtables first, so the backup is table files only and
   // restoring it replays no write-ahead log.
@@ -44,7 +41,8 @@ absl::Status Restore(const std::string& backup_dir, const std::string& target_di
         absl::StrCat("restore target ", target_dir, " exists and is not empty"));
   }
   const fs::path target = fs::absolute(target_dir, error);
-  const fs::path staging = target.parent_path() / (target.filename().string() + ".restoring");
+  const fs::path staging =
+      target.parent_path() / absl::StrCat(target.filename().string(), ".restoring");
   fs::remove_all(staging, error);
   fs::create_directories(target.parent_path(), error);
   fs::copy(backup_dir, staging, fs::copy_options::recursive, error);

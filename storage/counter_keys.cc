@@ -2,6 +2,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "dsl/base/status_macros.h"
 #include "storage/key_codec.h"
 
 namespace leadrouter::storage {
@@ -50,27 +51,22 @@ std::string EncodeCounterKey(const CounterKey& key) {
 absl::StatusOr<CounterKey> DecodeCounterKey(absl::string_view bytes) {
   KeyReader reader(bytes);
   CounterKey key;
-  absl::StatusOr<uint8_t> scope = reader.Byte();
-  if (!scope.ok()) return scope.status();
-  if (*scope < 1 || *scope > 3) return absl::DataLossError("counter key with unknown scope");
-  key.scope = static_cast<CounterScope>(*scope);
+  ASSIGN_OR_RETURN(uint8_t scope, reader.Byte());
+  if (scope < 1 || scope > 3) return absl::DataLossError("counter key with unknown scope");
+  key.scope = static_cast<CounterScope>(scope);
   if (key.scope != CounterScope::kRep) {
-    absl::StatusOr<std::string> rule = reader.String();
-    if (!rule.ok()) return rule.status();
-    key.rule = std::move(*rule);
+    ASSIGN_OR_RETURN(std::string rule, reader.String());
+    key.rule = std::move(rule);
   }
   if (key.scope != CounterScope::kRule) {
-    absl::StatusOr<std::string> rep = reader.String();
-    if (!rep.ok()) return rep.status();
-    key.rep = std::move(*rep);
+    ASSIGN_OR_RETURN(std::string rep, reader.String());
+    key.rep = std::move(rep);
   }
-  absl::StatusOr<uint8_t> kind = reader.Byte();
-  if (!kind.ok()) return kind.status();
-  if (*kind < 1 || *kind > 6) return absl::DataLossError("counter key with unknown kind");
-  key.kind = static_cast<CounterKind>(*kind);
-  absl::StatusOr<int64_t> period = reader.I64();
-  if (!period.ok()) return period.status();
-  key.period = *period;
+  ASSIGN_OR_RETURN(uint8_t kind, reader.Byte());
+  if (kind < 1 || kind > 6) return absl::DataLossError("counter key with unknown kind");
+  key.kind = static_cast<CounterKind>(kind);
+  ASSIGN_OR_RETURN(int64_t period, reader.I64());
+  key.period = period;
   if (!reader.done()) return absl::DataLossError("counter key with trailing bytes");
   return key;
 }

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "dsl/base/status_macros.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "rocksdb/write_batch.h"
 #include "storage/assignment_store.h"
@@ -51,24 +52,18 @@ absl::StatusOr<CounterCheckReport> CheckCounters(Database& db, bool repair) {
 
   // Replay in commit order: sequences are handed out in commit order by the single writer.
   std::vector<std::pair<uint64_t, std::vector<StoredDelta>>> entries;
-  if (absl::Status s = ListAllHistory(view,
-                                      [&](const HistoryRecord& record) {
-                                        entries.emplace_back(
-                                            record.sequence(),
-                                            std::vector<StoredDelta>(record.deltas().begin(),
-                                                                     record.deltas().end()));
-                                        return true;
-                                      });
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(ListAllHistory(view, [&](const HistoryRecord& record) {
+    entries.emplace_back(record.sequence(),
+                         std::vector<StoredDelta>(record.deltas().begin(), record.deltas().end()));
+    return true;
+  }));
   std::sort(entries.begin(), entries.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
   report.history_entries = static_cast<int64_t>(entries.size());
   InMemoryCounters rebuilt;
   for (const auto& [sequence, deltas] : entries) {
     for (const StoredDelta& delta : deltas) {
-      if (absl::Status s = ApplyStateDelta(rebuilt, FromStoredDelta(delta)); !s.ok()) return s;
+      RETURN_IF_ERROR(ApplyStateDelta(rebuilt, FromStoredDelta(delta)));
     }
   }
   report.counters = static_cast<int64_t>(rebuilt.values().size());
@@ -90,7 +85,7 @@ absl::StatusOr<CounterCheckReport> CheckCounters(Database& db, bool repair) {
   };
 
   std::map<std::string, CounterValue>::const_iterator next = rebuilt.values().begin();
-  absl::Status scanned =
+  RETURN_IF_ERROR(
       view.Scan(ColumnFamily::kCounters, "", "", ScanOrder::kAscending,
                 [&](absl::string_view key, absl::string_view value) -> absl::StatusOr<bool> {
                   // Counters history implies but the column family lacks.
@@ -110,16 +105,13 @@ absl::StatusOr<CounterCheckReport> CheckCounters(Database& db, bool repair) {
                     disagree(key, shown, nullptr);
                   }
                   return true;
-                });
-  if (!scanned.ok()) return scanned;
+                }));
   for (; next != rebuilt.values().end(); ++next) disagree(next->first, "absent", &next->second);
 
   if (report.disagreements > 0 && repair) {
     rocksdb::WriteOptions synced;
     synced.sync = true;
-    if (absl::Status s = FromRocksDb(db.raw().Write(synced, &fixes), "repair counters"); !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(FromRocksDb(db.raw().Write(synced, &fixes), "repair counters"));
     report.repaired = true;
   }
   return report;

@@ -3,16 +3,17 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "dsl/base/status_macros.h"
 #include "storage/records.h"
 
 namespace leadrouter::storage {
 namespace {
 
 absl::StatusOr<CounterValue> ReadCounter(const ReadView& view, const std::string& encoded_key) {
-  absl::StatusOr<std::optional<CounterValue>> stored =
-      ReadMessage<CounterValue>(view, ColumnFamily::kCounters, encoded_key, "counter");
-  if (!stored.ok()) return stored.status();
-  return stored->value_or(CounterValue());
+  ASSIGN_OR_RETURN(
+      std::optional<CounterValue> stored,
+      ReadMessage<CounterValue>(view, ColumnFamily::kCounters, encoded_key, "counter"));
+  return stored.value_or(CounterValue());
 }
 
 absl::StatusOr<CounterValue> ReadCounter(const ReadView& view, const CounterKey& key) {
@@ -32,11 +33,10 @@ CounterKey RuleRepKey(std::string_view rule, std::string_view rep, CounterKind k
 absl::Status Add(CounterAccess& counters, const CounterKey& key, int64_t count, double sum) {
   if (count == 0 && sum == 0) return absl::OkStatus();
   const std::string encoded = EncodeCounterKey(key);
-  absl::StatusOr<CounterValue> value = counters.Read(encoded);
-  if (!value.ok()) return value.status();
-  value->set_count(std::max<int64_t>(0, value->count() + count));
-  value->set_sum(std::max(0.0, value->sum() + sum));
-  return counters.Write(encoded, *value);
+  ASSIGN_OR_RETURN(CounterValue value, counters.Read(encoded));
+  value.set_count(std::max<int64_t>(0, value.count() + count));
+  value.set_sum(std::max(0.0, value.sum() + sum));
+  return counters.Write(encoded, value);
 }
 
 // The calendar and open counters every rep (and every rule-rep pair) has.
@@ -61,10 +61,9 @@ absl::StatusOr<PeriodCounters> ReadPeriodCounters(const ReadView& view, const st
                 {CounterKind::kOpen, 0, &PeriodCounters::open}};
   PeriodCounters counters;
   for (const auto& read : kReads) {
-    absl::StatusOr<CounterValue> value =
-        ReadCounter(view, EncodeCounterKey(prefix, read.kind, read.period));
-    if (!value.ok()) return value.status();
-    counters.*read.field = *std::move(value);
+    ASSIGN_OR_RETURN(CounterValue value,
+                     ReadCounter(view, EncodeCounterKey(prefix, read.kind, read.period)));
+    counters.*read.field = std::move(value);
   }
   return counters;
 }
@@ -76,14 +75,15 @@ absl::Status StoredDecisionState::ReadRepCounters(std::span<const std::string_vi
                                                   std::span<dsl::RepCounters> out) const {
   if (out.size() != rep_ids.size()) return absl::InvalidArgumentError("output size mismatch");
   for (size_t i = 0; i < rep_ids.size(); ++i) {
-    absl::StatusOr<PeriodCounters> c = ReadPeriodCounters(
-        view_, EncodeCounterKeyPrefix(CounterScope::kRep, "", rep_ids[i]), periods);
-    if (!c.ok()) return c.status();
-    out[i] = dsl::RepCounters{.assigned_day = c->day.count(),
-                              .assigned_week = c->week.count(),
-                              .assigned_month = c->month.count(),
-                              .open = c->open.count(),
-                              .quality_day = c->day.sum()};
+    ASSIGN_OR_RETURN(
+        PeriodCounters c,
+        ReadPeriodCounters(view_, EncodeCounterKeyPrefix(CounterScope::kRep, "", rep_ids[i]),
+                           periods));
+    out[i] = dsl::RepCounters{.assigned_day = c.day.count(),
+                              .assigned_week = c.week.count(),
+                              .assigned_month = c.month.count(),
+                              .open = c.open.count(),
+                              .quality_day = c.day.sum()};
   }
   return absl::OkStatus();
 }
@@ -95,45 +95,41 @@ absl::Status StoredDecisionState::ReadRuleRepCounters(std::string_view rule_key,
   if (out.size() != rep_ids.size()) return absl::InvalidArgumentError("output size mismatch");
   for (size_t i = 0; i < rep_ids.size(); ++i) {
     const std::string prefix = EncodeCounterKeyPrefix(CounterScope::kRuleRep, rule_key, rep_ids[i]);
-    absl::StatusOr<PeriodCounters> counts = ReadPeriodCounters(view_, prefix, periods);
-    if (!counts.ok()) return counts.status();
-    absl::StatusOr<CounterValue> turn =
-        ReadCounter(view_, EncodeCounterKey(prefix, CounterKind::kTurn, 0));
-    if (!turn.ok()) return turn.status();
+    ASSIGN_OR_RETURN(PeriodCounters counts, ReadPeriodCounters(view_, prefix, periods));
+    ASSIGN_OR_RETURN(CounterValue turn,
+                     ReadCounter(view_, EncodeCounterKey(prefix, CounterKind::kTurn, 0)));
     dsl::RuleRepCounters& c = out[i];
     c = dsl::RuleRepCounters{};
-    c.assigned_day = counts->day.count();
-    c.assigned_week = counts->week.count();
-    c.assigned_month = counts->month.count();
-    c.open = counts->open.count();
-    c.balanced_day = counts->day.sum();
-    c.balanced_week = counts->week.sum();
-    c.balanced_month = counts->month.sum();
-    if (turn->has_last_chosen_sequence()) {
-      c.last_chosen_sequence = turn->last_chosen_sequence();
-      c.last_chosen_time = turn->last_chosen_time();
+    c.assigned_day = counts.day.count();
+    c.assigned_week = counts.week.count();
+    c.assigned_month = counts.month.count();
+    c.open = counts.open.count();
+    c.balanced_day = counts.day.sum();
+    c.balanced_week = counts.week.sum();
+    c.balanced_month = counts.month.sum();
+    if (turn.has_last_chosen_sequence()) {
+      c.last_chosen_sequence = turn.last_chosen_sequence();
+      c.last_chosen_time = turn.last_chosen_time();
     }
-    if (turn->has_weighted_pass()) c.weighted_pass = turn->weighted_pass();
+    if (turn.has_weighted_pass()) c.weighted_pass = turn.weighted_pass();
   }
   return absl::OkStatus();
 }
 
 absl::Status StoredDecisionState::ReadRuleCounters(std::string_view rule_key,
                                                    dsl::RuleCounters& out) const {
-  absl::StatusOr<CounterValue> state = ReadCounter(
-      view_,
-      CounterKey{CounterScope::kRule, std::string(rule_key), "", CounterKind::kRuleState, 0});
-  if (!state.ok()) return state.status();
+  ASSIGN_OR_RETURN(CounterValue state,
+                   ReadCounter(view_, CounterKey{CounterScope::kRule, std::string(rule_key), "",
+                                                 CounterKind::kRuleState, 0}));
   out = dsl::RuleCounters{};
-  out.weighted_virtual_time = state->weighted_virtual_time();
+  out.weighted_virtual_time = state.weighted_virtual_time();
   return absl::OkStatus();
 }
 
 absl::StatusOr<CounterValue> TxnCounterAccess::Read(const std::string& key) {
-  absl::StatusOr<std::optional<CounterValue>> stored =
-      ReadMessage<CounterValue>(txn_, ColumnFamily::kCounters, key, "counter");
-  if (!stored.ok()) return stored.status();
-  return stored->value_or(CounterValue());
+  ASSIGN_OR_RETURN(std::optional<CounterValue> stored,
+                   ReadMessage<CounterValue>(txn_, ColumnFamily::kCounters, key, "counter"));
+  return stored.value_or(CounterValue());
 }
 
 absl::Status TxnCounterAccess::Write(const std::string& key, const CounterValue& value) {
@@ -152,41 +148,28 @@ absl::Status ApplyStateDelta(CounterAccess& counters, const dsl::StateDelta& del
       {CounterKind::kDay, p.day}, {CounterKind::kWeek, p.week}, {CounterKind::kMonth, p.month}};
   for (const auto& [kind, period] : calendar) {
     const double quality = kind == CounterKind::kDay ? delta.quality : 0;
-    if (absl::Status s = Add(counters, RepKey(rep, kind, period), delta.assigned, quality);
-        !s.ok()) {
-      return s;
-    }
-    if (absl::Status s =
-            Add(counters, RuleRepKey(rule, rep, kind, period), delta.assigned, delta.balanced);
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(Add(counters, RepKey(rep, kind, period), delta.assigned, quality));
+    RETURN_IF_ERROR(
+        Add(counters, RuleRepKey(rule, rep, kind, period), delta.assigned, delta.balanced));
   }
-  if (absl::Status s = Add(counters, RepKey(rep, CounterKind::kOpen), delta.open, 0); !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = Add(counters, RuleRepKey(rule, rep, CounterKind::kOpen), delta.open, 0);
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(Add(counters, RepKey(rep, CounterKind::kOpen), delta.open, 0));
+  RETURN_IF_ERROR(Add(counters, RuleRepKey(rule, rep, CounterKind::kOpen), delta.open, 0));
   if (delta.last_chosen_sequence || delta.weighted_pass) {
     const std::string key = EncodeCounterKey(RuleRepKey(rule, rep, CounterKind::kTurn));
-    absl::StatusOr<CounterValue> turn = counters.Read(key);
-    if (!turn.ok()) return turn.status();
+    ASSIGN_OR_RETURN(CounterValue turn, counters.Read(key));
     if (delta.last_chosen_sequence) {
-      turn->set_last_chosen_sequence(*delta.last_chosen_sequence);
-      turn->set_last_chosen_time(delta.last_chosen_time);
+      turn.set_last_chosen_sequence(*delta.last_chosen_sequence);
+      turn.set_last_chosen_time(delta.last_chosen_time);
     }
-    if (delta.weighted_pass) turn->set_weighted_pass(*delta.weighted_pass);
-    if (absl::Status s = counters.Write(key, *turn); !s.ok()) return s;
+    if (delta.weighted_pass) turn.set_weighted_pass(*delta.weighted_pass);
+    RETURN_IF_ERROR(counters.Write(key, turn));
   }
   if (delta.weighted_virtual_time) {
     const std::string key =
         EncodeCounterKey(CounterKey{CounterScope::kRule, rule, "", CounterKind::kRuleState, 0});
-    absl::StatusOr<CounterValue> state = counters.Read(key);
-    if (!state.ok()) return state.status();
-    state->set_weighted_virtual_time(*delta.weighted_virtual_time);
-    if (absl::Status s = counters.Write(key, *state); !s.ok()) return s;
+    ASSIGN_OR_RETURN(CounterValue state, counters.Read(key));
+    state.set_weighted_virtual_time(*delta.weighted_virtual_time);
+    RETURN_IF_ERROR(counters.Write(key, state));
   }
   return absl::OkStatus();
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "dsl/base/status_macros.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/table.h"
 #include "storage/checked_open.h"
@@ -90,18 +91,17 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
     descriptors.emplace_back(std::string(name), MakeColumnFamilyOptions());
   }
   std::vector<rocksdb::ColumnFamilyHandle*> raw_handles;
-  absl::StatusOr<std::unique_ptr<rocksdb::DB>> opened =
-      OpenChecked(db_options, path, descriptors, &raw_handles,
-                  {.verify_table_checksums = options.verify_table_checksums});
-  if (!opened.ok()) return opened.status();
-  rocksdb::DB* raw_db = opened->release();
+  ASSIGN_OR_RETURN(std::unique_ptr<rocksdb::DB> opened,
+                   OpenChecked(db_options, path, descriptors, &raw_handles,
+                               {.verify_table_checksums = options.verify_table_checksums}));
+  rocksdb::DB* raw_db = opened.release();
 
   std::unique_ptr<Database> database(new Database(path, options));
   database->db_.reset(raw_db);
   for (size_t i = 0; i < raw_handles.size(); ++i) {
     database->handles_[i] = Handle(raw_handles[i], HandleDeleter{raw_db});
   }
-  if (absl::Status status = database->CheckSchemaVersion(); !status.ok()) return status;
+  RETURN_IF_ERROR(database->CheckSchemaVersion());
   return database;
 }
 
@@ -136,15 +136,11 @@ absl::Status Database::CheckSchemaVersion() {
                                 EncodeInteger(kSchemaVersion)),
                        absl::StrCat("record schema version in ", path_));
   }
-  if (absl::Status status = FromRocksDb(read, absl::StrCat("read schema version of ", path_));
-      !status.ok()) {
-    return status;
-  }
-  absl::StatusOr<uint64_t> stored = DecodeInteger(value, "schema version");
-  if (!stored.ok()) return stored.status();
-  if (*stored != kSchemaVersion) {
+  RETURN_IF_ERROR(FromRocksDb(read, absl::StrCat("read schema version of ", path_)));
+  ASSIGN_OR_RETURN(uint64_t stored, DecodeInteger(value, "schema version"));
+  if (stored != kSchemaVersion) {
     return absl::FailedPreconditionError(
-        absl::StrCat("database ", path_, " has schema version ", *stored,
+        absl::StrCat("database ", path_, " has schema version ", stored,
                      " but this leadrouter reads schema version ", kSchemaVersion,
                      "; open it with a matching build or restore a matching backup"));
   }

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "dsl/base/status_macros.h"
 #include "google/protobuf/util/time_util.h"
 #include "storage/keys.h"
 #include "storage/records.h"
@@ -26,32 +27,27 @@ absl::StatusOr<int64_t> PurgeIdempotency(Storage& storage, int64_t cutoff_us, si
   std::vector<std::string> expired;
   {
     DatabaseView view(storage.database());
-    absl::Status scanned = view.Scan(
+    RETURN_IF_ERROR(view.Scan(
         ColumnFamily::kIdempotency, "", "", ScanOrder::kAscending,
         [&](absl::string_view key, absl::string_view value) -> absl::StatusOr<bool> {
           IdempotencyRecord record;
-          if (absl::Status status = DecodeProto(value, record, "idempotency record");
-              !status.ok()) {
-            return status;
-          }
+          RETURN_IF_ERROR(DecodeProto(value, record, "idempotency record"));
           if (google::protobuf::util::TimeUtil::TimestampToMicroseconds(record.create_time()) <
               cutoff_us) {
             expired.emplace_back(key);
           }
           return true;
-        });
-    if (!scanned.ok()) return scanned;
+        }));
   }
   const size_t step = std::max<size_t>(1, batch_size);
   for (size_t begin = 0; begin < expired.size(); begin += step) {
     const size_t end = std::min(expired.size(), begin + step);
-    absl::Status deleted = storage.commits().Commit([&](WriteTxn& txn) -> absl::Status {
+    RETURN_IF_ERROR(storage.commits().Commit([&](WriteTxn& txn) -> absl::Status {
       for (size_t i = begin; i < end; ++i) {
-        if (absl::Status s = txn.Delete(ColumnFamily::kIdempotency, expired[i]); !s.ok()) return s;
+        RETURN_IF_ERROR(txn.Delete(ColumnFamily::kIdempotency, expired[i]));
       }
       return absl::OkStatus();
-    });
-    if (!deleted.ok()) return deleted;
+    }));
   }
   return static_cast<int64_t>(expired.size());
 }

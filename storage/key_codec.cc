@@ -1,6 +1,7 @@
 #include "storage/key_codec.h"
 
 #include "absl/status/status.h"
+#include "dsl/base/status_macros.h"
 
 namespace leadrouter::storage {
 namespace {
@@ -81,9 +82,8 @@ absl::StatusOr<uint64_t> KeyReader::U64() {
 }
 
 absl::StatusOr<int64_t> KeyReader::I64() {
-  absl::StatusOr<uint64_t> raw = U64();
-  if (!raw.ok()) return raw.status();
-  return static_cast<int64_t>(*raw ^ (uint64_t{1} << 63));
+  ASSIGN_OR_RETURN(uint64_t raw, U64());
+  return static_cast<int64_t>(raw ^ (uint64_t{1} << 63));
 }
 
 absl::StatusOr<std::string> KeyReader::String() {

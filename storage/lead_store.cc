@@ -1,6 +1,7 @@
 #include "storage/lead_store.h"
 
 #include "absl/strings/str_cat.h"
+#include "dsl/base/status_macros.h"
 #include "storage/audit_log.h"
 #include "storage/key_codec.h"
 #include "storage/keys.h"
@@ -17,24 +18,16 @@ absl::StatusOr<LeadRecord> PutLead(WriteTxn& txn, const leadrouter::v1::Lead& le
                                    const ChangeInfo& change,
                                    std::optional<uint64_t> current_sequence) {
   if (lead.name().empty()) return absl::InvalidArgumentError("lead name is empty");
-  absl::StatusOr<std::optional<LeadRecord>> before = ReadLead(txn, lead.name());
-  if (!before.ok()) return before.status();
-  const uint64_t before_revision = before->has_value() ? (*before)->revision() : 0;
+  ASSIGN_OR_RETURN(std::optional<LeadRecord> before, ReadLead(txn, lead.name()));
+  const uint64_t before_revision = before.has_value() ? before->revision() : 0;
   LeadRecord record;
   *record.mutable_lead() = lead;
   record.set_revision(before_revision + 1);
   record.set_current_sequence(
-      current_sequence.value_or(before->has_value() ? (*before)->current_sequence() : uint64_t{0}));
-  if (absl::Status status =
-          WriteMessage(txn, ColumnFamily::kLeads, keys::Lead(lead.name()), record);
-      !status.ok()) {
-    return status;
-  }
-  if (absl::StatusOr<uint64_t> sequence =
-          AuditChange(txn, change, lead.name(), before_revision, record.revision());
-      !sequence.ok()) {
-    return sequence.status();
-  }
+      current_sequence.value_or(before.has_value() ? before->current_sequence() : uint64_t{0}));
+  RETURN_IF_ERROR(WriteMessage(txn, ColumnFamily::kLeads, keys::Lead(lead.name()), record));
+  RETURN_IF_ERROR(
+      AuditChange(txn, change, lead.name(), before_revision, record.revision()).status());
   return record;
 }
 
@@ -45,9 +38,7 @@ absl::Status ListLeads(const ReadView& view, absl::string_view start_after,
   return view.Scan(ColumnFamily::kLeads, begin, "", ScanOrder::kAscending,
                    [&](absl::string_view, absl::string_view value) -> absl::StatusOr<bool> {
                      LeadRecord record;
-                     if (absl::Status status = DecodeProto(value, record, "lead"); !status.ok()) {
-                       return status;
-                     }
+                     RETURN_IF_ERROR(DecodeProto(value, record, "lead"));
                      return visit(record);
                    });
 }

@@ -1,6 +1,7 @@
 #include "storage/read_view.h"
 
 #include "absl/strings/str_cat.h"
+#include "dsl/base/status_macros.h"
 #include "storage/key_codec.h"
 #include "storage/status.h"
 
@@ -33,9 +34,8 @@ absl::Status ScanIterator(std::unique_ptr<rocksdb::Iterator> it, absl::string_vi
     const rocksdb::Slice key = it->key();
     if (order == ScanOrder::kAscending && !end.empty() && key.compare(end_slice) >= 0) break;
     if (order == ScanOrder::kDescending && key.compare(begin_slice) < 0) break;
-    absl::StatusOr<bool> more = visit(FromSlice(key), FromSlice(it->value()));
-    if (!more.ok()) return more.status();
-    if (!*more) return absl::OkStatus();
+    ASSIGN_OR_RETURN(bool more, visit(FromSlice(key), FromSlice(it->value())));
+    if (!more) return absl::OkStatus();
   }
   return FromRocksDb(it->status(), "scan");
 }

@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "dsl/base/status_macros.h"
 #include "storage/read_view.h"
 #include "storage/value_codec.h"
 #include "storage/write_txn.h"
@@ -20,11 +21,10 @@ template <typename Message>
                                                                  ColumnFamily cf,
                                                                  absl::string_view key,
                                                                  absl::string_view what) {
-  absl::StatusOr<std::optional<std::string>> bytes = view.Get(cf, key);
-  if (!bytes.ok()) return bytes.status();
-  if (!bytes->has_value()) return std::nullopt;
+  ASSIGN_OR_RETURN(std::optional<std::string> bytes, view.Get(cf, key));
+  if (!bytes.has_value()) return std::nullopt;
   Message message;
-  if (absl::Status status = DecodeProto(**bytes, message, what); !status.ok()) return status;
+  RETURN_IF_ERROR(DecodeProto(*bytes, message, what));
   return message;
 }
 

@@ -4,23 +4,24 @@
 
 #include <utility>
 
+#include "dsl/base/status_macros.h"
+
 namespace leadrouter::storage {
 
 absl::StatusOr<std::unique_ptr<Storage>> Storage::Open(const std::string& path,
                                                        const StorageOptions& options) {
-  absl::StatusOr<std::unique_ptr<Database>> database = Database::Open(path, options.database);
-  if (!database.ok()) return database.status();
+  ASSIGN_OR_RETURN(std::unique_ptr<Database> database, Database::Open(path, options.database));
   std::unique_ptr<Storage> storage(new Storage());
-  storage->database_ = std::move(*database);
+  storage->database_ = std::move(database);
   if (options.check_counters_at_open) {
-    absl::StatusOr<CounterCheckReport> report = CheckCounters(*storage->database_, /*repair=*/true);
-    if (!report.ok()) return report.status();
-    storage->counter_check_ = *report;
-    if (report->disagreements > 0) {
+    ASSIGN_OR_RETURN(CounterCheckReport report,
+                     CheckCounters(*storage->database_, /*repair=*/true));
+    storage->counter_check_ = report;
+    if (report.disagreements > 0) {
       spdlog::warn(
           "counter check of {}: {} of {} counters disagreed with {} history entries; "
           "rewritten from history",
-          path, report->disagreements, report->counters, report->history_entries);
+          path, report.disagreements, report.counters, report.history_entries);
     }
   }
   storage->commits_ = std::make_unique<CommitQueue>(*storage->database_, options.commits);

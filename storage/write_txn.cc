@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "dsl/base/status_macros.h"
 #include "storage/status.h"
 #include "storage/value_codec.h"
 
@@ -94,18 +95,14 @@ absl::Status WriteTxn::SealCounters() {
 }
 
 absl::StatusOr<uint64_t> WriteTxn::NextSequence(absl::string_view name) {
-  absl::StatusOr<std::optional<std::string>> stored = Get(ColumnFamily::kMeta, name);
-  if (!stored.ok()) return stored.status();
+  ASSIGN_OR_RETURN(std::optional<std::string> stored, Get(ColumnFamily::kMeta, name));
   uint64_t last = 0;
-  if (stored->has_value()) {
-    absl::StatusOr<uint64_t> decoded = DecodeInteger(**stored, name);
-    if (!decoded.ok()) return decoded.status();
-    last = *decoded;
+  if (stored.has_value()) {
+    ASSIGN_OR_RETURN(uint64_t decoded, DecodeInteger(*stored, name));
+    last = decoded;
   }
   const uint64_t next = last + 1;
-  if (absl::Status status = Put(ColumnFamily::kMeta, name, EncodeInteger(next)); !status.ok()) {
-    return status;
-  }
+  RETURN_IF_ERROR(Put(ColumnFamily::kMeta, name, EncodeInteger(next)));
   return next;
 }
 

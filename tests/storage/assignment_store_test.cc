@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "dsl/base/status_macros.h"
 #include "status_matchers.h"
 #include "storage/audit_log.h"
 #include "storage/counter_recovery.h"
@@ -48,10 +49,9 @@ class AssignmentStoreTest : public ::testing::Test {
   absl::StatusOr<CommittedAssignment> Move(const std::string& rep, PreviousCounts previous) {
     absl::StatusOr<CommittedAssignment> result = absl::UnknownError("not run");
     const absl::Status status = storage_->commits().Commit([&](WriteTxn& txn) -> absl::Status {
-      absl::StatusOr<uint64_t> sequence = NextAssignmentSequence(txn);
-      if (!sequence.ok()) return sequence.status();
+      ASSIGN_OR_RETURN(uint64_t sequence, NextAssignmentSequence(txn));
       AssignmentChange change;
-      change.sequence = *sequence;
+      change.sequence = sequence;
       change.lead.set_name("leads/l1");
       change.lead.set_owner(rep);
       change.lead.set_state(leadrouter::v1::LEAD_STATE_OPEN);
@@ -170,10 +170,9 @@ TEST_F(AssignmentStoreTest, ReassignCreditsThePreviousOwnerBack) {
 TEST_F(AssignmentStoreTest, CloseReleasesOnlyTheOpenLead) {
   ASSERT_OK(Move("ana", PreviousCounts::kKeep));
   ASSERT_OK(storage_->commits().Commit([&](WriteTxn& txn) -> absl::Status {
-    absl::StatusOr<uint64_t> sequence = NextAssignmentSequence(txn);
-    if (!sequence.ok()) return sequence.status();
+    ASSIGN_OR_RETURN(uint64_t sequence, NextAssignmentSequence(txn));
     AssignmentChange change;
-    change.sequence = *sequence;
+    change.sequence = sequence;
     change.lead.set_name("leads/l1");
     change.lead.set_owner("ana");
     change.lead.set_state(leadrouter::v1::LEAD_STATE_CONVERTED);
@@ -188,15 +187,14 @@ TEST_F(AssignmentStoreTest, CloseReleasesOnlyTheOpenLead) {
 
 TEST_F(AssignmentStoreTest, FailedChangeLeavesNothing) {
   EXPECT_THAT(storage_->commits().Commit([&](WriteTxn& txn) -> absl::Status {
-    absl::StatusOr<uint64_t> sequence = NextAssignmentSequence(txn);
-    if (!sequence.ok()) return sequence.status();
+    ASSIGN_OR_RETURN(uint64_t sequence, NextAssignmentSequence(txn));
     AssignmentChange change;
-    change.sequence = *sequence;
+    change.sequence = sequence;
     change.lead.set_name("leads/l1");
     change.lead.set_owner("ana");
     change.entry.set_rep("ana");
     change.delta = AssignDelta("ana");
-    if (absl::Status s = CommitAssignment(txn, std::move(change)).status(); !s.ok()) return s;
+    RETURN_IF_ERROR(CommitAssignment(txn, std::move(change)).status());
     return absl::ResourceExhaustedError("the response did not fit");  // e.g. a later step failed
   }),
               StatusIs(absl::StatusCode::kResourceExhausted, ::testing::_));

@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 
+#include "dsl/base/status_macros.h"
 #include "status_matchers.h"
 #include "storage/commit_queue.h"
 #include "storage/read_view.h"
@@ -35,10 +36,7 @@ std::map<std::string, std::string> Dump(Database& db) {
 absl::Status PutMany(CommitQueue& queue, ColumnFamily cf, const std::string& prefix, int n) {
   return queue.Commit([&](WriteTxn& txn) -> absl::Status {
     for (int i = 0; i < n; ++i) {
-      if (absl::Status s = txn.Put(cf, prefix + std::to_string(i), std::string(100, 'v'));
-          !s.ok()) {
-        return s;
-      }
+      RETURN_IF_ERROR(txn.Put(cf, prefix + std::to_string(i), std::string(100, 'v')));
     }
     return absl::OkStatus();
   });

@@ -20,16 +20,14 @@ using ::leadrouter::testing::StatusIs;
 using ::leadrouter::testing::TempDir;
 
 absl::StatusOr<uint64_t> ReadCounter(const ReadView& view, const std::string& key) {
-  absl::StatusOr<std::optional<std::string>> stored = view.Get(ColumnFamily::kCounters, key);
-  if (!stored.ok()) return stored.status();
-  if (!stored->has_value()) return 0;
-  return DecodeInteger(**stored, key);
+  ASSIGN_OR_RETURN(std::optional<std::string> stored, view.Get(ColumnFamily::kCounters, key));
+  if (!stored.has_value()) return 0;
+  return DecodeInteger(*stored, key);
 }
 
 absl::Status Increment(WriteTxn& txn, const std::string& key) {
-  absl::StatusOr<uint64_t> value = ReadCounter(txn, key);
-  if (!value.ok()) return value.status();
-  return txn.Put(ColumnFamily::kCounters, key, EncodeInteger(*value + 1));
+  ASSIGN_OR_RETURN(uint64_t value, ReadCounter(txn, key));
+  return txn.Put(ColumnFamily::kCounters, key, EncodeInteger(value + 1));
 }
 
 class CommitQueueTest : public ::testing::TestWithParam<Durability> {
@@ -72,8 +70,8 @@ TEST_P(CommitQueueTest, FailedMutationLeavesNothingAndOthersCommit) {
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&, t] {
       const absl::Status status = queue_->Commit([&](WriteTxn& txn) -> absl::Status {
-        if (absl::Status s = Increment(txn, "all"); !s.ok()) return s;
-        if (absl::Status s = Increment(txn, "odd-attempts"); !s.ok()) return s;
+        RETURN_IF_ERROR(Increment(txn, "all"));
+        RETURN_IF_ERROR(Increment(txn, "odd-attempts"));
         if (t % 2 == 1) return absl::FailedPreconditionError("odd");
         return absl::OkStatus();
       });
@@ -115,9 +113,8 @@ TEST_P(CommitQueueTest, RolledBackMutationLeavesNothingAndReportsOk) {
 TEST_P(CommitQueueTest, SequencesAreGaplessAcrossRolledBackChanges) {
   uint64_t first = 0;
   ASSERT_OK(queue_->Commit([&](WriteTxn& txn) -> absl::Status {
-    absl::StatusOr<uint64_t> s = txn.NextSequence("sequence/test");
-    if (!s.ok()) return s.status();
-    first = *s;
+    ASSIGN_OR_RETURN(uint64_t s, txn.NextSequence("sequence/test"));
+    first = s;
     return absl::OkStatus();
   }));
   EXPECT_FALSE(queue_
@@ -128,9 +125,8 @@ TEST_P(CommitQueueTest, SequencesAreGaplessAcrossRolledBackChanges) {
                    .ok());
   uint64_t second = 0;
   ASSERT_OK(queue_->Commit([&](WriteTxn& txn) -> absl::Status {
-    absl::StatusOr<uint64_t> s = txn.NextSequence("sequence/test");
-    if (!s.ok()) return s.status();
-    second = *s;
+    ASSIGN_OR_RETURN(uint64_t s, txn.NextSequence("sequence/test"));
+    second = s;
     return absl::OkStatus();
   }));
   EXPECT_EQ(first, 1u);
@@ -141,8 +137,8 @@ TEST_P(CommitQueueTest, ScanInsideTheGroupSeesStagedWrites) {
   ASSERT_OK(queue_->Commit([](WriteTxn& txn) { return txn.Put(ColumnFamily::kLeads, "b", "2"); }));
   std::vector<std::string> seen;
   ASSERT_OK(queue_->Commit([&](WriteTxn& txn) -> absl::Status {
-    if (absl::Status s = txn.Put(ColumnFamily::kLeads, "a", "1"); !s.ok()) return s;
-    if (absl::Status s = txn.Put(ColumnFamily::kLeads, "c", "3"); !s.ok()) return s;
+    RETURN_IF_ERROR(txn.Put(ColumnFamily::kLeads, "a", "1"));
+    RETURN_IF_ERROR(txn.Put(ColumnFamily::kLeads, "c", "3"));
     return txn.Scan(ColumnFamily::kLeads, "", "", ScanOrder::kDescending,
                     [&](absl::string_view key, absl::string_view) -> absl::StatusOr<bool> {
                       seen.emplace_back(key);
@@ -157,16 +153,15 @@ TEST_P(CommitQueueTest, ScanInsideTheGroupSeesStagedWrites) {
 TEST_P(CommitQueueTest, CounterStagedByAFailedMutationIsNotRemembered) {
   ASSERT_OK(queue_->Commit([](WriteTxn& txn) { return Increment(txn, "n"); }));
   EXPECT_THAT(queue_->Commit([](WriteTxn& txn) -> absl::Status {
-    if (absl::Status s = Increment(txn, "n"); !s.ok()) return s;
-    if (absl::Status s = Increment(txn, "n"); !s.ok()) return s;
+    RETURN_IF_ERROR(Increment(txn, "n"));
+    RETURN_IF_ERROR(Increment(txn, "n"));
     return absl::AbortedError("changed my mind");
   }),
               StatusIs(absl::StatusCode::kAborted, ::testing::_));
   uint64_t seen = 0;
   ASSERT_OK(queue_->Commit([&](WriteTxn& txn) -> absl::Status {
-    absl::StatusOr<uint64_t> value = ReadCounter(txn, "n");
-    if (!value.ok()) return value.status();
-    seen = *value;
+    ASSIGN_OR_RETURN(uint64_t value, ReadCounter(txn, "n"));
+    seen = value;
     return absl::OkStatus();
   }));
   EXPECT_EQ(seen, 1u);
@@ -176,10 +171,9 @@ TEST_P(CommitQueueTest, CounterStagedByAFailedMutationIsNotRemembered) {
 TEST_P(CommitQueueTest, CounterDeletesAreSeenInTheGroupAndAfterIt) {
   ASSERT_OK(queue_->Commit([](WriteTxn& txn) { return Increment(txn, "n"); }));
   ASSERT_OK(queue_->Commit([](WriteTxn& txn) -> absl::Status {
-    if (absl::Status s = txn.Delete(ColumnFamily::kCounters, "n"); !s.ok()) return s;
-    absl::StatusOr<std::optional<std::string>> staged = txn.Get(ColumnFamily::kCounters, "n");
-    if (!staged.ok()) return staged.status();
-    if (staged->has_value()) return absl::InternalError("a staged delete was not seen");
+    RETURN_IF_ERROR(txn.Delete(ColumnFamily::kCounters, "n"));
+    ASSIGN_OR_RETURN(std::optional<std::string> staged, txn.Get(ColumnFamily::kCounters, "n"));
+    if (staged.has_value()) return absl::InternalError("a staged delete was not seen");
     return absl::OkStatus();
   }));
   EXPECT_EQ(Committed("n"), 0u) << "the delete must reach the database";
@@ -192,7 +186,7 @@ TEST_P(CommitQueueTest, CounterDeletesAreSeenInTheGroupAndAfterIt) {
 TEST_P(CommitQueueTest, ScanningCountersInsideAGroupIsRefused) {
   ASSERT_OK(queue_->Commit([](WriteTxn& txn) { return Increment(txn, "n"); }));
   EXPECT_THAT(queue_->Commit([](WriteTxn& txn) -> absl::Status {
-    if (absl::Status s = Increment(txn, "m"); !s.ok()) return s;
+    RETURN_IF_ERROR(Increment(txn, "m"));
     return txn.Scan(
         ColumnFamily::kCounters, "", "", ScanOrder::kAscending,
         [](absl::string_view, absl::string_view) -> absl::StatusOr<bool> { return true; });

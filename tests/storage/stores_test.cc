@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "dsl/base/status_macros.h"
 #include "status_matchers.h"
 #include "storage/audit_log.h"
 #include "storage/commit_queue.h"
@@ -165,10 +166,7 @@ TEST(IdempotencyPurgeTest, DeletesRecordsOlderThanTheCutoffInBatches) {
       IdempotencyRecord record;
       record.set_response(std::to_string(i));
       record.mutable_create_time()->set_seconds(i < 5 ? 10 : 100);  // 5 old, 2 recent
-      if (absl::Status s = WriteIdempotency(txn, "assign", "k" + std::to_string(i), record);
-          !s.ok()) {
-        return s;
-      }
+      RETURN_IF_ERROR(WriteIdempotency(txn, "assign", "k" + std::to_string(i), record));
     }
     return absl::OkStatus();
   }));
