@@ -9,6 +9,7 @@
 #include <map>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "server/server.h"
 
@@ -28,7 +29,7 @@ sigset_t BlockShutdownSignals() {
 // Written once the port is bound (then renamed into place, so a reader never sees half a number):
 // how tests and scripts find a server started with port 0.
 bool WritePortFile(const std::string& path, int port) {
-  const std::string temporary = path + ".tmp";
+  const std::string temporary = absl::StrCat(path, ".tmp");
   {
     std::ofstream out(temporary, std::ios::trunc);
     out << port << "\n";

@@ -16,6 +16,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "dsl/base/status_macros.h"
 #include "dsl/decision/periods.h"
 #include "server/assign/assigner.h"
 #include "server/assign/lead_queries.h"
@@ -54,11 +55,11 @@ class Server::Impl {
 
   // Loads what the core keeps in memory, then serves.
   absl::Status Start() {
-    if (absl::Status s = roster_.Reload(storage_->database()); !s.ok()) return s;
-    if (absl::Status s = rules_.Load(options_.rules_file); !s.ok()) return s;
-    if (absl::Status s = unassigned_.Rebuild(storage_->database()); !s.ok()) return s;
+    RETURN_IF_ERROR(roster_.Reload(storage_->database()));
+    RETURN_IF_ERROR(rules_.Load(options_.rules_file));
+    RETURN_IF_ERROR(unassigned_.Rebuild(storage_->database()));
     if (!options_.reps_file.empty()) {
-      if (absl::Status s = reps_.LoadRosterFile(options_.reps_file); !s.ok()) return s;
+      RETURN_IF_ERROR(reps_.LoadRosterFile(options_.reps_file));
     }
     rules_.OnActivated([this](int64_t version) {
       unassigned_.RequestRetry(absl::StrCat("rules version ", version, " published"));
@@ -165,10 +166,9 @@ class Server::Impl {
 
   absl::Status PurgeKeys() {
     const absl::Time cutoff = absl::Now() - absl::FromChrono(options_.idempotency_retention);
-    absl::StatusOr<int64_t> purged =
-        storage::PurgeIdempotency(*storage_, absl::ToUnixMicros(cutoff));
-    if (!purged.ok()) return purged.status();
-    if (*purged > 0) spdlog::info("idempotency keys purged count={}", *purged);
+    ASSIGN_OR_RETURN(int64_t purged,
+                     storage::PurgeIdempotency(*storage_, absl::ToUnixMicros(cutoff)));
+    if (purged > 0) spdlog::info("idempotency keys purged count={}", purged);
     return absl::OkStatus();
   }
 
@@ -211,10 +211,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   }
   storage::StorageOptions storage_options;
   storage_options.database.durability = options.durability;
-  absl::StatusOr<std::unique_ptr<storage::Storage>> storage =
-      storage::Storage::Open(options.db_path, storage_options);
-  if (!storage.ok()) return storage.status();
-  auto impl = std::make_unique<Impl>(options, std::move(storage).value(), *std::move(calendar));
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::Storage> storage,
+                   storage::Storage::Open(options.db_path, storage_options));
+  auto impl = std::make_unique<Impl>(options, std::move(storage), *std::move(calendar));
   if (absl::Status status = impl->Start(); !status.ok()) {
     impl->Shutdown();
     return status;

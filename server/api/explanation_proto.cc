@@ -2,9 +2,9 @@
 
 #include <cctype>
 #include <cmath>
-#include <cstdio>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 #include "server/api/dsl_binding.h"
 
@@ -71,9 +71,7 @@ std::string Number(double value) {
   if (std::isfinite(value) && value == std::floor(value) && std::fabs(value) < 1e15) {
     return absl::StrCat(static_cast<int64_t>(value));
   }
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.4g", value);
-  return buffer;
+  return absl::StrFormat("%.4g", value);
 }
 
 v1::Sla ToSlaProto(const dsl::SlaPolicy& sla) {

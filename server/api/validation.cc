@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "dsl/base/status_macros.h"
 #include "dsl/base/utf8.h"
 #include "server/api/errors.h"
 
@@ -65,7 +66,7 @@ absl::Status CheckAttributes(const google::protobuf::Map<std::string, Value>& at
     if (known.contains(key)) {
       return InvalidField(path, "is a known field; set the field itself, not an attribute");
     }
-    if (absl::Status status = CheckValue(value, path); !status.ok()) return status;
+    RETURN_IF_ERROR(CheckValue(value, path));
   }
   return absl::OkStatus();
 }
@@ -170,10 +171,7 @@ absl::Status CheckValue(const Value& value, absl::string_view field) {
         return InvalidField(field, absl::StrCat("at most 256 items, got ", items.size()));
       }
       for (int i = 0; i < items.size(); ++i) {
-        if (absl::Status s = CheckText(items[i], absl::StrCat(field, "[", i, "]"), 1024, false);
-            !s.ok()) {
-          return s;
-        }
+        RETURN_IF_ERROR(CheckText(items[i], absl::StrCat(field, "[", i, "]"), 1024, false));
       }
       return absl::OkStatus();
     }
@@ -183,11 +181,7 @@ absl::Status CheckValue(const Value& value, absl::string_view field) {
 }
 
 absl::Status CheckLead(const Lead& lead, absl::string_view field) {
-  if (absl::StatusOr<std::string> id =
-          ParseName(lead.name(), "leads", absl::StrCat(field, ".name"));
-      !id.ok()) {
-    return id.status();
-  }
+  RETURN_IF_ERROR(ParseName(lead.name(), "leads", absl::StrCat(field, ".name")).status());
   const auto text = [&](const std::string& value, absl::string_view name) {
     return CheckText(value, absl::StrCat(field, ".", name), 128, false);
   };
@@ -195,18 +189,12 @@ absl::Status CheckLead(const Lead& lead, absl::string_view field) {
                              {&lead.region(), "region"},
                              {&lead.industry(), "industry"},
                              {&lead.account(), "account"}}) {
-    if (absl::Status s = text(*value, name); !s.ok()) return s;
+    RETURN_IF_ERROR(text(*value, name));
   }
-  if (absl::Status s = CheckOptionalNumber(lead.has_quality(), lead.quality(),
-                                           absl::StrCat(field, ".quality"), 0, 100);
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = CheckOptionalNumber(lead.has_value(), lead.value(),
-                                           absl::StrCat(field, ".value"), 0, 1e18);
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(CheckOptionalNumber(lead.has_quality(), lead.quality(),
+                                      absl::StrCat(field, ".quality"), 0, 100));
+  RETURN_IF_ERROR(
+      CheckOptionalNumber(lead.has_value(), lead.value(), absl::StrCat(field, ".value"), 0, 1e18));
   if (!leadrouter::v1::Channel_IsValid(lead.preferred_channel())) {
     return InvalidField(absl::StrCat(field, ".preferred_channel"), "unknown channel");
   }
@@ -214,20 +202,11 @@ absl::Status CheckLead(const Lead& lead, absl::string_view field) {
 }
 
 absl::Status CheckRep(const Rep& rep, absl::string_view field) {
-  if (absl::StatusOr<std::string> id = ParseName(rep.name(), "reps", absl::StrCat(field, ".name"));
-      !id.ok()) {
-    return id.status();
-  }
-  if (absl::Status s =
-          CheckText(rep.display_name(), absl::StrCat(field, ".display_name"), 256, false);
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(ParseName(rep.name(), "reps", absl::StrCat(field, ".name")).status());
+  RETURN_IF_ERROR(CheckText(rep.display_name(), absl::StrCat(field, ".display_name"), 256, false));
   for (auto [value, name] : {std::pair<const std::string*, const char*>{&rep.team(), "team"},
                              {&rep.region(), "region"}}) {
-    if (absl::Status s = CheckText(*value, absl::StrCat(field, ".", name), 128, false); !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(CheckText(*value, absl::StrCat(field, ".", name), 128, false));
   }
   if (rep.level() < 0 || rep.level() > 100) {
     return InvalidField(absl::StrCat(field, ".level"),

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "dsl/base/status_macros.h"
 #include "storage/assignment_store.h"
 #include "storage/keys.h"
 #include "storage/lead_store.h"
@@ -14,7 +15,7 @@ absl::Status UnassignedQueue::Rebuild(storage::Database& db) {
   std::map<std::string, Entry> by_lead;
   storage::DatabaseView view(db);
   absl::Status inner = absl::OkStatus();
-  absl::Status status = storage::ListLeads(view, "", [&](const storage::LeadRecord& record) {
+  RETURN_IF_ERROR(storage::ListLeads(view, "", [&](const storage::LeadRecord& record) {
     const leadrouter::v1::Lead& lead = record.lead();
     if (lead.state() != leadrouter::v1::LEAD_STATE_UNASSIGNED) return true;
     Entry entry;
@@ -32,9 +33,8 @@ absl::Status UnassignedQueue::Rebuild(storage::Database& db) {
     }
     by_lead.emplace(entry.lead, std::move(entry));
     return true;
-  });
-  if (!status.ok()) return status;
-  if (!inner.ok()) return inner;
+  }));
+  RETURN_IF_ERROR(inner);
   std::lock_guard lock(mu_);
   by_lead_ = std::move(by_lead);
   return absl::OkStatus();

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "dsl/base/status_macros.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/api/errors.h"
 #include "server/api/validation.h"
@@ -16,7 +17,7 @@ namespace leadrouter::server {
 
 absl::StatusOr<leadrouter::v1::BackupResponse> BackupTaker::Backup(
     const leadrouter::v1::BackupRequest& request, const CallContext& call) {
-  if (absl::Status s = CheckText(request.directory(), "directory", 4096, true); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(request.directory(), "directory", 4096, true));
   const std::filesystem::path directory(request.directory());
   if (!directory.is_absolute()) {
     return InvalidField("directory", "must be an absolute path on the server's machine");
@@ -31,12 +32,10 @@ absl::StatusOr<leadrouter::v1::BackupResponse> BackupTaker::Backup(
         "PARENT_MISSING", request.directory(),
         absl::StrCat("the parent of ", request.directory(), " is not an existing directory"));
   }
-  if (absl::Status s = call.CheckDeadline(); !s.ok()) return s;
+  RETURN_IF_ERROR(call.CheckDeadline());
   const int64_t active_version = rules_.Active()->version;
   const absl::Time started = absl::Now();
-  if (absl::Status s = storage::Backup(storage_.database(), request.directory()); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(storage::Backup(storage_.database(), request.directory()));
   leadrouter::v1::BackupResponse response;
   response.set_directory(request.directory());
   *response.mutable_backup_time() =

@@ -11,6 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "dsl/base/status_macros.h"
 #include "dsl/data/dataset.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"
@@ -107,22 +108,20 @@ absl::Status CheckEtag(const std::string& etag, const storage::RepRecord& record
 absl::StatusOr<std::vector<storage::LeadRecord>> OpenLeadsOf(const storage::ReadView& view,
                                                              const std::string& rep_name) {
   std::set<std::string> names;
-  absl::Status status = storage::ListRepHistory(
+  RETURN_IF_ERROR(storage::ListRepHistory(
       view, rep_name, std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max(),
       storage::ScanOrder::kAscending, [&](const storage::HistoryRecord& history) {
         names.insert(history.assignment().lead());
         return true;
-      });
-  if (!status.ok()) return status;
+      }));
   std::vector<storage::LeadRecord> open;
   for (const std::string& name : names) {
-    absl::StatusOr<std::optional<storage::LeadRecord>> lead = storage::ReadLead(view, name);
-    if (!lead.ok()) return lead.status();
-    if (!lead->has_value()) continue;
-    const v1::Lead& stored = (*lead)->lead();
+    ASSIGN_OR_RETURN(std::optional<storage::LeadRecord> lead, storage::ReadLead(view, name));
+    if (!lead.has_value()) continue;
+    const v1::Lead& stored = lead->lead();
     if (stored.owner() == rep_name && (stored.state() == v1::LEAD_STATE_OPEN ||
                                        stored.state() == v1::LEAD_STATE_PENDING_REVIEW)) {
-      open.push_back(**lead);
+      open.push_back(*lead);
     }
   }
   return open;
@@ -152,11 +151,10 @@ RepRegistry::RepRegistry(storage::Storage& storage, RosterCache& roster,
     : storage_(storage), roster_(roster), unassigned_(unassigned), assigner_(assigner) {}
 
 absl::Status RepRegistry::LoadRosterFile(const std::string& path) {
-  absl::StatusOr<std::vector<dsl::RepInfo>> reps = dsl::ReadRepsFile(path);
-  if (!reps.ok()) return reps.status();
+  ASSIGN_OR_RETURN(std::vector<dsl::RepInfo> reps, dsl::ReadRepsFile(path));
   int created = 0;
   int updated = 0;
-  for (const dsl::RepInfo& info : *reps) {
+  for (const dsl::RepInfo& info : reps) {
     v1::UpsertRepRequest request;
     *request.mutable_rep() = FromRepInfo(info);
     request.set_actor("leadrouterd");
@@ -173,11 +171,10 @@ absl::Status RepRegistry::LoadRosterFile(const std::string& path) {
         continue;
       }
     }
-    absl::StatusOr<v1::UpsertRepResponse> response = Upsert(request, CallContext{});
-    if (!response.ok()) return response.status();
-    ++(response->created() ? created : updated);
+    ASSIGN_OR_RETURN(v1::UpsertRepResponse response, Upsert(request, CallContext{}));
+    ++(response.created() ? created : updated);
   }
-  spdlog::info("reps loaded file={} reps={} created={} updated={}", path, reps->size(), created,
+  spdlog::info("reps loaded file={} reps={} created={} updated={}", path, reps.size(), created,
                updated);
   return absl::OkStatus();
 }
@@ -200,10 +197,9 @@ void RepRegistry::ReloadAfterFailedCommit(const absl::Status& status) {
 
 absl::StatusOr<v1::Rep> RepRegistry::WriteRep(storage::WriteTxn& txn, const v1::Rep& rep,
                                               const storage::ChangeInfo& change) {
-  absl::StatusOr<storage::RepRecord> written = storage::PutRep(txn, rep, change);
-  if (!written.ok()) return written.status();
-  roster_.Put(written->rep());
-  return WithEtag(*written);
+  ASSIGN_OR_RETURN(storage::RepRecord written, storage::PutRep(txn, rep, change));
+  roster_.Put(written.rep());
+  return WithEtag(written);
 }
 
 absl::Status RepRegistry::FillLoad(v1::Rep& rep) const {
@@ -214,7 +210,7 @@ absl::Status RepRegistry::FillLoad(v1::Rep& rep) const {
   storage::StoredDecisionState state(view);
   dsl::RepCounters counters;
   const std::string_view ids[] = {id};
-  if (absl::Status s = state.ReadRepCounters(ids, periods, {&counters, 1}); !s.ok()) return s;
+  RETURN_IF_ERROR(state.ReadRepCounters(ids, periods, {&counters, 1}));
   v1::RepLoad* load = rep.mutable_load();
   load->set_assigned_today(static_cast<int32_t>(counters.assigned_day));
   load->set_assigned_this_week(static_cast<int32_t>(counters.assigned_week));
@@ -237,28 +233,27 @@ absl::Status RepRegistry::FillLoad(v1::Rep& rep) const {
 
 absl::StatusOr<v1::UpsertRepResponse> RepRegistry::Upsert(const v1::UpsertRepRequest& request,
                                                           const CallContext& call) {
-  if (absl::Status s = CheckRep(request.rep(), "rep"); !s.ok()) return s;
-  if (absl::Status s = CheckRepMask(request.update_mask(), "update_mask"); !s.ok()) return s;
-  if (absl::Status s = CheckText(request.actor(), "actor", 128, false); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckRep(request.rep(), "rep"));
+  RETURN_IF_ERROR(CheckRepMask(request.update_mask(), "update_mask"));
+  RETURN_IF_ERROR(CheckText(request.actor(), "actor", 128, false));
   const std::string actor = request.actor().empty() ? "api" : request.actor();
   v1::UpsertRepResponse response;
   bool became_active = false;
   const absl::Status status =
       storage_.commits().Commit([&](storage::WriteTxn& txn) -> absl::Status {
-        if (absl::Status s = call.CheckDeadline(); !s.ok()) return s;
-        absl::StatusOr<std::optional<storage::RepRecord>> stored =
-            storage::ReadRep(txn, request.rep().name());
-        if (!stored.ok()) return stored.status();
-        const bool exists = stored->has_value();
+        RETURN_IF_ERROR(call.CheckDeadline());
+        ASSIGN_OR_RETURN(std::optional<storage::RepRecord> stored,
+                         storage::ReadRep(txn, request.rep().name()));
+        const bool exists = stored.has_value();
         if (!exists && request.require_existing()) return NotFound(request.rep().name());
         if (exists) {
-          if (absl::Status s = CheckEtag(request.rep().etag(), **stored); !s.ok()) return s;
+          RETURN_IF_ERROR(CheckEtag(request.rep().etag(), *stored));
         } else if (!request.rep().etag().empty()) {
           return Aborted("ETAG_MISMATCH",
                          absl::StrCat(request.rep().name(), " does not exist; clear etag"));
         }
         const int64_t now_us = absl::ToUnixMicros(absl::Now());
-        v1::Rep rep = exists ? (*stored)->rep() : v1::Rep();
+        v1::Rep rep = exists ? stored->rep() : v1::Rep();
         const v1::RepStatus before = exists ? rep.status() : v1::REP_STATUS_UNSPECIFIED;
         if (!exists) {
           rep.set_name(request.rep().name());
@@ -279,11 +274,11 @@ absl::StatusOr<v1::UpsertRepResponse> RepRegistry::Upsert(const v1::UpsertRepReq
           *response.mutable_rep() = rep;
           return absl::OkStatus();
         }
-        absl::StatusOr<v1::Rep> written = WriteRep(
-            txn, rep,
-            storage::ChangeInfo{actor, exists ? "rep.update" : "rep.create", "", "", now_us});
-        if (!written.ok()) return written.status();
-        *response.mutable_rep() = *std::move(written);
+        ASSIGN_OR_RETURN(v1::Rep written,
+                         WriteRep(txn, rep,
+                                  storage::ChangeInfo{actor, exists ? "rep.update" : "rep.create",
+                                                      "", "", now_us}));
+        *response.mutable_rep() = std::move(written);
         return absl::OkStatus();
       });
   if (!status.ok()) {
@@ -291,7 +286,7 @@ absl::StatusOr<v1::UpsertRepResponse> RepRegistry::Upsert(const v1::UpsertRepReq
     return status;
   }
   if (request.validate_only()) return response;
-  if (absl::Status s = FillLoad(*response.mutable_rep()); !s.ok()) return s;
+  RETURN_IF_ERROR(FillLoad(*response.mutable_rep()));
   spdlog::info("rep upsert rep={} created={} status={} actor={}", request.rep().name(),
                response.created(), v1::RepStatus_Name(response.rep().status()), actor);
   if (became_active) unassigned_.RequestRetry(absl::StrCat(request.rep().name(), " is active"));
@@ -299,22 +294,19 @@ absl::StatusOr<v1::UpsertRepResponse> RepRegistry::Upsert(const v1::UpsertRepReq
 }
 
 absl::StatusOr<v1::GetRepResponse> RepRegistry::Get(const v1::GetRepRequest& request) const {
-  if (absl::StatusOr<std::string> id = ParseName(request.name(), "reps", "name"); !id.ok()) {
-    return id.status();
-  }
+  RETURN_IF_ERROR(ParseName(request.name(), "reps", "name").status());
   storage::DatabaseView view(storage_.database());
-  absl::StatusOr<std::optional<storage::RepRecord>> stored = storage::ReadRep(view, request.name());
-  if (!stored.ok()) return stored.status();
-  if (!stored->has_value()) return NotFound(request.name());
+  ASSIGN_OR_RETURN(std::optional<storage::RepRecord> stored,
+                   storage::ReadRep(view, request.name()));
+  if (!stored.has_value()) return NotFound(request.name());
   v1::GetRepResponse response;
-  *response.mutable_rep() = WithEtag(**stored);
-  if (absl::Status s = FillLoad(*response.mutable_rep()); !s.ok()) return s;
+  *response.mutable_rep() = WithEtag(*stored);
+  RETURN_IF_ERROR(FillLoad(*response.mutable_rep()));
   return response;
 }
 
 absl::StatusOr<v1::ListRepsResponse> RepRegistry::List(const v1::ListRepsRequest& request) const {
-  absl::StatusOr<int> page_size = PageSize(request.page_size(), 100, 1000);
-  if (!page_size.ok()) return page_size.status();
+  ASSIGN_OR_RETURN(int page_size, PageSize(request.page_size(), 100, 1000));
   for (int i = 0; i < request.statuses_size(); ++i) {
     if (!v1::RepStatus_IsValid(request.statuses(i)) ||
         request.statuses(i) == v1::REP_STATUS_UNSPECIFIED) {
@@ -322,37 +314,34 @@ absl::StatusOr<v1::ListRepsResponse> RepRegistry::List(const v1::ListRepsRequest
     }
   }
   const uint64_t fingerprint = FilterFingerprint(request);
-  absl::StatusOr<std::string> after = DecodePageToken(request.page_token(), fingerprint);
-  if (!after.ok()) return after.status();
+  ASSIGN_OR_RETURN(std::string after, DecodePageToken(request.page_token(), fingerprint));
   storage::DatabaseView view(storage_.database());
   v1::ListRepsResponse response;
   int total = 0;
   std::string last;
-  absl::Status status = storage::ListReps(view, "", [&](const storage::RepRecord& record) {
+  RETURN_IF_ERROR(storage::ListReps(view, "", [&](const storage::RepRecord& record) {
     if (!MatchesFilters(record.rep(), request)) return true;
     ++total;
-    if (record.rep().name() <= *after && !after->empty()) return true;
-    if (response.reps_size() < *page_size) {
+    if (record.rep().name() <= after && !after.empty()) return true;
+    if (response.reps_size() < page_size) {
       *response.add_reps() = WithEtag(record);
       last = record.rep().name();
     }
     return true;
-  });
-  if (!status.ok()) return status;
+  }));
   for (v1::Rep& rep : *response.mutable_reps()) {
-    if (absl::Status s = FillLoad(rep); !s.ok()) return s;
+    RETURN_IF_ERROR(FillLoad(rep));
   }
   response.set_total_size(total);
   // More remain when this page is full and some match after its last rep.
   int seen_through_last = 0;
-  if (response.reps_size() == *page_size) {
-    absl::Status counted = storage::ListReps(view, "", [&](const storage::RepRecord& record) {
+  if (response.reps_size() == page_size) {
+    RETURN_IF_ERROR(storage::ListReps(view, "", [&](const storage::RepRecord& record) {
       if (MatchesFilters(record.rep(), request) && record.rep().name() <= last) {
         ++seen_through_last;
       }
       return true;
-    });
-    if (!counted.ok()) return counted;
+    }));
     if (seen_through_last < total) response.set_next_page_token(EncodePageToken(last, fingerprint));
   }
   return response;
@@ -360,9 +349,7 @@ absl::StatusOr<v1::ListRepsResponse> RepRegistry::List(const v1::ListRepsRequest
 
 absl::StatusOr<v1::SetRepStatusResponse> RepRegistry::SetStatus(
     const v1::SetRepStatusRequest& request, const CallContext& call) {
-  if (absl::StatusOr<std::string> id = ParseName(request.name(), "reps", "name"); !id.ok()) {
-    return id.status();
-  }
+  RETURN_IF_ERROR(ParseName(request.name(), "reps", "name").status());
   if (request.status() == v1::REP_STATUS_UNSPECIFIED || !v1::RepStatus_IsValid(request.status())) {
     return InvalidField("status", "must be ACTIVE, AWAY or OFF");
   }
@@ -374,18 +361,17 @@ absl::StatusOr<v1::SetRepStatusResponse> RepRegistry::SetStatus(
       return InvalidField("until", "must be in the future");
     }
   }
-  if (absl::Status s = CheckText(request.actor(), "actor", 128, true); !s.ok()) return s;
-  if (absl::Status s = CheckText(request.reason(), "reason", 1024, false); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(request.actor(), "actor", 128, true));
+  RETURN_IF_ERROR(CheckText(request.reason(), "reason", 1024, false));
   v1::SetRepStatusResponse response;
   bool became_active = false;
   const absl::Status status =
       storage_.commits().Commit([&](storage::WriteTxn& txn) -> absl::Status {
-        if (absl::Status s = call.CheckDeadline(); !s.ok()) return s;
-        absl::StatusOr<std::optional<storage::RepRecord>> stored =
-            storage::ReadRep(txn, request.name());
-        if (!stored.ok()) return stored.status();
-        if (!stored->has_value()) return NotFound(request.name());
-        v1::Rep rep = (*stored)->rep();
+        RETURN_IF_ERROR(call.CheckDeadline());
+        ASSIGN_OR_RETURN(std::optional<storage::RepRecord> stored,
+                         storage::ReadRep(txn, request.name()));
+        if (!stored.has_value()) return NotFound(request.name());
+        v1::Rep rep = stored->rep();
         const int64_t now_us = absl::ToUnixMicros(absl::Now());
         became_active =
             request.status() == v1::REP_STATUS_ACTIVE && rep.status() != v1::REP_STATUS_ACTIVE;
@@ -400,21 +386,21 @@ absl::StatusOr<v1::SetRepStatusResponse> RepRegistry::SetStatus(
           rep.clear_away_until();
         }
         *rep.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(now_us);
-        absl::StatusOr<v1::Rep> written =
+        ASSIGN_OR_RETURN(
+            v1::Rep written,
             WriteRep(txn, rep,
                      storage::ChangeInfo{
                          request.actor(), "rep.set_status",
                          absl::StrCat(v1::RepStatus_Name(request.status()), ": ", request.reason()),
-                         "", now_us});
-        if (!written.ok()) return written.status();
-        *response.mutable_rep() = *std::move(written);
+                         "", now_us}));
+        *response.mutable_rep() = std::move(written);
         return absl::OkStatus();
       });
   if (!status.ok()) {
     ReloadAfterFailedCommit(status);
     return status;
   }
-  if (absl::Status s = FillLoad(*response.mutable_rep()); !s.ok()) return s;
+  RETURN_IF_ERROR(FillLoad(*response.mutable_rep()));
   spdlog::info("rep set_status rep={} status={} actor={}", request.name(),
                v1::RepStatus_Name(request.status()), request.actor());
   if (became_active) unassigned_.RequestRetry(absl::StrCat(request.name(), " is active"));
@@ -423,30 +409,26 @@ absl::StatusOr<v1::SetRepStatusResponse> RepRegistry::SetStatus(
 
 absl::StatusOr<v1::RemoveRepResponse> RepRegistry::Remove(const v1::RemoveRepRequest& request,
                                                           const CallContext& call) {
-  if (absl::StatusOr<std::string> id = ParseName(request.name(), "reps", "name"); !id.ok()) {
-    return id.status();
-  }
+  RETURN_IF_ERROR(ParseName(request.name(), "reps", "name").status());
   if (!v1::OpenLeadsPolicy_IsValid(request.open_leads())) {
     return InvalidField("open_leads", "unknown policy");
   }
-  if (absl::Status s = CheckText(request.actor(), "actor", 128, true); !s.ok()) return s;
-  if (absl::Status s = CheckText(request.reason(), "reason", 1024, true); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText(request.actor(), "actor", 128, true));
+  RETURN_IF_ERROR(CheckText(request.reason(), "reason", 1024, true));
   v1::RemoveRepResponse response;
   Assigner::MovedLeads moved;
   const absl::Status status =
       storage_.commits().Commit([&](storage::WriteTxn& txn) -> absl::Status {
-        if (absl::Status s = call.CheckDeadline(); !s.ok()) return s;
-        absl::StatusOr<std::optional<storage::RepRecord>> stored =
-            storage::ReadRep(txn, request.name());
-        if (!stored.ok()) return stored.status();
-        if (!stored->has_value()) return NotFound(request.name());
-        if (absl::Status s = CheckEtag(request.etag(), **stored); !s.ok()) return s;
-        absl::StatusOr<std::vector<storage::LeadRecord>> open = OpenLeadsOf(txn, request.name());
-        if (!open.ok()) return open.status();
+        RETURN_IF_ERROR(call.CheckDeadline());
+        ASSIGN_OR_RETURN(std::optional<storage::RepRecord> stored,
+                         storage::ReadRep(txn, request.name()));
+        if (!stored.has_value()) return NotFound(request.name());
+        RETURN_IF_ERROR(CheckEtag(request.etag(), *stored));
+        ASSIGN_OR_RETURN(std::vector<storage::LeadRecord> open, OpenLeadsOf(txn, request.name()));
         // Pinned leads block first: no policy moves them.
         std::vector<v1::PreconditionFailure::Violation> pinned;
         std::vector<v1::PreconditionFailure::Violation> owned;
-        for (const storage::LeadRecord& lead : *open) {
+        for (const storage::LeadRecord& lead : open) {
           v1::PreconditionFailure::Violation violation;
           violation.set_subject(lead.lead().name());
           if (IsPinned(lead.lead())) {
@@ -488,18 +470,16 @@ absl::StatusOr<v1::RemoveRepResponse> RepRegistry::Remove(const v1::RemoveRepReq
               listed(owned));
         }
         const int64_t now_us = absl::ToUnixMicros(absl::Now());
-        if (absl::Status s = storage::DeleteRep(
-                txn, request.name(),
-                storage::ChangeInfo{request.actor(), "rep.remove", request.reason(), "", now_us});
-            !s.ok()) {
-          return s;
-        }
-        absl::StatusOr<Assigner::MovedLeads> result = assigner_.MoveOpenLeadsInTxn(
-            txn, *open, request.name(), request.open_leads() == v1::OPEN_LEADS_POLICY_REASSIGN,
-            request.actor(), request.reason(), now_us);
-        if (!result.ok()) return result.status();
-        moved = *std::move(result);
-        *response.mutable_rep() = WithEtag(**stored);
+        RETURN_IF_ERROR(storage::DeleteRep(
+            txn, request.name(),
+            storage::ChangeInfo{request.actor(), "rep.remove", request.reason(), "", now_us}));
+        ASSIGN_OR_RETURN(
+            Assigner::MovedLeads result,
+            assigner_.MoveOpenLeadsInTxn(txn, open, request.name(),
+                                         request.open_leads() == v1::OPEN_LEADS_POLICY_REASSIGN,
+                                         request.actor(), request.reason(), now_us));
+        moved = std::move(result);
+        *response.mutable_rep() = WithEtag(*stored);
         response.set_reassigned_leads(moved.reassigned);
         response.set_unassigned_leads(moved.unassigned);
         roster_.Erase(request.name());
@@ -524,11 +504,10 @@ absl::StatusOr<int> RepRegistry::EndExpiredAway(absl::Time now) {
     bool changed = false;
     const absl::Status status =
         storage_.commits().Commit([&](storage::WriteTxn& txn) -> absl::Status {
-          absl::StatusOr<std::optional<storage::RepRecord>> stored =
-              storage::ReadRep(txn, listed.name());
-          if (!stored.ok()) return stored.status();
-          if (!stored->has_value()) return absl::OkStatus();  // removed meanwhile
-          v1::Rep rep = (*stored)->rep();
+          ASSIGN_OR_RETURN(std::optional<storage::RepRecord> stored,
+                           storage::ReadRep(txn, listed.name()));
+          if (!stored.has_value()) return absl::OkStatus();  // removed meanwhile
+          v1::Rep rep = stored->rep();
           if (rep.status() != v1::REP_STATUS_AWAY || !rep.has_away_until() ||
               TimeUtil::TimestampToMicroseconds(rep.away_until()) != until_us) {
             return absl::OkStatus();  // someone set another status meanwhile: theirs stands
@@ -541,11 +520,11 @@ absl::StatusOr<int> RepRegistry::EndExpiredAway(absl::Time now) {
           rep.clear_away_until();
           *rep.mutable_status_change_time() = TimeUtil::MicrosecondsToTimestamp(now_us);
           *rep.mutable_update_time() = rep.status_change_time();
-          absl::StatusOr<v1::Rep> written =
+          ASSIGN_OR_RETURN(
+              v1::Rep written,
               WriteRep(txn, rep,
                        storage::ChangeInfo{"system:away-expiry", "rep.set_status",
-                                           absl::StrCat("ACTIVE: ", reason), "", now_us});
-          if (!written.ok()) return written.status();
+                                           absl::StrCat("ACTIVE: ", reason), "", now_us}));
           changed = true;
           return absl::OkStatus();
         });

@@ -3,6 +3,7 @@
 #include <utility>
 #include <vector>
 
+#include "dsl/base/status_macros.h"
 #include "server/api/dsl_binding.h"
 #include "storage/read_view.h"
 #include "storage/rep_store.h"
@@ -12,11 +13,10 @@ namespace leadrouter::server {
 absl::Status RosterCache::Reload(storage::Database& db) {
   std::map<std::string, leadrouter::v1::Rep> reps;
   storage::DatabaseView view(db);
-  absl::Status status = storage::ListReps(view, "", [&](const storage::RepRecord& record) {
+  RETURN_IF_ERROR(storage::ListReps(view, "", [&](const storage::RepRecord& record) {
     reps.emplace(record.rep().name(), record.rep());
     return true;
-  });
-  if (!status.ok()) return status;
+  }));
   std::lock_guard lock(mu_);
   reps_ = std::move(reps);
   ++generation_;
@@ -52,9 +52,8 @@ absl::StatusOr<std::shared_ptr<const dsl::Roster>> RosterCache::Bound(
     for (const auto& [name, rep] : reps_) infos.push_back(ToRepInfo(rep));
   }
   // Binding evaluates nothing but copies every rep: done outside the lock.
-  absl::StatusOr<dsl::Roster> roster = dsl::Roster::Bind(program, std::move(infos));
-  if (!roster.ok()) return roster.status();
-  auto shared = std::make_shared<const dsl::Roster>(*std::move(roster));
+  ASSIGN_OR_RETURN(dsl::Roster roster, dsl::Roster::Bind(program, std::move(infos)));
+  auto shared = std::make_shared<const dsl::Roster>(std::move(roster));
   std::lock_guard lock(mu_);
   if (generation == generation_) {
     bindings_[1] = std::move(bindings_[0]);

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "dsl/base/diagnostics.h"
+#include "dsl/base/status_macros.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/api/errors.h"
 #include "server/api/explanation_proto.h"
@@ -88,19 +89,17 @@ RuleRegistry::Compiled RuleRegistry::CompileSource(const std::string& file_name,
 
 absl::Status RuleRegistry::Load(const std::string& initial_rules_file) {
   storage::DatabaseView view(storage_.database());
-  absl::StatusOr<uint64_t> active = storage::ReadActiveRuleVersion(view);
-  if (!active.ok()) return active.status();
-  if (*active > 0) {
-    absl::StatusOr<std::optional<v1::RuleVersion>> stored = storage::ReadRuleVersion(view, *active);
-    if (!stored.ok()) return stored.status();
-    if (!stored->has_value()) {
-      return absl::DataLossError(absl::StrCat("active rule version ", *active, " is missing"));
+  ASSIGN_OR_RETURN(uint64_t active, storage::ReadActiveRuleVersion(view));
+  if (active > 0) {
+    ASSIGN_OR_RETURN(std::optional<v1::RuleVersion> stored, storage::ReadRuleVersion(view, active));
+    if (!stored.has_value()) {
+      return absl::DataLossError(absl::StrCat("active rule version ", active, " is missing"));
     }
-    const v1::RuleVersion& version = **stored;
+    const v1::RuleVersion& version = *stored;
     Compiled compiled = CompileSource(version.file_name(), version.source());
     if (compiled.has_errors) {
       return absl::FailedPreconditionError(
-          absl::StrCat("active rule version ", *active,
+          absl::StrCat("active rule version ", active,
                        " no longer compiles: ", FirstError(compiled.diagnostics)));
     }
     Activate(version.version(), compiled, version.content_hash());
@@ -112,25 +111,23 @@ absl::Status RuleRegistry::Load(const std::string& initial_rules_file) {
     spdlog::warn("rules none published; every lead stays unassigned until a Publish");
     return absl::OkStatus();
   }
-  absl::StatusOr<dsl::SourceFile> file = dsl::ReadSourceFile(initial_rules_file);
-  if (!file.ok()) return file.status();
-  Compiled compiled = CompileSource(initial_rules_file, file->text());
+  ASSIGN_OR_RETURN(dsl::SourceFile file, dsl::ReadSourceFile(initial_rules_file));
+  Compiled compiled = CompileSource(initial_rules_file, file.text());
   if (compiled.has_errors) {
-    dsl::CompileResult result = dsl::Compile(*file);
+    dsl::CompileResult result = dsl::Compile(file);
     return absl::InvalidArgumentError(absl::StrCat("--rules ", initial_rules_file,
                                                    " does not compile:\n",
-                                                   dsl::RenderText(*file, result.diagnostics)));
+                                                   dsl::RenderText(file, result.diagnostics)));
   }
   v1::RuleVersion version;
   version.set_author("leadrouterd");
   version.set_message(absl::StrCat("initial rules from --rules ", initial_rules_file));
   version.set_file_name(initial_rules_file);
-  version.set_source(file->text());
+  version.set_source(file.text());
   version.set_rule_count(RuleCount(*compiled.program));
-  absl::StatusOr<Stored> stored = Store(std::move(version), std::nullopt, false, CallContext{});
-  if (!stored.ok()) return stored.status();
-  Activate(stored->version.version(), compiled, stored->version.content_hash());
-  spdlog::info("rules published version={} file={} author=leadrouterd", stored->version.version(),
+  ASSIGN_OR_RETURN(Stored stored, Store(std::move(version), std::nullopt, false, CallContext{}));
+  Activate(stored.version.version(), compiled, stored.version.content_hash());
+  spdlog::info("rules published version={} file={} author=leadrouterd", stored.version.version(),
                initial_rules_file);
   return absl::OkStatus();
 }
@@ -167,59 +164,54 @@ absl::StatusOr<RuleRegistry::Stored> RuleRegistry::Store(
     const CallContext& call) {
   Stored result;
   const std::string hash = storage::ContentHash(version.source());
-  const absl::Status committed =
-      storage_.commits().Commit([&](storage::WriteTxn& txn) -> absl::Status {
-        if (absl::Status s = call.CheckDeadline(); !s.ok()) return s;
-        absl::StatusOr<uint64_t> active = storage::ReadActiveRuleVersion(txn);
-        if (!active.ok()) return active.status();
-        if (expected_active_version && *expected_active_version != static_cast<int64_t>(*active)) {
-          return Aborted("VERSION_MISMATCH",
-                         absl::StrCat("expected_active_version is ", *expected_active_version,
-                                      " but the active version is ", *active));
-        }
-        if (*active > 0) {
-          absl::StatusOr<std::optional<v1::RuleVersion>> current =
-              storage::ReadRuleVersion(txn, *active);
-          if (!current.ok()) return current.status();
-          if (current->has_value()) {
-            result.previous = **current;
-            result.previous.clear_source();
-            if ((*current)->content_hash() == hash) {
-              result.version = result.previous;
-              result.unchanged = true;
-              return absl::OkStatus();
-            }
-          }
-        }
-        storage::ChangeInfo change;
-        change.actor = version.author();
-        change.action = version.restored_from() > 0 ? "rules.rollback" : "rules.publish";
-        change.detail = version.message();
-        change.now_us = NowMicros();
-        if (validate_only) {
-          result.version = version;
-          result.version.set_version(static_cast<int64_t>(*active) + 1);
-          result.version.set_content_hash(hash);
-          *result.version.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(change.now_us);
-          result.version.clear_source();
+  RETURN_IF_ERROR(storage_.commits().Commit([&](storage::WriteTxn& txn) -> absl::Status {
+    RETURN_IF_ERROR(call.CheckDeadline());
+    ASSIGN_OR_RETURN(uint64_t active, storage::ReadActiveRuleVersion(txn));
+    if (expected_active_version && *expected_active_version != static_cast<int64_t>(active)) {
+      return Aborted("VERSION_MISMATCH",
+                     absl::StrCat("expected_active_version is ", *expected_active_version,
+                                  " but the active version is ", active));
+    }
+    if (active > 0) {
+      ASSIGN_OR_RETURN(std::optional<v1::RuleVersion> current,
+                       storage::ReadRuleVersion(txn, active));
+      if (current.has_value()) {
+        result.previous = *current;
+        result.previous.clear_source();
+        if (current->content_hash() == hash) {
+          result.version = result.previous;
+          result.unchanged = true;
           return absl::OkStatus();
         }
-        absl::StatusOr<v1::RuleVersion> stored =
-            storage::PublishRuleVersion(txn, std::move(version), change);
-        if (!stored.ok()) return stored.status();
-        result.version = *std::move(stored);
-        return absl::OkStatus();
-      });
-  if (!committed.ok()) return committed;
+      }
+    }
+    storage::ChangeInfo change;
+    change.actor = version.author();
+    change.action = version.restored_from() > 0 ? "rules.rollback" : "rules.publish";
+    change.detail = version.message();
+    change.now_us = NowMicros();
+    if (validate_only) {
+      result.version = version;
+      result.version.set_version(static_cast<int64_t>(active) + 1);
+      result.version.set_content_hash(hash);
+      *result.version.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(change.now_us);
+      result.version.clear_source();
+      return absl::OkStatus();
+    }
+    ASSIGN_OR_RETURN(v1::RuleVersion stored,
+                     storage::PublishRuleVersion(txn, std::move(version), change));
+    result.version = std::move(stored);
+    return absl::OkStatus();
+  }));
   return result;
 }
 
 absl::StatusOr<v1::PublishResponse> RuleRegistry::Publish(const v1::PublishRequest& request,
                                                           const CallContext& call) {
-  if (absl::Status s = CheckSource(request.source(), "source"); !s.ok()) return s;
-  if (absl::Status s = CheckText(request.author(), "author", 128, true); !s.ok()) return s;
-  if (absl::Status s = CheckText(request.message(), "message", 4096, true); !s.ok()) return s;
-  if (absl::Status s = CheckText(request.file_name(), "file_name", 256, false); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckSource(request.source(), "source"));
+  RETURN_IF_ERROR(CheckText(request.author(), "author", 128, true));
+  RETURN_IF_ERROR(CheckText(request.message(), "message", 4096, true));
+  RETURN_IF_ERROR(CheckText(request.file_name(), "file_name", 256, false));
   const std::string file_name = request.file_name().empty() ? "inline.rules" : request.file_name();
 
   Compiled compiled = CompileSource(file_name, request.source());
@@ -241,18 +233,17 @@ absl::StatusOr<v1::PublishResponse> RuleRegistry::Publish(const v1::PublishReque
   version.set_rule_count(RuleCount(*compiled.program));
   std::optional<int64_t> expected;
   if (request.has_expected_active_version()) expected = request.expected_active_version();
-  absl::StatusOr<Stored> stored =
-      Store(std::move(version), expected, request.validate_only(), call);
-  if (!stored.ok()) return stored.status();
+  ASSIGN_OR_RETURN(Stored stored,
+                   Store(std::move(version), expected, request.validate_only(), call));
 
   v1::PublishResponse response;
-  response.set_unchanged(stored->unchanged);
+  response.set_unchanged(stored.unchanged);
   for (const v1::Diagnostic& d : compiled.diagnostics) *response.add_diagnostics() = d;
-  *response.mutable_version() = stored->version;
+  *response.mutable_version() = stored.version;
   response.mutable_version()->clear_source();
-  if (!stored->unchanged && !request.validate_only()) {
-    Activate(stored->version.version(), compiled, stored->version.content_hash());
-    spdlog::info("rules published version={} author={} file={}", stored->version.version(),
+  if (!stored.unchanged && !request.validate_only()) {
+    Activate(stored.version.version(), compiled, stored.version.content_hash());
+    spdlog::info("rules published version={} author={} file={}", stored.version.version(),
                  request.author(), file_name);
   }
   return response;
@@ -260,17 +251,15 @@ absl::StatusOr<v1::PublishResponse> RuleRegistry::Publish(const v1::PublishReque
 
 absl::StatusOr<v1::RollbackResponse> RuleRegistry::Rollback(const v1::RollbackRequest& request,
                                                             const CallContext& call) {
-  absl::StatusOr<int64_t> target = ParseVersionName(request.name(), false);
-  if (!target.ok()) return target.status();
-  if (absl::Status s = CheckText(request.actor(), "actor", 128, true); !s.ok()) return s;
-  if (absl::Status s = CheckText(request.reason(), "reason", 1024, true); !s.ok()) return s;
-  absl::StatusOr<std::optional<v1::RuleVersion>> old = [&] {
+  ASSIGN_OR_RETURN(int64_t target, ParseVersionName(request.name(), false));
+  RETURN_IF_ERROR(CheckText(request.actor(), "actor", 128, true));
+  RETURN_IF_ERROR(CheckText(request.reason(), "reason", 1024, true));
+  ASSIGN_OR_RETURN(std::optional<v1::RuleVersion> old, [&] {
     storage::DatabaseView view(storage_.database());
-    return storage::ReadRuleVersion(view, static_cast<uint64_t>(*target));
-  }();
-  if (!old.ok()) return old.status();
-  if (!old->has_value()) return NotFound(request.name());
-  const v1::RuleVersion& source = **old;
+    return storage::ReadRuleVersion(view, static_cast<uint64_t>(target));
+  }());
+  if (!old.has_value()) return NotFound(request.name());
+  const v1::RuleVersion& source = *old;
   Compiled compiled = CompileSource(source.file_name(), source.source());
   if (compiled.has_errors) {
     return WithDiagnostics(Precondition("RULE_ERRORS", request.name(),
@@ -280,49 +269,45 @@ absl::StatusOr<v1::RollbackResponse> RuleRegistry::Rollback(const v1::RollbackRe
   }
   v1::RuleVersion version;
   version.set_author(request.actor());
-  version.set_message(absl::StrCat("rollback to version ", *target, ": ", request.reason()));
+  version.set_message(absl::StrCat("rollback to version ", target, ": ", request.reason()));
   version.set_file_name(source.file_name());
   version.set_source(source.source());
-  version.set_restored_from(*target);
+  version.set_restored_from(target);
   version.set_rule_count(RuleCount(*compiled.program));
   std::optional<int64_t> expected;
   if (request.has_expected_active_version()) expected = request.expected_active_version();
-  absl::StatusOr<Stored> stored = Store(std::move(version), expected, false, call);
-  if (!stored.ok()) return stored.status();
+  ASSIGN_OR_RETURN(Stored stored, Store(std::move(version), expected, false, call));
 
   v1::RollbackResponse response;
-  response.set_unchanged(stored->unchanged);
-  *response.mutable_version() = stored->version;
+  response.set_unchanged(stored.unchanged);
+  *response.mutable_version() = stored.version;
   response.mutable_version()->clear_source();
-  *response.mutable_previous() = stored->previous;
-  response.mutable_previous()->set_active(stored->unchanged);
-  if (!stored->unchanged) {
-    Activate(stored->version.version(), compiled, stored->version.content_hash());
-    spdlog::info("rules rolled_back version={} restored_from={} actor={}",
-                 stored->version.version(), *target, request.actor());
+  *response.mutable_previous() = stored.previous;
+  response.mutable_previous()->set_active(stored.unchanged);
+  if (!stored.unchanged) {
+    Activate(stored.version.version(), compiled, stored.version.content_hash());
+    spdlog::info("rules rolled_back version={} restored_from={} actor={}", stored.version.version(),
+                 target, request.actor());
   }
   return response;
 }
 
 absl::StatusOr<v1::GetRulesResponse> RuleRegistry::GetRules(
     const v1::GetRulesRequest& request) const {
-  absl::StatusOr<int64_t> wanted = ParseVersionName(request.name(), true);
-  if (!wanted.ok()) return wanted.status();
+  ASSIGN_OR_RETURN(int64_t wanted, ParseVersionName(request.name(), true));
   storage::DatabaseView view(storage_.database());
-  int64_t number = *wanted;
+  int64_t number = wanted;
   if (number == 0) {
-    absl::StatusOr<uint64_t> active = storage::ReadActiveRuleVersion(view);
-    if (!active.ok()) return active.status();
-    if (*active == 0) return NotFound("rules/versions/active", "no rule version is published yet");
-    number = static_cast<int64_t>(*active);
+    ASSIGN_OR_RETURN(uint64_t active, storage::ReadActiveRuleVersion(view));
+    if (active == 0) return NotFound("rules/versions/active", "no rule version is published yet");
+    number = static_cast<int64_t>(active);
   }
-  absl::StatusOr<std::optional<v1::RuleVersion>> stored =
-      storage::ReadRuleVersion(view, static_cast<uint64_t>(number));
-  if (!stored.ok()) return stored.status();
-  if (!stored->has_value()) return NotFound(absl::StrCat(kVersionsPrefix, number));
+  ASSIGN_OR_RETURN(std::optional<v1::RuleVersion> stored,
+                   storage::ReadRuleVersion(view, static_cast<uint64_t>(number)));
+  if (!stored.has_value()) return NotFound(absl::StrCat(kVersionsPrefix, number));
   v1::GetRulesResponse response;
-  *response.mutable_version() = **stored;
-  const Compiled compiled = CompileSource((*stored)->file_name(), (*stored)->source());
+  *response.mutable_version() = *stored;
+  const Compiled compiled = CompileSource(stored->file_name(), stored->source());
   if (compiled.program != nullptr) {
     for (v1::RuleInfo& info : ToRuleInfos(*compiled.program, *compiled.source, number)) {
       *response.add_rules() = std::move(info);
@@ -333,13 +318,11 @@ absl::StatusOr<v1::GetRulesResponse> RuleRegistry::GetRules(
 
 absl::StatusOr<v1::ListVersionsResponse> RuleRegistry::ListVersions(
     const v1::ListVersionsRequest& request) const {
-  absl::StatusOr<int> page_size = PageSize(request.page_size(), 20, 100);
-  if (!page_size.ok()) return page_size.status();
+  ASSIGN_OR_RETURN(int page_size, PageSize(request.page_size(), 20, 100));
   const uint64_t fingerprint = FilterFingerprint(request);
-  absl::StatusOr<std::string> position = DecodePageToken(request.page_token(), fingerprint);
-  if (!position.ok()) return position.status();
+  ASSIGN_OR_RETURN(std::string position, DecodePageToken(request.page_token(), fingerprint));
   uint64_t before = 0;
-  if (!position->empty() && !absl::SimpleAtoi(*position, &before)) {
+  if (!position.empty() && !absl::SimpleAtoi(position, &before)) {
     return InvalidField("page_token", "not a token this server issued");
   }
   const bool has_start = request.create_time().has_start_time();
@@ -351,27 +334,24 @@ absl::StatusOr<v1::ListVersionsResponse> RuleRegistry::ListVersions(
 
   storage::DatabaseView view(storage_.database());
   v1::ListVersionsResponse response;
-  absl::StatusOr<uint64_t> active = storage::ReadActiveRuleVersion(view);
-  if (!active.ok()) return active.status();
-  response.set_active_version(static_cast<int64_t>(*active));
+  ASSIGN_OR_RETURN(uint64_t active, storage::ReadActiveRuleVersion(view));
+  response.set_active_version(static_cast<int64_t>(active));
   uint64_t last = 0;
   bool more = false;
-  absl::Status status =
-      storage::ListRuleVersions(view, before, [&](const v1::RuleVersion& version) {
-        if (!request.author().empty() && version.author() != request.author()) return true;
-        const int64_t created = TimeUtil::TimestampToMicroseconds(version.create_time());
-        if ((has_start && created < start_us) || (has_end && created >= end_us)) return true;
-        if (response.versions_size() == *page_size) {
-          more = true;
-          return false;
-        }
-        v1::RuleVersion* out = response.add_versions();
-        *out = version;
-        out->clear_source();
-        last = static_cast<uint64_t>(version.version());
-        return true;
-      });
-  if (!status.ok()) return status;
+  RETURN_IF_ERROR(storage::ListRuleVersions(view, before, [&](const v1::RuleVersion& version) {
+    if (!request.author().empty() && version.author() != request.author()) return true;
+    const int64_t created = TimeUtil::TimestampToMicroseconds(version.create_time());
+    if ((has_start && created < start_us) || (has_end && created >= end_us)) return true;
+    if (response.versions_size() == page_size) {
+      more = true;
+      return false;
+    }
+    v1::RuleVersion* out = response.add_versions();
+    *out = version;
+    out->clear_source();
+    last = static_cast<uint64_t>(version.version());
+    return true;
+  }));
   if (more) response.set_next_page_token(EncodePageToken(absl::StrCat(last), fingerprint));
   return response;
 }

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "dsl/base/status_macros.h"
 #include "dsl/decision/decide.h"
 #include "dsl/decision/dry_run.h"
 #include "dsl/decision/in_memory_decision_state.h"
@@ -53,8 +54,8 @@ std::string FirstError(const std::vector<v1::Diagnostic>& diagnostics) {
 }  // namespace
 
 absl::StatusOr<v1::CheckResponse> RuleTester::Check(const v1::CheckRequest& request) const {
-  if (absl::Status s = CheckSourceSize(request.source()); !s.ok()) return s;
-  if (absl::Status s = CheckText(request.file_name(), "file_name", 256, false); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckSourceSize(request.source()));
+  RETURN_IF_ERROR(CheckText(request.file_name(), "file_name", 256, false));
   const std::string file_name = request.file_name().empty() ? "inline.rules" : request.file_name();
   const RuleRegistry::Compiled compiled = RuleRegistry::CompileSource(file_name, request.source());
   std::vector<v1::Diagnostic> diagnostics = compiled.diagnostics;
@@ -109,9 +110,7 @@ absl::StatusOr<v1::DryRunResponse> RuleTester::DryRun(const v1::DryRunRequest& r
   }
   std::set<std::string> names;
   for (int i = 0; i < request.leads_size(); ++i) {
-    if (absl::Status s = CheckLead(request.leads(i), absl::StrCat("leads[", i, "]")); !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(CheckLead(request.leads(i), absl::StrCat("leads[", i, "]")));
     if (!names.insert(request.leads(i).name()).second) {
       return InvalidField(absl::StrCat("leads[", i, "].name"),
                           absl::StrCat(request.leads(i).name(), " appears twice"));
@@ -119,9 +118,7 @@ absl::StatusOr<v1::DryRunResponse> RuleTester::DryRun(const v1::DryRunRequest& r
   }
   std::set<std::string> rep_names;
   for (int i = 0; i < request.reps_size(); ++i) {
-    if (absl::Status s = CheckRep(request.reps(i), absl::StrCat("reps[", i, "]")); !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(CheckRep(request.reps(i), absl::StrCat("reps[", i, "]")));
     if (!rep_names.insert(request.reps(i).name()).second) {
       return InvalidField(absl::StrCat("reps[", i, "].name"),
                           absl::StrCat(request.reps(i).name(), " appears twice"));
@@ -134,10 +131,8 @@ absl::StatusOr<v1::DryRunResponse> RuleTester::DryRun(const v1::DryRunRequest& r
   std::shared_ptr<const dsl::SourceFile> source;
   int64_t version = 0;
   if (request.rules_case() == v1::DryRunRequest::kSource) {
-    if (absl::Status s = CheckSourceSize(request.source()); !s.ok()) return s;
-    if (absl::Status s = CheckText(request.file_name(), "file_name", 256, false); !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(CheckSourceSize(request.source()));
+    RETURN_IF_ERROR(CheckText(request.file_name(), "file_name", 256, false));
     const std::string file_name =
         request.file_name().empty() ? "inline.rules" : request.file_name();
     RuleRegistry::Compiled compiled = RuleRegistry::CompileSource(file_name, request.source());
@@ -152,15 +147,14 @@ absl::StatusOr<v1::DryRunResponse> RuleTester::DryRun(const v1::DryRunRequest& r
   } else if (request.rules_case() == v1::DryRunRequest::kVersion) {
     if (request.version() <= 0) return InvalidField("version", "must be >= 1");
     storage::DatabaseView view(storage_.database());
-    absl::StatusOr<std::optional<v1::RuleVersion>> stored =
-        storage::ReadRuleVersion(view, static_cast<uint64_t>(request.version()));
-    if (!stored.ok()) return stored.status();
-    if (!stored->has_value()) return NotFound(absl::StrCat("rules/versions/", request.version()));
+    ASSIGN_OR_RETURN(std::optional<v1::RuleVersion> stored,
+                     storage::ReadRuleVersion(view, static_cast<uint64_t>(request.version())));
+    if (!stored.has_value()) return NotFound(absl::StrCat("rules/versions/", request.version()));
     RuleRegistry::Compiled compiled =
-        RuleRegistry::CompileSource((*stored)->file_name(), (*stored)->source());
+        RuleRegistry::CompileSource(stored->file_name(), stored->source());
     if (compiled.has_errors) {
-      return WithDiagnostics(Precondition("RULE_ERRORS", (*stored)->name(),
-                                          absl::StrCat((*stored)->name(), " no longer compiles: ",
+      return WithDiagnostics(Precondition("RULE_ERRORS", stored->name(),
+                                          absl::StrCat(stored->name(), " no longer compiles: ",
                                                        FirstError(compiled.diagnostics))),
                              compiled.diagnostics);
     }
@@ -200,14 +194,10 @@ absl::StatusOr<v1::DryRunResponse> RuleTester::DryRun(const v1::DryRunRequest& r
     std::vector<std::string_view> rep_ids;
     rep_ids.reserve(roster->size());
     for (const dsl::RepInfo& rep : roster->reps()) rep_ids.push_back(rep.id);
-    if (absl::Status s = state.CopyFrom(storage::StoredDecisionState(view), rep_ids,
-                                        dsl::RuleKeys(*program), calendar_.Locate(start));
-        !s.ok()) {
-      return s;
-    }
-    absl::StatusOr<uint64_t> last = storage::LastAssignmentSequence(view);
-    if (!last.ok()) return last.status();
-    first_sequence = *last + 1;
+    RETURN_IF_ERROR(state.CopyFrom(storage::StoredDecisionState(view), rep_ids,
+                                   dsl::RuleKeys(*program), calendar_.Locate(start)));
+    ASSIGN_OR_RETURN(uint64_t last, storage::LastAssignmentSequence(view));
+    first_sequence = last + 1;
   }
   dsl::DecisionWorkspace workspace;
   struct Tally {
@@ -223,7 +213,7 @@ absl::StatusOr<v1::DryRunResponse> RuleTester::DryRun(const v1::DryRunRequest& r
   int assigned = 0;
   for (int i = 0; i < request.leads_size(); ++i) {
     if (i % 256 == 0) {
-      if (absl::Status s = call.CheckDeadline(); !s.ok()) return s;
+      RETURN_IF_ERROR(call.CheckDeadline());
     }
     const v1::Lead& lead = request.leads(i);
     const int64_t at = lead.has_create_time() ? lead.create_time().seconds() : start;
@@ -232,36 +222,36 @@ absl::StatusOr<v1::DryRunResponse> RuleTester::DryRun(const v1::DryRunRequest& r
     options.rule_version = version;
     options.lead_id = lead_id;
     options.explain = true;
-    absl::StatusOr<dsl::Decision> decision =
-        dsl::Decide(*program, program->BindLead(LeadAttributes(lead)), *roster, state,
-                    {at, first_sequence + static_cast<uint64_t>(i)}, calendar_, options, workspace);
-    if (!decision.ok()) return decision.status();
-    if (decision->delta) state.Apply(*decision->delta);
+    ASSIGN_OR_RETURN(dsl::Decision decision,
+                     dsl::Decide(*program, program->BindLead(LeadAttributes(lead)), *roster, state,
+                                 {at, first_sequence + static_cast<uint64_t>(i)}, calendar_,
+                                 options, workspace));
+    if (decision.delta) state.Apply(*decision.delta);
     v1::DryRunResult* result = response.add_results();
     result->set_lead(lead.name());
-    result->set_outcome(ToOutcomeProto(decision->outcome));
+    result->set_outcome(ToOutcomeProto(decision.outcome));
     result->mutable_decide_time()->set_seconds(at);
-    if (decision->explanation.decided_by) {
-      *result->mutable_rule() = ToRuleRefProto(*decision->explanation.decided_by, *source);
+    if (decision.explanation.decided_by) {
+      *result->mutable_rule() = ToRuleRefProto(*decision.explanation.decided_by, *source);
     }
-    *result->mutable_summary() = ToSummaryProto(decision->explanation);
+    *result->mutable_summary() = ToSummaryProto(decision.explanation);
     if (request.include_explanations()) {
-      *result->mutable_explanation() = ToExplanationProto(decision->explanation, *source);
+      *result->mutable_explanation() = ToExplanationProto(decision.explanation, *source);
     }
-    if (decision->rule_index && *decision->rule_index < rule_hits.size()) {
-      ++rule_hits[*decision->rule_index];
+    if (decision.rule_index && *decision.rule_index < rule_hits.size()) {
+      ++rule_hits[*decision.rule_index];
     }
-    if (decision->outcome == dsl::Outcome::kAssigned && decision->rep_index) {
+    if (decision.outcome == dsl::Outcome::kAssigned && decision.rep_index) {
       ++assigned;
-      result->set_rep(RepName(decision->rep_id));
-      Tally& tally = tallies[*decision->rep_index];
+      result->set_rep(RepName(decision.rep_id));
+      Tally& tally = tallies[*decision.rep_index];
       ++tally.count;
       const double quality = lead.has_quality() ? lead.quality() : 0;
       tally.quality_sum += quality;
       tally.high += lead.has_quality() && quality >= threshold;
       tally.value_sum += lead.has_value() ? lead.value() : 0;
     } else {
-      result->set_unassigned_reason(ToUnassignedReasonProto(decision->unassigned_reason));
+      result->set_unassigned_reason(ToUnassignedReasonProto(decision.unassigned_reason));
       ++unassigned_by_reason[std::string(absl::StripPrefix(
           v1::UnassignedReason_Name(result->unassigned_reason()), "UNASSIGNED_REASON_"))];
     }
