@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "dsl/base/status_macros.h"
 
 namespace leadrouter::client {
 namespace {
@@ -46,9 +47,8 @@ const std::string* StringOf(const dsl::AttributeValue& value) {
 absl::StatusOr<std::vector<v1::Lead>> LeadsFromRows(const std::vector<dsl::LeadRow>& rows) {
   std::vector<v1::Lead> leads;
   for (const dsl::LeadRow& row : rows) {
-    absl::StatusOr<v1::Lead> lead = LeadFromRow(row);
-    if (!lead.ok()) return lead.status();
-    leads.push_back(*std::move(lead));
+    ASSIGN_OR_RETURN(v1::Lead lead, LeadFromRow(row));
+    leads.push_back(std::move(lead));
   }
   return leads;
 }
@@ -153,7 +153,7 @@ absl::StatusOr<v1::Lead> LeadFromRow(const dsl::LeadRow& row) {
       lead.set_value(*number);
     } else if (name == "created_at") {
       const auto* at = std::get_if<dsl::TimestampSeconds>(&attribute.value);
-      if (at == nullptr) return absl::InvalidArgumentError(where + ": not a time");
+      if (at == nullptr) return absl::InvalidArgumentError(absl::StrCat(where, ": not a time"));
       *lead.mutable_create_time() = TimestampOf(at->seconds);
     } else if (name == "channel" && text != nullptr) {
       absl::StatusOr<v1::Channel> channel = ParseChannel(*text);
@@ -174,9 +174,8 @@ absl::StatusOr<v1::Lead> LeadFromRow(const dsl::LeadRow& row) {
 absl::StatusOr<std::vector<v1::Lead>> ReadLeads(const std::string& path) {
   const std::string lower = absl::AsciiStrToLower(path);
   if (!absl::EndsWith(lower, ".json")) {
-    absl::StatusOr<std::vector<dsl::LeadRow>> rows = dsl::ReadLeadsFile(path, absl::UTCTimeZone());
-    if (!rows.ok()) return rows.status();
-    return LeadsFromRows(*rows);
+    ASSIGN_OR_RETURN(std::vector<dsl::LeadRow> rows, dsl::ReadLeadsFile(path, absl::UTCTimeZone()));
+    return LeadsFromRows(rows);
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open"));
@@ -201,20 +200,19 @@ absl::StatusOr<std::vector<v1::Lead>> ReadLeads(const std::string& path) {
     return absl::InvalidArgumentError(
         absl::StrCat(path, ": expected a lead object or an array of them"));
   }
-  absl::StatusOr<std::vector<dsl::LeadRow>> rows =
-      dsl::ParseLeads(lines, dsl::DatasetFormat::kJsonLines, path, absl::UTCTimeZone());
-  if (!rows.ok()) return rows.status();
-  return LeadsFromRows(*rows);
+  ASSIGN_OR_RETURN(
+      std::vector<dsl::LeadRow> rows,
+      dsl::ParseLeads(lines, dsl::DatasetFormat::kJsonLines, path, absl::UTCTimeZone()));
+  return LeadsFromRows(rows);
 }
 
-absl::StatusOr<std::pair<std::string, std::string>> SplitAssignment(absl::string_view text) {
+absl::StatusOr<NameValue> SplitAssignment(absl::string_view text) {
   const size_t separator = text.find_first_of("=:");
   if (separator == absl::string_view::npos || separator == 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("\"", text, "\" is not name=value (e.g. quality=85)"));
   }
-  return std::make_pair(std::string(text.substr(0, separator)),
-                        std::string(text.substr(separator + 1)));
+  return NameValue{std::string(text.substr(0, separator)), std::string(text.substr(separator + 1))};
 }
 
 absl::StatusOr<v1::Lead> LeadFromFields(const std::vector<std::string>& fields,
@@ -227,21 +225,19 @@ absl::StatusOr<v1::Lead> LeadFromFields(const std::vector<std::string>& fields,
     row.push_back(CsvCell(id));
   }
   for (const std::string& field : fields) {
-    absl::StatusOr<std::pair<std::string, std::string>> assignment = SplitAssignment(field);
-    if (!assignment.ok()) return assignment.status();
-    if (assignment->first == "id" && !id.empty()) {
+    ASSIGN_OR_RETURN(const NameValue assignment, SplitAssignment(field));
+    if (assignment.name == "id" && !id.empty()) {
       return absl::InvalidArgumentError("the lead id is given twice (--id and --field id=...)");
     }
-    header.push_back(CsvCell(assignment->first));
-    row.push_back(CsvCell(assignment->second));
+    header.push_back(CsvCell(assignment.name));
+    row.push_back(CsvCell(assignment.value));
   }
   const std::string text =
       absl::StrCat(absl::StrJoin(header, ","), "\n", absl::StrJoin(row, ","), "\n");
-  absl::StatusOr<std::vector<dsl::LeadRow>> rows =
-      dsl::ParseLeads(text, dsl::DatasetFormat::kCsv, "--field", absl::UTCTimeZone());
-  if (!rows.ok()) return rows.status();
-  if (rows->size() != 1) return absl::InvalidArgumentError("--field: expected one lead");
-  return LeadFromRow(rows->front());
+  ASSIGN_OR_RETURN(std::vector<dsl::LeadRow> rows,
+                   dsl::ParseLeads(text, dsl::DatasetFormat::kCsv, "--field", absl::UTCTimeZone()));
+  if (rows.size() != 1) return absl::InvalidArgumentError("--field: expected one lead");
+  return LeadFromRow(rows.front());
 }
 
 absl::StatusOr<v1::Rep> RepFromInfo(const dsl::RepInfo& info) {
@@ -262,16 +258,14 @@ absl::StatusOr<v1::Rep> RepFromInfo(const dsl::RepInfo& info) {
   }
   const std::string who = absl::StrCat("rep ", info.id);
   if (info.daily_cap.has_value()) {
-    absl::StatusOr<int32_t> cap =
-        WholeNumber(static_cast<double>(*info.daily_cap), who + ": daily_cap", 100000);
-    if (!cap.ok()) return cap.status();
-    rep.set_daily_cap(*cap);
+    ASSIGN_OR_RETURN(int32_t cap, WholeNumber(static_cast<double>(*info.daily_cap),
+                                              absl::StrCat(who, ": daily_cap"), 100000));
+    rep.set_daily_cap(cap);
   }
   if (info.max_open.has_value()) {
-    absl::StatusOr<int32_t> cap =
-        WholeNumber(static_cast<double>(*info.max_open), who + ": max_open", 1000000);
-    if (!cap.ok()) return cap.status();
-    rep.set_max_open(*cap);
+    ASSIGN_OR_RETURN(int32_t cap, WholeNumber(static_cast<double>(*info.max_open),
+                                              absl::StrCat(who, ": max_open"), 1000000));
+    rep.set_max_open(cap);
   }
   for (const dsl::Attribute& attribute : info.attributes) {
     const std::string& name = attribute.name;
@@ -279,23 +273,23 @@ absl::StatusOr<v1::Rep> RepFromInfo(const dsl::RepInfo& info) {
     if (std::holds_alternative<std::monostate>(attribute.value)) continue;
     if (name == "level") {
       const auto* level = std::get_if<double>(&attribute.value);
-      if (level == nullptr) return absl::InvalidArgumentError(where + ": not a number");
-      absl::StatusOr<int32_t> whole = WholeNumber(*level, where, 100);
-      if (!whole.ok()) return whole.status();
-      rep.set_level(*whole);
+      if (level == nullptr)
+        return absl::InvalidArgumentError(absl::StrCat(where, ": not a number"));
+      ASSIGN_OR_RETURN(int32_t whole, WholeNumber(*level, where, 100));
+      rep.set_level(whole);
     } else if (name == "region" && StringOf(attribute.value) != nullptr) {
       rep.set_region(*StringOf(attribute.value));
     } else if (name == "skills") {
       const auto* skills = std::get_if<dsl::SkillMap>(&attribute.value);
-      if (skills == nullptr) return absl::InvalidArgumentError(where + ": not a skill map");
+      if (skills == nullptr)
+        return absl::InvalidArgumentError(absl::StrCat(where, ": not a skill map"));
       for (const auto& [skill, level] : *skills) {
-        absl::StatusOr<int32_t> whole = WholeNumber(level, absl::StrCat(where, ".", skill), 100);
-        if (!whole.ok()) return whole.status();
-        (*rep.mutable_skills())[skill] = *whole;
+        ASSIGN_OR_RETURN(int32_t whole, WholeNumber(level, absl::StrCat(where, ".", skill), 100));
+        (*rep.mutable_skills())[skill] = whole;
       }
     } else if (name == "tags" || name == "channels") {
       const auto* items = std::get_if<std::vector<std::string>>(&attribute.value);
-      if (items == nullptr) return absl::InvalidArgumentError(where + ": not a list");
+      if (items == nullptr) return absl::InvalidArgumentError(absl::StrCat(where, ": not a list"));
       for (const std::string& item : *items) {
         if (name == "tags") {
           rep.add_tags(item);

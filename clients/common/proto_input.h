@@ -52,7 +52,11 @@ absl::StatusOr<v1::Lead> LeadFromFields(const std::vector<std::string>& fields,
 // A roster entry (dsl/data/dataset.h) as an API Rep.
 absl::StatusOr<v1::Rep> RepFromInfo(const dsl::RepInfo& info);
 
-// Splits "name=value" (or "name:value") at the first separator; InvalidArgument without one.
-absl::StatusOr<std::pair<std::string, std::string>> SplitAssignment(absl::string_view text);
+// "name=value" (or "name:value") split at the first separator; InvalidArgument without one.
+struct NameValue {
+  std::string name;
+  std::string value;
+};
+absl::StatusOr<NameValue> SplitAssignment(absl::string_view text);
 
 }  // namespace leadrouter::client

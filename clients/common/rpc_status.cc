@@ -134,4 +134,9 @@ int ReportFailure(absl::string_view rpc, const grpc::Status& status, absl::strin
   return ExitCodeFor(status.error_code());
 }
 
+int ReportUnusable(const absl::Status& status, absl::string_view program) {
+  std::cerr << program << ": " << status.message() << '\n';
+  return kExitUnusable;
+}
+
 }  // namespace leadrouter::client

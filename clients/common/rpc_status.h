@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "leadrouter/v1/common.pb.h"
 #include "leadrouter/v1/errors.pb.h"
@@ -54,5 +55,9 @@ bool IsServerFailure(grpc::StatusCode code);
 // Prints FormatRpcFailure to stderr and returns ExitCodeFor(status).
 int ReportFailure(absl::string_view rpc, const grpc::Status& status,
                   absl::string_view program = "leadctl");
+
+// Input a command cannot use (a file it cannot read, a flag it cannot parse): prints
+// `<program>: <message>\n` to stderr and returns kExitUnusable.
+int ReportUnusable(const absl::Status& status, absl::string_view program = "leadctl");
 
 }  // namespace leadrouter::client

@@ -42,10 +42,7 @@ int RunAssign(const AssignArgs& args) {
       return client::kExitUnusable;
     }
     absl::StatusOr<std::vector<v1::Lead>> read = client::ReadLeads(args.lead_file);
-    if (!read.ok()) {
-      std::cerr << "leadctl: " << read.status().message() << '\n';
-      return client::kExitUnusable;
-    }
+    if (!read.ok()) return client::ReportUnusable(read.status());
     leads = *std::move(read);
     if (leads.empty()) {
       std::cerr << "leadctl: " << args.lead_file << ": no leads\n";
@@ -58,10 +55,7 @@ int RunAssign(const AssignArgs& args) {
       return client::kExitUnusable;
     }
     absl::StatusOr<v1::Lead> lead = client::LeadFromFields(args.fields, args.id);
-    if (!lead.ok()) {
-      std::cerr << "leadctl: " << lead.status().message() << '\n';
-      return client::kExitUnusable;
-    }
+    if (!lead.ok()) return client::ReportUnusable(lead.status());
     leads.push_back(*std::move(lead));
   }
 

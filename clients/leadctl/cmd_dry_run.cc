@@ -8,10 +8,13 @@
 #include <memory>
 #include <string>
 
+#include "absl/strings/str_cat.h"
+#include "clients/common/rpc_status.h"
 #include "clients/leadctl/commands.h"
 #include "clients/leadctl/dry_run_report.h"
 #include "dsl/base/diagnostics.h"
 #include "dsl/base/source.h"
+#include "dsl/base/status_macros.h"
 #include "dsl/compile/compiler.h"
 #include "dsl/data/dataset.h"
 #include "dsl/decision/dry_run.h"
@@ -44,70 +47,54 @@ void PrintProgress(size_t done, size_t total) {
   std::fflush(stderr);
 }
 
-int RunDryRunCommand(const DryRunArgs& args) {
-  absl::StatusOr<dsl::PeriodCalendar> calendar = dsl::PeriodCalendar::ForZone(args.timezone);
-  if (!calendar.ok()) {
-    std::cerr << "leadctl: " << calendar.status().message() << '\n';
-    return 2;
-  }
-  absl::StatusOr<int64_t> start = dsl::ParseInstant(args.start, calendar->zone());
+// The exit code of a run that could read its input (0, or 1 for rule errors); an error for input
+// it cannot use.
+absl::StatusOr<int> DryRun(const DryRunArgs& args) {
+  ASSIGN_OR_RETURN(const dsl::PeriodCalendar calendar, dsl::PeriodCalendar::ForZone(args.timezone));
+  const absl::StatusOr<int64_t> start = dsl::ParseInstant(args.start, calendar.zone());
   if (!start.ok()) {
-    std::cerr << "leadctl: --start: " << start.status().message() << '\n';
-    return 2;
+    return absl::InvalidArgumentError(absl::StrCat("--start: ", start.status().message()));
   }
   if (!(args.rate > 0)) {
-    std::cerr << "leadctl: --rate must be a positive number of leads per hour\n";
-    return 2;
+    return absl::InvalidArgumentError("--rate must be a positive number of leads per hour");
   }
 
-  absl::StatusOr<dsl::SourceFile> source = dsl::ReadSourceFile(args.rules);
-  if (!source.ok()) {
-    std::cerr << "leadctl: " << source.status().message() << '\n';
-    return 2;
-  }
-  const dsl::CompileResult compiled = dsl::Compile(*source);
+  ASSIGN_OR_RETURN(const dsl::SourceFile source, dsl::ReadSourceFile(args.rules));
+  const dsl::CompileResult compiled = dsl::Compile(source);
   if (compiled.program == nullptr) {
-    std::cerr << dsl::RenderText(*source, compiled.diagnostics);
-    return 1;
+    std::cerr << dsl::RenderText(source, compiled.diagnostics);
+    return client::kExitNo;
   }
-
-  absl::StatusOr<std::vector<dsl::RepInfo>> reps = dsl::ReadRepsFile(args.reps);
-  if (!reps.ok()) {
-    std::cerr << "leadctl: " << reps.status().message() << '\n';
-    return 2;
-  }
-  absl::StatusOr<std::vector<dsl::LeadRow>> leads =
-      dsl::ReadLeadsFile(args.leads, calendar->zone());
-  if (!leads.ok()) {
-    std::cerr << "leadctl: " << leads.status().message() << '\n';
-    return 2;
-  }
+  ASSIGN_OR_RETURN(std::vector<dsl::RepInfo> reps, dsl::ReadRepsFile(args.reps));
+  ASSIGN_OR_RETURN(const std::vector<dsl::LeadRow> leads,
+                   dsl::ReadLeadsFile(args.leads, calendar.zone()));
 
   dsl::DryRunOptions options;
-  options.calendar = *calendar;
+  options.calendar = calendar;
   options.start = *start;
   options.rate_per_hour = args.rate;
   if (!args.explain.empty()) options.explain_lead = args.explain;
-  if (leads->size() > kProgressThreshold && isatty(STDERR_FILENO)) {
+  if (leads.size() > kProgressThreshold && isatty(STDERR_FILENO)) {
     options.progress = PrintProgress;
   }
-  absl::StatusOr<dsl::DryRunResult> result =
-      dsl::RunDryRun(compiled.program, *std::move(reps), *leads, options);
-  if (!result.ok()) {
-    std::cerr << "leadctl: " << result.status().message() << '\n';
-    return 2;
-  }
-  if (!args.explain.empty() && !result->explanation) {
-    std::cerr << "leadctl: --explain: no lead with id \"" << args.explain << "\" in " << args.leads
-              << '\n';
-    return 2;
+  ASSIGN_OR_RETURN(const dsl::DryRunResult result,
+                   dsl::RunDryRun(compiled.program, std::move(reps), leads, options));
+  if (!args.explain.empty() && !result.explanation) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--explain: no lead with id \"", args.explain, "\" in ", args.leads));
   }
 
   const ReportFormat format = args.format == "json"  ? ReportFormat::kJson
                               : args.format == "csv" ? ReportFormat::kCsv
                                                      : ReportFormat::kTable;
-  PrintDryRunReport(std::cout, *result, *leads, format);
-  return 0;
+  PrintDryRunReport(std::cout, result, leads, format);
+  return client::kExitOk;
+}
+
+int RunDryRunCommand(const DryRunArgs& args) {
+  const absl::StatusOr<int> exit_code = DryRun(args);
+  if (!exit_code.ok()) return client::ReportUnusable(exit_code.status());
+  return *exit_code;
 }
 
 }  // namespace

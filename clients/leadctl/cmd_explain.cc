@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "clients/common/proto_input.h"
 #include "clients/common/proto_output.h"
 #include "clients/common/rpc_status.h"
@@ -28,8 +29,9 @@ int RunExplain(const ExplainArgs& args) {
   // A lead id means its current assignment; --assignment picks an older entry of its history.
   std::string name = client::LeadName(args.target);
   if (!args.assignment.empty()) {
-    name = absl::StrContains(args.assignment, "/") ? args.assignment
-                                                   : name + "/assignments/" + args.assignment;
+    name = absl::StrContains(args.assignment, "/")
+               ? args.assignment
+               : absl::StrCat(name, "/assignments/", args.assignment);
   }
   request.set_name(name);
   auto stub = v1::AssignmentService::NewStub(client::Connect(args.server));

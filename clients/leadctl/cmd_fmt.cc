@@ -16,6 +16,7 @@
 #include <system_error>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "clients/leadctl/commands.h"
 #include "dsl/base/diagnostics.h"
 #include "dsl/base/source.h"
@@ -43,7 +44,7 @@ std::string WriteInPlace(const std::string& path, const std::string& text) {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     out << text;
     out.flush();
-    if (!out) return "cannot write " + temporary.string();
+    if (!out) return absl::StrCat("cannot write ", temporary.string());
   }
   std::error_code error;
   const fs::perms perms = fs::status(target, error).permissions();
@@ -51,7 +52,7 @@ std::string WriteInPlace(const std::string& path, const std::string& text) {
   fs::rename(temporary, target, error);
   if (error) {
     fs::remove(temporary, error);
-    return "cannot replace " + path + ": " + error.message();
+    return absl::StrCat("cannot replace ", path, ": ", error.message());
   }
   return "";
 }

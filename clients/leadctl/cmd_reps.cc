@@ -29,6 +29,7 @@
 #include "clients/common/server_args.h"
 #include "clients/common/text_table.h"
 #include "clients/leadctl/commands.h"
+#include "dsl/base/status_macros.h"
 #include "dsl/data/dataset.h"
 #include "dsl/decision/periods.h"
 #include "leadrouter/v1/reps.grpc.pb.h"
@@ -126,25 +127,23 @@ absl::StatusOr<v1::UpsertRepRequest> SingleRepRequest(const AddArgs& args) {
     mask.add_paths(path);
   }
   for (const std::string& skill : args.skills) {
-    absl::StatusOr<std::pair<std::string, std::string>> pair = client::SplitAssignment(skill);
+    const absl::StatusOr<client::NameValue> pair = client::SplitAssignment(skill);
     int level = 0;
-    if (!pair.ok() || !absl::SimpleAtoi(pair->second, &level)) {
+    if (!pair.ok() || !absl::SimpleAtoi(pair->value, &level)) {
       return absl::InvalidArgumentError(
           absl::StrCat("--skill \"", skill, "\" is not name=level (e.g. tech=3)"));
     }
-    (*rep.mutable_skills())[pair->first] = level;
-    mask.add_paths(absl::StrCat("skills.", pair->first));
+    (*rep.mutable_skills())[pair->name] = level;
+    mask.add_paths(absl::StrCat("skills.", pair->name));
   }
   for (const std::string& tag : args.tags) rep.add_tags(tag);
   for (const std::string& text : args.channels) {
-    absl::StatusOr<v1::Channel> channel = client::ParseChannel(text);
-    if (!channel.ok()) return channel.status();
-    rep.add_channels(*channel);
+    ASSIGN_OR_RETURN(v1::Channel channel, client::ParseChannel(text));
+    rep.add_channels(channel);
   }
   if (!args.status.empty()) {
-    absl::StatusOr<v1::RepStatus> status = client::ParseRepStatus(args.status);
-    if (!status.ok()) return status.status();
-    rep.set_status(*status);
+    ASSIGN_OR_RETURN(v1::RepStatus status, client::ParseRepStatus(args.status));
+    rep.set_status(status);
   }
   for (const auto& [path, option] : args.field_options) {
     if (option->count() == 0) continue;
@@ -152,10 +151,9 @@ absl::StatusOr<v1::UpsertRepRequest> SingleRepRequest(const AddArgs& args) {
     if (path == "max_open") rep.set_max_open(args.max_open);
   }
   for (const std::string& attribute : args.attributes) {
-    absl::StatusOr<std::pair<std::string, std::string>> pair = client::SplitAssignment(attribute);
-    if (!pair.ok()) return pair.status();
-    (*rep.mutable_attributes())[pair->first] = TypedValue(pair->second);
-    mask.add_paths(absl::StrCat("attributes.", pair->first));
+    ASSIGN_OR_RETURN(const client::NameValue pair, client::SplitAssignment(attribute));
+    (*rep.mutable_attributes())[pair.name] = TypedValue(pair.value);
+    mask.add_paths(absl::StrCat("attributes.", pair.name));
   }
   if (args.replace) mask.clear_paths();  // empty mask: replace every input field
   request.set_actor(args.actor);
@@ -173,10 +171,7 @@ void AddAddedRow(client::TextTable& table, const v1::Rep& rep, const std::string
 
 int RunAddFile(const AddArgs& args) {
   absl::StatusOr<std::vector<dsl::RepInfo>> roster = dsl::ReadRepsFile(args.file);
-  if (!roster.ok()) {
-    std::cerr << "leadctl: " << roster.status().message() << '\n';
-    return kExitUnusable;
-  }
+  if (!roster.ok()) return client::ReportUnusable(roster.status());
   std::vector<v1::Rep> reps;
   for (const dsl::RepInfo& info : *roster) {
     absl::StatusOr<v1::Rep> rep = client::RepFromInfo(info);
@@ -229,10 +224,7 @@ int RunAdd(const AddArgs& args) {
     return kExitUnusable;
   }
   absl::StatusOr<v1::UpsertRepRequest> request = SingleRepRequest(args);
-  if (!request.ok()) {
-    std::cerr << "leadctl: " << request.status().message() << '\n';
-    return kExitUnusable;
-  }
+  if (!request.ok()) return client::ReportUnusable(request.status());
   auto stub = RepStub(args.server);
   if (request->update_mask().paths().empty() && !args.replace) {
     // No field given: create the rep with defaults, but never wipe an existing one.
@@ -288,10 +280,7 @@ int RunList(const ListArgs& args) {
   request.set_team(args.team);
   for (const std::string& text : args.statuses) {
     absl::StatusOr<v1::RepStatus> status = client::ParseRepStatus(text);
-    if (!status.ok()) {
-      std::cerr << "leadctl: " << status.status().message() << '\n';
-      return kExitUnusable;
-    }
+    if (!status.ok()) return client::ReportUnusable(status.status());
     request.add_statuses(*status);
   }
   request.set_region(args.region);
@@ -358,17 +347,11 @@ int RunStatus(const StatusArgs& args) {
   v1::SetRepStatusRequest request;
   request.set_name(client::RepName(args.rep));
   absl::StatusOr<v1::RepStatus> status = client::ParseRepStatus(args.status);
-  if (!status.ok()) {
-    std::cerr << "leadctl: " << status.status().message() << '\n';
-    return kExitUnusable;
-  }
+  if (!status.ok()) return client::ReportUnusable(status.status());
   request.set_status(*status);
   if (!args.until.empty()) {
     absl::StatusOr<int64_t> until = ParseUntil(args.until);
-    if (!until.ok()) {
-      std::cerr << "leadctl: " << until.status().message() << '\n';
-      return kExitUnusable;
-    }
+    if (!until.ok()) return client::ReportUnusable(until.status());
     request.mutable_until()->set_seconds(*until);
   }
   request.set_actor(args.actor);

@@ -33,6 +33,7 @@
 #include "clients/leadctl/commands.h"
 #include "dsl/base/diagnostics.h"
 #include "dsl/base/source.h"
+#include "dsl/base/status_macros.h"
 #include "leadrouter/v1/rules.grpc.pb.h"
 
 namespace leadrouter::leadctl {
@@ -150,9 +151,8 @@ struct GetArgs {
 // `version` empty or "active": the active version.
 absl::StatusOr<std::string> VersionResourceName(const std::string& version) {
   if (version.empty() || version == "active") return std::string("rules/versions/active");
-  absl::StatusOr<int64_t> number = client::ParseVersion(version);
-  if (!number.ok()) return number.status();
-  return client::VersionName(*number);
+  ASSIGN_OR_RETURN(int64_t number, client::ParseVersion(version));
+  return client::VersionName(number);
 }
 
 grpc::Status GetRules(v1::RuleService::Stub& stub, const client::ServerArgs& server,
@@ -200,10 +200,7 @@ void PrintRulesInfo(const v1::GetRulesResponse& response) {
 
 int RunGet(const GetArgs& args) {
   absl::StatusOr<std::string> name = VersionResourceName(args.version);
-  if (!name.ok()) {
-    std::cerr << "leadctl: " << name.status().message() << '\n';
-    return kExitUnusable;
-  }
+  if (!name.ok()) return client::ReportUnusable(name.status());
   auto stub = RuleStub(args.server);
   v1::GetRulesResponse response;
   const grpc::Status status = GetRules(*stub, args.server, *name, response);
@@ -282,10 +279,7 @@ struct RollbackArgs {
 
 int RunRollback(const RollbackArgs& args) {
   absl::StatusOr<int64_t> target = client::ParseVersion(args.version);
-  if (!target.ok()) {
-    std::cerr << "leadctl: " << target.status().message() << '\n';
-    return kExitUnusable;
-  }
+  if (!target.ok()) return client::ReportUnusable(target.status());
   auto stub = RuleStub(args.server);
   v1::RollbackRequest request;
   request.set_name(client::VersionName(*target));

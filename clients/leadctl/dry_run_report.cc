@@ -1,10 +1,10 @@
 #include "clients/leadctl/dry_run_report.h"
 
-#include <fmt/format.h>
-
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "dsl/decision/explanation.h"
 #include "dsl/decision/periods.h"
 
@@ -24,7 +24,7 @@ std::string RuleOf(const dsl::DryRunResult& result, const dsl::DryRunLead& lead)
 std::string OutcomeOf(const dsl::DryRunLead& lead) {
   return lead.outcome == dsl::Outcome::kAssigned
              ? "assigned"
-             : "unassigned:" + std::string(dsl::UnassignedReasonName(lead.reason));
+             : absl::StrCat("unassigned:", std::string(dsl::UnassignedReasonName(lead.reason)));
 }
 
 std::string CsvField(const std::string& text) {
@@ -34,7 +34,8 @@ std::string CsvField(const std::string& text) {
     if (c == '"') out += '"';
     out += c;
   }
-  return out + "\"";
+  out += '"';
+  return out;
 }
 
 double Mean(const dsl::DryRunRep& rep) {
@@ -48,39 +49,39 @@ double HighShare(const dsl::DryRunRep& rep) {
 
 void PrintTable(std::ostream& out, const dsl::DryRunResult& result,
                 const std::vector<dsl::LeadRow>& leads) {
-  out << fmt::format("{:<38} {:<20} {:<12} {:<32} {}\n", "lead", "time", "rep", "rule", "outcome");
+  out << absl::StrFormat("%-38s %-20s %-12s %-32s %s\n", "lead", "time", "rep", "rule", "outcome");
   for (const dsl::DryRunLead& lead : result.leads) {
-    out << fmt::format("{:<38} {:<20} {:<12} {:<32} {}\n", leads[lead.row].id,
-                       dsl::FormatUtc(lead.time), RepOf(result, lead), RuleOf(result, lead),
-                       OutcomeOf(lead));
+    out << absl::StrFormat("%-38s %-20s %-12s %-32s %s\n", leads[lead.row].id,
+                           dsl::FormatUtc(lead.time), RepOf(result, lead), RuleOf(result, lead),
+                           OutcomeOf(lead));
   }
   const dsl::DryRunSummary& s = result.summary;
-  out << fmt::format("\nsummary: {} leads, {} assigned, {} unassigned\n", s.total, s.assigned,
-                     s.total - s.assigned);
-  out << fmt::format("\n{:<16} {:<7} {:>6} {:>13} {:>14} {:>11}\n", "rep", "status", "leads",
-                     "mean quality", "quality sum", "share >=80");
+  out << absl::StrFormat("\nsummary: %d leads, %d assigned, %d unassigned\n", s.total, s.assigned,
+                         s.total - s.assigned);
+  out << absl::StrFormat("\n%-16s %-7s %6s %13s %14s %11s\n", "rep", "status", "leads",
+                         "mean quality", "quality sum", "share >=80");
   for (const dsl::DryRunRep& rep : result.reps) {
-    out << fmt::format("{:<16} {:<7} {:>6} {:>13.1f} {:>14.0f} {:>10.1f}%\n", rep.id,
-                       dsl::RepStatusName(rep.status), rep.count, Mean(rep), rep.quality_sum,
-                       100 * HighShare(rep));
+    out << absl::StrFormat("%-16s %-7s %6d %13.1f %14.0f %10.1f%%\n", rep.id,
+                           dsl::RepStatusName(rep.status), rep.count, Mean(rep), rep.quality_sum,
+                           100 * HighShare(rep));
   }
   out << "\nunassigned by reason:\n";
   bool any = false;
   for (size_t r = 0; r < s.unassigned_by_reason.size(); ++r) {
     if (s.unassigned_by_reason[r] == 0) continue;
     any = true;
-    out << fmt::format("  {:<24} {}\n",
-                       dsl::UnassignedReasonName(static_cast<dsl::UnassignedReason>(r)),
-                       s.unassigned_by_reason[r]);
+    out << absl::StrFormat("  %-24s %d\n",
+                           dsl::UnassignedReasonName(static_cast<dsl::UnassignedReason>(r)),
+                           s.unassigned_by_reason[r]);
   }
   if (!any) out << "  (none)\n";
   out << "\nhits per rule:\n";
   for (size_t r = 0; r < s.rule_hits.size(); ++r) {
-    out << fmt::format("  {:<40} {}\n", s.rule_labels[r], s.rule_hits[r]);
+    out << absl::StrFormat("  %-40s %d\n", s.rule_labels[r], s.rule_hits[r]);
   }
-  out << fmt::format(
-      "\nfairness across {} reps that could receive leads: Gini of count {:.3f}, Gini of quality "
-      "sum {:.3f}\n",
+  out << absl::StrFormat(
+      "\nfairness across %d reps that could receive leads: Gini of count %.3f, Gini of quality "
+      "sum %.3f\n",
       s.eligible_reps, s.gini_count, s.gini_quality);
 }
 
@@ -125,8 +126,9 @@ Json SummaryJson(const dsl::DryRunResult& result) {
 void PrintDryRunReport(std::ostream& out, const dsl::DryRunResult& result,
                        const std::vector<dsl::LeadRow>& leads, ReportFormat format) {
   if (result.explanation) {
-    out << (format == ReportFormat::kJson ? dsl::RenderExplanationJson(*result.explanation) + "\n"
-                                          : dsl::RenderExplanationText(*result.explanation));
+    out << (format == ReportFormat::kJson
+                ? absl::StrCat(dsl::RenderExplanationJson(*result.explanation), "\n")
+                : dsl::RenderExplanationText(*result.explanation));
     return;
   }
   switch (format) {

@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "clients/common/rpc_status.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "leadrouter/v1/assignment.grpc.pb.h"
@@ -118,8 +119,8 @@ void Record(const Shared& shared, const Slot<Traits>& slot, Clock::time_point no
     ++tally.errors;
     ++tally.errors_by_code[client::StatusCodeName(slot.status.error_code())];
     if (tally.first_error.empty()) {
-      tally.first_error =
-          client::StatusCodeName(slot.status.error_code()) + ": " + slot.status.error_message();
+      tally.first_error = absl::StrCat(client::StatusCodeName(slot.status.error_code()), ": ",
+                                       slot.status.error_message());
     }
     return;
   }
@@ -164,7 +165,7 @@ void RunThread(Shared& shared, std::vector<typename Traits::Stub*> stubs, int sl
 
 // utime + stime of a process, seconds; 0 when it cannot be read.
 double ProcessCpuSeconds(int pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::ifstream in(absl::StrCat("/proc/", pid, "/stat"));
   std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   // Fields after the parenthesised command name, which may itself hold spaces.
   const size_t close = stat.rfind(')');

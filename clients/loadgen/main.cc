@@ -130,9 +130,10 @@ int Run(Args& args) {
     if (ratio > 0) json["assign_to_health_throughput"] = ratio;
     std::cout << json.dump(2) << '\n';
   } else {
-    std::cout << "server " << load.server << (args.label.empty() ? "" : " (" + args.label + ")")
-              << ": " << load.in_flight << " in flight, " << load.channels << " channels, "
-              << load.threads << " client threads, "
+    std::cout << "server " << load.server
+              << (args.label.empty() ? "" : absl::StrCat(" (", args.label, ")")) << ": "
+              << load.in_flight << " in flight, " << load.channels << " channels, " << load.threads
+              << " client threads, "
               << (load.calls > 0 ? absl::StrCat(load.calls, " calls")
                                  : absl::StrCat(args.duration_seconds, " s measured after ",
                                                 args.warmup_seconds, " s warm-up"))
