@@ -33,4 +33,17 @@ std::shared_ptr<grpc::Channel> Connect(const ServerArgs& args);
 // Sets the deadline `args.timeout_seconds` from now.
 void SetDeadline(grpc::ClientContext& context, const ServerArgs& args);
 
+// One unary call of a generated stub's `method` with the deadline of `args`:
+//   v1::ExplainResponse response;
+//   const grpc::Status status = client::Call(args.server, *stub,
+//       &v1::AssignmentService::Stub::Explain, request, response);
+template <typename Stub, typename Request, typename Response>
+grpc::Status Call(const ServerArgs& args, Stub& stub,
+                  grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                  const Request& request, Response& response) {
+  grpc::ClientContext context;
+  SetDeadline(context, args);
+  return (stub.*method)(&context, request, &response);
+}
+
 }  // namespace leadrouter::client

@@ -37,10 +37,9 @@ int RunBackup(const BackupArgs& args) {
   v1::BackupRequest request;
   request.set_directory(directory.lexically_normal().string());
   auto stub = v1::AdminService::NewStub(client::Connect(args.server));
-  grpc::ClientContext context;
-  client::SetDeadline(context, args.server);
   v1::BackupResponse response;
-  const grpc::Status status = stub->Backup(&context, request, &response);
+  const grpc::Status status =
+      client::Call(args.server, *stub, &v1::AdminService::Stub::Backup, request, response);
   if (!status.ok()) return client::ReportFailure("Backup", status);
   if (args.server.json()) {
     std::cout << client::ToJson(response);

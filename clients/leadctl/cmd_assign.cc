@@ -77,10 +77,9 @@ int RunAssign(const AssignArgs& args) {
     for (const absl::string_view path : absl::StrSplit(args.update_mask, ',', absl::SkipEmpty())) {
       request.mutable_update_mask()->add_paths(std::string(path));
     }
-    grpc::ClientContext context;
-    client::SetDeadline(context, args.server);
     v1::AssignResponse response;
-    const grpc::Status status = stub->Assign(&context, request, &response);
+    const grpc::Status status =
+        client::Call(args.server, *stub, &v1::AssignmentService::Stub::Assign, request, response);
     if (!status.ok()) {
       exit_code = std::max(exit_code, client::ReportFailure("Assign", status));
       if (client::IsServerFailure(status.error_code())) return client::kExitUnusable;

@@ -35,10 +35,9 @@ int RunExplain(const ExplainArgs& args) {
   }
   request.set_name(name);
   auto stub = v1::AssignmentService::NewStub(client::Connect(args.server));
-  grpc::ClientContext context;
-  client::SetDeadline(context, args.server);
   v1::ExplainResponse response;
-  const grpc::Status status = stub->Explain(&context, request, &response);
+  const grpc::Status status =
+      client::Call(args.server, *stub, &v1::AssignmentService::Stub::Explain, request, response);
   if (!status.ok()) return client::ReportFailure("Explain", status);
   if (args.server.json()) {
     std::cout << client::ToJson(response);

@@ -18,12 +18,11 @@ struct HealthArgs {
 
 int RunHealth(const HealthArgs& args) {
   auto stub = grpc::health::v1::Health::NewStub(client::Connect(args.server));
-  grpc::ClientContext context;
-  client::SetDeadline(context, args.server);
   grpc::health::v1::HealthCheckRequest request;
   request.set_service(args.service);
   grpc::health::v1::HealthCheckResponse response;
-  const grpc::Status status = stub->Check(&context, request, &response);
+  const grpc::Status status =
+      client::Call(args.server, *stub, &grpc::health::v1::Health::Stub::Check, request, response);
   if (!status.ok()) {
     std::cerr << "leadctl: health check of " << args.server.server
               << " failed: " << status.error_message() << " (code " << status.error_code() << ")\n";

@@ -40,9 +40,8 @@ int RunHistory(const HistoryArgs& args) {
       [&](int page_size, const std::string& token, v1::ListAssignmentsResponse& page) {
         request.set_page_size(page_size);
         request.set_page_token(token);
-        grpc::ClientContext context;
-        client::SetDeadline(context, args.server);
-        return stub->ListAssignments(&context, request, &page);
+        return client::Call(args.server, *stub, &v1::AssignmentService::Stub::ListAssignments,
+                            request, page);
       },
       [](v1::ListAssignmentsResponse& response) { return response.mutable_assignments(); }, all);
   if (!status.ok()) return client::ReportFailure("ListAssignments", status);

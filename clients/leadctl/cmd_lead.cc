@@ -92,12 +92,11 @@ void PrintLead(const v1::GetLeadResponse& response) {
 
 int RunLead(const LeadArgs& args) {
   auto stub = v1::AssignmentService::NewStub(client::Connect(args.server));
-  grpc::ClientContext context;
-  client::SetDeadline(context, args.server);
   v1::GetLeadRequest request;
   request.set_name(client::LeadName(args.lead));
   v1::GetLeadResponse response;
-  const grpc::Status status = stub->GetLead(&context, request, &response);
+  const grpc::Status status =
+      client::Call(args.server, *stub, &v1::AssignmentService::Stub::GetLead, request, response);
   if (!status.ok()) return client::ReportFailure("GetLead", status);
   if (args.server.json()) {
     std::cout << client::ToJson(response);

@@ -68,10 +68,9 @@ int RunReassign(const ReassignArgs& args) {
   request.set_idempotency_key(args.idempotency_key);
 
   auto stub = v1::AssignmentService::NewStub(client::Connect(args.server));
-  grpc::ClientContext context;
-  client::SetDeadline(context, args.server);
   v1::ReassignResponse response;
-  const grpc::Status status = stub->Reassign(&context, request, &response);
+  const grpc::Status status =
+      client::Call(args.server, *stub, &v1::AssignmentService::Stub::Reassign, request, response);
   if (!status.ok()) return client::ReportFailure("Reassign", status);
 
   if (args.server.json()) {

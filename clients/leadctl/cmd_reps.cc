@@ -189,10 +189,9 @@ int RunAddFile(const AddArgs& args) {
     v1::UpsertRepRequest request;
     *request.mutable_rep() = rep;  // empty update mask: the file replaces every field
     request.set_actor(args.actor);
-    grpc::ClientContext context;
-    client::SetDeadline(context, args.server);
     v1::UpsertRepResponse response;
-    const grpc::Status status = stub->Upsert(&context, request, &response);
+    const grpc::Status status =
+        client::Call(args.server, *stub, &v1::RepService::Stub::Upsert, request, response);
     if (!status.ok()) {
       exit_code = std::max(exit_code, client::ReportFailure("Upsert", status));
       if (client::IsServerFailure(status.error_code())) return kExitUnusable;
@@ -228,12 +227,11 @@ int RunAdd(const AddArgs& args) {
   auto stub = RepStub(args.server);
   if (request->update_mask().paths().empty() && !args.replace) {
     // No field given: create the rep with defaults, but never wipe an existing one.
-    grpc::ClientContext context;
-    client::SetDeadline(context, args.server);
     v1::GetRepRequest get;
     get.set_name(request->rep().name());
     v1::GetRepResponse existing;
-    const grpc::Status status = stub->Get(&context, get, &existing);
+    const grpc::Status status =
+        client::Call(args.server, *stub, &v1::RepService::Stub::Get, get, existing);
     if (status.ok()) {
       if (args.server.json()) {
         std::cout << client::ToJson(existing);
@@ -248,10 +246,9 @@ int RunAdd(const AddArgs& args) {
       return client::ReportFailure("Get", status);
     }
   }
-  grpc::ClientContext context;
-  client::SetDeadline(context, args.server);
   v1::UpsertRepResponse response;
-  const grpc::Status status = stub->Upsert(&context, *request, &response);
+  const grpc::Status status =
+      client::Call(args.server, *stub, &v1::RepService::Stub::Upsert, *request, response);
   if (!status.ok()) return client::ReportFailure("Upsert", status);
   if (args.server.json()) {
     std::cout << client::ToJson(response);
@@ -294,9 +291,8 @@ int RunList(const ListArgs& args) {
       [&](int page_size, const std::string& token, v1::ListRepsResponse& page) {
         request.set_page_size(page_size);
         request.set_page_token(token);
-        grpc::ClientContext context;
-        client::SetDeadline(context, args.server);
-        grpc::Status called = stub->List(&context, request, &page);
+        grpc::Status called =
+            client::Call(args.server, *stub, &v1::RepService::Stub::List, request, page);
         all.set_total_size(page.total_size());
         return called;
       },
@@ -357,10 +353,9 @@ int RunStatus(const StatusArgs& args) {
   request.set_actor(args.actor);
   request.set_reason(args.reason);
   auto stub = RepStub(args.server);
-  grpc::ClientContext context;
-  client::SetDeadline(context, args.server);
   v1::SetRepStatusResponse response;
-  const grpc::Status rpc_status = stub->SetStatus(&context, request, &response);
+  const grpc::Status rpc_status =
+      client::Call(args.server, *stub, &v1::RepService::Stub::SetStatus, request, response);
   if (!rpc_status.ok()) return client::ReportFailure("SetStatus", rpc_status);
   if (args.server.json()) {
     std::cout << client::ToJson(response);
@@ -393,10 +388,9 @@ int RunRemove(const RemoveArgs& args) {
   request.set_reason(args.reason);
   request.set_etag(args.etag);
   auto stub = RepStub(args.server);
-  grpc::ClientContext context;
-  client::SetDeadline(context, args.server);
   v1::RemoveRepResponse response;
-  const grpc::Status status = stub->Remove(&context, request, &response);
+  const grpc::Status status =
+      client::Call(args.server, *stub, &v1::RepService::Stub::Remove, request, response);
   if (!status.ok()) {
     const int code = client::ReportFailure("Remove", status);
     if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION && !args.reassign &&

@@ -102,10 +102,9 @@ int RunPush(const PushArgs& args) {
   request.set_deny_warnings(args.deny_warnings);
   request.set_validate_only(args.validate_only);
 
-  grpc::ClientContext context;
-  client::SetDeadline(context, args.server);
   v1::PublishResponse response;
-  const grpc::Status status = RuleStub(args.server)->Publish(&context, request, &response);
+  const grpc::Status status = client::Call(args.server, *RuleStub(args.server),
+                                           &v1::RuleService::Stub::Publish, request, response);
   if (!status.ok()) {
     const client::ErrorDetails details = client::DecodeErrorDetails(status);
     if (details.diagnostics.empty()) return client::ReportFailure("Publish", status);
@@ -157,11 +156,9 @@ absl::StatusOr<std::string> VersionResourceName(const std::string& version) {
 
 grpc::Status GetRules(v1::RuleService::Stub& stub, const client::ServerArgs& server,
                       const std::string& name, v1::GetRulesResponse& response) {
-  grpc::ClientContext context;
-  client::SetDeadline(context, server);
   v1::GetRulesRequest request;
   request.set_name(name);
-  return stub.GetRules(&context, request, &response);
+  return client::Call(server, stub, &v1::RuleService::Stub::GetRules, request, response);
 }
 
 std::string CapsText(const v1::RuleInfo& rule) {
@@ -234,9 +231,8 @@ int RunVersions(const VersionsArgs& args) {
       [&](int page_size, const std::string& token, v1::ListVersionsResponse& page) {
         request.set_page_size(page_size);
         request.set_page_token(token);
-        grpc::ClientContext context;
-        client::SetDeadline(context, args.server);
-        grpc::Status called = stub->ListVersions(&context, request, &page);
+        grpc::Status called =
+            client::Call(args.server, *stub, &v1::RuleService::Stub::ListVersions, request, page);
         all.set_active_version(page.active_version());
         return called;
       },
@@ -286,10 +282,9 @@ int RunRollback(const RollbackArgs& args) {
   request.set_actor(args.actor);
   request.set_reason(args.reason);
   if (args.expect_version.has_value()) request.set_expected_active_version(*args.expect_version);
-  grpc::ClientContext context;
-  client::SetDeadline(context, args.server);
   v1::RollbackResponse response;
-  const grpc::Status status = stub->Rollback(&context, request, &response);
+  const grpc::Status status =
+      client::Call(args.server, *stub, &v1::RuleService::Stub::Rollback, request, response);
   if (!status.ok()) {
     const client::ErrorDetails details = client::DecodeErrorDetails(status);
     if (!details.diagnostics.empty()) {
