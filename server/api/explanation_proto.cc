@@ -53,6 +53,13 @@ v1::RemovalReason ToRemovalProto(dsl::RemovalReason reason) {
   return static_cast<v1::RemovalReason>(static_cast<int>(reason));
 }
 
+// A cap of the rep itself (daily_cap, or max_open when `open`): scope REP, no source range.
+void SetRepCap(int64_t limit, bool open, v1::CapTrace& cap) {
+  cap.mutable_cap()->set_limit(static_cast<int32_t>(limit));
+  cap.mutable_cap()->set_unit(open ? v1::CAP_UNIT_OPEN : v1::CAP_UNIT_DAY);
+  cap.mutable_cap()->set_scope(v1::CAP_SCOPE_REP);
+}
+
 v1::ExpressionTrace ToExpressionProto(const dsl::ExpressionTrace& trace,
                                       const dsl::SourceFile& source, const std::string& value) {
   v1::ExpressionTrace out;
@@ -154,9 +161,142 @@ v1::Outcome ToOutcomeProto(dsl::Outcome outcome) {
   return v1::OUTCOME_UNSPECIFIED;
 }
 
+v1::Removal ToRemovalProto(const dsl::Availability& availability) {
+  v1::Removal removal;
+  removal.set_reason(ToRemovalProto(availability.reason));
+  removal.set_message(dsl::AvailabilityMessage(availability));
+  if (availability.reason == dsl::RemovalReason::kCapReached) {
+    v1::CapTrace& cap = *removal.mutable_cap();
+    cap.set_count(static_cast<int32_t>(availability.count));
+    SetRepCap(availability.limit, availability.cap_detail == dsl::kRepMaxOpenDetail, cap);
+  }
+  return removal;
+}
+
 v1::UnassignedReason ToUnassignedReasonProto(dsl::UnassignedReason reason) {
   return static_cast<v1::UnassignedReason>(static_cast<int>(reason));  // same order
 }
+
+namespace {
+
+// A candidate's cap as its removal shows it: the rule's cap with its source range, or the rep's
+// own (daily_cap, max_open) with the rep's limit.
+void SetCandidateCap(const dsl::Explanation& ex, const dsl::RuleTrace& rule,
+                     const dsl::CandidateTrace& c, const dsl::SourceFile& source,
+                     v1::CapTrace& cap) {
+  cap.set_count(static_cast<int32_t>(c.count));
+  if (c.cap_scope == dsl::CapScope::kRule && c.detail < rule.caps.size()) {
+    const dsl::CapTrace& rule_cap = rule.caps[c.detail];
+    cap.mutable_cap()->set_limit(static_cast<int32_t>(rule_cap.limit));
+    cap.mutable_cap()->set_unit(ToCapUnitProto(rule_cap.unit));
+    cap.mutable_cap()->set_scope(v1::CAP_SCOPE_RULE);
+    *cap.mutable_range() = ToRangeProto(source, rule_cap.range);
+    return;
+  }
+  const dsl::RepRef* rep = c.rep < ex.reps.size() ? &ex.reps[c.rep] : nullptr;
+  const bool open = c.detail == dsl::kRepMaxOpenDetail;
+  int64_t limit = c.count;
+  if (rep != nullptr && (open ? rep->max_open : rep->daily_cap).has_value()) {
+    limit = open ? *rep->max_open : *rep->daily_cap;
+  }
+  SetRepCap(limit, open, cap);
+}
+
+v1::Removal ToCandidateRemovalProto(const dsl::Explanation& ex, const dsl::RuleTrace& rule,
+                                    const dsl::CandidateTrace& c, const dsl::SourceFile& source) {
+  v1::Removal removal;
+  removal.set_reason(ToRemovalProto(c.removed));
+  removal.set_message(dsl::RemovalMessage(ex, rule, c));
+  if (c.removed == dsl::RemovalReason::kRequireFailed && c.detail < rule.require_conjuncts.size()) {
+    *removal.mutable_expression() =
+        ToExpressionProto(rule.require_conjuncts[c.detail], source, c.value);
+  }
+  if (c.removed == dsl::RemovalReason::kCapReached) {
+    SetCandidateCap(ex, rule, c, source, *removal.mutable_cap());
+  }
+  return removal;
+}
+
+v1::Ranking ToRankingProto(const dsl::RuleTrace& rule, const dsl::CandidateTrace& c) {
+  v1::Ranking ranking;
+  for (size_t k = 0; k < rule.rank_key_labels.size(); ++k) {
+    const size_t at = c.rank_offset + k;
+    if (at < rule.rank_keys.size()) ranking.add_rank_keys(rule.rank_keys[at]);
+  }
+  ranking.set_tie_group(static_cast<int32_t>(c.tie_group));
+  if (c.strategy_score) ranking.set_strategy_score(*c.strategy_score);
+  return ranking;
+}
+
+v1::CandidateTrace ToCandidateProto(const dsl::Explanation& ex, const dsl::RuleTrace& rule,
+                                    const dsl::CandidateTrace& c, const dsl::SourceFile& source) {
+  v1::CandidateTrace candidate;
+  const std::string& id = RepIdAt(ex, c.rep);
+  candidate.set_rep(RepName(id));
+  candidate.set_display_name(c.rep < ex.reps.size() ? ex.reps[c.rep].display_name : id);
+  candidate.set_picked(c.picked);
+  if (c.removed != dsl::RemovalReason::kNone) {
+    *candidate.mutable_removed() = ToCandidateRemovalProto(ex, rule, c, source);
+  } else {
+    *candidate.mutable_ranked() = ToRankingProto(rule, c);
+  }
+  return candidate;
+}
+
+v1::StrategyTrace ToStrategyTraceProto(const dsl::Explanation& ex, const dsl::StrategyTrace& s) {
+  v1::StrategyTrace strategy;
+  strategy.set_kind(ToStrategyProto(s.kind, s.implicit));
+  strategy.set_text(s.text);
+  for (const uint32_t rep : s.tie_group) strategy.add_tie_group(RepName(RepIdAt(ex, rep)));
+  if (s.pick) strategy.set_pick(RepName(RepIdAt(ex, *s.pick)));
+  strategy.set_score_label(s.score_label);
+  strategy.set_tie_break(s.tie_break);
+  strategy.set_message(dsl::StrategyMessage(ex, s));
+  return strategy;
+}
+
+// What became of the rule, in one sentence; `removed` of its candidates were removed.
+std::string RuleMessage(const dsl::RuleTrace& rule, size_t removed) {
+  switch (rule.result) {
+    case dsl::RuleResult::kNotMatched:
+      return rule.when ? absl::StrCat("`when` is false at `", rule.when->text, "`") : "not matched";
+    case dsl::RuleResult::kNoEligibleRep:
+      return absl::StrCat("matched, but all ", rule.candidates.size(),
+                          " candidates were removed: fell through");
+    case dsl::RuleResult::kDecided:
+      return absl::StrCat("matched and decided; ", rule.candidates.size(), " candidates, ", removed,
+                          " removed");
+    case dsl::RuleResult::kUnassigned:
+      return "otherwise unassigned";
+    case dsl::RuleResult::kError:
+      return "evaluating `when` failed; treated as not matched";
+    case dsl::RuleResult::kUnspecified:
+      break;
+  }
+  return "";
+}
+
+v1::RuleTrace ToRuleTraceProto(const dsl::Explanation& ex, const dsl::RuleTrace& rule,
+                               const dsl::SourceFile& source) {
+  v1::RuleTrace trace;
+  *trace.mutable_rule() = ToRuleRefProto(rule.rule, source);
+  trace.set_result(ToRuleResultProto(rule.result));
+  if (rule.when) {
+    *trace.mutable_when() = ToExpressionProto(*rule.when, source, rule.when->subject_value);
+  }
+  for (const std::string& label : rule.rank_key_labels) trace.add_rank_key_labels(label);
+  trace.set_review(rule.review);
+  size_t removed = 0;
+  for (const dsl::CandidateTrace& c : rule.candidates) {
+    if (c.removed != dsl::RemovalReason::kNone) ++removed;
+    *trace.add_candidates() = ToCandidateProto(ex, rule, c, source);
+  }
+  if (rule.strategy) *trace.mutable_strategy() = ToStrategyTraceProto(ex, *rule.strategy);
+  trace.set_message(RuleMessage(rule, removed));
+  return trace;
+}
+
+}  // namespace
 
 v1::Explanation ToExplanationProto(const dsl::Explanation& ex, const dsl::SourceFile& source) {
   v1::Explanation out;
@@ -169,99 +309,7 @@ v1::Explanation ToExplanationProto(const dsl::Explanation& ex, const dsl::Source
   out.set_unassigned_reason(ToUnassignedReasonProto(ex.unassigned_reason));
   for (const std::string& rep : ex.excluded_reps) out.add_excluded_reps(RepName(rep));
   out.set_truncated(ex.truncated);
-  for (const dsl::RuleTrace& rule : ex.rules) {
-    v1::RuleTrace* trace = out.add_rules();
-    *trace->mutable_rule() = ToRuleRefProto(rule.rule, source);
-    trace->set_result(ToRuleResultProto(rule.result));
-    if (rule.when) {
-      *trace->mutable_when() = ToExpressionProto(*rule.when, source, rule.when->subject_value);
-    }
-    for (const std::string& label : rule.rank_key_labels) trace->add_rank_key_labels(label);
-    trace->set_review(rule.review);
-    size_t removed = 0;
-    for (const dsl::CandidateTrace& c : rule.candidates) {
-      v1::CandidateTrace* candidate = trace->add_candidates();
-      const std::string& id = RepIdAt(ex, c.rep);
-      candidate->set_rep(RepName(id));
-      candidate->set_display_name(c.rep < ex.reps.size() ? ex.reps[c.rep].display_name : id);
-      candidate->set_picked(c.picked);
-      if (c.removed != dsl::RemovalReason::kNone) {
-        ++removed;
-        v1::Removal* removal = candidate->mutable_removed();
-        removal->set_reason(ToRemovalProto(c.removed));
-        removal->set_message(dsl::RemovalMessage(ex, rule, c));
-        if (c.removed == dsl::RemovalReason::kRequireFailed &&
-            c.detail < rule.require_conjuncts.size()) {
-          *removal->mutable_expression() =
-              ToExpressionProto(rule.require_conjuncts[c.detail], source, c.value);
-        }
-        if (c.removed == dsl::RemovalReason::kCapReached) {
-          v1::CapTrace* cap = removal->mutable_cap();
-          cap->set_count(static_cast<int32_t>(c.count));
-          if (c.cap_scope == dsl::CapScope::kRule && c.detail < rule.caps.size()) {
-            const dsl::CapTrace& rule_cap = rule.caps[c.detail];
-            cap->mutable_cap()->set_limit(static_cast<int32_t>(rule_cap.limit));
-            cap->mutable_cap()->set_unit(ToCapUnitProto(rule_cap.unit));
-            cap->mutable_cap()->set_scope(v1::CAP_SCOPE_RULE);
-            *cap->mutable_range() = ToRangeProto(source, rule_cap.range);
-          } else {
-            const dsl::RepRef* rep = c.rep < ex.reps.size() ? &ex.reps[c.rep] : nullptr;
-            const bool open = c.detail == dsl::kRepMaxOpenDetail;
-            int64_t limit = c.count;
-            if (rep != nullptr && (open ? rep->max_open : rep->daily_cap).has_value()) {
-              limit = open ? *rep->max_open : *rep->daily_cap;
-            }
-            cap->mutable_cap()->set_limit(static_cast<int32_t>(limit));
-            cap->mutable_cap()->set_unit(open ? v1::CAP_UNIT_OPEN : v1::CAP_UNIT_DAY);
-            cap->mutable_cap()->set_scope(v1::CAP_SCOPE_REP);
-          }
-        }
-        continue;
-      }
-      v1::Ranking* ranking = candidate->mutable_ranked();
-      for (size_t k = 0; k < rule.rank_key_labels.size(); ++k) {
-        const size_t at = c.rank_offset + k;
-        if (at < rule.rank_keys.size()) ranking->add_rank_keys(rule.rank_keys[at]);
-      }
-      ranking->set_tie_group(static_cast<int32_t>(c.tie_group));
-      if (c.strategy_score) ranking->set_strategy_score(*c.strategy_score);
-    }
-    if (rule.strategy) {
-      const dsl::StrategyTrace& s = *rule.strategy;
-      v1::StrategyTrace* strategy = trace->mutable_strategy();
-      strategy->set_kind(ToStrategyProto(s.kind, s.implicit));
-      strategy->set_text(s.text);
-      for (const uint32_t rep : s.tie_group) strategy->add_tie_group(RepName(RepIdAt(ex, rep)));
-      if (s.pick) strategy->set_pick(RepName(RepIdAt(ex, *s.pick)));
-      strategy->set_score_label(s.score_label);
-      strategy->set_tie_break(s.tie_break);
-      strategy->set_message(dsl::StrategyMessage(ex, s));
-    }
-    std::string message;
-    switch (rule.result) {
-      case dsl::RuleResult::kNotMatched:
-        message =
-            rule.when ? absl::StrCat("`when` is false at `", rule.when->text, "`") : "not matched";
-        break;
-      case dsl::RuleResult::kNoEligibleRep:
-        message = absl::StrCat("matched, but all ", rule.candidates.size(),
-                               " candidates were removed: fell through");
-        break;
-      case dsl::RuleResult::kDecided:
-        message = absl::StrCat("matched and decided; ", rule.candidates.size(), " candidates, ",
-                               removed, " removed");
-        break;
-      case dsl::RuleResult::kUnassigned:
-        message = "otherwise unassigned";
-        break;
-      case dsl::RuleResult::kError:
-        message = "evaluating `when` failed; treated as not matched";
-        break;
-      case dsl::RuleResult::kUnspecified:
-        break;
-    }
-    trace->set_message(message);
-  }
+  for (const dsl::RuleTrace& rule : ex.rules) *out.add_rules() = ToRuleTraceProto(ex, rule, source);
   return out;
 }
 

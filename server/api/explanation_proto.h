@@ -8,6 +8,7 @@
 #include "dsl/base/diagnostics.h"
 #include "dsl/base/source.h"
 #include "dsl/compile/program.h"
+#include "dsl/decision/availability.h"
 #include "dsl/decision/explanation.h"
 #include "leadrouter/v1/common.pb.h"
 #include "leadrouter/v1/explanation.pb.h"
@@ -29,6 +30,9 @@ leadrouter::v1::Explanation ToExplanationProto(const dsl::Explanation& explanati
 leadrouter::v1::ExplanationSummary ToSummaryProto(const dsl::Explanation& explanation);
 
 leadrouter::v1::Outcome ToOutcomeProto(dsl::Outcome outcome);
+// Why a rep is unavailable (dsl/decision/availability.h), as a candidate's removal shows it; for
+// the target of a manual reassign, which the rules did not judge.
+leadrouter::v1::Removal ToRemovalProto(const dsl::Availability& availability);
 leadrouter::v1::UnassignedReason ToUnassignedReasonProto(dsl::UnassignedReason reason);
 
 // Rule diagnostics with file, line and column.

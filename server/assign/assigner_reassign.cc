@@ -4,9 +4,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "dsl/decision/availability.h"
+#include "dsl/decision/decision_state.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/api/dsl_binding.h"
 #include "server/api/errors.h"
+#include "server/api/explanation_proto.h"
 #include "server/api/validation.h"
 #include "server/assign/assigner.h"
 #include "server/assign/internal/assigner_internal.h"
@@ -22,10 +25,6 @@ namespace {
 namespace v1 = leadrouter::v1;
 using assign_internal::kReassignScope;
 using google::protobuf::util::TimeUtil;
-
-// Counters of manual assignments are kept under this rule key: they count towards the rep's own
-// caps (daily_cap, max_open) like any assignment, and towards no rule's caps.
-constexpr char kManualRuleKey[] = "manual";
 
 absl::Status CheckReassign(const v1::ReassignRequest& request) {
   RETURN_IF_ERROR(ParseName(request.lead(), "leads", "lead").status());
@@ -98,60 +97,21 @@ absl::StatusOr<std::vector<std::string>> ExcludedReps(const storage::ReadView& v
   return excluded;
 }
 
-// Whether `target` may take a lead now, as the decision would judge it (status, daily_cap,
-// max_open): the explanation's trace of the manual target, and why it is unavailable (empty when
-// it is available).
-struct ManualTarget {
+// The target of a manual reassign as its explanation shows it: picked, and either ranked alone or
+// removed for why it is unavailable (then the reassign was forced past it).
+v1::CandidateTrace ManualTargetTrace(const std::string& rep_name, const v1::Rep& target,
+                                     const std::string& rep_id,
+                                     const dsl::Availability& availability) {
   v1::CandidateTrace trace;
-  std::string unavailable;
-};
-ManualTarget JudgeManualTarget(const std::string& rep_name, const v1::Rep& target,
-                               const std::string& rep_id, const dsl::RepCounters& counters) {
-  ManualTarget judged;
-  v1::CandidateTrace& manual = judged.trace;
-  manual.set_rep(rep_name);
-  manual.set_display_name(target.display_name().empty() ? rep_id : target.display_name());
-  const auto cap_reached = [&](int32_t limit, v1::CapUnit unit, int64_t count) {
-    v1::CapTrace* cap = manual.mutable_removed()->mutable_cap();
-    cap->mutable_cap()->set_limit(limit);
-    cap->mutable_cap()->set_unit(unit);
-    cap->mutable_cap()->set_scope(v1::CAP_SCOPE_REP);
-    cap->set_count(static_cast<int32_t>(count));
-    manual.mutable_removed()->set_reason(v1::REMOVAL_REASON_CAP_REACHED);
-  };
-  if (target.status() == v1::REP_STATUS_AWAY) {
-    judged.unavailable = "status away";
-    manual.mutable_removed()->set_reason(v1::REMOVAL_REASON_STATUS_AWAY);
-  } else if (target.has_daily_cap() && counters.assigned_day >= target.daily_cap()) {
-    judged.unavailable = absl::StrCat("rep daily_cap reached (", counters.assigned_day, " of ",
-                                      target.daily_cap(), " today)");
-    cap_reached(target.daily_cap(), v1::CAP_UNIT_DAY, counters.assigned_day);
-  } else if (target.has_max_open() && counters.open >= target.max_open()) {
-    judged.unavailable =
-        absl::StrCat("rep max_open reached (", counters.open, " of ", target.max_open(), " open)");
-    cap_reached(target.max_open(), v1::CAP_UNIT_OPEN, counters.open);
-  }
-  if (!judged.unavailable.empty()) {
-    manual.mutable_removed()->set_message(judged.unavailable);
+  trace.set_rep(rep_name);
+  trace.set_display_name(target.display_name().empty() ? rep_id : target.display_name());
+  if (availability.available()) {
+    trace.mutable_ranked()->set_tie_group(1);
   } else {
-    manual.mutable_ranked()->set_tie_group(1);
+    *trace.mutable_removed() = ToRemovalProto(availability);
   }
-  manual.set_picked(true);
-  return judged;
-}
-
-// The delta of a manual assignment: one more lead and one more open lead for the rep, counted
-// under kManualRuleKey.
-dsl::StateDelta ManualDelta(const std::string& rep_id, const dsl::PeriodIds& periods,
-                            const v1::Lead& lead) {
-  dsl::StateDelta delta;
-  delta.rep_id = rep_id;
-  delta.rule_key = kManualRuleKey;
-  delta.periods = periods;
-  delta.assigned = 1;
-  delta.open = 1;
-  delta.quality = lead.has_quality() ? lead.quality() : 0;
-  return delta;
+  trace.set_picked(true);
+  return trace;
 }
 
 // The full explanation of a manual assignment: no rules ran, the target's trace says why.
@@ -230,33 +190,36 @@ absl::Status Assigner::ReassignToRepInTxn(storage::WriteTxn& txn,
   dsl::RepCounters counters;
   const std::string_view ids[] = {rep_id};
   RETURN_IF_ERROR(storage::StoredDecisionState(txn).ReadRepCounters(ids, periods, {&counters, 1}));
-  const ManualTarget judged = JudgeManualTarget(rep_name, target, rep_id, counters);
+  // Available as the decision would judge it (an OFF rep was refused above).
+  const dsl::Availability availability = dsl::CheckAvailability(ToRepInfo(target), counters);
+  const std::string unavailable = dsl::AvailabilityMessage(availability);
   v1::Assignment& entry = change.entry;
-  if (judged.unavailable.empty()) {
+  if (availability.available()) {
     change.change.action = "lead.manual_assign";
   } else {
     if (!request.force()) {
       return Precondition("REP_UNAVAILABLE", rep_name,
-                          absl::StrCat(rep_name, " is unavailable (", judged.unavailable,
+                          absl::StrCat(rep_name, " is unavailable (", unavailable,
                                        "); pass force to assign anyway"));
     }
     entry.set_forced(true);
     change.change.action = "lead.manual_assign.forced";
-    change.change.detail =
-        absl::StrCat(request.reason(), " [forced past: ", judged.unavailable, "]");
+    change.change.detail = absl::StrCat(request.reason(), " [forced past: ", unavailable, "]");
   }
   entry.set_outcome(v1::OUTCOME_ASSIGNED);
   entry.mutable_explanation()->set_text(
       absl::StrCat("manual assignment to ", rep_name, " by ", request.actor(),
-                   entry.forced() ? absl::StrCat(" (forced past: ", judged.unavailable, ")") : ""));
+                   entry.forced() ? absl::StrCat(" (forced past: ", unavailable, ")") : ""));
   entry.mutable_explanation()->set_candidates(1);
   v1::Lead& lead = change.lead;
   lead.set_owner(rep_name);
   lead.set_state(v1::LEAD_STATE_OPEN);
   lead.clear_sla_deadline();
-  change.delta = ManualDelta(rep_id, periods, lead);
+  change.delta = dsl::ManualAssignmentDelta(
+      rep_id, periods, lead.has_quality() ? std::optional<double>(lead.quality()) : std::nullopt);
   change.previous = storage::PreviousCounts::kCreditBack;
-  change.explanation = ManualExplanation(lead, rep_name, rules.version, now_us, judged.trace);
+  change.explanation = ManualExplanation(lead, rep_name, rules.version, now_us,
+                                         ManualTargetTrace(rep_name, target, rep_id, availability));
   return absl::OkStatus();
 }
 

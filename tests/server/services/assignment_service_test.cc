@@ -502,6 +502,69 @@ TEST_F(AssignmentServiceTest, ManualReassignChecksTheRepAndAuditsForce) {
   EXPECT_OK((*storage)->Close());
 }
 
+// A rep at one of its own caps is unavailable to a manual reassign exactly as the decision words
+// it (dsl/decision/availability.h): the error and the audit say the cap and its numbers, and the
+// forced move's explanation shows the target removed at that cap.
+TEST_F(AssignmentServiceTest, ManualReassignNamesTheRepCapItForcedPast) {
+  v1::UpsertRepRequest upsert;
+  upsert.mutable_rep()->set_name("reps/fay");
+  upsert.mutable_rep()->set_team("smb");
+  upsert.mutable_rep()->set_status(v1::REP_STATUS_ACTIVE);
+  upsert.mutable_rep()->set_max_open(0);
+  v1::UpsertRepResponse upserted;
+  ASSERT_TRUE(
+      server_
+          .Call([&](grpc::ClientContext* c) { return server_.reps().Upsert(c, upsert, &upserted); })
+          .ok());
+  MustAssign(MakeLead("capped", "ads", 50));
+
+  struct Case {
+    std::string rep;
+    std::string unavailable;
+    v1::CapUnit unit;
+  };
+  const std::vector<Case> cases = {
+      {"reps/eve", "rep daily_cap reached (0 of 0 today)", v1::CAP_UNIT_DAY},
+      {"reps/fay", "rep max_open reached (0 of 0 open)", v1::CAP_UNIT_OPEN},
+  };
+  for (const Case& c : cases) {
+    v1::ReassignRequest request;
+    request.set_lead("leads/capped");
+    request.set_rep(c.rep);
+    request.set_actor("manager");
+    request.set_reason("customer asked");
+    v1::ReassignResponse response;
+    const grpc::Status refused = Reassign(request, &response);
+    EXPECT_EQ(ErrorReason(refused), "REP_UNAVAILABLE") << c.rep;
+    EXPECT_EQ(refused.error_message(),
+              c.rep + " is unavailable (" + c.unavailable + "); pass force to assign anyway");
+
+    request.set_force(true);
+    ASSERT_TRUE(Reassign(request, &response).ok()) << c.rep;
+    EXPECT_TRUE(response.assignment().forced());
+    EXPECT_EQ(response.assignment().explanation().text(),
+              "manual assignment to " + c.rep + " by manager (forced past: " + c.unavailable + ")");
+
+    v1::ExplainRequest explain;
+    explain.set_name(response.assignment().name());
+    v1::ExplainResponse explained;
+    ASSERT_TRUE(server_
+                    .Call([&](grpc::ClientContext* ctx) {
+                      return server_.assignments().Explain(ctx, explain, &explained);
+                    })
+                    .ok());
+    const v1::CandidateTrace& target = explained.explanation().manual_target();
+    EXPECT_EQ(target.rep(), c.rep);
+    EXPECT_TRUE(target.picked());
+    EXPECT_EQ(target.removed().reason(), v1::REMOVAL_REASON_CAP_REACHED) << c.rep;
+    EXPECT_EQ(target.removed().message(), c.unavailable);
+    EXPECT_EQ(target.removed().cap().count(), 0);
+    EXPECT_EQ(target.removed().cap().cap().limit(), 0);
+    EXPECT_EQ(target.removed().cap().cap().unit(), c.unit) << c.rep;
+    EXPECT_EQ(target.removed().cap().cap().scope(), v1::CAP_SCOPE_REP);
+  }
+}
+
 TEST_F(AssignmentServiceTest, PinnedLeadIsNeverMovedAutomatically) {
   MustAssign(MakeLead("pinned", "ads", 50));
   v1::ReassignRequest pin;
