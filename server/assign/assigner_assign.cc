@@ -102,18 +102,9 @@ absl::StatusOr<v1::AssignResponse> Assigner::DecideNewOwnerInTxn(
   // still what the lead's state comes from.
   lead.set_current_assignment(next.name);
 
-  storage::AssignmentChange change;
-  change.sequence = next.sequence;
-  change.entry = assign_internal::NewEntry(v1::ASSIGNMENT_KIND_ASSIGN, rules.version, actor,
-                                           decided.summary.text(), now_us);
-  assign_internal::RecordDecision(decided, change.entry);
-  change.entry.set_rep(lead.owner());
-  assign_internal::SetSlaDeadline(decided.sla, now_us, change.entry, lead);
-  change.lead = std::move(lead);
-  change.explanation = std::move(decided.explanation);
-  change.delta = decided.decision.delta;
-  change.previous = storage::PreviousCounts::kKeep;
-  change.change = storage::ChangeInfo{actor, "lead.assign", change.entry.reason(), "", now_us};
+  const std::string reason = decided.summary.text();
+  storage::AssignmentChange change = assign_internal::DecidedAssignChange(
+      std::move(decided), std::move(lead), rules.version, actor, reason, next.sequence, now_us);
   ASSIGN_OR_RETURN(const storage::CommittedAssignment committed,
                    storage::CommitAssignment(txn, std::move(change)));
   if (!item.validate_only)

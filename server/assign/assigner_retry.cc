@@ -36,23 +36,12 @@ absl::StatusOr<storage::CommittedAssignment> CommitRetried(storage::WriteTxn& tx
                                                            const ActiveRules& rules,
                                                            const std::string& why,
                                                            uint64_t sequence, int64_t now_us) {
-  storage::AssignmentChange change;
-  change.sequence = sequence;
   lead.set_owner(RepName(decided.decision.rep_id));
   lead.set_state(v1::LEAD_STATE_OPEN);
-  change.entry = assign_internal::NewEntry(
-      v1::ASSIGNMENT_KIND_ASSIGN, rules.version, kRetryActor,
-      absl::StrCat("retried (", why, "): ", decided.summary.text()), now_us);
-  assign_internal::RecordDecision(decided, change.entry);
-  change.entry.set_rep(lead.owner());
-  assign_internal::SetSlaDeadline(decided.sla, now_us, change.entry, lead);
-  change.lead = std::move(lead);
-  change.explanation = std::move(decided.explanation);
-  change.delta = decided.decision.delta;
-  change.previous = storage::PreviousCounts::kKeep;
-  change.change =
-      storage::ChangeInfo{kRetryActor, "lead.assign", change.entry.reason(), "", now_us};
-  return storage::CommitAssignment(txn, std::move(change));
+  const std::string reason = absl::StrCat("retried (", why, "): ", decided.summary.text());
+  return storage::CommitAssignment(
+      txn, assign_internal::DecidedAssignChange(std::move(decided), std::move(lead), rules.version,
+                                                kRetryActor, reason, sequence, now_us));
 }
 
 }  // namespace

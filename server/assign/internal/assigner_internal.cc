@@ -118,6 +118,23 @@ void SetSlaDeadline(const std::optional<v1::Sla>& sla, int64_t now_us, v1::Assig
   *lead.mutable_sla_deadline() = entry.sla_deadline();
 }
 
+storage::AssignmentChange DecidedAssignChange(Decided decided, v1::Lead lead, int64_t rule_version,
+                                              const std::string& actor, const std::string& reason,
+                                              uint64_t sequence, int64_t now_us) {
+  storage::AssignmentChange change;
+  change.sequence = sequence;
+  change.entry = NewEntry(v1::ASSIGNMENT_KIND_ASSIGN, rule_version, actor, reason, now_us);
+  RecordDecision(decided, change.entry);
+  change.entry.set_rep(lead.owner());
+  SetSlaDeadline(decided.sla, now_us, change.entry, lead);
+  change.lead = std::move(lead);
+  change.explanation = std::move(decided.explanation);
+  change.delta = decided.decision.delta;
+  change.previous = storage::PreviousCounts::kKeep;
+  change.change = storage::ChangeInfo{actor, "lead.assign", change.entry.reason(), "", now_us};
+  return change;
+}
+
 uint64_t SequenceOf(const std::string& assignment_name) {
   const size_t slash = assignment_name.rfind('/');
   uint64_t sequence = 0;

@@ -19,6 +19,7 @@
 #include "leadrouter/v1/assignment.pb.h"
 #include "leadrouter/v1/explanation.pb.h"
 #include "server/assign/assigner.h"
+#include "storage/assignment_store.h"
 #include "storage/read_view.h"
 #include "storage/write_txn.h"
 
@@ -122,6 +123,13 @@ void RecordDecision(const Decided& decided, leadrouter::v1::Assignment& entry);
 // lead; without one, the lead has no deadline.
 void SetSlaDeadline(const std::optional<leadrouter::v1::Sla>& sla, int64_t now_us,
                     leadrouter::v1::Assignment& entry, leadrouter::v1::Lead& lead);
+// The change that records `decided` as entry `sequence` of an assignment (kind ASSIGN, by `actor`
+// for `reason`) of `lead`, whose owner and state the caller has set: the decision, the SLA
+// deadline, the explanation and the counts, the lead's earlier counts kept (it had no owner).
+storage::AssignmentChange DecidedAssignChange(Decided decided, leadrouter::v1::Lead lead,
+                                              int64_t rule_version, const std::string& actor,
+                                              const std::string& reason, uint64_t sequence,
+                                              int64_t now_us);
 // The sequence at the end of an assignment name ("leads/L1/assignments/00000000000000ff"); 0 when
 // it has none.
 uint64_t SequenceOf(const std::string& assignment_name);
