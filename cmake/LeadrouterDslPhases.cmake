@@ -19,6 +19,7 @@
 if(CMAKE_SCRIPT_MODE_FILE STREQUAL CMAKE_CURRENT_LIST_FILE)
   cmake_minimum_required(VERSION 3.25)
 endif()
+include(${CMAKE_CURRENT_LIST_DIR}/LeadrouterSourceLines.cmake)
 
 # leadrouter_dsl_include_violations(<out_var> <root> <phase> <allowed>...): one message per
 # include in <root>/dsl/<phase>/ of a dsl/ header outside <phase> and the <allowed> phases, or of
@@ -41,12 +42,7 @@ function(leadrouter_dsl_include_violations out_var root phase)
       continue()
     endif()
     file(RELATIVE_PATH shown ${root} ${file})
-    # One list element per line: characters that a CMake list treats specially become harmless.
-    string(REPLACE "\\" "/" text "${text}")
-    string(REPLACE ";" "," text "${text}")
-    string(REPLACE "[" "(" text "${text}")
-    string(REPLACE "]" ")" text "${text}")
-    string(REPLACE "\n" ";" lines "${text}")
+    leadrouter_source_lines(lines ${file})
     set(number 0)
     foreach(line IN LISTS lines)
       math(EXPR number "${number} + 1")

@@ -6,6 +6,7 @@
 #
 # Included by tests/cmake/server_layering_test.cmake, which proves that it fires.
 cmake_minimum_required(VERSION 3.25)
+include(${CMAKE_CURRENT_LIST_DIR}/../../cmake/LeadrouterSourceLines.cmake)
 
 set(LEADROUTER_SERVER_LAYERS api roster rules jobs assign reps services)
 
@@ -19,13 +20,7 @@ function(leadrouter_server_layer_violations out_var root)
     list(SORT files)
     foreach(file IN LISTS files)
       file(RELATIVE_PATH shown ${root} ${file})
-      file(READ ${file} text)
-      # One list element per line: characters that a CMake list treats specially become harmless.
-      string(REPLACE "\\" "/" text "${text}")
-      string(REPLACE ";" "," text "${text}")
-      string(REPLACE "[" "(" text "${text}")
-      string(REPLACE "]" ")" text "${text}")
-      string(REPLACE "\n" ";" lines "${text}")
+      leadrouter_source_lines(lines ${file})
       set(number 0)
       foreach(line IN LISTS lines)
         math(EXPR number "${number} + 1")
