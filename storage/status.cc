@@ -24,7 +24,9 @@ absl::Status FromRocksDb(const rocksdb::Status& status, absl::string_view contex
     case rocksdb::Status::kShutdownInProgress:
       return absl::UnavailableError(message);
     case rocksdb::Status::kIOError:
-      // A held LOCK file is the common case: a second server on the same directory.
+      // A held LOCK file is the common case: a second server on the same directory. RocksDB 7.8
+      // gives that failure no code or subcode of its own (only the text of its IOError), so this
+      // is the one place our code reads a message: a foreign one, to choose a status code.
       if (status.IsIOError() && status.ToString().find("lock") != std::string::npos) {
         return absl::FailedPreconditionError(message);
       }
