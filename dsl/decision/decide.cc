@@ -664,7 +664,7 @@ absl::StatusOr<Decision> Decider::Run() {
 // The explanation's inputs: the lead, the rule version, the time, the roster, the exclusions.
 void Decider::StartExplanation() {
   Explanation& ex = decision_.explanation;
-  ex.lead = std::string(options_.lead_id);
+  ex.lead = options_.lead_id;
   ex.rule_version = options_.rule_version;
   ex.decide_time = time_.unix_seconds;
   ex.sequence = time_.sequence;

@@ -63,8 +63,9 @@ struct DecideOptions {
   size_t max_explained_candidates = 1000;
   // Copied into the explanation's RuleRefs. Default: 0 (unpublished source)
   int64_t rule_version = 0;
-  // The lead's id for the explanation (`leads/{lead}` without the prefix). Default: empty
-  std::string_view lead_id;
+  // The lead's id for the explanation (`leads/{lead}` without the prefix). Owned, not a view:
+  // callers build it from the lead's name just before the call. Default: empty
+  std::string lead_id;
 };
 
 struct Decision {

@@ -50,12 +50,10 @@ absl::StatusOr<Assigner::Decided> Assigner::DecideInTxn(storage::WriteTxn& txn,
   const dsl::Program& program = *rules.program;
   const dsl::Record record = program.BindLead(LeadAttributes(lead));
   storage::StoredDecisionState state(txn);
-  // DecideOptions holds views: the id must outlive the Decide call.
-  const std::string lead_id = IdOf(lead.name());
   dsl::DecideOptions options;
   options.excluded_rep_ids = excluded;
   options.rule_version = rules.version;
-  options.lead_id = lead_id;
+  options.lead_id = IdOf(lead.name());
   ASSIGN_OR_RETURN(decided.decision,
                    dsl::Decide(program, record, *roster, state, {now_seconds, sequence},
                                options_.calendar, options, workspace_));

@@ -217,10 +217,9 @@ absl::StatusOr<v1::DryRunResponse> RuleTester::DryRun(const v1::DryRunRequest& r
     }
     const v1::Lead& lead = request.leads(i);
     const int64_t at = lead.has_create_time() ? lead.create_time().seconds() : start;
-    const std::string lead_id = IdOf(lead.name());
     dsl::DecideOptions options;
     options.rule_version = version;
-    options.lead_id = lead_id;
+    options.lead_id = IdOf(lead.name());
     options.explain = true;
     ASSIGN_OR_RETURN(dsl::Decision decision,
                      dsl::Decide(*program, program->BindLead(LeadAttributes(lead)), *roster, state,
