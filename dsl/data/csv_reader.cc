@@ -1,5 +1,7 @@
 #include "dsl/data/csv_reader.h"
 
+#include "absl/strings/str_cat.h"
+
 namespace leadrouter::dsl {
 
 CsvReader::CsvReader(std::string_view text) : text_(text) {
@@ -45,14 +47,14 @@ bool CsvReader::Next(std::vector<std::string>& fields) {
         cell->push_back(q);
       }
       if (!closed) {
-        status_ = absl::InvalidArgumentError("line " + std::to_string(opened) +
-                                             ": a quoted field is not closed");
+        status_ = absl::InvalidArgumentError(
+            absl::StrCat("line ", opened, ": a quoted field is not closed"));
         return false;
       }
       if (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '\n' &&
           !(text_[pos_] == '\r' && (pos_ + 1 == text_.size() || text_[pos_ + 1] == '\n'))) {
-        status_ = absl::InvalidArgumentError("line " + std::to_string(current_line_) +
-                                             ": text after a closing quote");
+        status_ = absl::InvalidArgumentError(
+            absl::StrCat("line ", current_line_, ": text after a closing quote"));
         return false;
       }
       continue;

@@ -9,7 +9,10 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "dsl/base/status_macros.h"
+#include "dsl/base/text_util.h"
 #include "dsl/data/csv_reader.h"
 #include "dsl/data/lead_csv.h"
 #include "dsl/decision/periods.h"
@@ -26,19 +29,15 @@ struct Where {
   std::string_view column;
 
   absl::Status Error(const std::string& message) const {
-    std::string out(file);
-    out += ':';
-    out += std::to_string(line);
-    out += ": ";
-    if (!column.empty()) out += "column \"" + std::string(column) + "\": ";
-    return absl::InvalidArgumentError(out + message);
+    std::string out = absl::StrCat(Piece(file), ":", line, ": ");
+    if (!column.empty()) absl::StrAppend(&out, "column \"", Piece(column), "\": ");
+    absl::StrAppend(&out, message);
+    return absl::InvalidArgumentError(out);
   }
 };
 
 std::string Quote(std::string_view text) {
-  std::string shown(text.substr(0, 60));
-  if (text.size() > 60) shown += "...";
-  return "\"" + shown + "\"";
+  return absl::StrCat("\"", Piece(text.substr(0, 60)), text.size() > 60 ? "..." : "", "\"");
 }
 
 std::optional<double> ParseNumber(std::string_view text) {
@@ -56,14 +55,14 @@ std::optional<double> ParseNumber(std::string_view text) {
 
 absl::StatusOr<double> Number(std::string_view text, const Where& where) {
   const std::optional<double> n = ParseNumber(text);
-  if (!n) return where.Error(Quote(text) + " is not a number");
+  if (!n) return where.Error(absl::StrCat(Quote(text), " is not a number"));
   return *n;
 }
 
 absl::StatusOr<int64_t> Count(std::string_view text, const Where& where) {
   ASSIGN_OR_RETURN(const double n, Number(text, where));
   if (n < 0 || n != std::floor(n) || n > 1e15) {
-    return where.Error(Quote(text) + " is not a whole number >= 0");
+    return where.Error(absl::StrCat(Quote(text), " is not a whole number >= 0"));
   }
   return static_cast<int64_t>(n);
 }
@@ -88,7 +87,8 @@ absl::StatusOr<SkillMap> ParseSkills(std::string_view text, const Where& where) 
   for (const std::string& item : SplitList(text)) {
     const size_t colon = item.find(':');
     if (colon == std::string::npos || colon == 0) {
-      return where.Error("skill " + Quote(item) + " is not name:level (e.g. tech:4;sales:2)");
+      return where.Error(
+          absl::StrCat("skill ", Quote(item), " is not name:level (e.g. tech:4;sales:2)"));
     }
     ASSIGN_OR_RETURN(const double level, Number(std::string_view(item).substr(colon + 1), where));
     skills.emplace_back(item.substr(0, colon), level);
@@ -108,14 +108,10 @@ AttributeValue InferValue(const std::string& text) {
 std::optional<std::string> ScalarText(const Json& value) {
   if (value.is_string()) return value.get<std::string>();
   if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
-  if (value.is_number_integer()) return std::to_string(value.get<int64_t>());
-  if (value.is_number_unsigned()) return std::to_string(value.get<uint64_t>());
-  if (value.is_number_float()) {
-    std::ostringstream out;
-    out.precision(17);
-    out << value.get<double>();
-    return out.str();
-  }
+  if (value.is_number_integer()) return absl::StrCat(value.get<int64_t>());
+  if (value.is_number_unsigned()) return absl::StrCat(value.get<uint64_t>());
+  // 17 significant digits read back as the same double, whatever the cell's column makes of it.
+  if (value.is_number_float()) return absl::StrFormat("%.17g", value.get<double>());
   return std::nullopt;
 }
 
@@ -159,7 +155,8 @@ absl::Status SetRepText(RepInfo& rep, std::string_view column, const std::string
     rep.team = text;
   } else if (column == "status") {
     const std::optional<RepStatus> status = ParseRepStatus(text);
-    if (!status) return where.Error(Quote(text) + " is not a status (active, away or off)");
+    if (!status)
+      return where.Error(absl::StrCat(Quote(text), " is not a status (active, away or off)"));
     rep.status = *status;
   } else if (column == "daily_cap") {
     ASSIGN_OR_RETURN(rep.daily_cap, Count(text, where));
@@ -193,7 +190,8 @@ absl::Status SetRepJson(RepInfo& rep, const std::string& column, const Json& val
   if (column == "skills" && value.is_object()) {
     SkillMap skills;
     for (const auto& [name, level] : value.items()) {
-      if (!level.is_number()) return where.Error("skill \"" + name + "\" has no numeric level");
+      if (!level.is_number())
+        return where.Error(absl::StrCat("skill \"", name, "\" has no numeric level"));
       skills.emplace_back(name, level.get<double>());
     }
     rep.attributes.push_back({"skills", std::move(skills)});
@@ -266,8 +264,7 @@ absl::Status SetLeadJson(LeadRow& lead, const std::string& column, const Json& v
 
 void DefaultLeadId(LeadRow& lead, size_t row) {
   if (!lead.id.empty()) return;
-  lead.id = '#';
-  lead.id += std::to_string(row);
+  lead.id = absl::StrCat("#", row);
   lead.attributes.push_back({"id", lead.id});
 }
 
@@ -281,15 +278,15 @@ absl::Status ForEachCsvRow(std::string_view text, std::string_view file, RowFn r
   std::vector<std::string> header;
   if (!reader.Next(header)) {
     if (!reader.status().ok()) {
-      return absl::InvalidArgumentError(std::string(file) + ":" +
-                                        std::string(reader.status().message()));
+      return absl::InvalidArgumentError(absl::StrCat(Piece(file), ":", reader.status().message()));
     }
-    return absl::InvalidArgumentError(std::string(file) + ": empty file (expected a header row)");
+    return absl::InvalidArgumentError(
+        absl::StrCat(Piece(file), ": empty file (expected a header row)"));
   }
   for (size_t i = 0; i < header.size(); ++i) {
     if (header[i].empty()) {
-      return Where{file, reader.line(), ""}.Error("column " + std::to_string(i + 1) +
-                                                  " of the header has no name");
+      return Where{file, reader.line(), ""}.Error(
+          absl::StrCat("column ", i + 1, " of the header has no name"));
     }
     for (size_t j = 0; j < i; ++j) {
       if (header[j] == header[i]) return Where{file, reader.line(), header[i]}.Error("repeated");
@@ -299,15 +296,13 @@ absl::Status ForEachCsvRow(std::string_view text, std::string_view file, RowFn r
   size_t index = 0;
   while (reader.Next(fields)) {
     if (fields.size() != header.size()) {
-      return Where{file, reader.line(), ""}.Error(std::to_string(fields.size()) +
-                                                  " fields, the header has " +
-                                                  std::to_string(header.size()));
+      return Where{file, reader.line(), ""}.Error(
+          absl::StrCat(fields.size(), " fields, the header has ", header.size()));
     }
     RETURN_IF_ERROR(row(header, fields, reader.line(), ++index));
   }
   if (!reader.status().ok()) {
-    return absl::InvalidArgumentError(std::string(file) + ":" +
-                                      std::string(reader.status().message()));
+    return absl::InvalidArgumentError(absl::StrCat(Piece(file), ":", reader.status().message()));
   }
   return absl::OkStatus();
 }
@@ -339,24 +334,24 @@ absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     const int error = errno;
-    if (error == ENOENT) return absl::NotFoundError(path + ": no such file");
-    if (error == EACCES) return absl::PermissionDeniedError(path + ": permission denied");
-    return absl::InvalidArgumentError(path + ": cannot open: " + std::strerror(error));
+    if (error == ENOENT) return absl::NotFoundError(absl::StrCat(path, ": no such file"));
+    if (error == EACCES)
+      return absl::PermissionDeniedError(absl::StrCat(path, ": permission denied"));
+    return absl::InvalidArgumentError(absl::StrCat(path, ": cannot open: ", std::strerror(error)));
   }
   std::ostringstream buffer;
   buffer << in.rdbuf();
-  if (in.bad()) return absl::InvalidArgumentError(path + ": read error");
+  if (in.bad()) return absl::InvalidArgumentError(absl::StrCat(path, ": read error"));
   std::string text = std::move(buffer).str();
   if (text.size() > (size_t{2} << 30))
-    return absl::InvalidArgumentError(path + ": larger than 2 GiB");
+    return absl::InvalidArgumentError(absl::StrCat(path, ": larger than 2 GiB"));
   return text;
 }
 
 absl::StatusOr<std::vector<LeadRow>> ParseXEducation(std::string_view text, std::string_view file) {
   absl::StatusOr<std::vector<XEducationRow>> rows = ParseXEducationLeads(text);
   if (!rows.ok()) {
-    return absl::InvalidArgumentError(std::string(file) + ": " +
-                                      std::string(rows.status().message()));
+    return absl::InvalidArgumentError(absl::StrCat(Piece(file), ": ", rows.status().message()));
   }
   std::vector<LeadRow> leads;
   leads.reserve(rows->size());
@@ -423,8 +418,8 @@ absl::StatusOr<std::vector<RepInfo>> ParseReps(std::string_view text, DatasetFor
   std::sort(ids.begin(), ids.end());
   for (size_t i = 1; i < ids.size(); ++i) {
     if (ids[i] == ids[i - 1]) {
-      return absl::InvalidArgumentError(std::string(file_name) + ": rep id \"" +
-                                        std::string(ids[i]) + "\" appears twice");
+      return absl::InvalidArgumentError(
+          absl::StrCat(Piece(file_name), ": rep id \"", Piece(ids[i]), "\" appears twice"));
     }
   }
   return reps;

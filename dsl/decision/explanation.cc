@@ -1,10 +1,12 @@
 #include "dsl/decision/explanation.h"
 
 #include <cmath>
-#include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "dsl/base/lexical.h"
+#include "dsl/base/text_util.h"
 #include "dsl/compile/program.h"
 #include "dsl/decision/availability.h"
 #include "dsl/decision/periods.h"
@@ -14,14 +16,15 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
+// Scores and rank keys as explanations have always shown them: whole numbers in full, others to
+// six significant digits (`0.333333`, not FormatNumber's round-trip `0.3333333333333333`), so
+// that a stored explanation's text does not change.
 std::string Number(double value) {
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
   if (value == std::floor(value) && std::fabs(value) < 1e15) {
-    return std::to_string(static_cast<int64_t>(value));
+    return absl::StrCat(static_cast<int64_t>(value));
   }
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.6g", value);
-  return buffer;
+  return absl::StrFormat("%.6g", value);
 }
 
 const std::string& RepId(const Explanation& ex, uint32_t rep) {
@@ -29,17 +32,15 @@ const std::string& RepId(const Explanation& ex, uint32_t rep) {
   return rep < ex.reps.size() ? ex.reps[rep].id : kUnknown;
 }
 
-std::string Loc(const LineColumn& at) {
-  return std::to_string(at.line) + ":" + std::to_string(at.column);
-}
+std::string Loc(const LineColumn& at) { return absl::StrCat(at.line, ":", at.column); }
 
 std::string FormatWait(int64_t seconds) {
   if (seconds < 0) seconds = 0;
   const int64_t h = seconds / 3600, m = (seconds % 3600) / 60, s = seconds % 60;
   std::string out;
-  if (h > 0) out += std::to_string(h) + "h";
-  if (m > 0) out += std::to_string(m) + "m";
-  if (h == 0 && (s > 0 || m == 0)) out += std::to_string(s) + "s";
+  if (h > 0) absl::StrAppend(&out, h, "h");
+  if (m > 0) absl::StrAppend(&out, m, "m");
+  if (h == 0 && (s > 0 || m == 0)) absl::StrAppend(&out, s, "s");
   return out;
 }
 
@@ -141,10 +142,9 @@ std::string_view RemovalReasonName(RemovalReason reason) {
 
 std::string CapText(const CapTrace& cap) {
   if (cap.scope == CapScope::kRep) {
-    return (cap.unit == CapUnit::kOpen ? "rep max_open " : "rep daily_cap ") +
-           std::to_string(cap.limit);
+    return absl::StrCat(cap.unit == CapUnit::kOpen ? "rep max_open " : "rep daily_cap ", cap.limit);
   }
-  return "cap " + WrittenCap(cap.limit, cap.unit);
+  return absl::StrCat("cap ", WrittenCap(cap.limit, cap.unit));
 }
 
 std::string RemovalMessage(const Explanation& ex, const RuleTrace& rule, const CandidateTrace& c) {
@@ -157,14 +157,14 @@ std::string RemovalMessage(const Explanation& ex, const RuleTrace& rule, const C
     case RemovalReason::kExcluded:
       return "excluded by the call";
     case RemovalReason::kNotInTeam:
-      return "not in team " + lexical::QuoteString(rule.team.value_or(""));
+      return absl::StrCat("not in team ", lexical::QuoteString(rule.team.value_or("")));
     case RemovalReason::kRequireFailed: {
       if (c.detail >= rule.require_conjuncts.size()) return "require failed";
       const ExpressionTrace& e = rule.require_conjuncts[c.detail];
       if (!c.value.empty() && !e.subject.empty()) {
-        return "require failed: " + e.text + " (" + e.subject + " = " + c.value + ")";
+        return absl::StrCat("require failed: ", e.text, " (", e.subject, " = ", c.value, ")");
       }
-      return "require failed: " + e.text;
+      return absl::StrCat("require failed: ", e.text);
     }
     case RemovalReason::kCapReached: {
       if (c.cap_scope == CapScope::kRep) {
@@ -179,40 +179,44 @@ std::string RemovalMessage(const Explanation& ex, const RuleTrace& rule, const C
       }
       if (c.detail >= rule.caps.size()) return "cap reached";
       const CapTrace& cap = rule.caps[c.detail];
-      return CapText(cap) + " reached (" + std::to_string(c.count) + " of " +
-             std::to_string(cap.limit) + ")";
+      return absl::StrCat(CapText(cap), " reached (", c.count, " of ", cap.limit, ")");
     }
     case RemovalReason::kEvaluationError:
       return "evaluation error";
     case RemovalReason::kNoWeight:
-      return "no positive weight for " + (rule.strategy ? rule.strategy->text : "weighted") +
-             (c.value.empty() ? "" : " (" + c.value + ")");
+      return absl::StrCat("no positive weight for ",
+                          rule.strategy ? rule.strategy->text : "weighted",
+                          c.value.empty() ? "" : absl::StrCat(" (", c.value, ")"));
   }
   return "";
 }
 
 std::string StrategyMessage(const Explanation& ex, const StrategyTrace& s) {
   if (!s.pick) return "no candidate";
-  std::string out = "picked " + RepId(ex, *s.pick) + ": ";
+  std::string out = absl::StrCat("picked ", RepId(ex, *s.pick), ": ");
   switch (s.reason) {
     case PickReason::kOnlyCandidate:
-      return out + "the only rep in the tie group";
+      return absl::StrCat(out, "the only rep in the tie group");
     case PickReason::kWaitedLongest:
     case PickReason::kStickyNoKey:
-      if (s.reason == PickReason::kStickyNoKey) out += "no sticky key, round robin: ";
-      if (!s.pick_last_chosen_time) return out + "waited longest (never chosen by this rule)";
-      return out + "waited longest: last chosen " + FormatUtc(*s.pick_last_chosen_time) + " (" +
-             FormatWait(s.pick_score ? static_cast<int64_t>(*s.pick_score) : 0) + " ago)";
+      if (s.reason == PickReason::kStickyNoKey)
+        absl::StrAppend(&out, "no sticky key, round robin: ");
+      if (!s.pick_last_chosen_time) {
+        return absl::StrCat(out, "waited longest (never chosen by this rule)");
+      }
+      return absl::StrCat(out, "waited longest: last chosen ", FormatUtc(*s.pick_last_chosen_time),
+                          " (", FormatWait(s.pick_score ? static_cast<int64_t>(*s.pick_score) : 0),
+                          " ago)");
     case PickReason::kLeastLoaded:
-      return out + "fewest open leads (" + Number(s.pick_score.value_or(0)) + ")";
+      return absl::StrCat(out, "fewest open leads (", Number(s.pick_score.value_or(0)), ")");
     case PickReason::kBalanced:
-      return out + "smallest " + s.text + " received this period (" +
-             Number(s.pick_score.value_or(0)) + ")";
+      return absl::StrCat(out, "smallest ", s.text, " received this period (",
+                          Number(s.pick_score.value_or(0)), ")");
     case PickReason::kWeighted:
-      return out + "furthest behind its weighted share (weight " +
-             Number(s.pick_score.value_or(0)) + ")";
+      return absl::StrCat(out, "furthest behind its weighted share (weight ",
+                          Number(s.pick_score.value_or(0)), ")");
     case PickReason::kSticky:
-      return out + "highest rendezvous score for the sticky key";
+      return absl::StrCat(out, "highest rendezvous score for the sticky key");
     case PickReason::kNone:
       break;
   }
@@ -222,83 +226,82 @@ std::string StrategyMessage(const Explanation& ex, const StrategyTrace& s) {
 std::string SummaryText(const Explanation& ex) {
   std::string out;
   if (ex.outcome == Outcome::kAssigned && ex.rep && ex.decided_by) {
-    out = "assigned to " + RepId(ex, *ex.rep) + " by " + ex.decided_by->label;
+    out = absl::StrCat("assigned to ", RepId(ex, *ex.rep), " by ", ex.decided_by->label);
   } else {
-    out = "unassigned (" + std::string(UnassignedReasonName(ex.unassigned_reason)) + ")";
+    out = absl::StrCat("unassigned (", Piece(UnassignedReasonName(ex.unassigned_reason)), ")");
   }
   const RuleTrace* last = ex.rules.empty() ? nullptr : &ex.rules.back();
   if (last != nullptr && !last->candidates.empty()) {
     size_t removed = 0;
     for (const CandidateTrace& c : last->candidates) removed += c.removed != RemovalReason::kNone;
-    out += "; " + std::to_string(last->candidates.size()) + " candidates, " +
-           std::to_string(removed) + " removed";
+    absl::StrAppend(&out, "; ", last->candidates.size(), " candidates, ", removed, " removed");
     if (last->strategy) {
-      out += "; " + last->strategy->text + " among " +
-             std::to_string(last->strategy->tie_group.size());
+      absl::StrAppend(&out, "; ", last->strategy->text, " among ",
+                      last->strategy->tie_group.size());
     }
   }
-  out += "; " + std::to_string(ex.rules.size()) + " rule(s) tried";
+  absl::StrAppend(&out, "; ", ex.rules.size(), " rule(s) tried");
   return out;
 }
 
 std::string RenderExplanationText(const Explanation& ex) {
-  std::string out = "lead " + (ex.lead.empty() ? std::string("(no id)") : ex.lead) + " at " +
-                    FormatUtc(ex.decide_time) + " (decision #" + std::to_string(ex.sequence) +
-                    ", rules v" + std::to_string(ex.rule_version) + ")\n";
-  out += "outcome: " + SummaryText(ex) + "\n";
+  std::string out = absl::StrCat("lead ", ex.lead.empty() ? "(no id)" : ex.lead, " at ",
+                                 FormatUtc(ex.decide_time), " (decision #", ex.sequence,
+                                 ", rules v", ex.rule_version, ")\n");
+  absl::StrAppend(&out, "outcome: ", SummaryText(ex), "\n");
   if (!ex.excluded_reps.empty()) {
-    out += "excluded by the call:";
-    for (const std::string& id : ex.excluded_reps) out += " " + id;
-    out += "\n";
+    absl::StrAppend(&out, "excluded by the call:");
+    for (const std::string& id : ex.excluded_reps) absl::StrAppend(&out, " ", id);
+    absl::StrAppend(&out, "\n");
   }
   for (const RuleTrace& rule : ex.rules) {
-    out += "\n" + rule.rule.label + " [" + Loc(rule.rule.start) +
-           "]: " + std::string(RuleResultName(rule.result)) + "\n";
+    absl::StrAppend(&out, "\n", rule.rule.label, " [", Loc(rule.rule.start),
+                    "]: ", Piece(RuleResultName(rule.result)), "\n");
     if (rule.result == RuleResult::kNotMatched) {
       if (rule.when) {
-        out += "  when is false at `" + rule.when->text + "`";
+        absl::StrAppend(&out, "  when is false at `", rule.when->text, "`");
         if (!rule.when->subject.empty()) {
-          out += " (" + rule.when->subject + " = " + rule.when->subject_value + ")";
+          absl::StrAppend(&out, " (", rule.when->subject, " = ", rule.when->subject_value, ")");
         }
-        out += "\n";
+        absl::StrAppend(&out, "\n");
       }
       continue;
     }
     if (!rule.rank_key_labels.empty()) {
-      out += "  prefer:";
-      for (const std::string& label : rule.rank_key_labels) out += " " + label + ";";
-      out += "\n";
+      absl::StrAppend(&out, "  prefer:");
+      for (const std::string& label : rule.rank_key_labels) absl::StrAppend(&out, " ", label, ";");
+      absl::StrAppend(&out, "\n");
     }
     for (const CandidateTrace& c : rule.candidates) {
-      out += "  " + RepId(ex, c.rep) + ": ";
+      absl::StrAppend(&out, "  ", RepId(ex, c.rep), ": ");
       if (c.removed != RemovalReason::kNone) {
-        out += "removed, " + RemovalMessage(ex, rule, c) + "\n";
+        absl::StrAppend(&out, "removed, ", RemovalMessage(ex, rule, c), "\n");
         continue;
       }
-      out += "eligible, tie group " + std::to_string(c.tie_group);
+      absl::StrAppend(&out, "eligible, tie group ", c.tie_group);
       if (!rule.rank_key_labels.empty()) {
-        out += ", keys (";
+        absl::StrAppend(&out, ", keys (");
         for (size_t k = 0; k < rule.rank_key_labels.size(); ++k) {
-          if (k > 0) out += ", ";
+          if (k > 0) absl::StrAppend(&out, ", ");
           const size_t at = c.rank_offset + k;
-          out += at < rule.rank_keys.size() ? Number(rule.rank_keys[at]) : "?";
+          absl::StrAppend(&out, at < rule.rank_keys.size() ? Number(rule.rank_keys[at]) : "?");
         }
-        out += ")";
+        absl::StrAppend(&out, ")");
       }
-      if (c.strategy_score) out += ", score " + Number(*c.strategy_score);
-      if (c.picked) out += "  <- picked";
-      out += "\n";
+      if (c.strategy_score) absl::StrAppend(&out, ", score ", Number(*c.strategy_score));
+      if (c.picked) absl::StrAppend(&out, "  <- picked");
+      absl::StrAppend(&out, "\n");
     }
     if (rule.strategy) {
       const StrategyTrace& s = *rule.strategy;
-      out += "  strategy " + s.text + (s.implicit ? " (default)" : "") +
-             ", score = " + s.score_label + "\n  tie group:";
-      for (const uint32_t rep : s.tie_group) out += " " + RepId(ex, rep);
-      out += "\n  " + StrategyMessage(ex, s) + "\n";
-      if (!s.tie_break.empty()) out += "  ties broken by: " + s.tie_break + "\n";
+      absl::StrAppend(&out, "  strategy ", s.text, s.implicit ? " (default)" : "",
+                      ", score = ", s.score_label, "\n  tie group:");
+      for (const uint32_t rep : s.tie_group) absl::StrAppend(&out, " ", RepId(ex, rep));
+      absl::StrAppend(&out, "\n  ", StrategyMessage(ex, s), "\n");
+      if (!s.tie_break.empty()) absl::StrAppend(&out, "  ties broken by: ", s.tie_break, "\n");
     }
   }
-  if (ex.truncated) out += "\n(candidate lists truncated)\n";
+  if (ex.truncated) absl::StrAppend(&out, "\n(candidate lists truncated)\n");
   return out;
 }
 

@@ -2,18 +2,16 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cstdio>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 
 namespace leadrouter::dsl {
 namespace {
 
 std::atomic<uint64_t> next_generation{1};
 
-std::string Hex16(uint64_t v) {
-  char buffer[17];
-  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(v));
-  return buffer;
-}
+std::string Hex16(uint64_t v) { return absl::StrFormat("%016x", v); }
 
 // The fields the decision owns: whatever a roster file says about them is replaced.
 bool IsDecisionField(std::string_view name) {
@@ -81,10 +79,10 @@ std::vector<std::string> RuleKeys(const Program& program) {
       keys.push_back(rule.label);
       continue;
     }
-    const std::string base = "anon:" + Hex16(StableHash(program.Slice(rule.span)));
+    const std::string base = absl::StrCat("anon:", Hex16(StableHash(program.Slice(rule.span))));
     std::string key = base;
     for (int n = 2; std::find(keys.begin(), keys.end(), key) != keys.end(); ++n) {
-      key = base + "#" + std::to_string(n);
+      key = absl::StrCat(base, "#", n);
     }
     keys.push_back(std::move(key));
   }
@@ -101,10 +99,10 @@ absl::StatusOr<Roster> Roster::Bind(std::shared_ptr<const Program> program,
     const RepInfo& rep = reps[i];
     if (rep.id.empty()) return absl::InvalidArgumentError("a rep has an empty id");
     if (i > 0 && reps[i - 1].id == rep.id) {
-      return absl::InvalidArgumentError("duplicate rep id \"" + rep.id + "\"");
+      return absl::InvalidArgumentError(absl::StrCat("duplicate rep id \"", rep.id, "\""));
     }
     if ((rep.daily_cap && *rep.daily_cap < 0) || (rep.max_open && *rep.max_open < 0)) {
-      return absl::InvalidArgumentError("rep \"" + rep.id + "\" has a negative cap");
+      return absl::InvalidArgumentError(absl::StrCat("rep \"", rep.id, "\" has a negative cap"));
     }
   }
 
