@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "dsl/base/lexical.h"
+#include "dsl/base/source.h"
 #include "dsl/base/text_util.h"
 #include "dsl/base/value.h"
 
@@ -147,6 +148,17 @@ std::string DumpFile(const ast::File& file, bool with_comments) {
   }
   if (with_comments) {
     for (const auto& c : file.trailing_comments) absl::StrAppend(&out, "#<", c, ">\n");
+  }
+  return out;
+}
+
+std::vector<std::string> Codes(const std::string& text, const ParseOptions& options) {
+  const SourceFile source("test.rules", text);
+  const ParseResult result = Parse(source, options);
+  std::vector<std::string> out;
+  for (const Diagnostic& d : result.diagnostics) {
+    const LineColumn at = source.Locate(d.span.begin);
+    out.push_back(absl::StrCat(at.line, ":", at.column, " ", d.code));
   }
   return out;
 }

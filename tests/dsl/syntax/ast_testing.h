@@ -1,10 +1,12 @@
 // Test helpers for syntax trees: a canonical, span-free dump, so that "same tree" is string
-// equality and a failing test prints both trees.
+// equality and a failing test prints both trees; and a parse's diagnostics in short.
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "dsl/syntax/ast.h"
+#include "dsl/syntax/parser.h"
 
 namespace leadrouter::dsl::testing {
 
@@ -14,5 +16,8 @@ std::string DumpExpr(const ast::Expr& expr);
 // order (when, team, require, ...), since their written order carries no meaning. Comments are
 // included only when `with_comments` is set.
 std::string DumpFile(const ast::File& file, bool with_comments = false);
+
+// Every diagnostic of parsing `text` as "line:col code", notes included, for compact assertions.
+std::vector<std::string> Codes(const std::string& text, const ParseOptions& options = {});
 
 }  // namespace leadrouter::dsl::testing

@@ -23,6 +23,7 @@ namespace leadrouter::dsl {
 namespace {
 
 namespace fs = std::filesystem;
+using ::leadrouter::dsl::testing::Codes;
 using ::leadrouter::dsl::testing::DumpExpr;
 using ::leadrouter::dsl::testing::DumpFile;
 using ::leadrouter::testing::StatusIs;
@@ -38,18 +39,6 @@ std::string ReadAll(const fs::path& path) {
 
 ParseResult ParseText(const std::string& text, const ParseOptions& options = {}) {
   return Parse(SourceFile("test.rules", text), options);
-}
-
-// Every diagnostic as "line:col code", for compact assertions.
-std::vector<std::string> Codes(const std::string& text, const ParseOptions& options = {}) {
-  const SourceFile source("test.rules", text);
-  const ParseResult result = Parse(source, options);
-  std::vector<std::string> out;
-  for (const Diagnostic& d : result.diagnostics) {
-    const LineColumn at = source.Locate(d.span.begin);
-    out.push_back(std::to_string(at.line) + ":" + std::to_string(at.column) + " " + d.code);
-  }
-  return out;
 }
 
 TEST(GrammarTest, AnalyzeFindsNoInfiniteLoops) {
@@ -79,14 +68,6 @@ const TreeCase kTreeCases[] = {
     {"let_list", "let ENTERPRISE = [\"finance\", \"government\"]",
      "let ENTERPRISE [ \"finance\" \"government\"]\n"},
     {"list_trailing_comma_and_empty", "let L = [1, [], 2,]", "let L [ 1=1 [] 2=2]\n"},
-    {"number_forms", "let N = [1_000_000, 0.5, 007, 1_2.3_4]",
-     "let N [ 1_000_000=1000000 0.5=0.5 007=7 1_2.3_4=12.34]\n"},
-    {"durations", "let D = [90s, 30m, 24h, 7d, 2w, 1_0m]",
-     "let D [ 90s=90s 30m=1800s 24h=86400s 7d=604800s 2w=1209600s 1_0m=600s]\n"},
-    {"string_escapes", R"(let S = "a\"b\\c\n\t\r\u{48}\u{e9}")",
-     "let S \"a\\\"b\\\\c\\n\\t\\rHé\"\n"},
-    {"unicode_in_string", "let S = \"销售线索 🚀\"", "let S \"销售线索 🚀\"\n"},
-    {"bool_null", "let B = [true, false, null]", "let B [ true false null]\n"},
     {"arithmetic_precedence", "let X = 1 + 2 * 3 - 4 / 5 % 6",
      "let X (- (+ 1=1 (* 2=2 3=3)) (% (/ 4=4 5=5) 6=6))\n"},
     {"parentheses", "let X = (1 + 2) * -(3 - 4)", "let X (* (+ 1=1 2=2) (neg (- 3=3 4=4)))\n"},
@@ -108,8 +89,6 @@ const TreeCase kTreeCases[] = {
      "segment s (and (between quality 40=40 70=70) x)\n"},
     {"between_arithmetic_bounds", "segment s = q between a + 1 and b * 2",
      "segment s (between q (+ a 1=1) (* b 2=2))\n"},
-    {"keyword_prefixes_are_names", "segment s = industry and notable or order or android",
-     "segment s (or (or (and industry notable) order) android)\n"},
     {"fields_and_calls",
      "rule \"r\" when has(company) and lower(lead.region) == rep.region and f() require "
      "hours_since(created_at) < 24",
@@ -142,7 +121,6 @@ const TreeCase kTreeCases[] = {
      "otherwise (distribute 2 quality) (cap 3/0)\n"},
     {"crlf_and_tabs", "let A = 1\r\n\tlet B = 2\r\n", "let A 1=1\nlet B 2=2\n"},
     {"empty_file", "", ""},
-    {"only_comments", "# nothing\n   # here\n", ""},
 };
 
 INSTANTIATE_TEST_SUITE_P(Parser, ValidProgramTest, ::testing::ValuesIn(kTreeCases),
@@ -212,18 +190,6 @@ TEST_P(SyntaxErrorTest, ReportsCodeAtPosition) {
 const ErrorCase kErrorCases[] = {
     {"missing_operand", "when a and\n  require b", {"2:3 expected-expression"}},
     {"missing_condition", "when", {"1:5 expected-expression"}},
-    {"unterminated_string", "when source == \"ads\n", {"1:16 unterminated-string"}},
-    {"invalid_escape", R"(let S = "a\qb")", {"1:11 invalid-escape"}},
-    {"invalid_code_point", R"(let S = "\u{D800}")", {"1:10 invalid-escape"}},
-    {"double_underscore", "let N = 1__0", {"1:9 invalid-number"}},
-    {"trailing_underscore", "let N = 10_", {"1:9 invalid-number"}},
-    {"dangling_decimal_point", "let N = 1.", {"1:9 invalid-number"}},
-    {"exponent", "let N = 1e5", {"1:9 invalid-number"}},
-    {"unknown_duration_unit", "let D = 30min", {"1:9 invalid-duration"}},
-    {"decimal_duration", "let D = 1.5h", {"1:9 invalid-duration"}},
-    {"number_too_large", "let N = 1" + std::string(400, '0'), {"1:9 invalid-number"}},
-    {"duration_too_long", "let D = 99999999999999999999d", {"1:9 invalid-duration"}},
-    {"keyword_as_name", "let and = 1", {"1:5 keyword-as-name"}},
     {"chained_comparison", "when a < b < c", {"1:12 chained-comparison"}},
     {"chained_equality", "when a == b == c", {"1:13 chained-comparison"}},
     {"single_equals", "when source = \"ads\"", {"1:13 single-equals"}},
@@ -269,7 +235,6 @@ const ErrorCase kErrorCases[] = {
     {"team_without_quotes", "when a team enterprise", {"1:13 syntax-error"}},
     {"let_without_equals", "let A 1", {"1:7 syntax-error"}},
     {"unexpected_character", "when a ! b", {"1:8 syntax-error"}},
-    {"non_ascii_outside_string", "when été", {"1:6 expected-expression"}},
 };
 
 INSTANTIATE_TEST_SUITE_P(Parser, SyntaxErrorTest, ::testing::ValuesIn(kErrorCases),
@@ -492,12 +457,6 @@ TEST(ParserTest, AttachesCommentsWhereTheyBelong) {
             "rule \"r\" (when (or a b) #<before when> #<inside> #>after when) (cap 5/0) #>header\n"
             "rule _ (when x) (prefer y #>one-line)\n"
             "#<the end>\n");
-}
-
-TEST(ParserTest, HashInsideAStringIsNotAComment) {
-  const ParseResult result = ParseText("let S = \"#1 \\\" # still\"  # real\n");
-  ASSERT_THAT(result.diagnostics, ::testing::IsEmpty());
-  EXPECT_EQ(DumpFile(result.file, true), "let S \"#1 \\\" # still\" #>real\n");
 }
 
 // ---------------------------------------------------------------------------------------------
