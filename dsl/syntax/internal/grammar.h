@@ -1,9 +1,9 @@
 // The grammar of the rule language as PEGTL 3.2 rules, and nothing else.
 //
-// Building the syntax tree is dsl/syntax/parser.cc's job (actions keyed on these rules); the error
-// messages for every `must<>` and `tao::pegtl::raise<>` below live in
-// dsl/syntax/internal/grammar_errors.h. docs/language.md carries the same grammar in EBNF: change
-// both together.
+// Building the syntax tree is the tree builder's job (dsl/syntax/internal/tree_builder.h, actions
+// keyed on these rules); the error messages for every `must<>` and `tao::pegtl::raise<>` below
+// live in dsl/syntax/internal/grammar_errors.h. docs/language.md carries the same grammar in
+// EBNF: change both together.
 //
 // Shape of the rules, and why:
 // - Whitespace, newlines and `#` comments may separate any two tokens (`ws`), so a rule spans
