@@ -1,0 +1,123 @@
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "dsl/base/text_util.h"
+#include "dsl/base/vocabulary.h"
+#include "dsl/check/internal/checker_impl.h"
+
+namespace leadrouter::dsl::checker {
+
+void Checker::CheckRules(const ast::File& file) {
+  size_t rule_count = 0;
+  std::unordered_map<std::string, const ast::Rule*> rule_names;
+  for (const ast::Statement& statement : file.statements) {
+    if (const auto* rule = std::get_if<ast::Rule>(&statement.node)) {
+      ++rule_count;
+      if (rule_count == options_.max_rules + 1) {
+        Error(statement.span, "too-many-rules",
+              absl::StrCat("a rule file holds at most ", options_.max_rules, " rules"));
+      }
+      if (rule->name) {
+        auto [it, inserted] = rule_names.emplace(*rule->name, rule);
+        if (!inserted) {
+          Warning(rule->name_span, "duplicate-rule-name",
+                  absl::StrCat("another rule is already named \"", *rule->name, "\""),
+                  absl::StrCat("the first is on line ", LineOf(it->second->name_span),
+                               "; explanations and reports would not tell them apart"));
+        }
+      }
+      CheckClauses(rule->clauses);
+    } else if (const auto* fallback = std::get_if<ast::Otherwise>(&statement.node)) {
+      CheckClauses(fallback->clauses);
+    }
+  }
+}
+
+void Checker::CheckClauses(const std::vector<ast::Clause>& clauses) {
+  for (const ast::Clause& clause : clauses) {
+    switch (clause.kind) {
+      case ast::ClauseKind::kWhen:
+        if (clause.condition) CheckCondition(*clause.condition, Scope::kLead, "`when`");
+        break;
+      case ast::ClauseKind::kTeam:
+        if (clause.team.empty()) {
+          Error(clause.span, "empty-team", "`team` needs a team name");
+        }
+        break;
+      case ast::ClauseKind::kRequire:
+        if (clause.condition) CheckCondition(*clause.condition, Scope::kRep, "`require`");
+        break;
+      case ast::ClauseKind::kPrefer:
+        for (const ast::ExprPtr& key : clause.prefer_keys) {
+          if (key) CheckPreferKey(*key);
+        }
+        break;
+      case ast::ClauseKind::kDistribute:
+        CheckDistribute(clause.distribute);
+        break;
+      case ast::ClauseKind::kCap:
+        CheckCaps(clause.caps);
+        break;
+      case ast::ClauseKind::kSla:
+        if (clause.sla.seconds <= 0) {
+          Error(clause.sla.span, "invalid-duration", "an SLA must be longer than zero");
+        }
+        break;
+      case ast::ClauseKind::kFollowup:
+        CheckFollowup(clause.followup);
+        break;
+    }
+  }
+}
+
+void Checker::CheckPreferKey(const ast::Expr& key) {
+  const Info info = CheckTop(key, Scope::kRep);
+  if (!info.type.Allows({ValueKind::kNumber, ValueKind::kBool, ValueKind::kDuration})) {
+    Error(key.span, "type-mismatch",
+          absl::StrCat("a `prefer` key must be a number or true/false, not ", Describe(info.type)),
+          "reps are ranked by each key in turn, higher first");
+  }
+}
+
+void Checker::CheckDistribute(const ast::Distribute& distribute) {
+  if (!distribute.argument) return;
+  const std::string_view name = StrategyName(distribute.kind);
+  const Info info = CheckTop(*distribute.argument, Scope::kRep);
+  if (distribute.kind == StrategyKind::kSticky) {
+    if (info.reads_rep) {
+      Error(distribute.argument->span, "sticky-reads-rep",
+            "`sticky()` keeps a lead's key with one rep, so its argument must be a lead value",
+            "bare names here are rep fields; write `lead.x` for the lead's field");
+    }
+    return;
+  }
+  if (!info.type.Allows({ValueKind::kNumber, ValueKind::kBool, ValueKind::kDuration})) {
+    Error(distribute.argument->span, "type-mismatch",
+          absl::StrCat("`", Piece(name), "()` needs a number, not ", Describe(info.type)));
+  }
+}
+
+void Checker::CheckCaps(const std::vector<ast::Cap>& caps) {
+  std::set<CapUnit> units;
+  for (const ast::Cap& cap : caps) {
+    if (cap.limit <= 0) {
+      Error(cap.span, "invalid-cap", "a cap must allow at least one lead",
+            "to keep a rule from assigning, remove the rule");
+    }
+    if (!units.insert(cap.unit).second) {
+      Error(cap.span, "duplicate-cap",
+            absl::StrCat("two caps per ", Piece(CapUnitName(cap.unit)), " in one rule"),
+            "keep one limit per unit");
+    }
+  }
+}
+
+void Checker::CheckFollowup(const std::vector<ast::FollowupStep>& steps) {
+  for (const ast::FollowupStep& step : steps) {
+    if (step.seconds <= 0) {
+      Error(step.span, "invalid-duration", "a follow-up must be due after more than zero time");
+    }
+  }
+}
+
+}  // namespace leadrouter::dsl::checker
