@@ -117,7 +117,8 @@ std::string FormatValue(const Value& value) {
         first = false;
         out += FormatValue(item);
       }
-      return out + "]";
+      out += ']';
+      return out;
     }
     case ValueKind::kSkills: {
       std::string out = "{";
@@ -127,7 +128,8 @@ std::string FormatValue(const Value& value) {
         first = false;
         absl::StrAppend(&out, lexical::QuoteString(skill.name), ": ", FormatNumber(skill.level));
       }
-      return out + "}";
+      out += '}';
+      return out;
     }
   }
   return "null";

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "dsl/data/csv_reader.h"
 
 namespace leadrouter::dsl {
@@ -94,13 +95,13 @@ absl::StatusOr<std::vector<XEducationRow>> ParseXEducationLeads(std::string_view
 
 absl::StatusOr<std::vector<std::vector<Attribute>>> ReadXEducationLeads(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError("cannot read " + path);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
   std::ostringstream buffer;
   buffer << in.rdbuf();
   const std::string text = std::move(buffer).str();
   absl::StatusOr<std::vector<XEducationRow>> rows = ParseXEducationLeads(text);
   if (!rows.ok()) {
-    return absl::InvalidArgumentError(path + ": " + std::string(rows.status().message()));
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", rows.status().message()));
   }
   std::vector<std::vector<Attribute>> leads;
   leads.reserve(rows->size());

@@ -4,7 +4,9 @@
 #include <cmath>
 #include <limits>
 
+#include "absl/strings/str_cat.h"
 #include "dsl/base/status_macros.h"
+#include "dsl/base/text_util.h"
 #include "dsl/decision/availability.h"
 #include "dsl/decision/decision_strategy.h"
 #include "dsl/decision/rule_eval.h"
@@ -19,7 +21,7 @@ std::string CutText(std::string_view text) {
   if (text.size() <= kMaxTraceText) return std::string(text);
   size_t cut = kMaxTraceText - 3;
   while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // UTF-8
-  return std::string(text.substr(0, cut)) + "\xE2\x80\xA6";
+  return absl::StrCat(Piece(text.substr(0, cut)), "\xE2\x80\xA6");                  // "…"
 }
 
 // The calendar unit a rule balances over: its shortest calendar cap, else the day.

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 
 namespace leadrouter::dsl {
@@ -21,8 +22,8 @@ absl::StatusOr<PeriodCalendar> PeriodCalendar::ForZone(std::string_view name) {
   const std::string zone_name(name);
   if (zone_name.empty() || !absl::LoadTimeZone(zone_name, &calendar.zone_)) {
     return absl::InvalidArgumentError(
-        "unknown time zone \"" + zone_name +
-        "\" (an IANA name such as Europe/Paris; is tzdata installed?)");
+        absl::StrCat("unknown time zone \"", zone_name,
+                     "\" (an IANA name such as Europe/Paris; is tzdata installed?)"));
   }
   calendar.zone_name_ = zone_name;
   return calendar;
@@ -88,8 +89,8 @@ absl::StatusOr<int64_t> ParseInstant(std::string_view text, const absl::TimeZone
     std::string error;
     if (absl::ParseTime(format, input, zone, &t, &error)) return absl::ToUnixSeconds(t);
   }
-  return absl::InvalidArgumentError(
-      "not a time: \"" + input + "\" (use RFC 3339, e.g. 2026-03-08T09:30:00Z, or Unix seconds)");
+  return absl::InvalidArgumentError(absl::StrCat(
+      "not a time: \"", input, "\" (use RFC 3339, e.g. 2026-03-08T09:30:00Z, or Unix seconds)"));
 }
 
 }  // namespace leadrouter::dsl

@@ -5,6 +5,7 @@
 #include <string>
 #include <variant>
 
+#include "absl/strings/str_cat.h"
 #include "dsl/base/lexical.h"
 #include "dsl/base/suggest.h"
 
@@ -69,7 +70,7 @@ KindCheck CheckOf(RepReference::Kind kind, const RosterNames& names) {
 
 // `"tech"` for a string literal, `level` for a field name.
 std::string Shown(const std::string& name, bool literal) {
-  return literal ? lexical::QuoteString(name) : "`" + name + "`";
+  return literal ? lexical::QuoteString(name) : absl::StrCat("`", name, "`");
 }
 
 }  // namespace

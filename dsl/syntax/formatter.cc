@@ -143,7 +143,7 @@ std::string ClauseText(const ast::Clause& clause) {
       if (clause.condition) WriteExpr(*clause.condition, out);
       break;
     case ast::ClauseKind::kTeam:
-      out = "team " + lexical::QuoteString(clause.team);
+      out = absl::StrCat("team ", lexical::QuoteString(clause.team));
       break;
     case ast::ClauseKind::kPrefer:
       out = "prefer ";
@@ -181,7 +181,7 @@ std::string ClauseText(const ast::Clause& clause) {
 }
 
 std::string CommentText(const std::string& text) {
-  return text.empty() || text[0] == '#' ? "#" + text : "# " + text;
+  return absl::StrCat(text.empty() || text[0] == '#' ? "#" : "# ", text);
 }
 
 void WriteLeading(const ast::Comments& comments, std::string_view indent, std::string& out) {
@@ -247,7 +247,7 @@ void WriteStatement(const ast::Statement& statement, std::string& out) {
                  [&](const ast::Rule& rule) {
                    const auto clauses = CanonicalOrder(rule.clauses);
                    if (rule.name) {
-                     WriteLine("", "rule " + lexical::QuoteString(*rule.name),
+                     WriteLine("", absl::StrCat("rule ", lexical::QuoteString(*rule.name)),
                                statement.comments.trailing, out);
                      WriteClauseLines(clauses, 0, out);
                      return;
@@ -302,7 +302,8 @@ std::string Format(const ast::File& file) {
   }
   if (!file.trailing_comments.empty()) {
     if (!file.statements.empty()) out += '\n';
-    for (const std::string& comment : file.trailing_comments) out += CommentText(comment) + "\n";
+    for (const std::string& comment : file.trailing_comments)
+      absl::StrAppend(&out, CommentText(comment), "\n");
   }
   return out;
 }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <variant>
 
+#include "absl/strings/str_cat.h"
+
 namespace leadrouter::dsl {
 namespace {
 
@@ -53,7 +55,7 @@ bool SameLine(std::string_view text, uint32_t from, uint32_t to) {
 }
 
 void AppendTrailing(ast::Comments& comments, const std::string& text) {
-  comments.trailing = comments.trailing.empty() ? text : comments.trailing + " " + text;
+  comments.trailing = comments.trailing.empty() ? text : absl::StrCat(comments.trailing, " ", text);
 }
 
 }  // namespace
