@@ -1,3 +1,6 @@
+// The checker's look at expressions other than names and binary operators: the depth limit,
+// literals, lists (constant items of one kind), builtin calls and `has()`, `not` and `-`,
+// `between`.
 #include <algorithm>
 #include <initializer_list>
 #include <utility>

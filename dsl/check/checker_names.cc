@@ -1,3 +1,5 @@
+// What a name means where it is used: a `let`, a segment (and its cycles), a known field of the
+// lead or the rep, or a custom attribute, and the did-you-mean when it looks like a typo.
 #include <string_view>
 #include <vector>
 

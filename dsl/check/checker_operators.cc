@@ -1,3 +1,6 @@
+// The checker's look at binary operators: `and`/`or`, comparisons (and null), membership,
+// `starts_with`/`ends_with`, `matches` (a constant RE2 pattern) and arithmetic on numbers,
+// durations and timestamps.
 #include <re2/re2.h>
 
 #include <algorithm>

@@ -1,3 +1,5 @@
+// The checker's look at rules and their clauses: rule names, the rule limit, and each clause's
+// arguments (conditions, prefer keys, the strategy's argument, caps, SLA and follow-up durations).
 #include <set>
 
 #include "absl/strings/str_cat.h"
