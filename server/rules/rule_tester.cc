@@ -84,8 +84,7 @@ absl::StatusOr<v1::CheckResponse> RuleTester::Check(const v1::CheckRequest& requ
   return response;
 }
 
-absl::StatusOr<v1::DryRunResponse> RuleTester::DryRun(const v1::DryRunRequest& request,
-                                                      const CallContext& call) const {
+absl::Status RuleTester::CheckDryRunRequest(const v1::DryRunRequest& request) {
   if (request.leads_size() == 0) return InvalidField("leads", "at least one lead is required");
   if (request.leads_size() > kMaxDryRunLeads) {
     return TooLarge("leads",
@@ -93,12 +92,11 @@ absl::StatusOr<v1::DryRunResponse> RuleTester::DryRun(const v1::DryRunRequest& r
                     "TOO_MANY_ROWS");
   }
   if (request.include_explanations() && request.leads_size() > kMaxDryRunExplainedLeads) {
-    return TooLarge("leads",
-                    absl::StrCat(request.leads_size(),
-                                 " leads with include_explanations; the "
-                                 "limit is ",
-                                 kMaxDryRunExplainedLeads),
-                    "TOO_MANY_ROWS");
+    return TooLarge(
+        "leads",
+        absl::StrCat(request.leads_size(), " leads with include_explanations; the limit is ",
+                     kMaxDryRunExplainedLeads),
+        "TOO_MANY_ROWS");
   }
   if (request.reps_size() > kMaxDryRunReps) {
     return TooLarge("reps",
@@ -124,12 +122,11 @@ absl::StatusOr<v1::DryRunResponse> RuleTester::DryRun(const v1::DryRunRequest& r
                           absl::StrCat(request.reps(i).name(), " appears twice"));
     }
   }
+  return absl::OkStatus();
+}
 
-  // The rules: inline source, a stored version, or the active one.
-  v1::DryRunResponse response;
-  std::shared_ptr<const dsl::Program> program;
-  std::shared_ptr<const dsl::SourceFile> source;
-  int64_t version = 0;
+absl::StatusOr<RuleTester::RulesUnderTest> RuleTester::ResolveRules(
+    const v1::DryRunRequest& request, v1::DryRunResponse& response) const {
   if (request.rules_case() == v1::DryRunRequest::kSource) {
     RETURN_IF_ERROR(CheckSourceSize(request.source()));
     RETURN_IF_ERROR(CheckText(request.file_name(), "file_name", 256, false));
@@ -142,9 +139,9 @@ absl::StatusOr<v1::DryRunResponse> RuleTester::DryRun(const v1::DryRunRequest& r
           compiled.diagnostics);
     }
     for (const v1::Diagnostic& d : compiled.diagnostics) *response.add_diagnostics() = d;
-    program = compiled.program;
-    source = compiled.source;
-  } else if (request.rules_case() == v1::DryRunRequest::kVersion) {
+    return RulesUnderTest{compiled.program, compiled.source, 0};
+  }
+  if (request.rules_case() == v1::DryRunRequest::kVersion) {
     if (request.version() <= 0) return InvalidField("version", "must be >= 1");
     storage::DatabaseView view(storage_.database());
     ASSIGN_OR_RETURN(std::optional<v1::RuleVersion> stored,
@@ -158,27 +155,135 @@ absl::StatusOr<v1::DryRunResponse> RuleTester::DryRun(const v1::DryRunRequest& r
                                                        FirstError(compiled.diagnostics))),
                              compiled.diagnostics);
     }
-    program = compiled.program;
-    source = compiled.source;
-    version = request.version();
-  } else {
-    const std::shared_ptr<const ActiveRules> active = rules_.Active();
-    if (active->program == nullptr) {
-      return Precondition("NO_ACTIVE_RULES", "rules/versions/active",
-                          "no rule version is published; pass source or version");
-    }
-    program = active->program;
-    source = active->source;
-    version = active->version;
+    return RulesUnderTest{compiled.program, compiled.source, request.version()};
   }
-  response.set_version(version);
+  const std::shared_ptr<const ActiveRules> active = rules_.Active();
+  if (active->program == nullptr) {
+    return Precondition("NO_ACTIVE_RULES", "rules/versions/active",
+                        "no rule version is published; pass source or version");
+  }
+  return RulesUnderTest{active->program, active->source, active->version};
+}
+
+absl::StatusOr<uint64_t> RuleTester::LoadStartState(const v1::DryRunRequest& request,
+                                                    const dsl::Program& program,
+                                                    const dsl::Roster& roster, int64_t start,
+                                                    dsl::InMemoryDecisionState& state) const {
+  if (!request.start_from_current_load()) return 1;
+  storage::DatabaseView view(storage_.database());
+  std::vector<std::string_view> rep_ids;
+  rep_ids.reserve(roster.size());
+  for (const dsl::RepInfo& rep : roster.reps()) rep_ids.push_back(rep.id);
+  RETURN_IF_ERROR(state.CopyFrom(storage::StoredDecisionState(view), rep_ids,
+                                 dsl::RuleKeys(program), calendar_.Locate(start)));
+  ASSIGN_OR_RETURN(const uint64_t last, storage::LastAssignmentSequence(view));
+  // Simulated decisions are numbered after the stored ones, so that round robin compares their
+  // turns with the stored turns correctly.
+  return last + 1;
+}
+
+namespace {
+
+// What the summary adds up while the leads are decided.
+struct DryRunTally {
+  struct Rep {
+    int count = 0;
+    double quality_sum = 0;
+    int high = 0;
+    double value_sum = 0;
+  };
+  std::vector<Rep> reps;
+  std::vector<int> rule_hits;
+  std::map<std::string, int> unassigned_by_reason;
+  int assigned = 0;
+};
+
+// One decided lead into its result line and the tally.
+void RecordResult(const v1::Lead& lead, int64_t at, const dsl::Decision& decision,
+                  const dsl::SourceFile& source, bool include_explanation, double threshold,
+                  v1::DryRunResult& result, DryRunTally& tally) {
+  result.set_lead(lead.name());
+  result.set_outcome(ToOutcomeProto(decision.outcome));
+  result.mutable_decide_time()->set_seconds(at);
+  if (decision.explanation.decided_by) {
+    *result.mutable_rule() = ToRuleRefProto(*decision.explanation.decided_by, source);
+  }
+  *result.mutable_summary() = ToSummaryProto(decision.explanation);
+  if (include_explanation) {
+    *result.mutable_explanation() = ToExplanationProto(decision.explanation, source);
+  }
+  if (decision.rule_index && *decision.rule_index < tally.rule_hits.size()) {
+    ++tally.rule_hits[*decision.rule_index];
+  }
+  if (decision.outcome == dsl::Outcome::kAssigned && decision.rep_index) {
+    ++tally.assigned;
+    result.set_rep(RepName(decision.rep_id));
+    DryRunTally::Rep& rep = tally.reps[*decision.rep_index];
+    ++rep.count;
+    const double quality = lead.has_quality() ? lead.quality() : 0;
+    rep.quality_sum += quality;
+    rep.high += lead.has_quality() && quality >= threshold;
+    rep.value_sum += lead.has_value() ? lead.value() : 0;
+    return;
+  }
+  result.set_unassigned_reason(ToUnassignedReasonProto(decision.unassigned_reason));
+  ++tally.unassigned_by_reason[std::string(absl::StripPrefix(
+      v1::UnassignedReason_Name(result.unassigned_reason()), "UNASSIGNED_REASON_"))];
+}
+
+void FillSummary(const DryRunTally& tally, const dsl::Roster& roster,
+                 const std::vector<v1::RuleInfo>& rules, int leads, double threshold,
+                 v1::DistributionSummary& summary) {
+  summary.set_leads(leads);
+  summary.set_assigned(tally.assigned);
+  summary.set_unassigned(leads - tally.assigned);
+  summary.set_high_quality_threshold(threshold);
+  for (const auto& [reason, count] : tally.unassigned_by_reason) {
+    (*summary.mutable_unassigned_by_reason())[reason] = count;
+  }
+  std::vector<double> counts;
+  std::vector<double> qualities;
+  for (size_t r = 0; r < roster.size(); ++r) {
+    const dsl::RepInfo& rep = roster.rep(r);
+    const DryRunTally::Rep& totals = tally.reps[r];
+    v1::RepTally* out = summary.add_reps();
+    out->set_rep(RepName(rep.id));
+    out->set_display_name(rep.name.empty() ? rep.id : rep.name);
+    out->set_count(totals.count);
+    out->set_quality_sum(totals.quality_sum);
+    out->set_quality_mean(totals.count > 0 ? totals.quality_sum / totals.count : 0);
+    out->set_high_quality_count(totals.high);
+    out->set_value_sum(totals.value_sum);
+    if (rep.status != dsl::RepStatus::kOff) {
+      counts.push_back(totals.count);
+      qualities.push_back(totals.quality_sum);
+    }
+  }
+  summary.set_gini_count(dsl::Gini(counts));
+  summary.set_gini_quality(dsl::Gini(qualities));
+  for (size_t i = 0; i < rules.size() && i < tally.rule_hits.size(); ++i) {
+    v1::RuleTally* out = summary.add_rules();
+    *out->mutable_rule() = rules[i].rule();
+    out->set_count(tally.rule_hits[i]);
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<v1::DryRunResponse> RuleTester::DryRun(const v1::DryRunRequest& request,
+                                                      const CallContext& call) const {
+  RETURN_IF_ERROR(CheckDryRunRequest(request));
+  v1::DryRunResponse response;
+  ASSIGN_OR_RETURN(const RulesUnderTest rules, ResolveRules(request, response));
+  const dsl::Program& program = *rules.program;
+  response.set_version(rules.version);
 
   std::vector<v1::Rep> reps(request.reps().begin(), request.reps().end());
   if (reps.empty()) reps = roster_.List();
   std::vector<dsl::RepInfo> infos;
   infos.reserve(reps.size());
   for (const v1::Rep& rep : reps) infos.push_back(ToRepInfo(rep));
-  absl::StatusOr<dsl::Roster> roster = dsl::Roster::Bind(program, std::move(infos));
+  absl::StatusOr<dsl::Roster> roster = dsl::Roster::Bind(rules.program, std::move(infos));
   if (!roster.ok()) return InvalidField("reps", roster.status().message());
 
   const double threshold =
@@ -186,31 +291,13 @@ absl::StatusOr<v1::DryRunResponse> RuleTester::DryRun(const v1::DryRunRequest& r
   const int64_t start =
       request.has_start_time() ? request.start_time().seconds() : absl::ToUnixSeconds(absl::Now());
   dsl::InMemoryDecisionState state;
-  // Simulated decisions are numbered after the stored ones, so that round robin compares their
-  // turns with the stored turns correctly.
-  uint64_t first_sequence = 1;
-  if (request.start_from_current_load()) {
-    storage::DatabaseView view(storage_.database());
-    std::vector<std::string_view> rep_ids;
-    rep_ids.reserve(roster->size());
-    for (const dsl::RepInfo& rep : roster->reps()) rep_ids.push_back(rep.id);
-    RETURN_IF_ERROR(state.CopyFrom(storage::StoredDecisionState(view), rep_ids,
-                                   dsl::RuleKeys(*program), calendar_.Locate(start)));
-    ASSIGN_OR_RETURN(uint64_t last, storage::LastAssignmentSequence(view));
-    first_sequence = last + 1;
-  }
+  ASSIGN_OR_RETURN(const uint64_t first_sequence,
+                   LoadStartState(request, program, *roster, start, state));
+
   dsl::DecisionWorkspace workspace;
-  struct Tally {
-    int count = 0;
-    double quality_sum = 0;
-    int high = 0;
-    double value_sum = 0;
-  };
-  std::vector<Tally> tallies(roster->size());
-  const size_t rule_count = program->rules().size() + (program->has_otherwise() ? 1 : 0);
-  std::vector<int> rule_hits(rule_count, 0);
-  std::map<std::string, int> unassigned_by_reason;
-  int assigned = 0;
+  DryRunTally tally;
+  tally.reps.resize(roster->size());
+  tally.rule_hits.assign(program.rules().size() + (program.has_otherwise() ? 1 : 0), 0);
   for (int i = 0; i < request.leads_size(); ++i) {
     if (i % 256 == 0) {
       RETURN_IF_ERROR(call.CheckDeadline());
@@ -218,77 +305,19 @@ absl::StatusOr<v1::DryRunResponse> RuleTester::DryRun(const v1::DryRunRequest& r
     const v1::Lead& lead = request.leads(i);
     const int64_t at = lead.has_create_time() ? lead.create_time().seconds() : start;
     dsl::DecideOptions options;
-    options.rule_version = version;
+    options.rule_version = rules.version;
     options.lead_id = IdOf(lead.name());
     options.explain = true;
     ASSIGN_OR_RETURN(dsl::Decision decision,
-                     dsl::Decide(*program, program->BindLead(LeadAttributes(lead)), *roster, state,
+                     dsl::Decide(program, program.BindLead(LeadAttributes(lead)), *roster, state,
                                  {at, first_sequence + static_cast<uint64_t>(i)}, calendar_,
                                  options, workspace));
     if (decision.delta) state.Apply(*decision.delta);
-    v1::DryRunResult* result = response.add_results();
-    result->set_lead(lead.name());
-    result->set_outcome(ToOutcomeProto(decision.outcome));
-    result->mutable_decide_time()->set_seconds(at);
-    if (decision.explanation.decided_by) {
-      *result->mutable_rule() = ToRuleRefProto(*decision.explanation.decided_by, *source);
-    }
-    *result->mutable_summary() = ToSummaryProto(decision.explanation);
-    if (request.include_explanations()) {
-      *result->mutable_explanation() = ToExplanationProto(decision.explanation, *source);
-    }
-    if (decision.rule_index && *decision.rule_index < rule_hits.size()) {
-      ++rule_hits[*decision.rule_index];
-    }
-    if (decision.outcome == dsl::Outcome::kAssigned && decision.rep_index) {
-      ++assigned;
-      result->set_rep(RepName(decision.rep_id));
-      Tally& tally = tallies[*decision.rep_index];
-      ++tally.count;
-      const double quality = lead.has_quality() ? lead.quality() : 0;
-      tally.quality_sum += quality;
-      tally.high += lead.has_quality() && quality >= threshold;
-      tally.value_sum += lead.has_value() ? lead.value() : 0;
-    } else {
-      result->set_unassigned_reason(ToUnassignedReasonProto(decision.unassigned_reason));
-      ++unassigned_by_reason[std::string(absl::StripPrefix(
-          v1::UnassignedReason_Name(result->unassigned_reason()), "UNASSIGNED_REASON_"))];
-    }
+    RecordResult(lead, at, decision, *rules.source, request.include_explanations(), threshold,
+                 *response.add_results(), tally);
   }
-
-  v1::DistributionSummary& summary = *response.mutable_summary();
-  summary.set_leads(request.leads_size());
-  summary.set_assigned(assigned);
-  summary.set_unassigned(request.leads_size() - assigned);
-  summary.set_high_quality_threshold(threshold);
-  for (const auto& [reason, count] : unassigned_by_reason) {
-    (*summary.mutable_unassigned_by_reason())[reason] = count;
-  }
-  std::vector<double> counts;
-  std::vector<double> qualities;
-  for (size_t r = 0; r < roster->size(); ++r) {
-    const dsl::RepInfo& rep = roster->rep(r);
-    v1::RepTally* tally = summary.add_reps();
-    tally->set_rep(RepName(rep.id));
-    tally->set_display_name(rep.name.empty() ? rep.id : rep.name);
-    tally->set_count(tallies[r].count);
-    tally->set_quality_sum(tallies[r].quality_sum);
-    tally->set_quality_mean(tallies[r].count > 0 ? tallies[r].quality_sum / tallies[r].count : 0);
-    tally->set_high_quality_count(tallies[r].high);
-    tally->set_value_sum(tallies[r].value_sum);
-    if (rep.status != dsl::RepStatus::kOff) {
-      counts.push_back(tallies[r].count);
-      qualities.push_back(tallies[r].quality_sum);
-    }
-  }
-  summary.set_gini_count(dsl::Gini(counts));
-  summary.set_gini_quality(dsl::Gini(qualities));
-  const std::vector<v1::RuleInfo> infos_of_rules = ToRuleInfos(*program, *source, version);
-  for (size_t i = 0; i < infos_of_rules.size() && i < rule_hits.size(); ++i) {
-    v1::RuleTally* tally = summary.add_rules();
-    *tally->mutable_rule() = infos_of_rules[i].rule();
-    tally->set_count(rule_hits[i]);
-  }
+  FillSummary(tally, *roster, ToRuleInfos(program, *rules.source, rules.version),
+              request.leads_size(), threshold, *response.mutable_summary());
   return response;
 }
 

@@ -3,10 +3,17 @@
 // Thread safety: every method may be called from any thread.
 #pragma once
 
+#include <cstdint>
+#include <memory>
 #include <utility>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "dsl/base/source.h"
+#include "dsl/compile/program.h"
+#include "dsl/decision/in_memory_decision_state.h"
 #include "dsl/decision/periods.h"
+#include "dsl/decision/roster.h"
 #include "leadrouter/v1/rules.pb.h"
 #include "server/api/call_context.h"
 #include "server/roster/roster_cache.h"
@@ -32,6 +39,26 @@ class RuleTester {
       const leadrouter::v1::DryRunRequest& request, const CallContext& call) const;
 
  private:
+  // The program a dry run tries, with the source its diagnostics point into; version 0 for an
+  // inline source.
+  struct RulesUnderTest {
+    std::shared_ptr<const dsl::Program> program;
+    std::shared_ptr<const dsl::SourceFile> source;
+    int64_t version = 0;
+  };
+
+  // The request's limits and its leads and reps, before anything is compiled or read.
+  static absl::Status CheckDryRunRequest(const leadrouter::v1::DryRunRequest& request);
+  // The inline source, the stored version or the active rules, as the request says. An inline
+  // source's warnings go into `response`.
+  absl::StatusOr<RulesUnderTest> ResolveRules(const leadrouter::v1::DryRunRequest& request,
+                                              leadrouter::v1::DryRunResponse& response) const;
+  // With start_from_current_load, copies the stored counters the program reads into `state`.
+  // Returns the sequence number of the first simulated decision.
+  absl::StatusOr<uint64_t> LoadStartState(const leadrouter::v1::DryRunRequest& request,
+                                          const dsl::Program& program, const dsl::Roster& roster,
+                                          int64_t start, dsl::InMemoryDecisionState& state) const;
+
   storage::Storage& storage_;
   RuleRegistry& rules_;
   RosterCache& roster_;
