@@ -27,7 +27,37 @@ absl::Status Backup(Database& db, const std::string& dir) {
                      absl::StrCat("back up to ", dir));
 }
 
-absl::Status Restore(const std::string& backup_dir, const std::string& target_dir) {
+namespace {
+
+// fs::copy(recursive), one file at a time so that a long copy can report its progress.
+void CopyTree(const fs::path& from, const fs::path& to, const RestoreProgress& progress,
+              std::error_code& error) {
+  uint64_t total = 0;
+  for (fs::recursive_directory_iterator it(from, error), end; !error && it != end;
+       it.increment(error)) {
+    if (it->is_regular_file(error)) total += it->file_size(error);
+  }
+  if (error) return;
+  fs::create_directories(to, error);
+  uint64_t done = 0;
+  for (fs::recursive_directory_iterator it(from, error), end; !error && it != end;
+       it.increment(error)) {
+    const fs::path destination = to / fs::relative(it->path(), from, error);
+    if (error) return;
+    if (it->is_directory(error)) {
+      fs::create_directories(destination, error);
+    } else {
+      fs::copy_file(it->path(), destination, error);
+      if (!error) done += it->file_size(error);
+      if (progress && !error) progress(done, total);
+    }
+  }
+}
+
+}  // namespace
+
+absl::Status Restore(const std::string& backup_dir, const std::string& target_dir,
+                     const RestoreProgress& progress) {
   std::error_code error;
   if (!fs::is_directory(backup_dir, error)) {
     return absl::NotFoundError(absl::StrCat("backup ", backup_dir, " is not a directory"));
@@ -45,7 +75,7 @@ absl::Status Restore(const std::string& backup_dir, const std::string& target_di
       target.parent_path() / absl::StrCat(target.filename().string(), ".restoring");
   fs::remove_all(staging, error);
   fs::create_directories(target.parent_path(), error);
-  fs::copy(backup_dir, staging, fs::copy_options::recursive, error);
+  CopyTree(backup_dir, staging, progress, error);
   if (error) {
     fs::remove_all(staging, error);
     return absl::UnavailableError(

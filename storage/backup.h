@@ -6,6 +6,8 @@
 // place and checks it opens with this build's schema.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -21,6 +23,10 @@ namespace leadrouter::storage {
 // Restores the backup in `backup_dir` into `target_dir`, which must not exist or be empty and must
 // not be open. The copy is written beside the target and renamed into place, so a failed restore
 // leaves no half-restored directory. Fails if the backup does not open with this build's schema.
-[[nodiscard]] absl::Status Restore(const std::string& backup_dir, const std::string& target_dir);
+// `progress`, when set, is called after each copied file with the bytes copied so far and the
+// backup's total size.
+using RestoreProgress = std::function<void(uint64_t bytes_done, uint64_t bytes_total)>;
+[[nodiscard]] absl::Status Restore(const std::string& backup_dir, const std::string& target_dir,
+                                   const RestoreProgress& progress = {});
 
 }  // namespace leadrouter::storage

@@ -10,8 +10,10 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "clients/common/progress.h"
 #include "clients/common/proto_output.h"
 #include "clients/common/rpc_status.h"
 #include "clients/common/server_args.h"
@@ -63,7 +65,14 @@ int RunRestore(const RestoreArgs& args) {
     std::cerr << "leadctl: " << args.backup << " is not a backup directory\n";
     return client::kExitUnusable;
   }
-  if (const absl::Status status = storage::Restore(args.backup, args.target); !status.ok()) {
+  std::optional<client::Progress> progress;  // the total is known once Restore has listed the files
+  const absl::Status status =
+      storage::Restore(args.backup, args.target, [&progress](uint64_t done, uint64_t total) {
+        if (!progress) progress.emplace("bytes", total);
+        progress->Update(done);
+      });
+  if (progress) progress->Finish();
+  if (!status.ok()) {
     std::cerr << "leadctl: restore of " << args.backup << " into " << args.target
               << " failed: " << absl::StatusCodeToString(status.code()) << ": " << status.message()
               << '\n';

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <functional>
 #include <set>
@@ -13,6 +14,7 @@
 
 #include "clients/common/diagnostics_convert.h"
 #include "clients/common/paging.h"
+#include "clients/common/progress.h"
 #include "clients/common/proto_input.h"
 #include "clients/common/proto_output.h"
 #include "clients/common/rpc_status.h"
@@ -398,6 +400,62 @@ TEST(CollectPagesTest, AFailedCallIsReturnedWithThePagesBeforeIt) {
   const grpc::Status status = CollectPages(0, 3, std::ref(server), RepsOf, all);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_EQ(Names(all).size(), 3u);
+}
+
+}  // namespace
+}  // namespace leadrouter::client
+
+namespace leadrouter::client {
+namespace {
+
+TEST(ProgressTest, LineShowsTheFilledShareAndTheCount) {
+  EXPECT_EQ(ProgressLine(0, 4, "leads"), "[........................................] 0/4 leads");
+  EXPECT_EQ(ProgressLine(1, 4, "leads"), "[##########..............................] 1/4 leads");
+  EXPECT_EQ(ProgressLine(4, 4, "leads"), "[########################################] 4/4 leads");
+  EXPECT_EQ(ProgressLine(0, 0, "bytes"), "[########################################] 0/0 bytes");
+}
+
+TEST(ProgressTest, QuietWhenTheOutputIsNotATerminal) {
+  std::FILE* file = std::tmpfile();
+  ASSERT_NE(file, nullptr);
+  {
+    Progress progress("leads", 100, {.out = file});
+    EXPECT_FALSE(progress.enabled());
+    progress.Update(50);
+  }
+  EXPECT_EQ(std::ftell(file), 0);
+  std::fclose(file);
+}
+
+TEST(ProgressTest, DrawsEveryPercentAndEndsTheLineOnce) {
+  std::FILE* file = std::tmpfile();
+  ASSERT_NE(file, nullptr);
+  {
+    Progress progress("leads", 1000, {.out = file, .force = true});
+    ASSERT_TRUE(progress.enabled());
+    for (uint64_t done = 1; done <= 1000; ++done) progress.Update(done);
+    progress.Finish();
+    progress.Finish();
+  }
+  std::rewind(file);
+  std::string text;
+  for (int c = std::fgetc(file); c != EOF; c = std::fgetc(file))
+    text.push_back(static_cast<char>(c));
+  std::fclose(file);
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\r'), 102);  // 0%..100%, then Finish
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1);
+  EXPECT_TRUE(text.ends_with("1000/1000 leads\n")) << text;
+}
+
+TEST(ProgressTest, BelowTheMinimumTotalNothingIsDrawn) {
+  std::FILE* file = std::tmpfile();
+  ASSERT_NE(file, nullptr);
+  {
+    Progress progress("leads", 10, {.out = file, .force = true, .min_total = 11});
+    EXPECT_FALSE(progress.enabled());
+  }
+  EXPECT_EQ(std::ftell(file), 0);
+  std::fclose(file);
 }
 
 }  // namespace

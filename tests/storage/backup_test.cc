@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -55,7 +56,18 @@ TEST(BackupTest, RestoreGivesTheStateAtBackupTime) {
     ASSERT_OK(Backup(**db, dir.Child("backup")));
     ASSERT_OK(PutMany(queue, ColumnFamily::kLeads, "after", 10));  // not in the backup
   }
-  ASSERT_OK(Restore(dir.Child("backup"), dir.Child("restored")));
+  uint64_t last_done = 0;
+  uint64_t last_total = 0;
+  int calls = 0;
+  ASSERT_OK(Restore(dir.Child("backup"), dir.Child("restored"), [&](uint64_t done, uint64_t total) {
+    EXPECT_GE(done, last_done);  // progress only grows
+    last_done = done;
+    last_total = total;
+    ++calls;
+  }));
+  EXPECT_GT(calls, 1);  // one call per copied file
+  EXPECT_GT(last_total, 0u);
+  EXPECT_EQ(last_done, last_total);
   auto restored = Database::Open(dir.Child("restored"), {.create_if_missing = false});
   ASSERT_OK(restored);
   EXPECT_EQ(Dump(**restored), at_backup);
