@@ -17,6 +17,8 @@ packages=(
   # SHA-256 of tokens and rule sources, certificate checks (libssl-dev); the TLS tests make a
   # throwaway CA with the openssl command
   libssl-dev openssl
+  # lead mapping files (leadctl import / dry-run --mapping), read header-only
+  libtomlplusplus-dev
   # leadctl rules diff: the shortest edit script of two rule sources (header-only)
   libdtl-dev
   # IANA time zones for cap periods (read by Abseil from /usr/share/zoneinfo)

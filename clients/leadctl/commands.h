@@ -13,6 +13,7 @@ void AddFmtCommand(CLI::App& app, int& exit_code);
 void AddDryRunCommand(CLI::App& app, int& exit_code);
 // Commands that drive a leadrouterd server (--server, --timeout, --format table|json).
 void AddAssignCommand(CLI::App& app, int& exit_code);
+void AddImportCommand(CLI::App& app, int& exit_code);
 void AddReassignCommand(CLI::App& app, int& exit_code);
 void AddLeadCommand(CLI::App& app, int& exit_code);
 void AddHistoryCommand(CLI::App& app, int& exit_code);

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   leadrouter::leadctl::AddFmtCommand(app, exit_code);
   leadrouter::leadctl::AddDryRunCommand(app, exit_code);
   leadrouter::leadctl::AddAssignCommand(app, exit_code);
+  leadrouter::leadctl::AddImportCommand(app, exit_code);
   leadrouter::leadctl::AddReassignCommand(app, exit_code);
   leadrouter::leadctl::AddLeadCommand(app, exit_code);
   leadrouter::leadctl::AddHistoryCommand(app, exit_code);

@@ -1,19 +1,15 @@
 #include "dsl/data/dataset.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <charconv>
 #include <cmath>
-#include <cstring>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "dsl/base/status_macros.h"
 #include "dsl/base/text_util.h"
 #include "dsl/data/csv_reader.h"
+#include "dsl/data/internal/file_rows.h"
 #include "dsl/data/lead_csv.h"
 #include "dsl/decision/periods.h"
 
@@ -21,43 +17,13 @@ namespace leadrouter::dsl {
 namespace {
 
 using Json = nlohmann::json;
-
-// Where a value came from, for error messages: `file:line: column "x": `.
-struct Where {
-  std::string_view file;
-  uint32_t line = 0;
-  std::string_view column;
-
-  absl::Status Error(const std::string& message) const {
-    std::string out = absl::StrCat(Piece(file), ":", line, ": ");
-    if (!column.empty()) absl::StrAppend(&out, "column \"", Piece(column), "\": ");
-    absl::StrAppend(&out, message);
-    return absl::InvalidArgumentError(out);
-  }
-};
-
-std::string Quote(std::string_view text) {
-  return absl::StrCat("\"", Piece(text.substr(0, 60)), text.size() > 60 ? "..." : "", "\"");
-}
-
-std::optional<double> ParseNumber(std::string_view text) {
-  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
-  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
-  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
-  double value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size() ||
-      !std::isfinite(value)) {
-    return std::nullopt;
-  }
-  return value;
-}
-
-absl::StatusOr<double> Number(std::string_view text, const Where& where) {
-  const std::optional<double> n = ParseNumber(text);
-  if (!n) return where.Error(absl::StrCat(Quote(text), " is not a number"));
-  return *n;
-}
+using data_internal::ForEachCsvRow;
+using data_internal::InferValue;
+using data_internal::Number;
+using data_internal::ParseNumber;
+using data_internal::Quote;
+using data_internal::ReadWholeFile;
+using data_internal::Where;
 
 absl::StatusOr<int64_t> Count(std::string_view text, const Where& where) {
   ASSIGN_OR_RETURN(const double n, Number(text, where));
@@ -94,14 +60,6 @@ absl::StatusOr<SkillMap> ParseSkills(std::string_view text, const Where& where) 
     skills.emplace_back(item.substr(0, colon), level);
   }
   return skills;
-}
-
-// A custom CSV cell, typed by its text.
-AttributeValue InferValue(const std::string& text) {
-  if (const std::optional<double> n = ParseNumber(text)) return *n;
-  if (text == "true") return true;
-  if (text == "false") return false;
-  return text;
 }
 
 // JSON scalars as the text a CSV cell would hold, for known fields.
@@ -271,42 +229,6 @@ void DefaultLeadId(LeadRow& lead, size_t row) {
 // ---------------------------------------------------------------------------------------------
 // Files
 
-// Calls `row(header, fields, line)` for each CSV record after the header.
-template <typename RowFn>
-absl::Status ForEachCsvRow(std::string_view text, std::string_view file, RowFn row) {
-  CsvReader reader(text);
-  std::vector<std::string> header;
-  if (!reader.Next(header)) {
-    if (!reader.status().ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(Piece(file), ":", reader.status().message()));
-    }
-    return absl::InvalidArgumentError(
-        absl::StrCat(Piece(file), ": empty file (expected a header row)"));
-  }
-  for (size_t i = 0; i < header.size(); ++i) {
-    if (header[i].empty()) {
-      return Where{file, reader.line(), ""}.Error(
-          absl::StrCat("column ", i + 1, " of the header has no name"));
-    }
-    for (size_t j = 0; j < i; ++j) {
-      if (header[j] == header[i]) return Where{file, reader.line(), header[i]}.Error("repeated");
-    }
-  }
-  std::vector<std::string> fields;
-  size_t index = 0;
-  while (reader.Next(fields)) {
-    if (fields.size() != header.size()) {
-      return Where{file, reader.line(), ""}.Error(
-          absl::StrCat(fields.size(), " fields, the header has ", header.size()));
-    }
-    RETURN_IF_ERROR(row(header, fields, reader.line(), ++index));
-  }
-  if (!reader.status().ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(Piece(file), ":", reader.status().message()));
-  }
-  return absl::OkStatus();
-}
-
 // Calls `row(object, line, index)` for each non-blank line of a JSON Lines text.
 template <typename RowFn>
 absl::Status ForEachJsonLine(std::string_view text, std::string_view file, RowFn row) {
@@ -328,24 +250,6 @@ absl::Status ForEachJsonLine(std::string_view text, std::string_view file, RowFn
     RETURN_IF_ERROR(row(object, line, ++index));
   }
   return absl::OkStatus();
-}
-
-absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    const int error = errno;
-    if (error == ENOENT) return absl::NotFoundError(absl::StrCat(path, ": no such file"));
-    if (error == EACCES)
-      return absl::PermissionDeniedError(absl::StrCat(path, ": permission denied"));
-    return absl::InvalidArgumentError(absl::StrCat(path, ": cannot open: ", std::strerror(error)));
-  }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) return absl::InvalidArgumentError(absl::StrCat(path, ": read error"));
-  std::string text = std::move(buffer).str();
-  if (text.size() > (size_t{2} << 30))
-    return absl::InvalidArgumentError(absl::StrCat(path, ": larger than 2 GiB"));
-  return text;
 }
 
 absl::StatusOr<std::vector<LeadRow>> ParseXEducation(std::string_view text, std::string_view file) {
