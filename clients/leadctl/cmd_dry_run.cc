@@ -1,14 +1,12 @@
 // leadctl dry-run: assigns leads from a file with a roster from a file, offline, and prints one
 // line per lead and a summary (per-rep load and quality, unassigned reasons, rule hits, Gini).
 // Exit 0 ok, 1 the rules have errors, 2 unreadable input.
-#include <unistd.h>
-
-#include <cstdio>
 #include <iostream>
 #include <memory>
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "clients/common/progress.h"
 #include "clients/common/rpc_status.h"
 #include "clients/leadctl/commands.h"
 #include "clients/leadctl/dry_run_report.h"
@@ -17,6 +15,7 @@
 #include "dsl/base/status_macros.h"
 #include "dsl/compile/compiler.h"
 #include "dsl/data/dataset.h"
+#include "dsl/data/lead_mapping.h"
 #include "dsl/decision/dry_run.h"
 #include "dsl/decision/periods.h"
 
@@ -27,6 +26,7 @@ struct DryRunArgs {
   std::string rules;
   std::string reps;
   std::string leads;
+  std::string mapping;
   std::string explain;
   std::string format = "table";
   std::string timezone = "UTC";
@@ -34,18 +34,8 @@ struct DryRunArgs {
   std::string start = "2026-01-05T09:00:00Z";
 };
 
-// Progress on stderr for large runs, only when a person is watching.
+// Runs shorter than this finish before a bar would be read.
 constexpr size_t kProgressThreshold = 10000;
-
-void PrintProgress(size_t done, size_t total) {
-  constexpr int kWidth = 40;
-  const int filled = static_cast<int>(kWidth * done / (total == 0 ? 1 : total));
-  std::string bar(static_cast<size_t>(filled), '#');
-  bar.resize(kWidth, '.');
-  std::fprintf(stderr, "\r[%s] %zu/%zu leads", bar.c_str(), done, total);
-  if (done == total) std::fputc('\n', stderr);
-  std::fflush(stderr);
-}
 
 // The exit code of a run that could read its input (0, or 1 for rule errors); an error for input
 // it cannot use.
@@ -67,18 +57,21 @@ absl::StatusOr<int> DryRun(const DryRunArgs& args) {
   }
   ASSIGN_OR_RETURN(std::vector<dsl::RepInfo> reps, dsl::ReadRepsFile(args.reps));
   ASSIGN_OR_RETURN(const std::vector<dsl::LeadRow> leads,
-                   dsl::ReadLeadsFile(args.leads, calendar.zone()));
+                   dsl::ReadLeadsWithMapping(args.leads, args.mapping, calendar.zone()));
 
   dsl::DryRunOptions options;
   options.calendar = calendar;
   options.start = *start;
   options.rate_per_hour = args.rate;
   if (!args.explain.empty()) options.explain_lead = args.explain;
-  if (leads.size() > kProgressThreshold && isatty(STDERR_FILENO)) {
-    options.progress = PrintProgress;
+  client::Progress progress("leads", leads.size(), {.min_total = kProgressThreshold + 1});
+  if (progress.enabled()) {
+    options.progress = [&progress](size_t done, size_t) { progress.Update(done); };
   }
-  ASSIGN_OR_RETURN(const dsl::DryRunResult result,
-                   dsl::RunDryRun(compiled.program, std::move(reps), leads, options));
+  absl::StatusOr<dsl::DryRunResult> run =
+      dsl::RunDryRun(compiled.program, std::move(reps), leads, options);
+  progress.Finish();
+  ASSIGN_OR_RETURN(const dsl::DryRunResult result, std::move(run));
   if (!args.explain.empty() && !result.explanation) {
     return absl::InvalidArgumentError(
         absl::StrCat("--explain: no lead with id \"", args.explain, "\" in ", args.leads));
@@ -87,7 +80,7 @@ absl::StatusOr<int> DryRun(const DryRunArgs& args) {
   const ReportFormat format = args.format == "json"  ? ReportFormat::kJson
                               : args.format == "csv" ? ReportFormat::kCsv
                                                      : ReportFormat::kTable;
-  PrintDryRunReport(std::cout, result, leads, format);
+  PrintDryRunReport(std::cout, std::cerr, result, leads, format);
   return client::kExitOk;
 }
 
@@ -104,11 +97,15 @@ void AddDryRunCommand(CLI::App& app, int& exit_code) {
   CLI::App* command = app.add_subcommand(
       "dry-run",
       "Assign leads from a file offline and print the assignments and a fairness summary "
-      "(exit 0 ok, 1 rule errors, 2 unreadable input)");
+      "(exit 0 the run finished, 1 rule errors, 2 unreadable input)");
   command->add_option("rules", args->rules, "the rule file")->required();
   command->add_option("--reps", args->reps, "the roster: .csv or .jsonl")->required();
   command->add_option("--leads", args->leads, "the leads, in arrival order: .csv or .jsonl")
       ->required();
+  command
+      ->add_option("--mapping", args->mapping,
+                   "a mapping file (.toml) from the lead file's columns to lead fields")
+      ->check(CLI::ExistingFile);
   command->add_option("--explain", args->explain, "print the full explanation of this lead id");
   command->add_option("--format", args->format, "output format")
       ->capture_default_str()

@@ -1,7 +1,9 @@
 #include "clients/leadctl/dry_run_report.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -27,6 +29,12 @@ std::string OutcomeOf(const dsl::DryRunLead& lead) {
              : absl::StrCat("unassigned:", std::string(dsl::UnassignedReasonName(lead.reason)));
 }
 
+// The unassigned lead's cause (dsl/decision/unassigned_why.h); "" for an assigned one.
+const std::string& WhyOf(const dsl::DryRunResult& result, const dsl::DryRunLead& lead) {
+  static const std::string kNone;
+  return lead.why < 0 ? kNone : result.summary.why[static_cast<size_t>(lead.why)];
+}
+
 std::string CsvField(const std::string& text) {
   if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
   std::string out = "\"";
@@ -47,16 +55,22 @@ double HighShare(const dsl::DryRunRep& rep) {
                         : static_cast<double>(rep.high_quality) / static_cast<double>(rep.count);
 }
 
-void PrintTable(std::ostream& out, const dsl::DryRunResult& result,
-                const std::vector<dsl::LeadRow>& leads) {
+void PrintLeadLines(std::ostream& out, const dsl::DryRunResult& result,
+                    const std::vector<dsl::LeadRow>& leads) {
   out << absl::StrFormat("%-38s %-20s %-12s %-32s %s\n", "lead", "time", "rep", "rule", "outcome");
   for (const dsl::DryRunLead& lead : result.leads) {
-    out << absl::StrFormat("%-38s %-20s %-12s %-32s %s\n", leads[lead.row].id,
+    const std::string& why = WhyOf(result, lead);
+    out << absl::StrFormat("%-38s %-20s %-12s %-32s %s%s\n", leads[lead.row].id,
                            dsl::FormatUtc(lead.time), RepOf(result, lead), RuleOf(result, lead),
-                           OutcomeOf(lead));
+                           OutcomeOf(lead), why.empty() ? "" : absl::StrCat("  why: ", why));
   }
+  out << '\n';
+}
+
+// The summary for people (the table format's, and the csv format's on stderr).
+void PrintSummaryText(std::ostream& out, const dsl::DryRunResult& result) {
   const dsl::DryRunSummary& s = result.summary;
-  out << absl::StrFormat("\nsummary: %d leads, %d assigned, %d unassigned\n", s.total, s.assigned,
+  out << absl::StrFormat("summary: %d leads, %d assigned, %d unassigned\n", s.total, s.assigned,
                          s.total - s.assigned);
   out << absl::StrFormat("\n%-16s %-7s %6s %13s %14s %11s\n", "rep", "status", "leads",
                          "mean quality", "quality sum", "share >=80");
@@ -75,6 +89,18 @@ void PrintTable(std::ostream& out, const dsl::DryRunResult& result,
                            s.unassigned_by_reason[r]);
   }
   if (!any) out << "  (none)\n";
+  if (!s.why.empty()) {
+    // The causes, most frequent first (at most ten lines; the per-lead lines have every one).
+    std::vector<size_t> order(s.why.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&s](size_t a, size_t b) { return s.why_count[a] > s.why_count[b]; });
+    out << "\nunassigned, why:\n";
+    for (size_t i = 0; i < order.size() && i < 10; ++i) {
+      out << absl::StrFormat("  %6d  %s\n", s.why_count[order[i]], s.why[order[i]]);
+    }
+    if (order.size() > 10) out << absl::StrFormat("  ... %d more causes\n", order.size() - 10);
+  }
   out << "\nhits per rule:\n";
   for (size_t r = 0; r < s.rule_hits.size(); ++r) {
     out << absl::StrFormat("  %-40s %d\n", s.rule_labels[r], s.rule_hits[r]);
@@ -99,6 +125,11 @@ Json SummaryJson(const dsl::DryRunResult& result) {
         s.unassigned_by_reason[r];
   }
   j["unassigned_by_reason"] = reasons;
+  Json why = Json::array();
+  for (size_t w = 0; w < s.why.size(); ++w) {
+    why.push_back({{"why", s.why[w]}, {"leads", s.why_count[w]}});
+  }
+  j["unassigned_why"] = why;
   Json rules = Json::array();
   for (size_t r = 0; r < s.rule_hits.size(); ++r) {
     rules.push_back({{"rule", s.rule_labels[r]}, {"hits", s.rule_hits[r]}});
@@ -123,8 +154,9 @@ Json SummaryJson(const dsl::DryRunResult& result) {
 
 }  // namespace
 
-void PrintDryRunReport(std::ostream& out, const dsl::DryRunResult& result,
-                       const std::vector<dsl::LeadRow>& leads, ReportFormat format) {
+void PrintDryRunReport(std::ostream& out, std::ostream& summary_out,
+                       const dsl::DryRunResult& result, const std::vector<dsl::LeadRow>& leads,
+                       ReportFormat format) {
   if (result.explanation) {
     out << (format == ReportFormat::kJson
                 ? absl::StrCat(dsl::RenderExplanationJson(*result.explanation), "\n")
@@ -133,7 +165,8 @@ void PrintDryRunReport(std::ostream& out, const dsl::DryRunResult& result,
   }
   switch (format) {
     case ReportFormat::kTable:
-      PrintTable(out, result, leads);
+      PrintLeadLines(out, result, leads);
+      PrintSummaryText(out, result);
       return;
     case ReportFormat::kJson:
       for (const dsl::DryRunLead& lead : result.leads) {
@@ -146,19 +179,23 @@ void PrintDryRunReport(std::ostream& out, const dsl::DryRunResult& result,
           j["rule"] = RuleOf(result, lead);
         } else {
           j["reason"] = dsl::UnassignedReasonName(lead.reason);
+          j["why"] = WhyOf(result, lead);
         }
         out << j.dump() << '\n';
       }
       out << SummaryJson(result).dump() << '\n';
       return;
     case ReportFormat::kCsv:
-      out << "lead,time,outcome,rep,rule,reason\n";
+      out << "lead,time,outcome,rep,rule,reason,why\n";
       for (const dsl::DryRunLead& lead : result.leads) {
         out << CsvField(leads[lead.row].id) << ',' << dsl::FormatUtc(lead.time) << ','
             << dsl::OutcomeName(lead.outcome) << ',' << CsvField(RepOf(result, lead)) << ','
             << CsvField(RuleOf(result, lead)) << ','
-            << (lead.rep >= 0 ? "" : dsl::UnassignedReasonName(lead.reason)) << '\n';
+            << (lead.rep >= 0 ? "" : dsl::UnassignedReasonName(lead.reason)) << ','
+            << CsvField(WhyOf(result, lead)) << '\n';
       }
+      // stdout stays one CSV table a spreadsheet opens; the summary is for the person.
+      PrintSummaryText(summary_out, result);
       return;
   }
 }

@@ -13,7 +13,10 @@ namespace leadrouter::leadctl {
 enum class ReportFormat { kTable, kJson, kCsv };
 
 // With result.explanation set, prints only that explanation (text for table/csv, JSON for json).
-void PrintDryRunReport(std::ostream& out, const dsl::DryRunResult& result,
-                       const std::vector<dsl::LeadRow>& leads, ReportFormat format);
+// Otherwise the lead lines and the summary on `out`, except for csv, whose summary goes to
+// `summary_out` (stderr) so that `out` stays one CSV table. An unassigned lead's line says why.
+void PrintDryRunReport(std::ostream& out, std::ostream& summary_out,
+                       const dsl::DryRunResult& result, const std::vector<dsl::LeadRow>& leads,
+                       ReportFormat format);
 
 }  // namespace leadrouter::leadctl

@@ -45,6 +45,8 @@ class RulePlanner {
       } else if (const auto* otherwise = std::get_if<ast::Otherwise>(&statement.node)) {
         if (parts_.has_otherwise) continue;  // a second one is an error the checker reported
         parts_.has_otherwise = true;
+        parts_.otherwise_span = statement.span;
+        parts_.otherwise_label = absl::StrCat("otherwise (line ", LineOf(statement.span), ")");
         if (!otherwise->unassigned) {
           fallback_ = std::make_pair(statement.span, &otherwise->clauses);
         }
@@ -54,7 +56,7 @@ class RulePlanner {
     if (fallback_) {
       parts_.fallback =
           PlanRule(fallback_->first, std::nullopt, *fallback_->second, parts_.rules.size());
-      parts_.fallback->label = absl::StrCat("otherwise (line ", LineOf(fallback_->first), ")");
+      parts_.fallback->label = parts_.otherwise_label;
     }
   }
 

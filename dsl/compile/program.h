@@ -122,6 +122,8 @@ struct ProgramParts {
   std::vector<Rule> rules;
   bool has_otherwise = false;
   std::optional<Rule> fallback;  // the `otherwise` clauses; absent for `otherwise unassigned`
+  SourceSpan otherwise_span;     // where the `otherwise` statement is (also `otherwise unassigned`)
+  std::string otherwise_label;   // `otherwise (line 30)`, the one label of the fallback
   std::vector<CompiledSegment> segments;
   std::vector<RepReference> rep_references;  // in source order
   // Storage behind constant Values (folded strings and lists). deque: elements never move.
@@ -147,6 +149,9 @@ class Program {
   // (`otherwise unassigned`, or no otherwise at all: see has_otherwise()).
   const Rule* fallback() const { return parts_.fallback ? &*parts_.fallback : nullptr; }
   bool has_otherwise() const { return parts_.has_otherwise; }
+  // The `otherwise` statement's place and label, for explanations of either form.
+  const SourceSpan& otherwise_span() const { return parts_.otherwise_span; }
+  const std::string& otherwise_label() const { return parts_.otherwise_label; }
 
   // name -> slot tables for binding. Known fields have the slots of dsl/base/schema.h; custom
   // attributes this program reads follow them.

@@ -647,9 +647,11 @@ absl::StatusOr<Decision> Decider::Run() {
       if (explain) {
         RuleTrace& trace = ex.rules.emplace_back();
         trace.rule.name = "otherwise";
-        trace.rule.label = "otherwise unassigned";
+        trace.rule.label = program_.otherwise_label();
         trace.rule.index = static_cast<int32_t>(rules.size() + 1);
         trace.rule.version = options_.rule_version;
+        trace.rule.range = program_.otherwise_span();
+        trace.rule.start = roster_.Locate(program_.otherwise_span().begin);
         trace.rule.otherwise = true;
         trace.result = RuleResult::kUnassigned;
       }
@@ -668,6 +670,7 @@ void Decider::StartExplanation() {
   Explanation& ex = decision_.explanation;
   ex.lead = options_.lead_id;
   ex.rule_version = options_.rule_version;
+  ex.rules_file = program_.source_name();
   ex.decide_time = time_.unix_seconds;
   ex.sequence = time_.sequence;
   ex.reps.reserve(roster_.size());

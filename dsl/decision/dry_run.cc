@@ -6,6 +6,7 @@
 #include "dsl/base/status_macros.h"
 #include "dsl/decision/decide.h"
 #include "dsl/decision/in_memory_decision_state.h"
+#include "dsl/decision/unassigned_why.h"
 
 namespace leadrouter::dsl {
 
@@ -47,7 +48,7 @@ absl::StatusOr<DryRunResult> RunDryRun(std::shared_ptr<const Program> program,
   summary.unassigned_by_reason.assign(5, 0);
   summary.rule_hits.assign(p.rules().size() + 1, 0);
   for (const Rule& rule : p.rules()) summary.rule_labels.push_back(rule.label);
-  summary.rule_labels.push_back(p.fallback() ? p.fallback()->label : "otherwise");
+  summary.rule_labels.push_back(p.has_otherwise() ? p.otherwise_label() : "otherwise");
 
   InMemoryDecisionState state;
   DecisionWorkspace workspace;
@@ -88,6 +89,25 @@ absl::StatusOr<DryRunResult> RunDryRun(std::shared_ptr<const Program> program,
         result.reps[eligible].eligible = true;
     } else {
       ++summary.unassigned_by_reason[static_cast<size_t>(decision.unassigned_reason)];
+      // Say why without --explain: decide again with the explanation (nothing was applied, so the
+      // state is the same) and keep its one-line cause.
+      std::string why;
+      if (decide.explain) {
+        why = UnassignedWhy(decision.explanation);
+      } else {
+        DecideOptions again = decide;
+        again.explain = true;
+        ASSIGN_OR_RETURN(Decision traced, Decide(p, lead, roster, state, DecisionTime{at, i + 1},
+                                                 options.calendar, again, workspace));
+        why = UnassignedWhy(traced.explanation);
+      }
+      const auto known = std::find(summary.why.begin(), summary.why.end(), why);
+      out.why = static_cast<int32_t>(known - summary.why.begin());
+      if (known == summary.why.end()) {
+        summary.why.push_back(why);
+        summary.why_count.push_back(0);
+      }
+      ++summary.why_count[static_cast<size_t>(out.why)];
     }
     if (decide.explain) result.explanation = std::move(decision.explanation);
     result.leads.push_back(out);

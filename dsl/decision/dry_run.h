@@ -47,6 +47,7 @@ struct DryRunLead {
   UnassignedReason reason = UnassignedReason::kUnspecified;
   int32_t rep = -1;   // roster index (DryRunResult::reps order), -1 when unassigned
   int32_t rule = -1;  // program rule index; rules().size() for otherwise; -1 when none
+  int32_t why = -1;   // unassigned: index into DryRunSummary::why
 };
 
 struct DryRunRep {
@@ -66,6 +67,10 @@ struct DryRunSummary {
   size_t assigned = 0;
   // Indexed by UnassignedReason.
   std::vector<size_t> unassigned_by_reason;
+  // The distinct UnassignedWhy lines (dsl/decision/unassigned_why.h) of the unassigned leads, in
+  // order of first appearance, and how many leads each explains.
+  std::vector<std::string> why;
+  std::vector<size_t> why_count;
   // Indexed by rule index; the last entry is `otherwise`.
   std::vector<size_t> rule_hits;
   std::vector<std::string> rule_labels;

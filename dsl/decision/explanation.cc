@@ -244,10 +244,20 @@ std::string SummaryText(const Explanation& ex) {
   return out;
 }
 
+namespace {
+
+// `rules v3` for a published version; the file's name for a dry run of a file (version 0).
+std::string RulesText(const Explanation& ex) {
+  if (ex.rule_version == 0 && !ex.rules_file.empty()) return absl::StrCat("rules ", ex.rules_file);
+  return absl::StrCat("rules v", ex.rule_version);
+}
+
+}  // namespace
+
 std::string RenderExplanationText(const Explanation& ex) {
   std::string out = absl::StrCat("lead ", ex.lead.empty() ? "(no id)" : ex.lead, " at ",
-                                 FormatUtc(ex.decide_time), " (decision #", ex.sequence,
-                                 ", rules v", ex.rule_version, ")\n");
+                                 FormatUtc(ex.decide_time), " (decision #", ex.sequence, ", ",
+                                 RulesText(ex), ")\n");
   absl::StrAppend(&out, "outcome: ", SummaryText(ex), "\n");
   if (!ex.excluded_reps.empty()) {
     absl::StrAppend(&out, "excluded by the call:");

@@ -178,6 +178,8 @@ struct Explanation {
   std::string assignment;  // empty in dry runs
   std::string lead;        // the lead id
   int64_t rule_version = 0;
+  // The rule file's name (Program::source_name); named instead of `v0` for an unpublished file.
+  std::string rules_file;
   int64_t decide_time = 0;  // Unix seconds
   uint64_t sequence = 0;    // the decision sequence number
   std::vector<RuleTrace> rules;

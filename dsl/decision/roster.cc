@@ -124,6 +124,7 @@ absl::StatusOr<Roster> Roster::Bind(std::shared_ptr<const Program> program,
   uint32_t source_end = 0;
   for (const Rule& rule : p.rules()) source_end = std::max(source_end, rule.span.end);
   if (const Rule* fallback = p.fallback()) source_end = std::max(source_end, fallback->span.end);
+  source_end = std::max(source_end, p.otherwise_span().end);  // `otherwise unassigned` too
   const std::string_view text = p.Slice(SourceSpan{0, source_end});
   roster.line_starts_.push_back(0);
   for (uint32_t i = 0; i < text.size(); ++i) {

@@ -61,6 +61,41 @@ TEST(LeadctlDryRun, TableSummaryAndExplain) {
   EXPECT_EQ(r.exit_code, 2);
 }
 
+// Without --explain, an unassigned lead's line and the summary name the filter that emptied the
+// rule; csv keeps stdout one table and prints the summary on stderr.
+TEST(LeadctlDryRun, UnassignedLeadsSayWhyInEveryFormat) {
+  testing::TempDir dir;
+  Write(dir.Child("tiny.rules"),
+        "rule \"tiny\"\n  when quality >= 0\n  cap 1/day\n\notherwise unassigned\n");
+  Write(dir.Child("reps.csv"), "id\nana\nbo\n");
+  Write(dir.Child("leads.csv"), "id,quality\nl1,10\nl2,20\nl3,30\n");
+  const std::string base = dir.Child("tiny.rules") + " --reps " + dir.Child("reps.csv") +
+                           " --leads " + dir.Child("leads.csv");
+  const std::string why = "rule \"tiny\": cap 1/day reached (2 of 2 reps); otherwise unassigned";
+
+  testing::CommandResult r = RunCommand(DryRun(base));
+  ASSERT_EQ(r.exit_code, 0) << r.output;  // unassigned leads are a result, not a failure
+  EXPECT_THAT(r.output, HasSubstr("unassigned:otherwise_unassigned  why: " + why));
+  EXPECT_THAT(r.output, HasSubstr("unassigned, why:\n       1  " + why + "\n"));
+
+  r = RunCommand(DryRun(base + " --format json"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("\"why\":\"rule \\\"tiny\\\": cap 1/day reached"));
+  EXPECT_THAT(r.output, HasSubstr("\"unassigned_why\":[{\"why\":"));
+
+  r = RunCommand(DryRun(base + " --format csv 2>/dev/null"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output,
+            "lead,time,outcome,rep,rule,reason,why\n"
+            "l1,2026-01-05T09:00:00Z,assigned,ana,tiny,,\n"
+            "l2,2026-01-05T10:00:00Z,assigned,bo,tiny,,\n"
+            "l3,2026-01-05T11:00:00Z,unassigned,,,otherwise_unassigned,\"rule \"\"tiny\"\": cap "
+            "1/day reached (2 of 2 reps); otherwise unassigned\"\n");
+  r = RunCommand(DryRun(base + " --format csv 2>&1 >/dev/null"));
+  EXPECT_THAT(r.output, HasSubstr("summary: 3 leads, 2 assigned, 1 unassigned"));
+  EXPECT_THAT(r.output, HasSubstr("unassigned, why:"));
+}
+
 TEST(LeadctlDryRun, RuleErrorsExitOne) {
   leadrouter::testing::TempDir dir;
   Write(dir.Child("bad.rules"), "rule \"x\" when quality >\n");
