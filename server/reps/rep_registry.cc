@@ -217,7 +217,7 @@ absl::Status RepRegistry::FillLoad(v1::Rep& rep) const {
   load->set_assigned_this_month(static_cast<int32_t>(counters.assigned_month));
   load->set_open_leads(static_cast<int32_t>(counters.open));
   load->set_quality_today(counters.quality_day);
-  *load->mutable_last_assign_time() = rep.create_time();
+  // The last automatic assignment; none (unset) for a rep that never had one.
   return storage::ListRepHistory(
       view, rep.name(), std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max(),
       storage::ScanOrder::kDescending, [&](const storage::HistoryRecord& history) {

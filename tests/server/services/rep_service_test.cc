@@ -132,6 +132,26 @@ TEST_F(RepServiceTest, UpsertCreatesUpdatesAndChecksEtags) {
   EXPECT_EQ(Get("ana", &got).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 }
 
+// RepLoad reports what the decision reads: a rep that never received an automatic lead has no
+// last_assign_time (not its creation time), so it is next in every rotation
+// (docs/decision.md#joining-a-rotation).
+TEST_F(RepServiceTest, LoadHasNoLastAssignTimeBeforeTheFirstAutomaticLead) {
+  v1::GetRepResponse ana;
+  ASSERT_TRUE(Get("reps/ana", &ana).ok());
+  EXPECT_FALSE(ana.rep().load().has_last_assign_time());
+  EXPECT_EQ(ana.rep().load().assigned_today(), 0);
+
+  const v1::AssignResponse assigned = Assign(MakeLead("L1", "ads", 50));
+  ASSERT_EQ(assigned.assignment().outcome(), v1::OUTCOME_ASSIGNED);
+  const std::string owner = assigned.assignment().rep();
+  v1::GetRepResponse got;
+  ASSERT_TRUE(Get(owner, &got).ok());
+  ASSERT_TRUE(got.rep().load().has_last_assign_time());
+  EXPECT_EQ(got.rep().load().last_assign_time().seconds(),
+            assigned.assignment().decide_time().seconds());
+  EXPECT_EQ(got.rep().load().assigned_today(), 1);
+}
+
 TEST_F(RepServiceTest, ListFiltersAndPages) {
   v1::ListRepsRequest request;
   request.set_team("smb");
