@@ -124,12 +124,12 @@ TEST_F(LeadctlServerTest, AssignLeadHistoryExplainReassign) {
   ASSERT_EQ(assign.exit_code, 0) << assign.output;
   EXPECT_THAT(assign.output, StartsWith("LEAD  OUTCOME   REP"));
   EXPECT_THAT(assign.output, HasSubstr("L1    assigned"));
-  EXPECT_THAT(assign.output, HasSubstr("\"hot\" (#4)"));
+  EXPECT_THAT(assign.output, HasSubstr("\"hot\" (#5)"));
   EXPECT_THAT(assign.output, HasSubstr("\nwhy: "));
 
   // JSON for scripts: the AssignResponse in the proto3 JSON mapping.
   std::ofstream(dir_.Child("lead.json"))
-      << R"({"id": "L2", "source": "referral", "quality": 30, "value": 2000000, "industry": "Retail"})";
+      << R"({"id": "L2", "source": "referral", "quality": 30, "occupation": "Working Professional", "industry": "Retail"})";
   assign = Leadctl("assign --lead-file " + dir_.Child("lead.json") + " --format json");
   ASSERT_EQ(assign.exit_code, 0) << assign.output;
   const nlohmann::json response = nlohmann::json::parse(assign.output);
@@ -244,18 +244,18 @@ TEST_F(LeadctlServerTest, RulesPushGetVersionsDiffRollback) {
 
   // A real change: version 2, and the diffs show it.
   std::string changed_text = ReadFile(original);
-  changed_text.replace(changed_text.find("cap 10/day"), 10, "cap 12/day");
+  changed_text.replace(changed_text.find("cap 35/day"), 10, "cap 40/day");
   const std::string changed = dir_.Child("changed.rules");
   std::ofstream(changed) << changed_text;
   CommandResult diff = Leadctl("rules diff " + changed);
   EXPECT_EQ(diff.exit_code, 1) << diff.output;
   EXPECT_THAT(diff.output, StartsWith("--- rules/versions/1\n+++ " + changed + "\n@@ -"));
-  EXPECT_THAT(diff.output, AllOf(HasSubstr("\n-  cap 10/day\n+  cap 12/day\n")));
+  EXPECT_THAT(diff.output, AllOf(HasSubstr("\n-  cap 35/day\n+  cap 40/day\n")));
 
   push = Leadctl("rules push " + changed +
                  " --author maria --message 'more big deals' --expect-version 1");
   ASSERT_EQ(push.exit_code, 0) << push.output;
-  EXPECT_THAT(push.output, StartsWith("published version 2: 5 rules, sha256:"));
+  EXPECT_THAT(push.output, StartsWith("published version 2: 6 rules, sha256:"));
   push =
       Leadctl("rules push " + original + " --author maria --message stale --expect-version 1 2>&1");
   EXPECT_EQ(push.exit_code, 1);
@@ -264,7 +264,7 @@ TEST_F(LeadctlServerTest, RulesPushGetVersionsDiffRollback) {
   diff = Leadctl("rules diff");  // the active version against the one before it
   EXPECT_EQ(diff.exit_code, 1);
   EXPECT_THAT(diff.output, StartsWith("--- rules/versions/1\n+++ rules/versions/2\n"));
-  EXPECT_THAT(diff.output, HasSubstr("\n-  cap 10/day\n+  cap 12/day\n"));
+  EXPECT_THAT(diff.output, HasSubstr("\n-  cap 35/day\n+  cap 40/day\n"));
   diff = Leadctl("rules diff " + changed);
   EXPECT_EQ(diff.exit_code, 0);
   EXPECT_EQ(diff.output, "");

@@ -139,7 +139,9 @@ class PythonClientSmokeTest(unittest.TestCase):
                             preferred_channel=common_pb2.CHANNEL_EMAIL),
             common_pb2.Lead(name="leads/py-3", source="event", quality=20, value=2_000_000,
                             industry="Retail", region="amer", account="hooli",
-                            attributes={"company_size": common_pb2.Value(string_value="1000+")}),
+                            attributes={"company_size": common_pb2.Value(string_value="1000+"),
+                                        "occupation": common_pb2.Value(
+                                            string_value="Working Professional")}),
         ]
         for lead in leads:
             response = self.assignments.Assign(

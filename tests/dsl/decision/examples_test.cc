@@ -171,26 +171,34 @@ TEST(Examples, NoHighValueLeadToNovices) {
   EXPECT_GT(big, 10u);
 }
 
+// caps.rules: `cap 25/day` for everyone, and the reps' own daily caps on top (dara 30, which the
+// rule cap hides; gus 10, which binds first). At 1,440 leads a day both bind every full day: each
+// active rep gets exactly its cap, and the rest stay unassigned by `otherwise unassigned`.
 TEST(Examples, CapsHoldPerDay) {
   const DryRunResult result = DryRunExample(CompileExample("caps.rules"), XEducationLeads());
   std::map<std::pair<std::string, int64_t>, int> per_day;
+  std::set<int64_t> days;
   for (const DryRunLead& lead : result.leads) {
+    days.insert(lead.time / 86400);
     if (lead.rep < 0) continue;
     ++per_day[{result.reps[static_cast<size_t>(lead.rep)].id, lead.time / 86400}];
   }
-  for (const auto& [key, count] : per_day) {
-    EXPECT_LE(count, 25) << key.first;
-    if (key.first == "dara") {
-      EXPECT_LE(count, 30);
-    }
-    if (key.first == "gus") {
-      EXPECT_LE(count, 10);
+  for (const int64_t day : days) {
+    for (const DryRunRep& rep : result.reps) {
+      const int count = per_day[{rep.id, day}];
+      const int cap = rep.status != RepStatus::kActive ? 0 : rep.id == "gus" ? 10 : 25;
+      EXPECT_EQ(count, cap) << rep.id << " on day " << day;  // at the cap, not above, not below
     }
   }
-  EXPECT_GT(result.summary.total - result.summary.assigned, 0u);
+  const size_t unassigned = result.summary.total - result.summary.assigned;
+  EXPECT_EQ(result.summary.assigned, days.size() * (9 * 25 + 10));
   EXPECT_EQ(result.summary
                 .unassigned_by_reason[static_cast<size_t>(UnassignedReason::kOtherwiseUnassigned)],
-            result.summary.total - result.summary.assigned);
+            unassigned);
+  // The summary says which cap emptied the rule (dsl/decision/unassigned_why.h).
+  ASSERT_FALSE(result.summary.why.empty());
+  EXPECT_EQ(result.summary.why.front(),
+            "rule \"daily intake\": cap 25/day reached (9 of 12 reps); otherwise unassigned");
 }
 
 TEST(Examples, NewcomerGetsMidQualityLeadsEveryDay) {
@@ -237,6 +245,118 @@ TEST(Examples, QuickStartIsDeterministic) {
     EXPECT_EQ(one.leads[i].rule, two.leads[i].rule);
   }
   EXPECT_EQ(one.summary.assigned, XEducationLeads().size());
+}
+
+// quick-start.rules on the X Education leads: every rule decides some leads, each for the reason
+// its comment gives, and the caps bind on some days but not on others (examples/README.md).
+TEST(Examples, QuickStartTellsItsStoryOnTheRealLeads) {
+  const std::vector<RepInfo> reps = ExampleReps();
+  const DryRunResult result =
+      DryRunExample(CompileExample("quick-start.rules"), XEducationLeads(), reps);
+  const std::vector<size_t>& hits = result.summary.rule_hits;
+  ASSERT_EQ(hits.size(), 6u);  // big deals, abroad, tech, newcomer ramp, hot, otherwise
+  EXPECT_EQ(result.summary.assigned, XEducationLeads().size());
+
+  enum Rule { kBigDeals, kAbroad, kTech, kNewcomer, kHot, kOtherwise };
+  std::map<std::pair<int32_t, int64_t>, std::map<std::string, int>> per_rule_day_rep;
+  std::map<int64_t, int> big_deals_per_day, big_deals_decided_per_day;
+  std::map<int64_t, int> gus_per_day;
+  const std::set<std::string> enterprise = {"ana", "ben", "chen"};
+  for (const DryRunLead& lead : result.leads) {
+    const LeadRow& row = XEducationLeads()[lead.row];
+    const int64_t day = lead.time / 86400;
+    const bool big = Text(row, "occupation") == "Working Professional";
+    if (big) ++big_deals_per_day[day];
+    ASSERT_GE(lead.rep, 0);
+    const std::string& id = result.reps[static_cast<size_t>(lead.rep)].id;
+    const RepInfo& rep = FindRep(reps, id);
+    ++per_rule_day_rep[{lead.rule, day}][id];
+    if (id == "gus") ++gus_per_day[day];
+    if (big) {
+      EXPECT_GE(Level(rep), 3) << "a big deal to a novice: " << row.id;
+    }
+    switch (lead.rule) {
+      case kBigDeals:
+        EXPECT_TRUE(big);
+        EXPECT_TRUE(enterprise.contains(id)) << id;
+        ++big_deals_decided_per_day[day];
+        break;
+      case kAbroad: {
+        std::string region;
+        for (const Attribute& a : rep.attributes) {
+          if (a.name == "region") region = std::get<std::string>(a.value);
+        }
+        const std::string country = Text(row, "country");
+        EXPECT_EQ(region,
+                  country == "United States" || country == "Canada" ? "amer"
+                  : country == "Singapore" || country == "Australia" || country == "Hong Kong"
+                      ? "apac"
+                  : country == "United Arab Emirates" || country == "Saudi Arabia" ||
+                          country == "United Kingdom"
+                      ? "emea"
+                      : region)
+            << country << " to " << id;
+        EXPECT_NE(country, "India");
+        break;
+      }
+      case kTech:
+        EXPECT_GE(Skill(rep, "tech"), 3) << id;
+        break;
+      case kNewcomer:
+        EXPECT_EQ(id, "gus");
+        break;
+      case kHot:
+        EXPECT_GE(*Number(row, "quality"), 80);
+        EXPECT_GE(Level(rep), 2) << id;
+        break;
+      default:
+        break;
+    }
+  }
+  // Every rule takes part, in proportions a reader can check against the data: 705 big deals,
+  // 282 leads from abroad, 535 tech leads, 281 hot leads.
+  EXPECT_GE(hits[kBigDeals], 600u);
+  EXPECT_LT(hits[kBigDeals], 705u);  // the cap sent some elsewhere
+  EXPECT_GE(hits[kAbroad], 200u);
+  EXPECT_LE(hits[kAbroad], 282u);
+  EXPECT_GE(hits[kTech], 350u);
+  EXPECT_LT(hits[kTech], 535u);
+  EXPECT_GE(hits[kNewcomer], 40u);
+  EXPECT_LE(hits[kNewcomer], 70u);
+  EXPECT_GE(hits[kHot], 150u);
+  EXPECT_LT(hits[kHot], 281u);
+  EXPECT_GT(hits[kOtherwise], 7000u);
+
+  // Caps bind sometimes, not always.
+  const auto binds = [&](Rule rule, int cap) {
+    int bound = 0, free = 0;
+    for (const auto& [key, counts] : per_rule_day_rep) {
+      if (key.first != rule) continue;
+      bool any = false;
+      for (const auto& [id, count] : counts) {
+        EXPECT_LE(count, cap) << id << " on day " << key.second;
+        any = any || count == cap;
+      }
+      (any ? bound : free) += 1;
+    }
+    return std::pair(bound, free);
+  };
+  const auto [big_bound, big_free] = binds(kBigDeals, 35);
+  EXPECT_GE(big_bound, 1) << "big deals: the cap never binds";
+  EXPECT_GE(big_free, 1) << "big deals: the cap binds every day";
+  int days_all_big_deals_decided = 0;
+  for (const auto& [day, count] : big_deals_per_day) {
+    if (big_deals_decided_per_day[day] == count) ++days_all_big_deals_decided;
+  }
+  EXPECT_GE(days_all_big_deals_decided, 1);
+  const auto [tech_bound, tech_free] = binds(kTech, 20);
+  EXPECT_GE(tech_bound, 1) << "tech: the cap never binds";
+  EXPECT_GE(tech_free, 1) << "tech: the cap binds every day";
+  const auto [hot_bound, hot_free] = binds(kHot, 5);
+  EXPECT_GE(hot_bound, 1) << "hot: the cap never binds";
+  // gus's own daily_cap 10 is his whole day, every day.
+  for (const auto& [day, count] : gus_per_day) EXPECT_EQ(count, 10) << "day " << day;
+  EXPECT_EQ(gus_per_day.size(), 7u);
 }
 
 }  // namespace
