@@ -174,10 +174,9 @@ int RunImport(const ImportArgs& args) {
     request.set_actor(args.actor);
     request.set_validate_only(args.validate_only);
     for (size_t i = start; i < end; ++i) *request.add_items() = items[i];
-    grpc::ClientContext context;
-    client::SetDeadline(context, args.server);
     v1::AssignBatchResponse response;
-    const grpc::Status status = stub->AssignBatch(&context, request, &response);
+    const grpc::Status status = client::Call(
+        args.server, *stub, &v1::AssignmentService::Stub::AssignBatch, request, response);
     if (!status.ok()) {
       progress.Finish();
       client::ReportFailure("AssignBatch", status);
