@@ -87,9 +87,9 @@ TEST(LeadctlDryRun, UnassignedLeadsSayWhyInEveryFormat) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(r.output,
             "lead,time,outcome,rep,rule,reason,why\n"
-            "l1,2026-01-05T09:00:00Z,assigned,ana,tiny,,\n"
-            "l2,2026-01-05T10:00:00Z,assigned,bo,tiny,,\n"
-            "l3,2026-01-05T11:00:00Z,unassigned,,,otherwise_unassigned,\"rule \"\"tiny\"\": cap "
+            "l1,2026-01-05T09:00:00Z,assigned,bo,tiny,,\n"  // 60 leads an hour from 09:00
+            "l2,2026-01-05T09:01:00Z,assigned,ana,tiny,,\n"
+            "l3,2026-01-05T09:02:00Z,unassigned,,,otherwise_unassigned,\"rule \"\"tiny\"\": cap "
             "1/day reached (2 of 2 reps); otherwise unassigned\"\n");
   r = RunCommand(DryRun(base + " --format csv 2>&1 >/dev/null"));
   EXPECT_THAT(r.output, HasSubstr("summary: 3 leads, 2 assigned, 1 unassigned"));
