@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "dsl/base/status_macros.h"
 #include "dsl/decision/decide.h"
@@ -25,15 +28,10 @@ double Gini(std::vector<double> values) {
   return (2 * weighted) / (dn * sum) - (dn + 1) / dn;
 }
 
-absl::StatusOr<DryRunResult> RunDryRun(std::shared_ptr<const Program> program,
-                                       std::vector<RepInfo> reps, std::span<const LeadRow> leads,
-                                       const DryRunOptions& options) {
-  if (!(options.rate_per_hour > 0) || !std::isfinite(options.rate_per_hour)) {
-    return absl::InvalidArgumentError("the lead rate must be a positive number per hour");
-  }
-  ASSIGN_OR_RETURN(const Roster roster, Roster::Bind(program, std::move(reps)));
-  const Program& p = *program;
+namespace {
 
+// The result before the first lead: every rep with zero counts, the summary's rule labels.
+DryRunResult EmptyResult(const Program& program, const Roster& roster, size_t lead_count) {
   DryRunResult result;
   result.reps.reserve(roster.size());
   for (const RepInfo& rep : roster.reps()) {
@@ -44,28 +42,85 @@ absl::StatusOr<DryRunResult> RunDryRun(std::shared_ptr<const Program> program,
     result.reps.push_back(std::move(r));
   }
   DryRunSummary& summary = result.summary;
-  summary.total = leads.size();
+  summary.total = lead_count;
   summary.unassigned_by_reason.assign(5, 0);
-  summary.rule_hits.assign(p.rules().size() + 1, 0);
-  for (const Rule& rule : p.rules()) summary.rule_labels.push_back(rule.label);
-  summary.rule_labels.push_back(p.has_otherwise() ? p.otherwise_label() : "otherwise");
+  summary.rule_hits.assign(program.rules().size() + 1, 0);
+  for (const Rule& rule : program.rules()) summary.rule_labels.push_back(rule.label);
+  summary.rule_labels.push_back(program.has_otherwise() ? program.otherwise_label() : "otherwise");
+  result.leads.reserve(lead_count);
+  return result;
+}
+
+void TallyAssigned(const Decision& decision, const Record& lead, const DecisionWorkspace& workspace,
+                   DryRunLead& out, DryRunResult& result) {
+  out.rep = static_cast<int32_t>(*decision.rep_index);
+  out.rule = static_cast<int32_t>(*decision.rule_index);
+  ++result.summary.assigned;
+  ++result.summary.rule_hits[*decision.rule_index];
+  DryRunRep& rep = result.reps[*decision.rep_index];
+  ++rep.count;
+  const Value quality = lead.Get(lead_slot::kQuality);
+  if (quality.is_number()) {
+    rep.quality_sum += decision.delta->quality;
+    ++rep.quality_count;
+    if (quality.number_value() >= kHighQuality) ++rep.high_quality;
+  }
+  for (const uint32_t eligible : workspace.last_eligible()) result.reps[eligible].eligible = true;
+}
+
+// The one-line cause of an unassigned lead, counted once per distinct cause.
+void TallyUnassigned(const Decision& decision, std::string why, DryRunLead& out,
+                     DryRunSummary& summary) {
+  ++summary.unassigned_by_reason[static_cast<size_t>(decision.unassigned_reason)];
+  const auto known = std::find(summary.why.begin(), summary.why.end(), why);
+  out.why = static_cast<int32_t>(known - summary.why.begin());
+  if (known == summary.why.end()) {
+    summary.why.push_back(std::move(why));
+    summary.why_count.push_back(0);
+  }
+  ++summary.why_count[static_cast<size_t>(out.why)];
+}
+
+void SummariseFairness(DryRunResult& result) {
+  std::vector<double> counts, quality;
+  for (const DryRunRep& rep : result.reps) {
+    if (!rep.eligible) continue;
+    counts.push_back(static_cast<double>(rep.count));
+    quality.push_back(rep.quality_sum);
+  }
+  result.summary.eligible_reps = counts.size();
+  result.summary.gini_count = Gini(std::move(counts));
+  result.summary.gini_quality = Gini(std::move(quality));
+}
+
+}  // namespace
+
+absl::StatusOr<DryRunResult> RunDryRun(std::shared_ptr<const Program> program,
+                                       std::vector<RepInfo> reps, std::span<const LeadRow> leads,
+                                       const DryRunOptions& options) {
+  if (!(options.rate_per_hour > 0) || !std::isfinite(options.rate_per_hour)) {
+    return absl::InvalidArgumentError("the lead rate must be a positive number per hour");
+  }
+  ASSIGN_OR_RETURN(const Roster roster, Roster::Bind(program, std::move(reps)));
+  const Program& p = *program;
+  DryRunResult result = EmptyResult(p, roster, leads.size());
 
   InMemoryDecisionState state;
   DecisionWorkspace workspace;
   const double spacing = 3600.0 / options.rate_per_hour;
-  result.leads.reserve(leads.size());
   for (size_t i = 0; i < leads.size(); ++i) {
     const LeadRow& row = leads[i];
     const int64_t at =
         row.created_at
             ? *row.created_at
             : options.start + static_cast<int64_t>(std::floor(static_cast<double>(i) * spacing));
+    const DecisionTime time{at, i + 1};
     const Record lead = p.BindLead(row.attributes);
     DecideOptions decide;
     decide.explain = options.explain_lead && *options.explain_lead == row.id;
     decide.lead_id = row.id;
-    ASSIGN_OR_RETURN(Decision decision, Decide(p, lead, roster, state, DecisionTime{at, i + 1},
-                                               options.calendar, decide, workspace));
+    ASSIGN_OR_RETURN(Decision decision,
+                     Decide(p, lead, roster, state, time, options.calendar, decide, workspace));
     DryRunLead out;
     out.row = static_cast<uint32_t>(i);
     out.time = at;
@@ -73,41 +128,17 @@ absl::StatusOr<DryRunResult> RunDryRun(std::shared_ptr<const Program> program,
     out.reason = decision.unassigned_reason;
     if (decision.delta) {
       state.Apply(*decision.delta);
-      out.rep = static_cast<int32_t>(*decision.rep_index);
-      out.rule = static_cast<int32_t>(*decision.rule_index);
-      ++summary.assigned;
-      ++summary.rule_hits[*decision.rule_index];
-      DryRunRep& rep = result.reps[*decision.rep_index];
-      ++rep.count;
-      const Value quality = lead.Get(lead_slot::kQuality);
-      if (quality.is_number()) {
-        rep.quality_sum += decision.delta->quality;
-        ++rep.quality_count;
-        if (quality.number_value() >= kHighQuality) ++rep.high_quality;
-      }
-      for (const uint32_t eligible : workspace.last_eligible())
-        result.reps[eligible].eligible = true;
+      TallyAssigned(decision, lead, workspace, out, result);
+    } else if (decide.explain) {
+      TallyUnassigned(decision, UnassignedWhy(decision.explanation), out, result.summary);
     } else {
-      ++summary.unassigned_by_reason[static_cast<size_t>(decision.unassigned_reason)];
       // Say why without --explain: decide again with the explanation (nothing was applied, so the
       // state is the same) and keep its one-line cause.
-      std::string why;
-      if (decide.explain) {
-        why = UnassignedWhy(decision.explanation);
-      } else {
-        DecideOptions again = decide;
-        again.explain = true;
-        ASSIGN_OR_RETURN(Decision traced, Decide(p, lead, roster, state, DecisionTime{at, i + 1},
-                                                 options.calendar, again, workspace));
-        why = UnassignedWhy(traced.explanation);
-      }
-      const auto known = std::find(summary.why.begin(), summary.why.end(), why);
-      out.why = static_cast<int32_t>(known - summary.why.begin());
-      if (known == summary.why.end()) {
-        summary.why.push_back(why);
-        summary.why_count.push_back(0);
-      }
-      ++summary.why_count[static_cast<size_t>(out.why)];
+      DecideOptions again = decide;
+      again.explain = true;
+      ASSIGN_OR_RETURN(const Decision traced,
+                       Decide(p, lead, roster, state, time, options.calendar, again, workspace));
+      TallyUnassigned(decision, UnassignedWhy(traced.explanation), out, result.summary);
     }
     if (decide.explain) result.explanation = std::move(decision.explanation);
     result.leads.push_back(out);
@@ -115,16 +146,7 @@ absl::StatusOr<DryRunResult> RunDryRun(std::shared_ptr<const Program> program,
       options.progress(i + 1, leads.size());
     }
   }
-
-  std::vector<double> counts, quality;
-  for (const DryRunRep& rep : result.reps) {
-    if (!rep.eligible) continue;
-    counts.push_back(static_cast<double>(rep.count));
-    quality.push_back(rep.quality_sum);
-  }
-  summary.eligible_reps = counts.size();
-  summary.gini_count = Gini(std::move(counts));
-  summary.gini_quality = Gini(std::move(quality));
+  SummariseFairness(result);
   return result;
 }
 
