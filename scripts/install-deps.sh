@@ -23,8 +23,8 @@ packages=(
   libdtl-dev
   # IANA time zones for cap periods (read by Abseil from /usr/share/zoneinfo)
   tzdata
-  # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev
+  # tests and benchmarks; jq reads the benchmarks' JSON in scripts/bench-compare.sh
+  libgtest-dev libgmock-dev libbenchmark-dev jq
   # the fuzzing smoke test (libFuzzer ships with clang's runtime) and formatting
   clang libclang-rt-14-dev clang-format
   # the Python client smoke test, generated from proto/ by grpc_python_plugin
