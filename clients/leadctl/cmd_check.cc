@@ -16,6 +16,7 @@
 #include "clients/leadctl/commands.h"
 #include "dsl/base/diagnostics.h"
 #include "dsl/base/source.h"
+#include "dsl/base/vocabulary.h"
 #include "dsl/compile/compiler.h"
 #include "dsl/data/dataset.h"
 #include "dsl/decision/roster_lint.h"
@@ -26,6 +27,7 @@ namespace {
 struct CheckArgs {
   std::vector<std::string> files;
   std::string reps_file;
+  std::vector<std::string> channels;  // extra follow-up channels (--channel)
   std::string format = "text";
 };
 
@@ -54,6 +56,13 @@ int RunCheck(const CheckArgs& args) {
     }
     reps = *std::move(read);
   }
+  dsl::CompileOptions options;
+  options.extra_channels = args.channels;
+  if (const absl::Status channels = dsl::CheckExtraChannels(options.extra_channels);
+      !channels.ok()) {
+    std::cerr << "leadctl: --channel: " << channels.message() << '\n';
+    return 2;
+  }
   Tally tally;
   std::vector<std::string> json_objects;
   for (const std::string& path : args.files) {
@@ -73,7 +82,7 @@ int RunCheck(const CheckArgs& args) {
       }
       continue;
     }
-    dsl::CompileResult result = dsl::Compile(*source);
+    dsl::CompileResult result = dsl::Compile(*source, options);
     if (reps && result.program != nullptr) {
       for (dsl::Diagnostic& d : dsl::LintRoster(*result.program, *reps)) {
         result.diagnostics.push_back(std::move(d));
@@ -114,6 +123,9 @@ void AddCheckCommand(CLI::App& app, int& exit_code) {
   command->add_option("--reps", args->reps_file,
                       "Roster (.csv or .jsonl): also warn about skills, tags, teams and rep fields "
                       "no rep has");
+  command->add_option("--channel", args->channels,
+                      "a follow-up channel besides the built-in ones, as the server is configured "
+                      "(repeatable)");
   command->add_option("--format", args->format, "Output format: text, or json (one array)")
       ->check(CLI::IsMember({"text", "json"}));
   command->callback([args, &exit_code] { exit_code = RunCheck(*args); });

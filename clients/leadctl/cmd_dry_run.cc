@@ -13,6 +13,7 @@
 #include "dsl/base/diagnostics.h"
 #include "dsl/base/source.h"
 #include "dsl/base/status_macros.h"
+#include "dsl/base/vocabulary.h"
 #include "dsl/compile/compiler.h"
 #include "dsl/data/dataset.h"
 #include "dsl/data/lead_mapping.h"
@@ -32,6 +33,7 @@ struct DryRunArgs {
   std::string timezone = "UTC";
   double rate = 60;
   std::string start = "2026-01-05T09:00:00Z";
+  std::vector<std::string> channels;  // extra follow-up channels (--channel)
 };
 
 // Runs shorter than this finish before a bar would be read.
@@ -50,7 +52,13 @@ absl::StatusOr<int> DryRun(const DryRunArgs& args) {
   }
 
   ASSIGN_OR_RETURN(const dsl::SourceFile source, dsl::ReadSourceFile(args.rules));
-  const dsl::CompileResult compiled = dsl::Compile(source);
+  dsl::CompileOptions compile_options;
+  compile_options.extra_channels = args.channels;
+  if (const absl::Status channels = dsl::CheckExtraChannels(compile_options.extra_channels);
+      !channels.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("--channel: ", channels.message()));
+  }
+  const dsl::CompileResult compiled = dsl::Compile(source, compile_options);
   if (compiled.program == nullptr) {
     std::cerr << dsl::RenderText(source, compiled.diagnostics);
     return client::kExitNo;
@@ -106,6 +114,8 @@ void AddDryRunCommand(CLI::App& app, int& exit_code) {
       ->add_option("--mapping", args->mapping,
                    "a mapping file (.toml) from the lead file's columns to lead fields")
       ->check(CLI::ExistingFile);
+  command->add_option("--channel", args->channels,
+                      "a follow-up channel besides the built-in ones (repeatable)");
   command->add_option("--explain", args->explain, "print the full explanation of this lead id");
   command->add_option("--format", args->format, "output format")
       ->capture_default_str()

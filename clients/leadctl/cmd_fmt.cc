@@ -20,6 +20,7 @@
 #include "clients/leadctl/commands.h"
 #include "dsl/base/diagnostics.h"
 #include "dsl/base/source.h"
+#include "dsl/base/vocabulary.h"
 #include "dsl/syntax/formatter.h"
 #include "dsl/syntax/parser.h"
 
@@ -32,6 +33,7 @@ struct FmtArgs {
   std::vector<std::string> files;
   bool check = false;
   bool write = false;
+  std::vector<std::string> channels;  // extra follow-up channels (--channel)
 };
 
 // Writes `text` to `path` through a temporary file in the same directory, keeping the file's
@@ -61,6 +63,13 @@ int RunFmt(const FmtArgs& args) {
   bool syntax_errors = false;
   bool unformatted = false;
   bool unusable = false;
+  dsl::ParseOptions options;
+  options.extra_channels = args.channels;
+  if (const absl::Status channels = dsl::CheckExtraChannels(options.extra_channels);
+      !channels.ok()) {
+    std::cerr << "leadctl fmt: --channel: " << channels.message() << '\n';
+    return 2;
+  }
   for (const std::string& path : args.files) {
     absl::StatusOr<dsl::SourceFile> source = dsl::ReadSourceFile(path);
     if (!source.ok()) {
@@ -68,7 +77,7 @@ int RunFmt(const FmtArgs& args) {
       unusable = true;
       continue;
     }
-    const dsl::ParseResult parsed = dsl::Parse(*source);
+    const dsl::ParseResult parsed = dsl::Parse(*source, options);
     if (dsl::HasErrors(parsed.diagnostics)) {
       std::cerr << dsl::RenderText(*source, parsed.diagnostics);
       syntax_errors = true;
@@ -78,7 +87,7 @@ int RunFmt(const FmtArgs& args) {
     // The formatter keeps the meaning by construction and by test; should it ever produce text
     // that does not parse, leave the user's file alone rather than break it.
     const dsl::SourceFile reparsed_source(path, formatted);
-    if (dsl::HasErrors(dsl::Parse(reparsed_source).diagnostics)) {
+    if (dsl::HasErrors(dsl::Parse(reparsed_source, options).diagnostics)) {
       std::cerr << "leadctl fmt: internal error: the formatted " << path
                 << " does not parse; the file is left unchanged\n";
       syntax_errors = true;
@@ -118,6 +127,8 @@ void AddFmtCommand(CLI::App& app, int& exit_code) {
   CLI::App* fmt = app.add_subcommand(
       "fmt", "Format rule files in the canonical layout (stdout, --write in place, or --check)");
   fmt->add_option("files", args->files, "Rule files to format")->required();
+  fmt->add_option("--channel", args->channels,
+                  "a follow-up channel besides the built-in ones (repeatable)");
   CLI::Option* check =
       fmt->add_flag("--check", args->check,
                     "Change nothing; list the files that are not formatted and exit 1 if any");

@@ -8,14 +8,14 @@ namespace {
 
 constexpr std::array<std::string_view, 5> kTopLevelKeywords = {"let", "segment", "rule", "when",
                                                                "otherwise"};
-constexpr std::array<std::string_view, 8> kClauseKeywords = {
-    "when", "team", "require", "prefer", "distribute", "cap", "sla", "followup"};
+constexpr std::array<std::string_view, 9> kClauseKeywords = {
+    "when", "team", "require", "prefer", "distribute", "cap", "sla", "followup", "review"};
 // Everything dsl/syntax/internal/grammar.h lists in `reserved_word`.
-constexpr std::array<std::string_view, 29> kReservedWords = {
-    "let",    "segment",    "rule", "when",     "otherwise",   "unassigned", "team",    "require",
-    "prefer", "distribute", "cap",  "sla",      "followup",    "then",       "within",  "or",
-    "and",    "not",        "in",   "contains", "starts_with", "ends_with",  "matches", "between",
-    "true",   "false",      "null", "lead",     "rep"};
+constexpr std::array<std::string_view, 30> kReservedWords = {
+    "let",     "segment",    "rule",  "when", "otherwise", "unassigned",  "team",      "require",
+    "prefer",  "distribute", "cap",   "sla",  "followup",  "review",      "then",      "within",
+    "or",      "and",        "not",   "in",   "contains",  "starts_with", "ends_with", "matches",
+    "between", "true",       "false", "null", "lead",      "rep"};
 
 // Longest token quoted in a message; longer ones end in "...".
 constexpr size_t kMaxQuotedToken = 40;

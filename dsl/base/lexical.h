@@ -22,7 +22,7 @@ bool IsWordChar(char c);
 bool IsReservedWord(std::string_view word);
 // `let`, `segment`, `rule`, `when`, `otherwise`: the words that begin a statement.
 bool IsTopLevelKeyword(std::string_view word);
-// `when`, `team`, `require`, `prefer`, `distribute`, `cap`, `sla`, `followup`.
+// `when`, `team`, `require`, `prefer`, `distribute`, `cap`, `sla`, `followup`, `review`.
 bool IsClauseKeyword(std::string_view word);
 
 // The offset of the first character at or after `offset` that is not a blank, newline or comment.

@@ -50,6 +50,17 @@ constexpr std::array<KnownField, rep_slot::kCount> kRepFields = {{
     {rep_slot::kMaxOpen, "max_open", ValueKind::kNumber},
 }};
 
+// Second names of known fields. The lead's `channel` is the channel the lead prefers to be
+// contacted on (leadrouter.v1.Lead.preferred_channel), so `preferred_channel` names the same slot:
+// `require channels contains lead.preferred_channel`.
+struct FieldAlias {
+  std::string_view name;
+  Slot slot;
+};
+constexpr std::array<FieldAlias, 1> kLeadAliases = {{
+    {"preferred_channel", lead_slot::kChannel},
+}};
+
 // FieldTable gives the i-th entry slot i.
 template <size_t N>
 constexpr bool InSlotOrder(const std::array<KnownField, N>& fields) {
@@ -85,6 +96,11 @@ std::optional<Slot> FieldTable::Find(std::string_view name) const {
   // A linear scan: tables hold a few dozen names and are searched only while compiling and binding.
   for (Slot slot = 0; slot < fields_.size(); ++slot) {
     if (fields_[slot].name == name) return slot;
+  }
+  if (kind_ == RecordKind::kLead) {
+    for (const FieldAlias& alias : kLeadAliases) {
+      if (alias.name == name) return alias.slot;
+    }
   }
   return std::nullopt;
 }

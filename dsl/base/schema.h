@@ -91,6 +91,8 @@ class FieldTable {
   const FieldInfo& field(Slot slot) const { return fields_[slot]; }
   const std::vector<FieldInfo>& fields() const { return fields_; }
 
+  // The slot of `name`: a field's own name, or a second name of a known field (the lead's
+  // `preferred_channel` is its `channel`).
   std::optional<Slot> Find(std::string_view name) const;
   // True for the fields that exist in every Program (not custom attributes).
   bool IsKnown(std::string_view name) const;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "dsl/base/lexical.h"
 #include "dsl/base/text_util.h"
 
 namespace leadrouter::dsl {
@@ -19,6 +20,7 @@ constexpr bool InEnumOrder(const std::array<Word, N>& table, Kind Word::*kind) {
 static_assert(InEnumOrder(kStrategies, &StrategyWord::kind));
 static_assert(InEnumOrder(kCapUnits, &CapUnitWord::unit));
 static_assert(InEnumOrder(kSlaActions, &SlaActionWord::action));
+static_assert(InEnumOrder(kWorkingUnits, &WorkingUnitWord::unit));
 
 template <typename Word, size_t N>
 const Word* FindByName(const std::array<Word, N>& table, std::string_view name) {
@@ -33,6 +35,9 @@ const StrategyWord& StrategyWordOf(StrategyKind kind) {
   return kStrategies[static_cast<size_t>(kind)];
 }
 const CapUnitWord& CapUnitWordOf(CapUnit unit) { return kCapUnits[static_cast<size_t>(unit)]; }
+const WorkingUnitWord& WorkingUnitWordOf(WorkingUnit unit) {
+  return kWorkingUnits[static_cast<size_t>(unit)];
+}
 
 std::string_view StrategyName(StrategyKind kind) { return StrategyWordOf(kind).name; }
 std::string_view CapUnitName(CapUnit unit) { return CapUnitWordOf(unit).name; }
@@ -60,8 +65,43 @@ std::optional<SlaAction> FindSlaAction(std::string_view name) {
   return word ? std::optional(word->action) : std::nullopt;
 }
 
+std::optional<WorkingUnitWord> FindWorkingUnit(std::string_view name) {
+  for (const WorkingUnitWord& word : kWorkingUnits) {
+    if (word.name == name || word.singular == name) return word;
+  }
+  return std::nullopt;
+}
+
 bool IsChannel(std::string_view name) {
   return std::find(kChannels.begin(), kChannels.end(), name) != kChannels.end();
+}
+
+absl::Status CheckExtraChannels(const std::vector<std::string>& names) {
+  constexpr size_t kMaxChannelBytes = 32;
+  for (size_t i = 0; i < names.size(); ++i) {
+    const std::string& name = names[i];
+    const bool word = !name.empty() && lexical::IsWordStart(name[0]) &&
+                      std::all_of(name.begin(), name.end(), lexical::IsWordChar);
+    if (!word || name.size() > kMaxChannelBytes) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("channel \"", name,
+                       "\" is not a name: a letter or `_`, then letters, digits or `_`, at most ",
+                       kMaxChannelBytes, " bytes"));
+    }
+    if (lexical::IsReservedWord(name)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("channel \"", name, "\" is a reserved word of the rule language"));
+    }
+    if (IsChannel(name)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("channel \"", name, "\" is built in; list only extra channels"));
+    }
+    if (std::find(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(i), name) !=
+        names.begin() + static_cast<std::ptrdiff_t>(i)) {
+      return absl::InvalidArgumentError(absl::StrCat("channel \"", name, "\" is listed twice"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace leadrouter::dsl

@@ -1,5 +1,6 @@
 // The fixed word lists of the rule language, each spelled here once: the strategies of
-// `distribute`, the units of `cap`, the actions of `sla ... then` and the channels of `followup`.
+// `distribute`, the units of `cap`, the actions of `sla ... then`, the channels of `followup` and
+// the units of working time (`4 working hours`).
 // (The builtin functions have their own table: dsl/base/builtins.h.)
 //
 // The parser reads these words through the tables, the grammar's error messages and the parser's
@@ -14,6 +15,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
 
 namespace leadrouter::dsl {
 
@@ -78,9 +82,10 @@ constexpr auto CapUnitNames() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// SLA actions: `sla 4h then reassign`.
+// SLA actions: `sla 4h then reassign`, `sla 15m then notify, 1h then escalate "team:sales"`.
 
-enum class SlaAction { kReassign, kEscalate };
+// kNotify came last so that the values of the first two stay what they were.
+enum class SlaAction { kReassign, kEscalate, kNotify };
 
 struct SlaActionWord {
   SlaAction action;
@@ -88,10 +93,18 @@ struct SlaActionWord {
 };
 
 // In SlaAction order.
-inline constexpr std::array<SlaActionWord, 2> kSlaActions = {{
+inline constexpr std::array<SlaActionWord, 3> kSlaActions = {{
     {SlaAction::kReassign, "reassign"},
     {SlaAction::kEscalate, "escalate"},
+    {SlaAction::kNotify, "notify"},
 }};
+
+// The most steps one `sla` may chain (`sla 15m then notify, 1h then reassign, ...`).
+inline constexpr size_t kMaxSlaSteps = 10;
+
+// The prefixes of an escalation target: `escalate "team:enterprise"`, `escalate "rep:r-17"`.
+inline constexpr std::string_view kEscalateTeamPrefix = "team:";
+inline constexpr std::string_view kEscalateRepPrefix = "rep:";
 
 // ---------------------------------------------------------------------------------------------
 // Follow-up channels: `followup phone within 1h`. In the order of leadrouter.v1.Channel
@@ -99,6 +112,29 @@ inline constexpr std::array<SlaActionWord, 2> kSlaActions = {{
 
 inline constexpr std::array<std::string_view, 7> kChannels = {"phone",  "email", "sms",  "wechat",
                                                               "social", "im",    "visit"};
+
+// ---------------------------------------------------------------------------------------------
+// Units of working time: `90 working minutes`, `4 working hours`, `1 working day`. The word
+// `working` is not reserved: it only has this meaning after the number of a duration.
+
+inline constexpr std::string_view kWorkingWord = "working";
+
+enum class WorkingUnit { kMinutes, kHours, kDays };
+
+struct WorkingUnitWord {
+  WorkingUnit unit;
+  std::string_view name;      // plural: `hours`
+  std::string_view singular;  // `hour`; either form is accepted after any number
+  // Seconds of working time per unit; 0 for days, which are counted as days (work_duration.h).
+  int64_t seconds;
+};
+
+// In WorkingUnit order.
+inline constexpr std::array<WorkingUnitWord, 3> kWorkingUnits = {{
+    {WorkingUnit::kMinutes, "minutes", "minute", 60},
+    {WorkingUnit::kHours, "hours", "hour", 3600},
+    {WorkingUnit::kDays, "days", "day", 0},
+}};
 
 // ---------------------------------------------------------------------------------------------
 // Lookups
@@ -114,10 +150,20 @@ std::string WrittenCap(int64_t limit, CapUnit unit);
 std::optional<StrategyWord> FindStrategy(std::string_view name);
 std::optional<CapUnitWord> FindCapUnit(std::string_view name);
 std::optional<SlaAction> FindSlaAction(std::string_view name);
+// A unit after `working`, plural or singular: `hours`, `hour`.
+std::optional<WorkingUnitWord> FindWorkingUnit(std::string_view name);
+// A built-in channel (kChannels). Channels configured on top of them are a compile option
+// (CompileOptions::extra_channels).
 bool IsChannel(std::string_view name);
+
+// A configured list of extra channels (CompileOptions::extra_channels): each a name of the
+// language (a letter or `_`, then letters, digits, `_`; at most 32 bytes), not a reserved word, not
+// a built-in channel, each once. InvalidArgument naming the first offender otherwise.
+absl::Status CheckExtraChannels(const std::vector<std::string>& names);
 
 const StrategyWord& StrategyWordOf(StrategyKind kind);
 const CapUnitWord& CapUnitWordOf(CapUnit unit);
+const WorkingUnitWord& WorkingUnitWordOf(WorkingUnit unit);
 
 // The `name` of every entry, in table order: candidates for did-you-mean hints.
 template <typename Word, size_t N>

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "dsl/base/escalation_target.h"
 #include "dsl/base/text_util.h"
 #include "dsl/base/vocabulary.h"
 #include "dsl/check/internal/checker_impl.h"
@@ -61,12 +62,14 @@ void Checker::CheckClauses(const std::vector<ast::Clause>& clauses) {
         CheckCaps(clause.caps);
         break;
       case ast::ClauseKind::kSla:
-        if (clause.sla.seconds <= 0) {
-          Error(clause.sla.span, "invalid-duration", "an SLA must be longer than zero");
-        }
+        CheckSla(clause.sla);
         break;
       case ast::ClauseKind::kFollowup:
         CheckFollowup(clause.followup);
+        break;
+      case ast::ClauseKind::kReview:
+        // Decided before any rep is chosen, like `when`: a condition on the lead alone.
+        if (clause.condition) CheckCondition(*clause.condition, Scope::kLead, "`review when`");
         break;
     }
   }
@@ -114,9 +117,50 @@ void Checker::CheckCaps(const std::vector<ast::Cap>& caps) {
   }
 }
 
+void Checker::CheckSla(const ast::Sla& sla) {
+  if (sla.steps.size() > kMaxSlaSteps) {
+    Error(sla.steps[kMaxSlaSteps].span, "too-many-sla-steps",
+          absl::StrCat("an `sla` has at most ", kMaxSlaSteps, " steps"));
+  }
+  const ast::SlaStep* previous = nullptr;
+  for (const ast::SlaStep& step : sla.steps) {
+    if (!step.after.value.positive()) {
+      Error(step.after.span, "invalid-duration", "an SLA must be longer than zero");
+    } else if (previous != nullptr && !Comparable(previous->after.value, step.after.value)) {
+      Error(step.after.span, "mixed-sla-time",
+            absl::StrCat("`", step.after.text, "` and `", previous->after.text,
+                         "` cannot be ordered without a schedule"),
+            "write the steps of one `sla` all in wall-clock time (`4h`), all in working hours "
+            "or minutes, or all in working days");
+    } else if (previous != nullptr && step.after.value.amount <= previous->after.value.amount) {
+      Error(step.after.span, "sla-steps-out-of-order",
+            absl::StrCat("`", step.after.text, "` is not later than the step before it (`",
+                         previous->after.text, "`)"),
+            "the steps of an `sla` come in order: `sla 15m then notify, 1h then reassign`");
+    }
+    CheckSlaTarget(step);
+    if (step.after.value.positive()) previous = &step;
+  }
+}
+
+void Checker::CheckSlaTarget(const ast::SlaStep& step) {
+  if (!step.target) return;
+  if (step.action != SlaAction::kEscalate) {
+    Error(step.target_span, "sla-target",
+          absl::StrCat("`", Piece(SlaActionName(step.action)), "` takes no target"),
+          "only `escalate` names whom: `escalate \"team:managers\"` or `escalate \"rep:r-1\"`");
+    return;
+  }
+  if (const auto target = ParseEscalationTarget(*step.target); !target.ok()) {
+    Error(step.target_span, "invalid-escalation-target", std::string(target.status().message()),
+          "`escalate \"team:managers\"` or `escalate \"rep:r-1\"`; the server checks at run "
+          "time that the team or rep exists");
+  }
+}
+
 void Checker::CheckFollowup(const std::vector<ast::FollowupStep>& steps) {
   for (const ast::FollowupStep& step : steps) {
-    if (step.seconds <= 0) {
+    if (!step.within.value.positive()) {
       Error(step.span, "invalid-duration", "a follow-up must be due after more than zero time");
     }
   }

@@ -128,16 +128,36 @@ class RulePlanner {
           }
           break;
         case ast::ClauseKind::kSla:
-          rule.sla = SlaPolicy{clause.sla.span, clause.sla.seconds, clause.sla.action};
+          rule.sla = PlanSla(clause.sla);
           break;
         case ast::ClauseKind::kFollowup:
           for (const ast::FollowupStep& step : clause.followup) {
-            rule.followup.push_back(FollowupStep{step.span, step.channel, step.seconds});
+            rule.followup.push_back(FollowupStep{step.span, step.channel, step.within.value});
           }
+          break;
+        case ast::ClauseKind::kReview:
+          rule.review = ReviewPolicy{clause.span, std::nullopt};
+          if (clause.condition) rule.review->when = exprs_.PlanCondition(*clause.condition);
           break;
       }
     }
     return rule;
+  }
+
+  // The checker accepted every target, so parsing one again cannot fail here.
+  static SlaPolicy PlanSla(const ast::Sla& sla) {
+    SlaPolicy policy{sla.span, {}};
+    for (const ast::SlaStep& step : sla.steps) {
+      SlaStep planned{step.span, step.after.value, step.action, {}};
+      if (step.target) {
+        if (absl::StatusOr<EscalationTarget> target = ParseEscalationTarget(*step.target);
+            target.ok()) {
+          planned.target = *std::move(target);
+        }
+      }
+      policy.steps.push_back(std::move(planned));
+    }
+    return policy;
   }
 
   const SourceFile& source_;
@@ -292,6 +312,7 @@ CompileResult Compile(const SourceFile& source, const CompileOptions& options) {
   ParseOptions parse_options;
   parse_options.max_nesting_depth = options.max_nesting_depth;
   parse_options.max_expression_depth = options.max_expression_depth;
+  parse_options.extra_channels = options.extra_channels;
   ParseResult parsed = Parse(source, parse_options);
   result.diagnostics = std::move(parsed.diagnostics);
   const bool syntax_errors = HasErrors(result.diagnostics);

@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "dsl/base/diagnostics.h"
@@ -34,6 +35,11 @@ struct CompileOptions {
   size_t max_source_bytes = size_t{1} << 20;
   // Default: 10000
   size_t max_rules = 10000;
+  // Follow-up channels accepted besides the built-in ones (phone, email, sms, wechat, social, im,
+  // visit): the server passes its configured list, `leadctl` its `--channel` flags. Check a
+  // configured list with CheckExtraChannels (dsl/base/vocabulary.h) when it is read.
+  // Default: none
+  std::vector<std::string> extra_channels;
 };
 
 struct CompileResult {

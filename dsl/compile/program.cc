@@ -53,16 +53,29 @@ void DumpRuleBody(const Rule& rule, std::string& out) {
     out += "\n";
   }
   if (rule.sla) {
-    absl::StrAppend(&out, "  sla ", FormatDuration(rule.sla->seconds), " then ",
-                    Piece(SlaActionName(rule.sla->action)), "\n");
+    out += "  sla ";
+    for (size_t i = 0; i < rule.sla->steps.size(); ++i) {
+      const SlaStep& step = rule.sla->steps[i];
+      absl::StrAppend(&out, i > 0 ? ", " : "", WorkDurationText(step.after), " then ",
+                      Piece(SlaActionName(step.action)));
+      if (step.target.kind != EscalationTarget::Kind::kDefault) {
+        absl::StrAppend(&out, " ", lexical::QuoteString(EscalationTargetText(step.target)));
+      }
+    }
+    out += "\n";
   }
   if (!rule.followup.empty()) {
     out += "  followup ";
     for (size_t i = 0; i < rule.followup.size(); ++i) {
       if (i > 0) out += ", ";
       absl::StrAppend(&out, rule.followup[i].channel, " within ",
-                      FormatDuration(rule.followup[i].seconds));
+                      WorkDurationText(rule.followup[i].within));
     }
+    out += "\n";
+  }
+  if (rule.review) {
+    out += "  review";
+    if (rule.review->when) absl::StrAppend(&out, " when ", DumpNode(*rule.review->when->root));
     out += "\n";
   }
 }

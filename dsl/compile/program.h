@@ -4,7 +4,8 @@
 // dsl/decision/rule_eval.h.
 //
 // Everything the decision needs is here, in file order: per rule its label, compiled `when`, team,
-// `require`, prefer keys, distribute strategy, caps, SLA and follow-up plan, each with the source
+// `require`, prefer keys, distribute strategy, caps, SLA chain, follow-up plan and review policy,
+// each with the source
 // span and text it came from so an explanation can quote the rule exactly.
 #pragma once
 
@@ -15,10 +16,12 @@
 #include <string>
 #include <vector>
 
+#include "dsl/base/escalation_target.h"
 #include "dsl/base/record.h"
 #include "dsl/base/schema.h"
 #include "dsl/base/source.h"
 #include "dsl/base/value.h"
+#include "dsl/base/work_duration.h"
 #include "dsl/eval/eval_nodes.h"
 #include "dsl/syntax/ast.h"
 
@@ -57,16 +60,42 @@ struct CapLimit {
   CapUnit unit = CapUnit::kDay;
 };
 
-struct SlaPolicy {
-  SourceSpan span;
-  int64_t seconds = 0;
+// One timed step of a rule's SLA: `1h then reassign`, `4 working hours then escalate "team:x"`.
+// The step is due `after` the assignment (counted in the owner's working time when `after` is
+// working time: dsl/decision/working_time.h) unless a qualifying follow-up came first.
+struct SlaStep {
+  SourceSpan span;  // the step, from its duration to its action or target
+  WorkDuration after;
   SlaAction action = SlaAction::kReassign;
+  // For kEscalate: whom to hand the lead to (kDefault when the rule names nobody); kDefault for
+  // the other actions.
+  EscalationTarget target;
 };
 
+// A rule's `sla`: one step (`sla 4h then reassign`) or a chain
+// (`sla 15m then notify, 1h then reassign, 4h then escalate "team:managers"`). The checker
+// guarantees: 1 to kMaxSlaSteps steps, every `after` > 0 and of one kind (wall-clock, working
+// hours/minutes, or working days), strictly increasing; only escalate steps carry a target.
+struct SlaPolicy {
+  SourceSpan span;
+  std::vector<SlaStep> steps;
+};
+
+// One step of a rule's follow-up plan: a task on `channel`, due `within` after the assignment.
 struct FollowupStep {
   SourceSpan span;
-  std::string channel;  // phone, email, sms, wechat, social, im, visit
-  int64_t seconds = 0;  // due this long after assignment
+  // A built-in channel (phone, email, sms, wechat, social, im, visit) or one of
+  // CompileOptions::extra_channels.
+  std::string channel;
+  WorkDuration within;
+};
+
+// A rule's `review` / `review when <condition>`: the proposed assignment waits for a manager's
+// approval (pending review) instead of taking effect. `when` reads the lead only, like the rule's
+// `when`; absent means every lead the rule assigns is reviewed.
+struct ReviewPolicy {
+  SourceSpan span;
+  std::optional<Condition> when;
 };
 
 struct Rule {
@@ -86,8 +115,11 @@ struct Rule {
   std::vector<PreferKey> prefer;
   Strategy distribute;
   std::vector<CapLimit> caps;
+  // Absent: the server's default SLA applies (docs/followup.md).
   std::optional<SlaPolicy> sla;
   std::vector<FollowupStep> followup;
+  // Absent: assignments take effect at once.
+  std::optional<ReviewPolicy> review;
 };
 
 // A name that the rules look up in reps, where the file writes it, for checking rules against a

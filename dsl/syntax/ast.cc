@@ -20,6 +20,8 @@ std::string_view ClauseName(ClauseKind kind) {
       return "sla";
     case ClauseKind::kFollowup:
       return "followup";
+    case ClauseKind::kReview:
+      return "review";
   }
   return "clause";
 }

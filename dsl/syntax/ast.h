@@ -16,6 +16,7 @@
 
 #include "dsl/base/source.h"
 #include "dsl/base/vocabulary.h"
+#include "dsl/base/work_duration.h"
 
 namespace leadrouter::dsl::ast {
 
@@ -126,20 +127,36 @@ struct Cap {
   CapUnit unit = CapUnit::kDay;
 };
 
-// `sla 4h then reassign`.
-struct Sla {
+// A clause's duration: `4h` or `4 working hours`.
+struct ClauseDuration {
   SourceSpan span;
-  int64_t seconds = 0;
-  std::string duration_text;
-  SlaAction action = SlaAction::kReassign;
+  WorkDuration value;
+  std::string text;  // as written, blanks collapsed: `4h`, `4 working hours`
 };
 
-// One step of `followup phone within 1h, email within 1d`.
+// One step of `sla 15m then notify, 1h then reassign, 4h then escalate "team:sales"`.
+struct SlaStep {
+  SourceSpan span;
+  ClauseDuration after;
+  SlaAction action = SlaAction::kReassign;
+  // The string after the action (`escalate "team:sales"`), escapes decoded; the checker says
+  // which actions take one and what form it has.
+  std::optional<std::string> target;
+  SourceSpan target_span;  // the string literal, quotes included
+};
+
+// `sla 4h then reassign`, or a chain of steps.
+struct Sla {
+  SourceSpan span;
+  std::vector<SlaStep> steps;  // at least one, in the order written
+};
+
+// One step of `followup phone within 1h, email within 1 working day`.
 struct FollowupStep {
   SourceSpan span;
   std::string channel;
-  int64_t seconds = 0;
-  std::string duration_text;
+  SourceSpan channel_span;
+  ClauseDuration within;
 };
 
 // Comments attached to a statement or clause: whole-line comments just above it, and the comment at
@@ -150,9 +167,19 @@ struct Comments {
 };
 
 // Clause keywords, in canonical order; each may appear at most once per rule.
-enum class ClauseKind { kWhen, kTeam, kRequire, kPrefer, kDistribute, kCap, kSla, kFollowup };
+enum class ClauseKind {
+  kWhen,
+  kTeam,
+  kRequire,
+  kPrefer,
+  kDistribute,
+  kCap,
+  kSla,
+  kFollowup,
+  kReview
+};
 
-// The clause's keyword as written: "when", "team", ..., "followup".
+// The clause's keyword as written: "when", "team", ..., "followup", "review".
 std::string_view ClauseName(ClauseKind kind);
 
 struct Clause {
@@ -161,13 +188,13 @@ struct Clause {
   Comments comments;
   ClauseKind kind = ClauseKind::kWhen;
   // Exactly one of the following is meaningful, chosen by `kind`.
-  ExprPtr condition;                   // when, require
+  ExprPtr condition;                   // when, require, review when (null for a bare `review`)
   std::string team;                    // team "enterprise"
   SourceSpan team_span;                // the team's string literal, quotes included
   std::vector<ExprPtr> prefer_keys;    // prefer a, -b: compared in order, higher first
   Distribute distribute;               // distribute
   std::vector<Cap> caps;               // cap 5/day, 40 open
-  Sla sla;                             // sla 4h then reassign
+  Sla sla;                             // sla 4h then reassign, or a chain of steps
   std::vector<FollowupStep> followup;  // followup phone within 1h
 };
 

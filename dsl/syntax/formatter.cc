@@ -64,6 +64,11 @@ std::string DurationText(const std::string& text, int64_t seconds) {
   return text.empty() ? absl::StrCat(seconds, "s") : text;
 }
 
+// `4h`, `4 working hours`: as written (blanks collapsed), or canonical for a built tree.
+std::string ClauseDurationText(const ast::ClauseDuration& duration) {
+  return duration.text.empty() ? WorkDurationText(duration.value) : duration.text;
+}
+
 void WriteExpr(const ast::Expr& expr, std::string& out);
 
 void WriteOperand(const ast::Expr& expr, bool parenthesize, std::string& out) {
@@ -165,15 +170,27 @@ std::string ClauseText(const ast::Clause& clause) {
       }
       break;
     case ast::ClauseKind::kSla:
-      out = absl::StrCat("sla ", DurationText(clause.sla.duration_text, clause.sla.seconds),
-                         " then ", Piece(SlaActionName(clause.sla.action)));
+      out = "sla ";
+      for (size_t i = 0; i < clause.sla.steps.size(); ++i) {
+        const ast::SlaStep& step = clause.sla.steps[i];
+        absl::StrAppend(&out, i > 0 ? ", " : "", ClauseDurationText(step.after), " then ",
+                        Piece(SlaActionName(step.action)));
+        if (step.target) absl::StrAppend(&out, " ", lexical::QuoteString(*step.target));
+      }
       break;
     case ast::ClauseKind::kFollowup:
       out = "followup ";
       for (size_t i = 0; i < clause.followup.size(); ++i) {
         const ast::FollowupStep& step = clause.followup[i];
         absl::StrAppend(&out, i > 0 ? ", " : "", step.channel, " within ",
-                        DurationText(step.duration_text, step.seconds));
+                        ClauseDurationText(step.within));
+      }
+      break;
+    case ast::ClauseKind::kReview:
+      out = "review";
+      if (clause.condition) {
+        out += " when ";
+        WriteExpr(*clause.condition, out);
       }
       break;
   }

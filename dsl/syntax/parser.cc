@@ -41,8 +41,8 @@ namespace pegtl = tao::pegtl;
 
 const std::vector<std::string>& StatementAndClauseKeywords() {
   static const auto* names = new std::vector<std::string>{
-      "let",     "segment", "rule",       "when", "otherwise", "team",
-      "require", "prefer",  "distribute", "cap",  "sla",       "followup"};
+      "let",    "segment",    "rule", "when", "otherwise", "team",  "require",
+      "prefer", "distribute", "cap",  "sla",  "followup",  "review"};
   return *names;
 }
 
@@ -152,8 +152,9 @@ Diagnostic UnexpectedAfterStatement(std::string_view text, const lexical::Token&
   } else if (in_rule && (suggestion || at_line_start)) {
     d.code = "unknown-clause";
     d.message = absl::StrCat("unknown clause ", token.description);
-    d.hint = suggestion ? DidYouMean(suggestion)
-                        : "clauses: when, team, require, prefer, distribute, cap, sla, followup";
+    d.hint = suggestion
+                 ? DidYouMean(suggestion)
+                 : "clauses: when, team, require, prefer, distribute, cap, sla, followup, review";
   } else {
     d.hint = "did you forget `and` or `or`?";
   }

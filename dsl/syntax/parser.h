@@ -6,6 +6,7 @@
 // so one typo does not hide the errors after it.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "dsl/base/diagnostics.h"
@@ -26,6 +27,11 @@ struct ParseOptions {
   // Parsing stops after this many errors, with a final `too-many-errors` diagnostic.
   // Default: 100
   int max_errors = 100;
+  // Follow-up channels accepted besides the built-in ones (dsl/base/vocabulary.h kChannels): the
+  // server's configured list, `leadctl --channel`. Each a name (letters, digits, `_`; see
+  // CheckExtraChannels in dsl/base/vocabulary.h).
+  // Default: none
+  std::vector<std::string> extra_channels;
 };
 
 struct ParseResult {

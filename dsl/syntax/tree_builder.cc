@@ -337,34 +337,92 @@ void TreeBuilder::AddCapClause(SourceSpan span) {
   AddClause(std::move(clause));
 }
 
+// `4h`, or `4 working hours` (the grammar let through only a word after `working`).
+ast::ClauseDuration TreeBuilder::ClauseDurationOf(std::string_view text, SourceSpan span) {
+  ast::ClauseDuration duration;
+  duration.span = span;
+  const size_t blank = text.find_first_of(" \t");
+  if (blank == std::string_view::npos) {
+    duration.value = WorkDuration::WallClock(Seconds(text, span));
+    duration.text = std::string(text);
+    return duration;
+  }
+  const std::string_view count_text = text.substr(0, blank);
+  const size_t unit_begin = text.find_last_of(" \t") + 1;
+  const std::string_view unit_text = text.substr(unit_begin);
+  duration.text = absl::StrCat(Piece(count_text), " ", Piece(kWorkingWord), " ", Piece(unit_text));
+  const std::optional<WorkingUnitWord> unit = FindWorkingUnit(unit_text);
+  if (!unit) {
+    std::vector<std::string_view> names;
+    for (const WorkingUnitWord& word : kWorkingUnits) names.push_back(word.name);
+    Error("invalid-duration", {span.begin + static_cast<uint32_t>(unit_begin), span.end},
+          absl::StrCat("unknown unit of working time `", Piece(unit_text), "`"),
+          HintOr(Suggest(unit_text, names),
+                 "working time counts `minutes`, `hours` or `days`: `4 working hours`"));
+    return duration;
+  }
+  const std::optional<int64_t> count = ParseWholeNumber(count_text);
+  const int64_t per_unit = unit->unit == WorkingUnit::kDays ? 1 : unit->seconds;
+  if (!count || *count > std::numeric_limits<int64_t>::max() / per_unit) {
+    Error("invalid-duration", span, absl::StrCat("duration `", duration.text, "` is too long"));
+    return duration;
+  }
+  duration.value = unit->unit == WorkingUnit::kDays
+                       ? WorkDuration::WorkingDays(*count)
+                       : WorkDuration::WorkingSeconds(*count * per_unit);
+  return duration;
+}
+
 void TreeBuilder::SetSlaDuration(std::string_view text, SourceSpan span) {
-  sla_ = ast::Sla{};
-  sla_.seconds = Seconds(text, span);
-  sla_.duration_text = std::string(text);
+  sla_step_ = ast::SlaStep{};
+  sla_step_.after = ClauseDurationOf(text, span);
 }
 
 void TreeBuilder::SetSlaAction(std::string_view word, SourceSpan span) {
   if (const std::optional<SlaAction> action = FindSlaAction(word)) {
-    sla_.action = *action;
+    sla_step_.action = *action;
   } else {
     Error("unknown-sla-action", span, absl::StrCat("unknown sla action `", Piece(word), "`"),
           HintOr(Suggest(word, NamesOf(kSlaActions)), g::kSlaActionsHint.view()));
   }
 }
 
+void TreeBuilder::SetSlaTarget() {
+  sla_step_.target_span = operands_.empty() ? SourceSpan{} : operands_.back().expr->span;
+  sla_step_.target = PopStringValue();
+}
+
+void TreeBuilder::FinishSlaStep(SourceSpan span) {
+  sla_step_.span = span;
+  sla_steps_.push_back(std::move(sla_step_));
+  sla_step_ = ast::SlaStep{};
+}
+
 void TreeBuilder::AddSlaClause(SourceSpan span) {
   ast::Clause clause = NewClause(ast::ClauseKind::kSla, span);
-  clause.sla = sla_;
   clause.sla.span = span;
+  clause.sla.steps = std::move(sla_steps_);
+  sla_steps_.clear();
   AddClause(std::move(clause));
+}
+
+bool TreeBuilder::IsKnownChannel(std::string_view word) const {
+  return IsChannel(word) ||
+         std::find(options_.extra_channels.begin(), options_.extra_channels.end(), word) !=
+             options_.extra_channels.end();
 }
 
 void TreeBuilder::SetFollowupChannel(std::string_view word, SourceSpan span) {
   step_ = ast::FollowupStep{};
   step_.channel = std::string(word);
-  if (!IsChannel(word)) {
+  step_.channel_span = span;
+  if (!IsKnownChannel(word)) {
+    std::vector<std::string_view> channels(kChannels.begin(), kChannels.end());
+    for (const std::string& extra : options_.extra_channels) channels.push_back(extra);
+    std::string all = std::string(g::kChannelsHint.view());
+    for (const std::string& extra : options_.extra_channels) absl::StrAppend(&all, ", ", extra);
     Error("unknown-channel", span, absl::StrCat("unknown follow-up channel `", Piece(word), "`"),
-          HintOr(Suggest(word, kChannels), g::kChannelsHint.view()));
+          HintOr(Suggest(word, channels), all));
     return;
   }
   for (const ast::FollowupStep& earlier : steps_) {
@@ -377,8 +435,7 @@ void TreeBuilder::SetFollowupChannel(std::string_view word, SourceSpan span) {
 }
 
 void TreeBuilder::SetFollowupDuration(std::string_view text, SourceSpan span) {
-  step_.seconds = Seconds(text, span);
-  step_.duration_text = std::string(text);
+  step_.within = ClauseDurationOf(text, span);
 }
 
 void TreeBuilder::FinishFollowupStep(SourceSpan span) {
@@ -390,6 +447,13 @@ void TreeBuilder::AddFollowupClause(SourceSpan span) {
   ast::Clause clause = NewClause(ast::ClauseKind::kFollowup, span);
   clause.followup = std::move(steps_);
   steps_.clear();
+  AddClause(std::move(clause));
+}
+
+// `review` alone, or `review when <condition>` (the condition is then the only operand).
+void TreeBuilder::AddReviewClause(SourceSpan span) {
+  ast::Clause clause = NewClause(ast::ClauseKind::kReview, span);
+  if (!operands_.empty()) clause.condition = PopExpr();
   AddClause(std::move(clause));
 }
 

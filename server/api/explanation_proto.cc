@@ -81,13 +81,37 @@ std::string Number(double value) {
   return absl::StrFormat("%.4g", value);
 }
 
+v1::SlaAction ToSlaActionProto(dsl::SlaAction action) {
+  switch (action) {
+    case dsl::SlaAction::kReassign:
+      return v1::SLA_ACTION_REASSIGN;
+    case dsl::SlaAction::kEscalate:
+      return v1::SLA_ACTION_ESCALATE;
+    case dsl::SlaAction::kNotify:
+      return v1::SLA_ACTION_NOTIFY;
+  }
+  return v1::SLA_ACTION_UNSPECIFIED;
+}
+
+// Interim, until the server keeps owners' schedules (#11, its storage/server half): a working
+// duration counts as if the owner worked around the clock, a working day as 24 hours.
+int64_t NominalSeconds(const dsl::WorkDuration& duration) {
+  return duration.kind == dsl::DurationKind::kWorkingDays ? duration.amount * 86400
+                                                          : duration.amount;
+}
+
+}  // namespace
+
 v1::Sla ToSlaProto(const dsl::SlaPolicy& sla) {
   v1::Sla out;
-  out.set_within_seconds(sla.seconds);
-  out.set_action(sla.action == dsl::SlaAction::kReassign ? v1::SLA_ACTION_REASSIGN
-                                                         : v1::SLA_ACTION_ESCALATE);
+  if (sla.steps.empty()) return out;
+  const dsl::SlaStep& first = sla.steps.front();
+  out.set_within_seconds(NominalSeconds(first.after));
+  out.set_action(ToSlaActionProto(first.action));
   return out;
 }
+
+namespace {
 
 v1::RuleInfo ToRuleInfo(const dsl::Rule& rule, bool otherwise, const dsl::SourceFile& source,
                         int64_t version) {
@@ -118,7 +142,7 @@ v1::RuleInfo ToRuleInfo(const dsl::Rule& rule, bool otherwise, const dsl::Source
     for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     v1::Channel_Parse(upper, &channel);
     out->set_channel(channel);
-    out->set_within_seconds(step.seconds);
+    out->set_within_seconds(NominalSeconds(step.within));
   }
   return info;
 }

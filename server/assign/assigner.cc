@@ -68,13 +68,7 @@ absl::StatusOr<Assigner::Decided> Assigner::DecideInTxn(storage::WriteTxn& txn,
     const size_t index = *decided.decision.rule_index;
     const dsl::Rule* rule =
         index < program.rules().size() ? &program.rules()[index] : program.fallback();
-    if (rule != nullptr && rule->sla) {
-      v1::Sla sla;
-      sla.set_within_seconds(rule->sla->seconds);
-      sla.set_action(rule->sla->action == dsl::SlaAction::kReassign ? v1::SLA_ACTION_REASSIGN
-                                                                    : v1::SLA_ACTION_ESCALATE);
-      decided.sla = sla;
-    }
+    if (rule != nullptr && rule->sla) decided.sla = ToSlaProto(*rule->sla);
   }
   return decided;
 }

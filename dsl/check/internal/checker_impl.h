@@ -110,6 +110,11 @@ class Checker {
 
   void CheckCaps(const std::vector<ast::Cap>& caps);
 
+  // The steps of one `sla`: each after more than zero time, in strictly increasing order of one
+  // kind of time, each target where and as it belongs.
+  void CheckSla(const ast::Sla& sla);
+  void CheckSlaTarget(const ast::SlaStep& step);
+
   // Channels (known, each once) are the parser's check; their durations are checked here.
   void CheckFollowup(const std::vector<ast::FollowupStep>& steps);
 

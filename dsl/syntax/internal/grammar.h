@@ -72,6 +72,7 @@ struct kw_distribute : TAO_PEGTL_KEYWORD("distribute") {};
 struct kw_cap : TAO_PEGTL_KEYWORD("cap") {};
 struct kw_sla : TAO_PEGTL_KEYWORD("sla") {};
 struct kw_followup : TAO_PEGTL_KEYWORD("followup") {};
+struct kw_review : TAO_PEGTL_KEYWORD("review") {};
 struct kw_then : TAO_PEGTL_KEYWORD("then") {};
 struct kw_within : TAO_PEGTL_KEYWORD("within") {};
 struct kw_or : TAO_PEGTL_KEYWORD("or") {};
@@ -90,10 +91,11 @@ struct kw_lead : TAO_PEGTL_KEYWORD("lead") {};
 struct kw_rep : TAO_PEGTL_KEYWORD("rep") {};
 // Contextual words: reserved only where they appear, free as field names elsewhere.
 struct kw_open : TAO_PEGTL_KEYWORD("open") {};
+struct kw_working : TAO_PEGTL_KEYWORD("working") {};
 
 struct top_level_keyword : sor<kw_let, kw_segment, kw_rule, kw_when, kw_otherwise> {};
 struct clause_keyword_except_when
-    : sor<kw_team, kw_require, kw_prefer, kw_distribute, kw_cap, kw_sla, kw_followup> {};
+    : sor<kw_team, kw_require, kw_prefer, kw_distribute, kw_cap, kw_sla, kw_followup, kw_review> {};
 struct clause_keyword : sor<kw_when, clause_keyword_except_when> {};
 struct reserved_word
     : sor<top_level_keyword, kw_unassigned, clause_keyword_except_when, kw_then, kw_within, kw_or,
@@ -276,15 +278,29 @@ struct cap_item : seq<cap_limit, cap_unit> {};
 struct cap_comma : one<','> {};
 struct cap_clause : seq<kw_cap, ws, must<cap_item>, star<ws, cap_comma, ws, must<cap_item>>> {};
 
-struct sla_duration : duration_literal {};
+// A clause's duration: wall-clock `4h`, or working time `4 working hours` (on one line; the unit
+// after `working` is a word the parser checks: minutes, hours or days, singular or plural).
+struct wall_duration : duration_literal {};
+struct blanks : plus<one<' ', '\t'>> {};
+struct working_unit : word {};
+struct working_duration : seq<digits, blanks, kw_working, hspace, must<working_unit>> {};
+struct clause_duration : sor<wall_duration, working_duration> {};
+
+// `sla 4h then reassign`; a chain `sla 15m then notify, 1h then reassign, 4h then escalate "x"`.
+struct sla_duration : clause_duration {};
+struct sla_next_duration : clause_duration {};  // after the comma: its own error message
 struct sla_then : kw_then {};
 struct sla_action : word {};
-struct sla_clause : seq<kw_sla, ws, must<sla_duration>, ws, must<sla_then>, ws, must<sla_action>> {
-};
+struct sla_target : seq<string_literal> {};
+struct sla_step_tail : seq<ws, must<sla_then>, ws, must<sla_action>, opt<ws, sla_target>> {};
+struct sla_first_step : seq<must<sla_duration>, sla_step_tail> {};
+struct sla_next_step : seq<must<sla_next_duration>, sla_step_tail> {};
+struct sla_comma : one<','> {};
+struct sla_clause : seq<kw_sla, ws, sla_first_step, star<ws, sla_comma, ws, sla_next_step>> {};
 
 struct followup_channel : name_word {};
 struct followup_within : kw_within {};
-struct followup_duration : duration_literal {};
+struct followup_duration : clause_duration {};
 struct followup_step
     : seq<followup_channel, ws, must<followup_within>, ws, must<followup_duration>> {};
 struct followup_comma : one<','> {};
@@ -292,8 +308,15 @@ struct followup_clause
     : seq<kw_followup, ws, must<followup_step>, star<ws, followup_comma, ws, must<followup_step>>> {
 };
 
+// `review`, or `review when <condition>`: `when` must follow on the same line, because a `when`
+// at the start of the next line starts the next rule.
+struct review_when : kw_when {};
+struct review_condition
+    : seq<blanks, review_when, ws, must<expected_after<review_when, expression>>> {};
+struct review_clause : seq<kw_review, opt<review_condition>> {};
+
 struct other_clause : sor<team_clause, require_clause, prefer_clause, distribute_clause, cap_clause,
-                          sla_clause, followup_clause> {};
+                          sla_clause, followup_clause, review_clause> {};
 
 // ---------------------------------------------------------------------------------------------
 // Statements

@@ -132,6 +132,8 @@ template <>
 inline constexpr std::string_view kTokenText<call_comma> = ",";
 template <>
 inline constexpr std::string_view kTokenText<strategy_open> = "(";
+template <>
+inline constexpr std::string_view kTokenText<review_when> = "when";
 
 template <typename Token, typename Rule>
 inline constexpr SyntaxErrorInfo kSyntaxError<expected_after<Token, Rule>> = {
@@ -142,6 +144,10 @@ template <>
 inline constexpr SyntaxErrorInfo kSyntaxError<expected_after<kw_when, expression>> = {
     "expected-expression", "expected a condition after `when`, found {found}",
     "`when true` matches every lead"};
+template <>
+inline constexpr SyntaxErrorInfo kSyntaxError<expected_after<review_when, expression>> = {
+    "expected-expression", "expected a condition after `review when`, found {found}",
+    "`review when value > 100_000`; a bare `review` reviews every lead of the rule"};
 template <>
 inline constexpr SyntaxErrorInfo kSyntaxError<expected_after<kw_require, expression>> = {
     "expected-expression", "expected a condition after `require`, found {found}", ""};
@@ -331,6 +337,20 @@ template <>
 inline constexpr SyntaxErrorInfo kSyntaxError<sla_then> = {
     "syntax-error", "expected `then` after the sla's duration, found {found}",
     "`sla 4h then reassign` or `sla 24h then escalate`"};
+template <>
+inline constexpr SyntaxErrorInfo kSyntaxError<sla_next_duration> = {
+    "syntax-error", "expected a duration after `,` in `sla`, found {found}",
+    "`sla 15m then notify, 1h then reassign`; units: s, m, h, d, w, or `4 working hours`"};
+// "expected `minutes`, `hours` or `days` after `working`, found {found}"
+inline constexpr auto kWorkingUnitMessage = [] {
+  FixedText<128> text("expected ");
+  AppendQuotedOr(text, NamesOf(kWorkingUnits));
+  text.Append(" after `working`, found {found}");
+  return text;
+}();
+template <>
+inline constexpr SyntaxErrorInfo kSyntaxError<working_unit> = {
+    "invalid-duration", kWorkingUnitMessage.view(), "`4 working hours`, `1 working day`"};
 // "expected `reassign` or `escalate` after `then`, found {found}"
 inline constexpr auto kSlaActionMessage = [] {
   FixedText<128> text("expected ");

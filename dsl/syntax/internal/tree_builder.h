@@ -110,12 +110,15 @@ class TreeBuilder {
 
   void SetSlaDuration(std::string_view text, SourceSpan span);
   void SetSlaAction(std::string_view word, SourceSpan span);
+  void SetSlaTarget();
+  void FinishSlaStep(SourceSpan span);
   void AddSlaClause(SourceSpan span);
 
   void SetFollowupChannel(std::string_view word, SourceSpan span);
   void SetFollowupDuration(std::string_view text, SourceSpan span);
   void FinishFollowupStep(SourceSpan span);
   void AddFollowupClause(SourceSpan span);
+  void AddReviewClause(SourceSpan span);
 
   // ---- statements
   void SetDefinedName(std::string_view name, SourceSpan span);
@@ -148,6 +151,8 @@ class TreeBuilder {
   int PopFrame(std::vector<ast::ExprPtr>& out);
   std::string PopStringValue();
   int64_t Seconds(std::string_view text, SourceSpan span);
+  ast::ClauseDuration ClauseDurationOf(std::string_view text, SourceSpan span);
+  bool IsKnownChannel(std::string_view word) const;
   std::string DecodeString(std::string_view raw, uint32_t begin);
 
   std::string_view text_;
@@ -168,7 +173,8 @@ class TreeBuilder {
   SourceSpan strategy_span_;
   ast::Cap cap_;
   std::vector<ast::Cap> caps_;
-  ast::Sla sla_;
+  ast::SlaStep sla_step_;
+  std::vector<ast::SlaStep> sla_steps_;
   ast::FollowupStep step_;
   std::vector<ast::FollowupStep> steps_;
   std::string name_;
@@ -278,12 +284,17 @@ LEADROUTER_SPAN_ACTION(grammar::cap_open, b.SetCapOpen());
 LEADROUTER_SPAN_ACTION(grammar::cap_item, b.FinishCapItem(span));
 LEADROUTER_SPAN_ACTION(grammar::cap_clause, b.AddCapClause(span));
 LEADROUTER_SPAN_ACTION(grammar::sla_duration, b.SetSlaDuration(text, span));
+LEADROUTER_SPAN_ACTION(grammar::sla_next_duration, b.SetSlaDuration(text, span));
 LEADROUTER_SPAN_ACTION(grammar::sla_action, b.SetSlaAction(text, span));
+LEADROUTER_SPAN_ACTION(grammar::sla_target, b.SetSlaTarget());
+LEADROUTER_SPAN_ACTION(grammar::sla_first_step, b.FinishSlaStep(span));
+LEADROUTER_SPAN_ACTION(grammar::sla_next_step, b.FinishSlaStep(span));
 LEADROUTER_SPAN_ACTION(grammar::sla_clause, b.AddSlaClause(span));
 LEADROUTER_SPAN_ACTION(grammar::followup_channel, b.SetFollowupChannel(text, span));
 LEADROUTER_SPAN_ACTION(grammar::followup_duration, b.SetFollowupDuration(text, span));
 LEADROUTER_SPAN_ACTION(grammar::followup_step, b.FinishFollowupStep(span));
 LEADROUTER_SPAN_ACTION(grammar::followup_clause, b.AddFollowupClause(span));
+LEADROUTER_SPAN_ACTION(grammar::review_clause, b.AddReviewClause(span));
 
 // Statements.
 LEADROUTER_SPAN_ACTION(grammar::let_name, b.SetDefinedName(text, span));

@@ -108,8 +108,9 @@ TEST(CompilerTest, IssueExampleGivesTheExpectedProgram) {
   EXPECT_EQ(vip.caps[1].limit, 40);
   EXPECT_EQ(vip.caps[1].unit, CapUnit::kOpen);
   ASSERT_TRUE(vip.sla.has_value());
-  EXPECT_EQ(vip.sla->seconds, 4 * 3600);
-  EXPECT_EQ(vip.sla->action, SlaAction::kReassign);
+  ASSERT_EQ(vip.sla->steps.size(), 1u);
+  EXPECT_EQ(vip.sla->steps[0].after, WorkDuration::WallClock(4 * 3600));
+  EXPECT_EQ(vip.sla->steps[0].action, SlaAction::kReassign);
 
   const Rule& ads = program->rules()[1];
   EXPECT_FALSE(ads.named);
@@ -141,13 +142,104 @@ TEST(CompilerTest, FollowupTeamAndEscalation) {
   ASSERT_NE(program, nullptr);
   const Rule& rule = program->rules()[0];
   EXPECT_EQ(rule.team, "enterprise");
-  EXPECT_EQ(rule.sla->action, SlaAction::kEscalate);
-  EXPECT_EQ(rule.sla->seconds, 86400);
+  ASSERT_EQ(rule.sla->steps.size(), 1u);
+  EXPECT_EQ(rule.sla->steps[0].action, SlaAction::kEscalate);
+  EXPECT_EQ(rule.sla->steps[0].after, WorkDuration::WallClock(86400));
+  EXPECT_EQ(rule.sla->steps[0].target.kind, EscalationTarget::Kind::kDefault);
   ASSERT_EQ(rule.followup.size(), 2u);
   EXPECT_EQ(rule.followup[0].channel, "phone");
-  EXPECT_EQ(rule.followup[0].seconds, 3600);
+  EXPECT_EQ(rule.followup[0].within, WorkDuration::WallClock(3600));
   EXPECT_EQ(rule.followup[1].channel, "email");
-  EXPECT_EQ(rule.followup[1].seconds, 86400);
+  EXPECT_EQ(rule.followup[1].within, WorkDuration::WallClock(86400));
+  EXPECT_FALSE(rule.review.has_value());
+}
+
+TEST(CompilerTest, SlaChainWithTargets) {
+  const auto program = MustCompile(
+      "when true sla 15m then notify, 1h then reassign, 4h then escalate \"team:managers\"\n"
+      "when true sla 2h then escalate \"rep:r-17\"\n");
+  ASSERT_NE(program, nullptr);
+  const SlaPolicy& chain = *program->rules()[0].sla;
+  ASSERT_EQ(chain.steps.size(), 3u);
+  EXPECT_EQ(chain.steps[0].after, WorkDuration::WallClock(900));
+  EXPECT_EQ(chain.steps[0].action, SlaAction::kNotify);
+  EXPECT_EQ(chain.steps[1].after, WorkDuration::WallClock(3600));
+  EXPECT_EQ(chain.steps[1].action, SlaAction::kReassign);
+  EXPECT_EQ(chain.steps[2].action, SlaAction::kEscalate);
+  EXPECT_EQ(chain.steps[2].target, (EscalationTarget{EscalationTarget::Kind::kTeam, "managers"}));
+  EXPECT_EQ(program->Slice(chain.steps[1].span), "1h then reassign");
+  EXPECT_EQ(program->rules()[1].sla->steps[0].target,
+            (EscalationTarget{EscalationTarget::Kind::kRep, "r-17"}));
+}
+
+TEST(CompilerTest, WorkingTimeDurations) {
+  const auto program = MustCompile(
+      "when true sla 4 working hours then reassign\n"
+      "  followup phone within 90 working minutes, email within 1 working day, "
+      "wechat within 3d, sms within 2 working days\n");
+  ASSERT_NE(program, nullptr);
+  const Rule& rule = program->rules()[0];
+  EXPECT_EQ(rule.sla->steps[0].after, WorkDuration::WorkingSeconds(4 * 3600));
+  ASSERT_EQ(rule.followup.size(), 4u);
+  EXPECT_EQ(rule.followup[0].within, WorkDuration::WorkingSeconds(90 * 60));
+  EXPECT_EQ(rule.followup[1].within, WorkDuration::WorkingDays(1));
+  EXPECT_EQ(rule.followup[2].within, WorkDuration::WallClock(3 * 86400));
+  EXPECT_EQ(rule.followup[3].within, WorkDuration::WorkingDays(2));
+}
+
+TEST(CompilerTest, ReviewPolicy) {
+  const auto program = MustCompile(
+      "rule \"big\"\n  when true\n  review when value > 100_000\n"
+      "when quality > 1 review\n");
+  ASSERT_NE(program, nullptr);
+  const Rule& big = program->rules()[0];
+  ASSERT_TRUE(big.review.has_value());
+  ASSERT_TRUE(big.review->when.has_value());
+  EXPECT_EQ(big.review->when->text, "value > 100_000");
+  const Rule& any = program->rules()[1];
+  ASSERT_TRUE(any.review.has_value());
+  EXPECT_FALSE(any.review->when.has_value());
+}
+
+TEST(CompilerTest, ReviewWhenOnTheNextLineStartsTheNextRule) {
+  const auto program = MustCompile("when quality > 1 review\nwhen quality > 2 cap 3/day\n");
+  ASSERT_NE(program, nullptr);
+  ASSERT_EQ(program->rules().size(), 2u);
+  EXPECT_FALSE(program->rules()[0].review->when.has_value());
+  EXPECT_EQ(program->rules()[1].caps.size(), 1u);
+}
+
+TEST(CompilerTest, ExtraChannelsAreAcceptedOnlyWhenConfigured) {
+  const SourceFile source("t.rules", "when true followup whatsapp within 1h, phone within 2h\n");
+  EXPECT_EQ(Compile(source).program, nullptr);
+  CompileOptions options;
+  options.extra_channels = {"whatsapp", "line"};
+  const CompileResult result = Compile(source, options);
+  ASSERT_NE(result.program, nullptr) << RenderText(source, result.diagnostics);
+  EXPECT_EQ(result.program->rules()[0].followup[0].channel, "whatsapp");
+}
+
+TEST(CompilerTest, PreferredChannelIsTheLeadsChannel) {
+  const auto program = MustCompile("when true require channels contains lead.preferred_channel\n");
+  ASSERT_NE(program, nullptr);
+  EXPECT_EQ(program->lead_fields().Find("preferred_channel").value_or(Slot{999}),
+            Slot{lead_slot::kChannel});
+  const Record lead = program->BindLead({{"preferred_channel", std::string("wechat")}});
+  EXPECT_EQ(lead.Get(lead_slot::kChannel).string_value(), "wechat");
+}
+
+TEST(CompilerTest, DumpWritesTheNewClausesCanonically) {
+  const auto program = MustCompile(
+      "when true sla 30 working minutes then notify, 2 working hours then escalate \"team:x\"\n"
+      "  followup email within 1 working day, sms within 90 working minutes\n"
+      "  review when value > 1\n");
+  ASSERT_NE(program, nullptr);
+  EXPECT_THAT(program->Dump(),
+              ::testing::HasSubstr("  sla 30 working minutes then notify, 2 working hours then "
+                                   "escalate \"team:x\"\n"
+                                   "  followup email within 1 working day, sms within 90 working "
+                                   "minutes\n"
+                                   "  review when (lead.value > 1)\n"));
 }
 
 TEST(CompilerTest, OtherwiseUnassignedAndNoOtherwise) {

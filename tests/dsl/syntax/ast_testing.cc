@@ -33,6 +33,14 @@ std::string DumpComments(const ast::Comments& comments) {
   return out;
 }
 
+// `4h=14400s`, `4 working hours=14400ws`, `1 working day=1wd`.
+std::string DumpDuration(const ast::ClauseDuration& duration) {
+  const std::string_view unit = duration.value.kind == DurationKind::kWallClock     ? "s"
+                                : duration.value.kind == DurationKind::kWorkingTime ? "ws"
+                                                                                    : "wd";
+  return absl::StrCat(duration.text, "=", duration.value.amount, Piece(unit));
+}
+
 std::string DumpClause(const ast::Clause& clause, bool with_comments) {
   std::string out;
   switch (clause.kind) {
@@ -61,14 +69,23 @@ std::string DumpClause(const ast::Clause& clause, bool with_comments) {
       }
       break;
     case ast::ClauseKind::kSla:
-      out = absl::StrCat("sla ", clause.sla.duration_text, "=", clause.sla.seconds, "s ",
-                         static_cast<int>(clause.sla.action));
+      out = "sla ";
+      for (size_t i = 0; i < clause.sla.steps.size(); ++i) {
+        const ast::SlaStep& step = clause.sla.steps[i];
+        absl::StrAppend(&out, i > 0 ? ", " : "", DumpDuration(step.after), " ",
+                        static_cast<int>(step.action));
+        if (step.target) absl::StrAppend(&out, " ", lexical::QuoteString(*step.target));
+      }
       break;
     case ast::ClauseKind::kFollowup:
       out = "followup";
       for (const auto& step : clause.followup) {
-        absl::StrAppend(&out, " ", step.channel, ":", step.duration_text, "=", step.seconds, "s");
+        absl::StrAppend(&out, " ", step.channel, ":", DumpDuration(step.within));
       }
+      break;
+    case ast::ClauseKind::kReview:
+      out = "review";
+      if (clause.condition) absl::StrAppend(&out, " when ", DumpExpr(*clause.condition));
       break;
   }
   return absl::StrCat("(", out, with_comments ? DumpComments(clause.comments) : "", ")");

@@ -92,6 +92,13 @@ const FormatCase kFormatCases[] = {
      "rule \"r\"\n  when d\n  team \"t\"\n  require c\n  prefer a, -b\n"
      "  distribute balanced(quality)\n  cap 5/day, 40 open\n  sla 4h then escalate\n"
      "  followup phone within 1h, email within 1d\n"},
+    {"followup_clauses_canonical_order",
+     "rule \"r\" review  when value>1 followup phone within 1   working  hour,email within 2d "
+     "sla 15m then notify,1h then reassign ,4h then escalate \"team:x\" when d",
+     "rule \"r\"\n  when d\n  sla 15m then notify, 1h then reassign, 4h then escalate \"team:x\"\n"
+     "  followup phone within 1 working hour, email within 2d\n  review when value > 1\n"},
+    {"review_stays_on_one_line", "when d review sla 2 working days then escalate",
+     "when d sla 2 working days then escalate review\n"},
     {"one_line_form_stays_on_one_line",
      "when source==\"ads\" and quality>80 prefer skill(\"tech\") cap 20/day",
      "when source == \"ads\" and quality > 80 prefer skill(\"tech\") cap 20/day\n"},

@@ -138,7 +138,7 @@ TEST(LexicalWordsTest, ReservedWordsAndStatementAndClauseKeywords) {
   }
   EXPECT_FALSE(lexical::IsTopLevelKeyword("require"));
   for (const char* word :
-       {"when", "team", "require", "prefer", "distribute", "cap", "sla", "followup"}) {
+       {"when", "team", "require", "prefer", "distribute", "cap", "sla", "followup", "review"}) {
     EXPECT_TRUE(lexical::IsClauseKeyword(word)) << word;
   }
   EXPECT_FALSE(lexical::IsClauseKeyword("rule"));

@@ -294,9 +294,18 @@ TEST(ParserTest, MessagesListEveryWordOfTheVocabulary) {
   EXPECT_EQ(message("when a cap 20/zzz"),
             "unknown cap period `zzz` | caps count per `day`, `week` or `month`, or `open` leads");
   EXPECT_EQ(message("when a sla 1h then"),
-            "expected `reassign` or `escalate` after `then`, found end of file | ");
+            "expected `reassign`, `escalate` or `notify` after `then`, found end of file | ");
   EXPECT_EQ(message("when a sla 1h then zzz"),
-            "unknown sla action `zzz` | `then reassign` or `then escalate`");
+            "unknown sla action `zzz` | `then reassign`, `then escalate` or `then notify`");
+  EXPECT_EQ(message("when a sla 1h then notify,"),
+            "expected a duration after `,` in `sla`, found end of file | `sla 15m then notify, 1h "
+            "then reassign`; units: s, m, h, d, w, or `4 working hours`");
+  EXPECT_EQ(message("when a sla 4 working"),
+            "expected `minutes`, `hours` or `days` after `working`, found end of file | "
+            "`4 working hours`, `1 working day`");
+  EXPECT_EQ(message("when a review when"),
+            "expected a condition after `review when`, found end of file | `review when value > "
+            "100_000`; a bare `review` reviews every lead of the rule");
   EXPECT_EQ(message("when a followup"),
             "expected a channel, found end of file | channels: phone, email, sms, wechat, social, "
             "im, visit; `followup phone within 1h`");
