@@ -48,10 +48,10 @@ class HoursReader {
     return absl::InvalidArgumentError(absl::StrCat("weekly hours, column ", pos_ + 1, ": ",
                                                    Piece(what), AtEnd() ? " (at the end)" : ""));
   }
-  // At the start of a group of days: what is wrong with the group as a whole.
-  absl::Status GroupError(size_t group_begin, std::string_view what) const {
+  // At an earlier position (a block's or a group's start): what is wrong with it as a whole.
+  absl::Status ErrorAt(size_t at, std::string_view what) const {
     return absl::InvalidArgumentError(
-        absl::StrCat("weekly hours, column ", group_begin + 1, ": ", Piece(what)));
+        absl::StrCat("weekly hours, column ", at + 1, ": ", Piece(what)));
   }
 
   // `mon`..`sun`, lower or upper case: the weekday's index.
@@ -116,10 +116,13 @@ absl::StatusOr<std::vector<WorkBlock>> ReadBlocks(HoursReader& in) {
   std::vector<WorkBlock> blocks;
   do {
     in.SkipBlanks();
+    const size_t block_begin = in.pos();
     ASSIGN_OR_RETURN(const int begin, in.TimeOfDay());
     if (!in.Consume('-')) return in.Error("expected `-` between a block's start and end");
     ASSIGN_OR_RETURN(const int end, in.TimeOfDay());
-    if (end <= begin) return in.Error("a block ends after it starts (09:00-18:00)");
+    if (end <= begin) {
+      return in.ErrorAt(block_begin, "a block must end after it starts, e.g. 09:00-18:00");
+    }
     blocks.push_back({begin, end});
     in.SkipBlanks();
   } while (in.Consume(','));
@@ -192,12 +195,12 @@ absl::StatusOr<WeeklyHours> ParseWeeklyHours(std::string_view text) {
     });
     for (size_t i = 1; i < blocks.size(); ++i) {
       if (blocks[i].begin_minute < blocks[i - 1].end_minute) {
-        return in.GroupError(group_begin, "two blocks of one day overlap");
+        return in.ErrorAt(group_begin, "two blocks of one day overlap");
       }
     }
     for (const int day : days) {
       if (seen[day]) {
-        return in.GroupError(group_begin, absl::StrCat(Piece(kDayNames[day]), " is given twice"));
+        return in.ErrorAt(group_begin, absl::StrCat(Piece(kDayNames[day]), " is given twice"));
       }
       seen[day] = true;
       week[day] = blocks;
