@@ -6,6 +6,8 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "clients/common/progress.h"
 #include "clients/common/rpc_status.h"
 #include "clients/leadctl/commands.h"
@@ -76,8 +78,10 @@ absl::StatusOr<int> DryRun(const DryRunArgs& args) {
   if (progress.enabled()) {
     options.progress = [&progress](size_t done, size_t) { progress.Update(done); };
   }
+  const absl::Time decide_start = absl::Now();
   absl::StatusOr<dsl::DryRunResult> run =
       dsl::RunDryRun(compiled.program, std::move(reps), leads, options);
+  const absl::Duration deciding = absl::Now() - decide_start;
   progress.Finish();
   ASSIGN_OR_RETURN(const dsl::DryRunResult result, std::move(run));
   if (!args.explain.empty() && !result.explanation) {
@@ -88,7 +92,7 @@ absl::StatusOr<int> DryRun(const DryRunArgs& args) {
   const ReportFormat format = args.format == "json"  ? ReportFormat::kJson
                               : args.format == "csv" ? ReportFormat::kCsv
                                                      : ReportFormat::kTable;
-  PrintDryRunReport(std::cout, std::cerr, result, leads, format);
+  PrintDryRunReport(std::cout, std::cerr, result, leads, format, deciding);
   return client::kExitOk;
 }
 

@@ -5,6 +5,7 @@
 #include <ostream>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "dsl/data/dataset.h"
 #include "dsl/decision/dry_run.h"
 
@@ -15,8 +16,10 @@ enum class ReportFormat { kTable, kJson, kCsv };
 // With result.explanation set, prints only that explanation (text for table/csv, JSON for json).
 // Otherwise the lead lines and the summary on `out`, except for csv, whose summary goes to
 // `summary_out` (stderr) so that `out` stays one CSV table. An unassigned lead's line says why.
+// `deciding` is how long RunDryRun took (reading the files and printing excluded): the summary
+// states it with the decisions per second, the one part of the output that differs between runs.
 void PrintDryRunReport(std::ostream& out, std::ostream& summary_out,
                        const dsl::DryRunResult& result, const std::vector<dsl::LeadRow>& leads,
-                       ReportFormat format);
+                       ReportFormat format, absl::Duration deciding);
 
 }  // namespace leadrouter::leadctl

@@ -12,6 +12,7 @@
 namespace leadrouter {
 namespace {
 
+using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using testing::RunCommand;
 
@@ -48,6 +49,7 @@ TEST(LeadctlDryRun, TableSummaryAndExplain) {
   testing::CommandResult r = RunCommand(DryRun(base));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_THAT(r.output, HasSubstr("summary: 60 leads"));
+  EXPECT_THAT(r.output, ContainsRegex("decided in [0-9.]+(us|ms|s): [0-9]+ decisions/s"));
   EXPECT_THAT(r.output, HasSubstr("Gini of count"));
   EXPECT_THAT(r.output, HasSubstr("hits per rule:"));
   r = RunCommand(DryRun(base + " --explain d001"));
@@ -82,6 +84,7 @@ TEST(LeadctlDryRun, UnassignedLeadsSayWhyInEveryFormat) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_THAT(r.output, HasSubstr("\"why\":\"rule \\\"tiny\\\": cap 1/day reached"));
   EXPECT_THAT(r.output, HasSubstr("\"unassigned_why\":[{\"why\":"));
+  EXPECT_THAT(r.output, ContainsRegex("\"decide_seconds\":[0-9.e-]+,\"decisions_per_second\":"));
 
   r = RunCommand(DryRun(base + " --format csv 2>/dev/null"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
