@@ -1,4 +1,5 @@
 // leadrouterd: the lead-routing gRPC server.
+#include <google/protobuf/stubs/logging.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -11,17 +12,20 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "server/server.h"
 
 namespace {
 
-// SIGINT and SIGTERM are blocked in every thread (gRPC's included, which inherit the mask) and
-// taken synchronously by one watcher, so shutdown runs as ordinary code, not in a signal handler.
-sigset_t BlockShutdownSignals() {
+// SIGINT, SIGTERM and SIGHUP are blocked in every thread (gRPC's included, which inherit the mask)
+// and taken synchronously by one watcher, so shutdown and reloads run as ordinary code, not in a
+// signal handler.
+sigset_t BlockWatchedSignals() {
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   return signals;
 }
@@ -38,6 +42,38 @@ bool WritePortFile(const std::string& path, int port) {
   return std::rename(temporary.c_str(), path.c_str()) == 0;
 }
 
+// protobuf's own error lines ("String field ... contains invalid UTF-8 data when parsing") in the
+// server's log format instead of raw on stderr. A refused request parse is already answered with
+// INVALID_ARGUMENT naming the field (proto/strict_parse.h), so it is only worth a debug line.
+void LogProtobufMessage(google::protobuf::LogLevel level, const char* file, int line,
+                        const std::string& message) {
+  const bool parse_refusal = message.find("when parsing") != std::string::npos;
+  const spdlog::level::level_enum spd_level =
+      parse_refusal                                 ? spdlog::level::debug
+      : level >= google::protobuf::LOGLEVEL_ERROR   ? spdlog::level::err
+      : level == google::protobuf::LOGLEVEL_WARNING ? spdlog::level::warn
+                                                    : spdlog::level::info;
+  spdlog::log(spd_level, "protobuf {}:{}: {}", file, line, message);
+}
+
+// Waits for signals until SIGINT or SIGTERM: SIGHUP reloads tokens and certificates.
+void WatchSignals(const sigset_t& signals, leadrouter::server::Server& server) {
+  while (true) {
+    int signal_number = 0;
+    sigwait(&signals, &signal_number);
+    if (signal_number == SIGHUP) {
+      spdlog::info("received signal=SIGHUP: reloading the token file and TLS certificates");
+      if (absl::Status status = server.ReloadSecurity(); !status.ok()) {
+        spdlog::error("SIGHUP: {}", std::string(status.message()));
+      }
+      continue;
+    }
+    spdlog::info("received signal={}", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
+    server.Shutdown();
+    return;
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -50,6 +86,8 @@ int main(int argc, char** argv) {
   std::string durability = "sync";
   std::string port_file;
   int shutdown_grace_ms = static_cast<int>(options.shutdown_grace.count());
+  int64_t max_deadline_ms = absl::ToInt64Milliseconds(options.max_deadline);
+  int64_t min_client_ping_interval_ms = options.min_client_ping_interval.count();
 
   CLI::App app{"leadrouterd: assigns sales leads to reps by rules", "leadrouterd"};
   app.set_config("--config", "",
@@ -81,7 +119,49 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
   app.add_option("--port-file", port_file,
                  "write the bound port to this file once serving (useful with port 0)");
+  app.add_option("--auth-tokens", options.security.auth_tokens_file,
+                 "token hash file (docs/security.md): turns authentication on; reloaded on SIGHUP")
+      ->check(CLI::ExistingFile);
+  app.add_option("--tls-cert", options.security.tls_cert,
+                 "PEM certificate chain to serve TLS with; reloaded on SIGHUP")
+      ->check(CLI::ExistingFile);
+  app.add_option("--tls-key", options.security.tls_key, "PEM private key of --tls-cert")
+      ->check(CLI::ExistingFile);
+  app.add_option("--tls-client-ca", options.security.tls_client_ca,
+                 "PEM CA certificates of accepted client certificates: mutual TLS")
+      ->check(CLI::ExistingFile);
+  app.add_flag("--insecure", options.security.insecure,
+               "serve plaintext on a non-loopback listener (a network secured otherwise)");
+  app.add_option("--max-deadline-ms", max_deadline_ms,
+                 "longest deadline a call gets; calls without one get this")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--max-metadata-bytes", options.max_metadata_bytes,
+                 "largest request metadata (keys and values summed)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--max-message-bytes", options.max_receive_message_bytes,
+                 "largest request message")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--max-concurrent-streams", options.max_concurrent_streams,
+                 "concurrent calls per connection (more wait on the client)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--min-client-ping-interval-ms", min_client_ping_interval_ms,
+                 "clients pinging more often without data are disconnected (too_many_pings)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--assign-rate", options.assign_rate.per_second,
+                 "leads per second each caller may send to Assign/AssignBatch (0: no limit)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--assign-burst", options.assign_rate.burst,
+                 "leads a caller may send at once after being idle (default: 2 x --assign-rate)")
+      ->check(CLI::NonNegativeNumber);
   CLI11_PARSE(app, argc, argv);
+  options.max_deadline = absl::Milliseconds(max_deadline_ms);
+  options.min_client_ping_interval = std::chrono::milliseconds(min_client_ping_interval_ms);
 
   options.shutdown_grace = std::chrono::milliseconds(shutdown_grace_ms);
   options.durability = durability == "async" ? leadrouter::storage::Durability::kAsync
@@ -89,7 +169,13 @@ int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::from_str(log_level));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%fZ %l %v", spdlog::pattern_time_type::utc);
 
-  const sigset_t signals = BlockShutdownSignals();
+  google::protobuf::SetLogHandler(&LogProtobufMessage);
+  if (std::getenv("GRPC_TRACE") != nullptr) {
+    spdlog::warn(
+        "GRPC_TRACE is set: gRPC's HTTP/2 tracers print request headers, bearer tokens included "
+        "(docs/security.md)");
+  }
+  const sigset_t signals = BlockWatchedSignals();
   auto server = leadrouter::server::Server::Start(options);
   if (!server.ok()) {
     spdlog::critical("cannot start: {}", server.status().ToString());
@@ -101,12 +187,7 @@ int main(int argc, char** argv) {
     return EXIT_FAILURE;
   }
 
-  std::thread watcher([&signals, &server] {
-    int signal_number = 0;
-    sigwait(&signals, &signal_number);
-    spdlog::info("received signal={}", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
-    (*server)->Shutdown();
-  });
+  std::thread watcher([&signals, &server] { WatchSignals(signals, **server); });
   (*server)->Wait();
   watcher.join();
   return EXIT_SUCCESS;

@@ -40,11 +40,14 @@ namespace leadrouter::server {
 
 class Server::Impl {
  public:
-  Impl(ServerOptions options, std::unique_ptr<storage::Storage> storage,
-       dsl::PeriodCalendar calendar)
+  Impl(ServerOptions options, std::unique_ptr<transport::ListenerSecurity> security,
+       std::unique_ptr<storage::Storage> storage, dsl::PeriodCalendar calendar)
       : options_(std::move(options)),
+        security_(std::move(security)),
         storage_(std::move(storage)),
-        gate_(options_.call_hook_for_testing),
+        gate_(options_.call_hook_for_testing,
+              CallPolicy{options_.max_deadline, options_.max_metadata_bytes,
+                         std::make_shared<RateLimiter>(options_.assign_rate)}),
         rules_(*storage_),
         assigner_(*storage_, rules_, roster_, unassigned_,
                   AssignerOptions{calendar, options_.before_decide_for_testing}),
@@ -78,8 +81,9 @@ class Server::Impl {
     // gRPC enables SO_REUSEPORT by default: a second leadrouterd on the same port would then
     // silently share its traffic instead of failing to start.
     builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-    builder.AddListeningPort(options_.listen_address, grpc::InsecureServerCredentials(), &port_);
+    builder.AddListeningPort(options_.listen_address, security_->credentials(), &port_);
     builder.SetMaxReceiveMessageSize(static_cast<int>(options_.max_receive_message_bytes));
+    AddTransportLimits(builder);
     grpc::ResourceQuota quota("leadrouterd");
     quota.SetMaxThreads(options_.max_threads);
     builder.SetResourceQuota(quota);
@@ -105,16 +109,23 @@ class Server::Impl {
                                                  " (address in use, or not a valid host:port)"));
     }
     server_->GetHealthCheckService()->SetServingStatus(true);
+    if (!security_->auth_enabled()) {
+      spdlog::warn(
+          "authentication is OFF: every caller may do everything (allowed only on a loopback "
+          "listener or with --insecure; give --auth-tokens to turn it on)");
+    }
     spdlog::info(
-        "leadrouterd listening address={} port={} db={} durability={} timezone={} "
+        "leadrouterd listening address={} port={} {} db={} durability={} timezone={} "
         "rules_version={} reps={} unassigned={}",
-        options_.listen_address, port_, storage_->database().path(),
+        options_.listen_address, port_, security_->Describe(), storage_->database().path(),
         options_.durability == storage::Durability::kSync ? "sync" : "async", options_.timezone,
         rules_.Active()->version, roster_.size(), unassigned_.size());
     return absl::OkStatus();
   }
 
   int port() const { return port_; }
+
+  absl::Status ReloadSecurity() { return security_->Reload(); }
 
   void Shutdown() {
     {
@@ -154,6 +165,22 @@ class Server::Impl {
   }
 
  private:
+  // The limits of docs/operations.md's Limits table that gRPC itself enforces.
+  void AddTransportLimits(grpc::ServerBuilder& builder) const {
+    const auto ms = [](std::chrono::milliseconds value) { return static_cast<int>(value.count()); };
+    builder.AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE,
+                               static_cast<int>(options_.max_metadata_bytes_hard));
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options_.max_concurrent_streams);
+    builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
+                               ms(options_.min_client_ping_interval));
+    builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
+    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 0);
+    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, ms(options_.keepalive_time));
+    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, ms(options_.keepalive_timeout));
+    builder.AddChannelArgument(GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS,
+                               ms(options_.handshake_timeout));
+  }
+
   void RetryLoop() {
     std::string why;
     while (unassigned_.WaitForRetryRequest(why)) {
@@ -180,6 +207,7 @@ class Server::Impl {
   }
 
   const ServerOptions options_;
+  const std::unique_ptr<transport::ListenerSecurity> security_;
   std::unique_ptr<storage::Storage> storage_;
   CallGate gate_;
   RosterCache roster_;
@@ -209,11 +237,16 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
     return absl::InvalidArgumentError(
         absl::StrCat("--timezone ", options.timezone, ": ", calendar.status().message()));
   }
+  // Before the database: a listener that may not serve as configured opens nothing.
+  absl::StatusOr<std::unique_ptr<transport::ListenerSecurity>> security =
+      transport::ListenerSecurity::Create(options.listen_address, options.security);
+  if (!security.ok()) return security.status();
   storage::StorageOptions storage_options;
   storage_options.database.durability = options.durability;
   ASSIGN_OR_RETURN(std::unique_ptr<storage::Storage> storage,
                    storage::Storage::Open(options.db_path, storage_options));
-  auto impl = std::make_unique<Impl>(options, std::move(storage), *std::move(calendar));
+  auto impl = std::make_unique<Impl>(options, *std::move(security), std::move(storage),
+                                     *std::move(calendar));
   if (absl::Status status = impl->Start(); !status.ok()) {
     impl->Shutdown();
     return status;
@@ -231,6 +264,8 @@ Server::~Server() {
 int Server::port() const { return impl_->port(); }
 
 void Server::Shutdown() { impl_->Shutdown(); }
+
+absl::Status Server::ReloadSecurity() { return impl_->ReloadSecurity(); }
 
 void Server::Wait() { impl_->Wait(); }
 

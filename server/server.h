@@ -13,6 +13,10 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "server/services/call_policy.h"
+#include "server/services/rate_limiter.h"
+#include "server/transport/listener_security.h"
 #include "storage/database.h"
 
 namespace leadrouter::server {
@@ -42,6 +46,31 @@ struct ServerOptions {
   // Largest request accepted (RESOURCE_EXHAUSTED above). Sized for DryRun's 10000 leads.
   // Default: 16 MiB
   size_t max_receive_message_bytes = size_t{16} << 20;
+  // Tokens, TLS and which listener may serve what (server/transport/listener_security.h): a
+  // non-loopback listener without TLS refuses to start unless `security.insecure`.
+  // Default: none (plaintext, auth off: loopback only)
+  transport::SecurityOptions security;
+  // Deadline cap and soft metadata limit of every call (server/services/call_policy.h).
+  absl::Duration max_deadline = absl::Seconds(120);
+  size_t max_metadata_bytes = 8192;
+  // gRPC's own limit on request metadata, far above max_metadata_bytes: what is between the two
+  // gets our precise message. Default: 64 KiB
+  size_t max_metadata_bytes_hard = size_t{64} << 10;
+  // Per-caller leads per second for Assign and AssignBatch (server/services/rate_limiter.h).
+  // Default: off
+  RateLimit assign_rate;
+  // Concurrent calls (HTTP/2 streams) per connection; more wait on the client for a free stream.
+  // Default: 100
+  int max_concurrent_streams = 100;
+  // Keepalive pings a client may send without data in between, at most one per this interval
+  // (two strikes, then GOAWAY "too_many_pings"). Default: 10 s
+  std::chrono::milliseconds min_client_ping_interval = std::chrono::seconds(10);
+  // The server pings an idle connection this often, and drops it when no answer comes within
+  // keepalive_timeout: dead peers do not keep their streams. Default: 60 s, 20 s
+  std::chrono::milliseconds keepalive_time = std::chrono::seconds(60);
+  std::chrono::milliseconds keepalive_timeout = std::chrono::seconds(20);
+  // A TLS handshake that has not completed by then is dropped. Default: 10 s
+  std::chrono::milliseconds handshake_timeout = std::chrono::seconds(10);
   // Most threads gRPC's synchronous server may use for calls in flight (its ResourceQuota); calls
   // beyond it wait for a thread. Default: 256
   int max_threads = 256;
@@ -74,6 +103,10 @@ class Server {
   // Marks the server NOT_SERVING, answers every new call UNAVAILABLE, lets in-flight calls finish
   // within the grace period, stops the retry worker, then closes the database.
   void Shutdown();
+
+  // Re-reads the token file and the TLS certificates (SIGHUP). What fails to load is kept as it
+  // was, and the error says which part and why.
+  [[nodiscard]] absl::Status ReloadSecurity();
 
   // Blocks until Shutdown() has completed.
   void Wait();

@@ -1,21 +1,36 @@
 #include "server/services/assignment_service.h"
 
+#include "dsl/base/status_macros.h"
+
 namespace leadrouter::server {
 
 namespace v1 = leadrouter::v1;
+
+absl::Status AssignmentServiceImpl::AcquireAssignRate(const CallContext& call,
+                                                      int64_t leads) const {
+  const std::shared_ptr<RateLimiter>& limiter = gate_.policy().assign_rate;
+  if (limiter == nullptr || !limiter->enabled()) return absl::OkStatus();
+  return limiter->Acquire(call.caller, leads);
+}
 
 grpc::Status AssignmentServiceImpl::Assign(grpc::ServerContext* context,
                                            const v1::AssignRequest* request,
                                            v1::AssignResponse* response) {
   return Serve(gate_, "AssignmentService.Assign", context, response,
-               [&](const CallContext& call) { return assigner_.Assign(*request, call); });
+               [&](const CallContext& call) -> absl::StatusOr<v1::AssignResponse> {
+                 RETURN_IF_ERROR(AcquireAssignRate(call, 1));
+                 return assigner_.Assign(*request, call);
+               });
 }
 
 grpc::Status AssignmentServiceImpl::AssignBatch(grpc::ServerContext* context,
                                                 const v1::AssignBatchRequest* request,
                                                 v1::AssignBatchResponse* response) {
   return Serve(gate_, "AssignmentService.AssignBatch", context, response,
-               [&](const CallContext& call) { return assigner_.AssignBatch(*request, call); });
+               [&](const CallContext& call) -> absl::StatusOr<v1::AssignBatchResponse> {
+                 RETURN_IF_ERROR(AcquireAssignRate(call, request->items_size()));
+                 return assigner_.AssignBatch(*request, call);
+               });
 }
 
 grpc::Status AssignmentServiceImpl::Reassign(grpc::ServerContext* context,

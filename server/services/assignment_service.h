@@ -2,6 +2,8 @@
 // Review, CloseLead and ListLeads are not implemented yet and answer UNIMPLEMENTED.
 #pragma once
 
+#include <cstdint>
+
 #include "leadrouter/v1/assignment.grpc.pb.h"
 #include "server/assign/assigner.h"
 #include "server/assign/lead_queries.h"
@@ -33,6 +35,9 @@ class AssignmentServiceImpl final : public leadrouter::v1::AssignmentService::Se
                        leadrouter::v1::ExplainResponse* response) override;
 
  private:
+  // The per-caller rate limit of the policy (off when it has none): one token per lead.
+  absl::Status AcquireAssignRate(const CallContext& call, int64_t leads) const;
+
   const CallGate& gate_;
   Assigner& assigner_;
   LeadQueries& queries_;

@@ -1,7 +1,7 @@
 // The shutdown gate: which RPCs are admitted, and how many are in flight, so that a graceful
 // shutdown refuses new calls (UNAVAILABLE, SHUTTING_DOWN) and waits for the admitted ones. Every
 // handler passes through it (Serve, server/services/rpc_shim.h); the server drains it
-// (server/server.cc).
+// (server/server.cc). It also carries the per-call limits (CallPolicy) to every handler.
 #pragma once
 
 #include <chrono>
@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "server/api/errors.h"
+#include "server/services/call_policy.h"
 
 namespace leadrouter::server {
 
@@ -23,7 +24,11 @@ class CallGate {
   // Tests only: called with the method name ("AssignmentService.Assign") after a call was
   // admitted, before the core runs, so a test can hold a call in flight.
   using Hook = std::function<void(absl::string_view method)>;
-  explicit CallGate(Hook hook = nullptr) : hook_(std::move(hook)) {}
+  explicit CallGate(Hook hook = nullptr, CallPolicy policy = {})
+      : hook_(std::move(hook)), policy_(std::move(policy)) {}
+
+  // The limits every admitted call is held to (Serve, server/services/rpc_shim.h).
+  const CallPolicy& policy() const { return policy_; }
 
   // Admits a call (Leave() must follow) or, once draining, refuses it with UNAVAILABLE.
   absl::Status Enter(absl::string_view method) const {
@@ -57,6 +62,7 @@ class CallGate {
   bool draining_ = false;      // guarded by mu_
   mutable int in_flight_ = 0;  // guarded by mu_
   Hook hook_;
+  const CallPolicy policy_;
 };
 
 }  // namespace leadrouter::server

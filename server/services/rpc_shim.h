@@ -1,6 +1,7 @@
 // What every RPC handler does around its one core call: refuse new calls once shutdown started
-// (UNAVAILABLE, SHUTTING_DOWN, through the CallGate of server/services/call_gate.h), turn the gRPC
-// deadline into the core's CallContext, call the core, convert its status with ToGrpcStatus.
+// (UNAVAILABLE, SHUTTING_DOWN, through the CallGate of server/services/call_gate.h), hold the call
+// to the CallPolicy (metadata size, deadline cap), turn the gRPC deadline and the authenticated
+// principal into the core's CallContext, call the core, convert its status with ToGrpcStatus.
 // Handlers stay one line: no logic here beyond that.
 #pragma once
 
@@ -8,25 +9,61 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "server/api/call_context.h"
 #include "server/api/grpc_status.h"
+#include "server/auth/auth_processor.h"
 #include "server/services/call_gate.h"
+#include "server/services/call_policy.h"
 
 namespace leadrouter::server {
 
-inline CallContext ToCallContext(const grpc::ServerContext& context) {
+inline CallContext ToCallContext(const grpc::ServerContext& context, const CallPolicy& policy) {
   CallContext call;
   const auto deadline = context.deadline();
   if (deadline != std::chrono::system_clock::time_point::max()) {
     call.deadline = absl::FromChrono(deadline);
   }
+  const absl::Time cap = absl::Now() + policy.max_deadline;
+  if (cap < call.deadline) {
+    call.deadline = cap;
+    call.deadline_reason =
+        absl::StrCat("the server's deadline cap of ", absl::FormatDuration(policy.max_deadline),
+                     " (--max-deadline-ms) passed");
+  }
+  if (const std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
+      auth != nullptr) {
+    if (std::optional<auth::Principal> principal = auth::PrincipalOf(*auth)) {
+      call.principal = std::move(principal->name);
+    }
+  }
+  if (!call.principal.empty()) {
+    call.caller = absl::StrCat("principal ", call.principal);
+  } else {
+    // "ipv4:127.0.0.1:54321": the address without the port, so that reconnecting changes nothing.
+    const std::string peer = context.peer();
+    call.caller = absl::StrCat("peer ", peer.substr(0, peer.rfind(':')));
+  }
   return call;
+}
+
+// RESOURCE_EXHAUSTED when the request's metadata is over the policy's soft limit.
+inline absl::Status CheckMetadataSize(const grpc::ServerContext& context,
+                                      const CallPolicy& policy) {
+  size_t bytes = 0;
+  for (const auto& [key, value] : context.client_metadata()) bytes += key.size() + value.size();
+  if (bytes <= policy.max_metadata_bytes) return absl::OkStatus();
+  return absl::ResourceExhaustedError(absl::StrCat("request metadata is ", bytes,
+                                                   " bytes, over --max-metadata-bytes ",
+                                                   policy.max_metadata_bytes));
 }
 
 // Runs `core(call)` (returning absl::StatusOr<Response>) for `method` and fills `response`.
@@ -38,7 +75,8 @@ grpc::Status Serve(const CallGate& gate, absl::string_view method, grpc::ServerC
     const CallGate& gate;
     ~Leave() { gate.Leave(); }
   } leave{gate};
-  const CallContext call = ToCallContext(*context);
+  if (absl::Status s = CheckMetadataSize(*context, gate.policy()); !s.ok()) return ToGrpcStatus(s);
+  const CallContext call = ToCallContext(*context, gate.policy());
   if (absl::Status s = call.CheckDeadline(); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<Response> result = core(call);
   if (!result.ok()) {
