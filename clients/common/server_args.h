@@ -20,20 +20,31 @@ struct ServerArgs {
   // "table" (for people) or "json" (the response messages in the proto3 JSON mapping).
   // Default: table
   std::string format = "table";
+  // The bearer token sent with every call: the LEADROUTER_TOKEN environment variable, or the
+  // first line of --token-file. Default: none (a server with auth on answers UNAUTHENTICATED)
+  std::string token_file = "";
+  // TLS: the CA certificates to trust (--tls-ca turns TLS on), and a client certificate and key
+  // for mutual TLS. Default: none (plaintext)
+  std::string tls_ca = "";
+  std::string tls_cert = "";
+  std::string tls_key = "";
 
   bool json() const { return format == "json"; }
 };
 
-// Adds --server, --timeout and (unless `with_format` is false) --format to `command`.
+// Adds --server, --timeout, --token-file, --tls-ca, --tls-cert, --tls-key and (unless
+// `with_format` is false) --format to `command`.
 void AddServerOptions(CLI::App& command, ServerArgs& args, bool with_format = true);
 
-// An insecure channel to args.server (leadrouterd serves plaintext gRPC on a trusted network).
+// A channel to args.server: TLS when args.tls_ca is set, plaintext otherwise.
 std::shared_ptr<grpc::Channel> Connect(const ServerArgs& args);
 
-// Sets the deadline `args.timeout_seconds` from now.
-void SetDeadline(grpc::ClientContext& context, const ServerArgs& args);
+// What every call's context carries: the deadline `args.timeout_seconds` from now, and the bearer
+// token (LEADROUTER_TOKEN or --token-file) when there is one. Call is its one user, so no command
+// can forget the token; the TLS credentials are the channel's (Connect).
+void PrepareContext(grpc::ClientContext& context, const ServerArgs& args);
 
-// One unary call of a generated stub's `method` with the deadline of `args`:
+// One unary call of a generated stub's `method` with the deadline and token of `args`:
 //   v1::ExplainResponse response;
 //   const grpc::Status status = client::Call(args.server, *stub,
 //       &v1::AssignmentService::Stub::Explain, request, response);
@@ -42,7 +53,7 @@ grpc::Status Call(const ServerArgs& args, Stub& stub,
                   grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
                   const Request& request, Response& response) {
   grpc::ClientContext context;
-  SetDeadline(context, args);
+  PrepareContext(context, args);
   return (stub.*method)(&context, request, &response);
 }
 

@@ -1,6 +1,8 @@
 // leadctl admin backup DIR: an online backup of the whole server (AdminService.Backup).
 // leadctl admin restore BACKUP --db DIR: puts a backup in place as a server's database directory,
 // offline (storage::Restore); the server is then started with --db DIR.
+// leadctl admin salvage DAMAGED NEW_DIR: a copy of a database whose write-ahead log is damaged,
+// with a report of every change dropped (storage::Salvage).
 //
 // DIR is a path on the server's machine; a relative DIR is made absolute against leadctl's working
 // directory (right when the server runs on the same machine, which is where backups are taken).
@@ -18,8 +20,10 @@
 #include "clients/common/rpc_status.h"
 #include "clients/common/server_args.h"
 #include "clients/leadctl/commands.h"
+#include "google/protobuf/util/json_util.h"
 #include "leadrouter/v1/admin.grpc.pb.h"
 #include "storage/backup.h"
+#include "storage/salvage.h"
 
 namespace leadrouter::leadctl {
 namespace {
@@ -86,6 +90,42 @@ int RunRestore(const RestoreArgs& args) {
   return client::kExitOk;
 }
 
+struct SalvageArgs {
+  std::string damaged;
+  std::string target;
+};
+
+// Exit 0 salvaged (the report on stdout names every change dropped), 1 refused (nothing to
+// salvage, damaged table files, or a target in the way), 2 the source is unusable.
+int RunSalvage(const SalvageArgs& args) {
+  absl::StatusOr<storage::SalvageReport> report = storage::Salvage(args.damaged, args.target);
+  if (!report.ok()) {
+    std::cerr << "leadctl: salvage of " << args.damaged << " into " << args.target
+              << " failed: " << absl::StatusCodeToString(report.status().code()) << ": "
+              << report.status().message() << '\n';
+    return report.status().code() == absl::StatusCode::kFailedPrecondition ||
+                   report.status().code() == absl::StatusCode::kAlreadyExists
+               ? client::kExitNo
+               : client::kExitUnusable;
+  }
+  for (const std::string& damage : report->damage) std::cout << "damage: " << damage << '\n';
+  std::cout << "kept every change through audit sequence " << report->kept_through << '\n';
+  for (const storage::SequenceRange& range : report->unreadable) {
+    std::cout << "unreadable (in the damaged bytes): sequences " << range.first << ".."
+              << (range.last == 0 ? std::string("end") : std::to_string(range.last)) << '\n';
+  }
+  for (const storage::DroppedChange& change : report->dropped) {
+    std::string audit_json;
+    (void)google::protobuf::util::MessageToJsonString(change.audit, &audit_json);
+    std::cout << "dropped: " << audit_json << '\n';
+  }
+  std::cout << "salvaged " << args.damaged << " into " << args.target << " ("
+            << report->dropped.size()
+            << " readable changes dropped, listed above); start the server with --db "
+            << args.target << '\n';
+  return client::kExitOk;
+}
+
 }  // namespace
 
 void AddAdminCommand(CLI::App& app, int& exit_code) {
@@ -111,6 +151,18 @@ void AddAdminCommand(CLI::App& app, int& exit_code) {
       ->required();
   restore->add_option("--db", restore_args->target, "the database directory to create")->required();
   restore->callback([restore_args, &exit_code] { exit_code = RunRestore(*restore_args); });
+
+  auto salvage_args = std::make_shared<SalvageArgs>();
+  CLI::App* salvage =
+      admin->add_subcommand("salvage",
+                            "Copy a database whose write-ahead log is damaged into a new "
+                            "directory, offline: every change "
+                            "before the damage is kept, every change dropped is reported");
+  salvage->add_option("damaged", salvage_args->damaged, "the damaged database (only read)")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  salvage->add_option("target", salvage_args->target, "the new database directory")->required();
+  salvage->callback([salvage_args, &exit_code] { exit_code = RunSalvage(*salvage_args); });
 }
 
 }  // namespace leadrouter::leadctl

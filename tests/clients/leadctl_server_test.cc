@@ -11,6 +11,7 @@
 #include <string>
 
 #include "run_command.h"
+#include "server/auth/token_table.h"
 #include "status_matchers.h"
 #include "temp_dir.h"
 #include "tests/server/server_harness.h"
@@ -364,6 +365,30 @@ TEST(LeadctlUnreachableTest, EveryServerCommandExitsTwo) {
     EXPECT_THAT(result.output, AllOf(StartsWith("leadctl: "), HasSubstr(" failed: UNAVAILABLE: ")))
         << command;
   }
+}
+
+// leadctl against a server with tokens: the token from LEADROUTER_TOKEN or --token-file, and a
+// precise refusal without one.
+TEST(LeadctlAuthTest, SendsTheTokenFromTheEnvironmentOrAFile) {
+  TempDir dir;
+  const std::string tokens = dir.Child("tokens");
+  std::ofstream(tokens) << server::auth::TokenHash("tok-viewer") << " bob viewer\n";
+  const std::string token_file = dir.Child("my-token");
+  std::ofstream(token_file) << "tok-viewer\n";
+  HarnessOptions options;
+  options.configure = [&](server::ServerOptions& o) { o.security.auth_tokens_file = tokens; };
+  ServerHarness server(options);
+  ASSERT_OK(server.status());
+  const std::string reps = std::string(LEADCTL_PATH) + " reps list --server " + server.address();
+
+  const CommandResult without = RunCommand("env -u LEADROUTER_TOKEN " + reps + " 2>&1");
+  EXPECT_EQ(without.exit_code, 2) << without.output;
+  EXPECT_THAT(without.output, HasSubstr("UNAUTHENTICATED"));
+  EXPECT_EQ(RunCommand("LEADROUTER_TOKEN=tok-viewer " + reps + " 2>&1").exit_code, 0);
+  const CommandResult from_file =
+      RunCommand("env -u LEADROUTER_TOKEN " + reps + " --token-file " + token_file + " 2>&1");
+  EXPECT_EQ(from_file.exit_code, 0) << from_file.output;
+  EXPECT_THAT(from_file.output, Not(HasSubstr("tok-viewer")));
 }
 
 }  // namespace
