@@ -74,7 +74,7 @@ absl::StatusOr<std::shared_ptr<const TokenTable>> TokenTable::Parse(absl::string
       // Never echo the field: it may be a token written in clear.
       return fail(
           "the first field must be sha256:<64 lower-case hex digits>, the hash of the token "
-          "(leadctl admin hash-token), never the token itself");
+          "(`printf %s TOKEN | sha256sum`, docs/security.md), never the token itself");
     }
     if (!IsValidPrincipal(fields[1])) {
       return fail("the principal must be 1..128 characters without blanks");
