@@ -9,13 +9,14 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 
 namespace leadrouter::server::auth {
@@ -23,25 +24,40 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// The name `keyword` declares on `line` ("service Foo {" -> "Foo", "  rpc Bar(" -> "Bar"), or
+// empty. String scanning rather than std::regex, whose GCC 12 headers fail -Werror under
+// -fsanitize (a false -Wmaybe-uninitialized inside <regex>).
+std::string DeclaredName(absl::string_view line, absl::string_view keyword) {
+  line = absl::StripLeadingAsciiWhitespace(line);
+  if (!absl::ConsumePrefix(&line, keyword) || line.empty() ||
+      !absl::ascii_isspace(static_cast<unsigned char>(line.front()))) {
+    return "";
+  }
+  line = absl::StripLeadingAsciiWhitespace(line);
+  size_t end = 0;
+  while (end < line.size() &&
+         (absl::ascii_isalnum(static_cast<unsigned char>(line[end])) || line[end] == '_')) {
+    ++end;
+  }
+  return std::string(line.substr(0, end));
+}
+
 // "/leadrouter.v1.AssignmentService/Assign" for every method of every service declared in
 // proto/leadrouter/v1/*.proto, read from the .proto sources themselves, so that a new file, a new
 // service or a new RPC is covered without anyone remembering to list it here.
 std::set<std::string> DeclaredMethods() {
   std::set<std::string> methods;
   const fs::path dir = fs::path(LEADROUTER_SOURCE_DIR) / "proto/leadrouter/v1";
-  const std::regex service_line(R"(^\s*service\s+(\w+))");
-  const std::regex rpc_line(R"(^\s*rpc\s+(\w+)\s*\()");
   for (const fs::directory_entry& entry : fs::directory_iterator(dir)) {
     if (entry.path().extension() != ".proto") continue;
     std::ifstream in(entry.path());
     std::string line;
     std::string service;
-    std::smatch match;
     while (std::getline(in, line)) {
-      if (std::regex_search(line, match, service_line)) service = match[1];
-      if (std::regex_search(line, match, rpc_line)) {
+      if (std::string name = DeclaredName(line, "service"); !name.empty()) service = name;
+      if (const std::string rpc = DeclaredName(line, "rpc"); !rpc.empty()) {
         EXPECT_FALSE(service.empty()) << entry.path() << ": rpc outside a service";
-        methods.insert("/leadrouter.v1." + service + "/" + std::string(match[1]));
+        methods.insert("/leadrouter.v1." + service + "/" + rpc);
       }
     }
   }
