@@ -109,7 +109,7 @@ class Decider {
     return EvalContext{&lead_, rep, time_.unix_seconds, &ws_.scratch_};
   }
   void PrepareWorkspace();
-  absl::Status LoadRepCounters();
+  absl::Status LoadCandidates(size_t rule_index);
   // Filters, ranks and picks for one matching rule. True when it decided. The steps, in order:
   absl::StatusOr<bool> TryRule(const Rule& rule, size_t rule_index, RuleTrace* trace);
   void FilterByRep(const Rule& rule);
@@ -119,15 +119,17 @@ class Decider {
   absl::Status PrepareStrategy(const Rule& rule, size_t rule_index, const std::string& rule_key);
   void RecordDecision(const Rule& rule, size_t rule_index, const std::string& rule_key,
                       uint32_t pick, const StrategyInputs& picked);
-  void ExplainPick(const Rule& rule, RuleTrace& trace, uint32_t pick, const StrategyInputs& picked);
+  void ExplainPick(const Rule& rule, size_t rule_index, RuleTrace& trace, uint32_t pick,
+                   const StrategyInputs& picked);
   void NoteRemoval(uint32_t i, RemovalReason reason, CapScope scope, uint16_t detail,
                    int64_t count);
   void NoteRequireFailed(const Rule& rule, uint32_t i, const EvalContext& context);
   RuleRef MakeRuleRef(const Rule& rule, size_t rule_index) const;
   ExpressionTrace MakeExpressionTrace(const ExprNode& node, const EvalContext* context) const;
   void TraceRuleShape(const Rule& rule, RuleTrace& trace) const;
-  void TraceCandidates(const Rule& rule, RuleTrace& trace, const std::vector<uint32_t>& survivors,
-                       std::span<const uint32_t> ranked_tie, std::optional<uint32_t> pick);
+  void TraceCandidates(const Rule& rule, size_t rule_index, RuleTrace& trace,
+                       const std::vector<uint32_t>& survivors, std::span<const uint32_t> ranked_tie,
+                       std::optional<uint32_t> pick);
   std::vector<uint32_t> TieGroups(size_t key_count, size_t count) const;
   StrategyTrace MakeStrategyTrace(const Rule& rule, std::span<const uint32_t> ranked_tie,
                                   std::optional<uint32_t> pick) const;
@@ -142,7 +144,6 @@ class Decider {
   const DecideOptions& options_;
   DecisionWorkspace& ws_;
   const PeriodIds periods_;
-  bool counters_loaded_ = false;
   bool any_rule_matched_ = false;
   Decision decision_;
   std::vector<PendingRemoval> removals_;  // per roster index (explain only)
@@ -156,35 +157,45 @@ void Decider::PrepareWorkspace() {
     ws_.records_.assign(roster_.reps().size(), Record());
     for (size_t i = 0; i < n; ++i) ws_.records_[i] = roster_.record(i);
     ws_.roster_generation_ = roster_.generation();
+    ws_.rep_counters_.assign(n, RepCounters{});
+    ws_.rep_counters_stamp_.assign(n, 0);
   }
+  ++ws_.decision_stamp_;  // every index's counters are now unread
   ws_.excluded_.assign(n, 0);
   for (const std::string& id : options_.excluded_rep_ids) {
     if (const std::optional<size_t> i = roster_.Find(id)) ws_.excluded_[*i] = 1;
   }
-  ws_.all_.clear();
-  for (uint32_t i = 0; i < n; ++i) {
-    if (StatusAvailability(roster_.rep(i)).available() && !ws_.excluded_[i]) ws_.all_.push_back(i);
-  }
-  ws_.rep_counters_.resize(n);
   ws_.last_eligible_.clear();
   if (options_.explain) removals_.assign(n, PendingRemoval{});
 }
 
-// Reads the counters of every available rep once per decision and refreshes the counter fields
-// of their records, which `require` and `prefer` may read.
-absl::Status Decider::LoadRepCounters() {
-  if (counters_loaded_) return absl::OkStatus();
-  counters_loaded_ = true;
-  ws_.ids_.clear();
-  for (const uint32_t i : ws_.all_) ws_.ids_.push_back(roster_.rep(i).id);
-  std::vector<RepCounters>& buffer = ws_.rep_counters_;
-  // Read into the front of the buffer, then scatter to roster positions (back to front: safe
-  // because all_ is increasing, so all_[k] >= k).
-  RETURN_IF_ERROR(state_.ReadRepCounters(ws_.ids_, periods_,
-                                         std::span<RepCounters>(buffer.data(), ws_.all_.size())));
-  for (size_t k = ws_.all_.size(); k-- > 0;) buffer[ws_.all_[k]] = buffer[k];
-  for (const uint32_t i : ws_.all_) {
-    const RepCounters& c = buffer[i];
+// The candidates of rule `rule_index` (its team's members, or every rep) that are active and not
+// excluded, into ws_.all_; then reads the counters of those not read yet in this decision, in one
+// batch by roster position, and refreshes the counter fields of their records, which `require`
+// and `prefer` may read.
+absl::Status Decider::LoadCandidates(size_t rule_index) {
+  std::vector<uint32_t>& all = ws_.all_;
+  all.clear();
+  ws_.to_load_.clear();
+  const auto consider = [&](uint32_t i) {
+    if (!roster_.active(i) || ws_.excluded_[i]) return;
+    all.push_back(i);
+    if (ws_.rep_counters_stamp_[i] != ws_.decision_stamp_) ws_.to_load_.push_back(i);
+  };
+  if (const std::vector<uint32_t>* members = roster_.team_members(rule_index)) {
+    for (const uint32_t i : *members) consider(i);
+  } else {
+    const auto n = static_cast<uint32_t>(roster_.size());
+    for (uint32_t i = 0; i < n; ++i) consider(i);
+  }
+  if (ws_.to_load_.empty()) return absl::OkStatus();
+  ws_.loaded_.resize(ws_.to_load_.size());
+  RETURN_IF_ERROR(state_.ReadRepCountersAt(roster_.id_list(), ws_.to_load_, periods_, ws_.loaded_));
+  for (size_t k = 0; k < ws_.to_load_.size(); ++k) {
+    const uint32_t i = ws_.to_load_[k];
+    const RepCounters& c = ws_.loaded_[k];
+    ws_.rep_counters_[i] = c;
+    ws_.rep_counters_stamp_[i] = ws_.decision_stamp_;
     Record& record = ws_.records_[i];
     record.SetNumber(rep_slot::kOpenLeads, static_cast<double>(c.open));
     record.SetNumber(rep_slot::kAssignedToday, static_cast<double>(c.assigned_day));
@@ -265,17 +276,16 @@ void Decider::NoteRequireFailed(const Rule& rule, uint32_t i, const EvalContext&
   }
 }
 
-// Stage 1 of the filters, into ws_.alive_: team, the rep's own caps, require.
+// Stage 1 of the filters, from ws_.all_ (status, exclusion and team already applied) into
+// ws_.alive_: the rep's own caps, then require. The caps are compared on the roster's compact
+// arrays; CapAvailability says why only for the reps they remove.
 void Decider::FilterByRep(const Rule& rule) {
   std::vector<uint32_t>& alive = ws_.alive_;
   alive.clear();
   for (const uint32_t i : ws_.all_) {
-    const RepInfo& rep = roster_.rep(i);
-    if (rule.team && rep.team != *rule.team) {
-      NoteRemoval(i, RemovalReason::kNotInTeam, CapScope::kUnspecified, 0, 0);
-      continue;
-    }
-    if (const Availability caps = CapAvailability(rep, ws_.rep_counters_[i]); !caps.available()) {
+    const RepCounters& counters = ws_.rep_counters_[i];
+    if (counters.assigned_day >= roster_.daily_cap(i) || counters.open >= roster_.max_open(i)) {
+      const Availability caps = CapAvailability(roster_.rep(i), counters);
       NoteRemoval(i, caps.reason, CapScope::kRep, caps.cap_detail, caps.count);
       continue;
     }
@@ -294,12 +304,10 @@ void Decider::FilterByRep(const Rule& rule) {
 // rule's per-rep counters (ws_.rule_rep_counters_, for the strategy too) for the survivors only.
 absl::Status Decider::FilterByRule(const Rule& rule, const std::string& rule_key) {
   std::vector<uint32_t>& alive = ws_.alive_;
-  ws_.ids_.clear();
-  for (const uint32_t i : alive) ws_.ids_.push_back(roster_.rep(i).id);
   ws_.rule_rep_counters_.resize(alive.size());
   if (!alive.empty()) {
-    RETURN_IF_ERROR(
-        state_.ReadRuleRepCounters(rule_key, ws_.ids_, periods_, ws_.rule_rep_counters_));
+    RETURN_IF_ERROR(state_.ReadRuleRepCountersAt(rule_key, roster_.id_list(), alive, periods_,
+                                                 ws_.rule_rep_counters_));
   }
   const bool weighted = rule.distribute.kind == StrategyKind::kWeighted;
   ws_.weights_.clear();
@@ -443,7 +451,7 @@ void Decider::RecordDecision(const Rule& rule, size_t rule_index, const std::str
 
 // The explanation of a rule that decided: every candidate, and the tie group in strategy order
 // (the pick first).
-void Decider::ExplainPick(const Rule& rule, RuleTrace& trace, uint32_t pick,
+void Decider::ExplainPick(const Rule& rule, size_t rule_index, RuleTrace& trace, uint32_t pick,
                           const StrategyInputs& picked) {
   const std::vector<uint32_t>& tie = ws_.tie_;
   trace.result = RuleResult::kDecided;
@@ -455,7 +463,7 @@ void Decider::ExplainPick(const Rule& rule, RuleTrace& trace, uint32_t pick,
   std::vector<uint32_t> ranked_tie;
   ranked_tie.reserve(order.size());
   for (const uint32_t t : order) ranked_tie.push_back(ws_.alive_[tie[t]]);
-  TraceCandidates(rule, trace, ws_.alive_, ranked_tie, pick);
+  TraceCandidates(rule, rule_index, trace, ws_.alive_, ranked_tie, pick);
   StrategyTrace& s = *trace.strategy;
   s.reason = StrategyPickReason(strategy_context_, tie.size());
   s.pick_score = StrategyScore(strategy_context_, picked, time_.unix_seconds);
@@ -469,7 +477,7 @@ void Decider::ExplainPick(const Rule& rule, RuleTrace& trace, uint32_t pick,
 }
 
 absl::StatusOr<bool> Decider::TryRule(const Rule& rule, size_t rule_index, RuleTrace* trace) {
-  RETURN_IF_ERROR(LoadRepCounters());
+  RETURN_IF_ERROR(LoadCandidates(rule_index));
   if (trace != nullptr) {
     TraceRuleShape(rule, *trace);
     for (PendingRemoval& r : removals_) r = PendingRemoval{};
@@ -480,7 +488,7 @@ absl::StatusOr<bool> Decider::TryRule(const Rule& rule, size_t rule_index, RuleT
   if (ws_.alive_.empty()) {
     if (trace != nullptr) {
       trace->result = RuleResult::kNoEligibleRep;
-      TraceCandidates(rule, *trace, ws_.alive_, {}, std::nullopt);
+      TraceCandidates(rule, rule_index, *trace, ws_.alive_, {}, std::nullopt);
     }
     return false;
   }
@@ -489,11 +497,11 @@ absl::StatusOr<bool> Decider::TryRule(const Rule& rule, size_t rule_index, RuleT
   const size_t pick_t = StrategyPick(strategy_context_, inputs_);
   const uint32_t pick = ws_.alive_[ws_.tie_[pick_t]];
   RecordDecision(rule, rule_index, rule_key, pick, inputs_[pick_t]);
-  if (trace != nullptr) ExplainPick(rule, *trace, pick, inputs_[pick_t]);
+  if (trace != nullptr) ExplainPick(rule, rule_index, *trace, pick, inputs_[pick_t]);
   return true;
 }
 
-void Decider::TraceCandidates(const Rule& rule, RuleTrace& trace,
+void Decider::TraceCandidates(const Rule& rule, size_t rule_index, RuleTrace& trace,
                               const std::vector<uint32_t>& survivors,
                               std::span<const uint32_t> ranked_tie, std::optional<uint32_t> pick) {
   const size_t n = roster_.size();
@@ -527,6 +535,8 @@ void Decider::TraceCandidates(const Rule& rule, RuleTrace& trace,
       c.removed = status.reason;
     } else if (ws_.excluded_[i]) {
       c.removed = RemovalReason::kExcluded;
+    } else if (!roster_.in_team(rule_index, i)) {
+      c.removed = RemovalReason::kNotInTeam;  // never visited: the team index skipped it
     } else if (survivor_pos[i] < 0) {
       PendingRemoval& r = removals_[i];
       c.removed = r.reason;

@@ -107,12 +107,16 @@ class DecisionWorkspace {
   PeriodCache periods_;
   uint64_t roster_generation_ = 0;
   std::vector<Record> records_;
-  std::vector<uint32_t> all_;      // roster indices passing status / exclusion
-  std::vector<uint32_t> alive_;    // the current rule's surviving candidates
-  std::vector<uint8_t> excluded_;  // per roster index
-  std::vector<std::string_view> ids_;
+  std::vector<uint32_t> all_;        // the current rule's candidates passing status / exclusion
+  std::vector<uint32_t> alive_;      // the current rule's surviving candidates
+  std::vector<uint8_t> excluded_;    // per roster index
+  std::vector<uint32_t> to_load_;    // roster indices whose counters the current rule reads first
+  std::vector<RepCounters> loaded_;  // their counters, in to_load_ order
   std::vector<RepCounters> rep_counters_;  // per roster index, read once per decision
-  std::vector<uint8_t> rep_counters_read_;
+  // Per roster index: the decision (decision_stamp_) that read its counters into rep_counters_
+  // and its record, so a decision reads only the reps its rules consider, each once.
+  std::vector<uint64_t> rep_counters_stamp_;
+  uint64_t decision_stamp_ = 0;
   std::vector<RuleRepCounters> rule_rep_counters_;  // per alive_ position
   std::vector<double> rank_keys_;                   // per alive_ position x key count
   std::vector<double> row_keys_;

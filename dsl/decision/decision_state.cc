@@ -4,6 +4,30 @@
 #include <cmath>
 
 namespace leadrouter::dsl {
+namespace {
+
+std::vector<std::string_view> IdsAt(const RepIdList& list, std::span<const uint32_t> positions) {
+  std::vector<std::string_view> ids;
+  ids.reserve(positions.size());
+  for (const uint32_t position : positions) ids.push_back(list.ids[position]);
+  return ids;
+}
+
+}  // namespace
+
+absl::Status DecisionState::ReadRepCountersAt(const RepIdList& list,
+                                              std::span<const uint32_t> positions,
+                                              const PeriodIds& periods,
+                                              std::span<RepCounters> out) const {
+  return ReadRepCounters(IdsAt(list, positions), periods, out);
+}
+
+absl::Status DecisionState::ReadRuleRepCountersAt(std::string_view rule_key, const RepIdList& list,
+                                                  std::span<const uint32_t> positions,
+                                                  const PeriodIds& periods,
+                                                  std::span<RuleRepCounters> out) const {
+  return ReadRuleRepCounters(rule_key, IdsAt(list, positions), periods, out);
+}
 
 StateDelta AssignmentDelta(std::string_view rep_id, std::string_view rule_key,
                            const PeriodIds& periods, std::optional<double> lead_quality) {

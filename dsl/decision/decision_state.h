@@ -25,6 +25,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 
@@ -82,6 +83,15 @@ struct RuleCounters {
   double weighted_virtual_time = 0;
 };
 
+// Rep ids that stay the same over many decisions, named by a process-unique generation (a bound
+// roster: Roster::id_list(), dsl/decision/roster.h). Two lists with the same generation hold the
+// same ids in the same order, so an implementation may resolve the ids to its own storage once per
+// generation and then read by position: no key encoding, hashing or parsing per rep per decision.
+struct RepIdList {
+  uint64_t generation = 0;
+  std::span<const std::string> ids;
+};
+
 // Read-only view of the counters. Implementations return counts for the periods asked (0 when the
 // stored period differs) and zero-valued counters for reps and rules never seen.
 //
@@ -104,6 +114,20 @@ class DecisionState {
 
   [[nodiscard]] virtual absl::Status ReadRuleCounters(std::string_view rule_key,
                                                       RuleCounters& out) const = 0;
+
+  // The same reads by position in a RepIdList, the form the decision uses: out[k] is what
+  // ReadRepCounters gives for list.ids[positions[k]]; out.size() == positions.size(). The default
+  // gathers the ids and calls the reads above; an implementation that keeps counters in memory
+  // overrides them to read by position.
+  [[nodiscard]] virtual absl::Status ReadRepCountersAt(const RepIdList& list,
+                                                       std::span<const uint32_t> positions,
+                                                       const PeriodIds& periods,
+                                                       std::span<RepCounters> out) const;
+  [[nodiscard]] virtual absl::Status ReadRuleRepCountersAt(std::string_view rule_key,
+                                                           const RepIdList& list,
+                                                           std::span<const uint32_t> positions,
+                                                           const PeriodIds& periods,
+                                                           std::span<RuleRepCounters> out) const;
 };
 
 // What committing one decision changes. Increments are signed so that the same type credits a

@@ -26,20 +26,70 @@ void AddCalendar(Calendar& calendar, const PeriodIds& periods, int64_t increment
 
 }  // namespace
 
+uint32_t InMemoryDecisionState::SlotOf(std::string_view rep_id) const {
+  const auto it = rep_slots_.find(rep_id);
+  return it == rep_slots_.end() ? kNoSlot : it->second;
+}
+
+uint32_t InMemoryDecisionState::AddSlot(std::string_view rep_id) {
+  const auto [it, added] =
+      rep_slots_.try_emplace(std::string(rep_id), static_cast<uint32_t>(rep_entries_.size()));
+  if (added) rep_entries_.emplace_back();
+  return it->second;
+}
+
+// One lock per read call, not per rep: the resolved list is shared, and rebuilt only for a new
+// generation or after a delta named a rep for the first time.
+std::shared_ptr<const InMemoryDecisionState::ResolvedList> InMemoryDecisionState::Resolve(
+    const RepIdList& list) const {
+  const std::lock_guard<std::mutex> lock(resolved_mutex_);
+  if (resolved_ != nullptr && resolved_->generation == list.generation &&
+      resolved_->slot_count == rep_entries_.size() && resolved_->slots.size() == list.ids.size()) {
+    return resolved_;
+  }
+  auto resolved = std::make_shared<ResolvedList>();
+  resolved->generation = list.generation;
+  resolved->slot_count = rep_entries_.size();
+  resolved->slots.reserve(list.ids.size());
+  for (const std::string& id : list.ids) resolved->slots.push_back(SlotOf(id));
+  resolved_ = resolved;
+  return resolved;
+}
+
+RepCounters InMemoryDecisionState::ReadRep(const RepEntry& e, const PeriodIds& periods) {
+  return RepCounters{e.assigned.day.Read(periods.day), e.assigned.week.Read(periods.week),
+                     e.assigned.month.Read(periods.month), e.open, e.quality_day.Read(periods.day)};
+}
+
+RuleRepCounters InMemoryDecisionState::ReadRuleRep(const RuleRepEntry& e,
+                                                   const PeriodIds& periods) {
+  RuleRepCounters c;
+  c.assigned_day = e.assigned.day.Read(periods.day);
+  c.assigned_week = e.assigned.week.Read(periods.week);
+  c.assigned_month = e.assigned.month.Read(periods.month);
+  c.open = e.open;
+  c.balanced_day = e.balanced_day.Read(periods.day);
+  c.balanced_week = e.balanced_week.Read(periods.week);
+  c.balanced_month = e.balanced_month.Read(periods.month);
+  c.last_chosen_sequence = e.last_chosen_sequence;
+  c.last_chosen_time = e.last_chosen_time;
+  c.weighted_pass = e.weighted_pass;
+  return c;
+}
+
+const InMemoryDecisionState::RuleRepEntry* InMemoryDecisionState::FindRuleRep(const RuleEntry* rule,
+                                                                              uint32_t slot) const {
+  if (rule == nullptr || slot == kNoSlot || slot >= rule->reps.size()) return nullptr;
+  return &rule->reps[slot];
+}
+
 absl::Status InMemoryDecisionState::ReadRepCounters(std::span<const std::string_view> rep_ids,
                                                     const PeriodIds& periods,
                                                     std::span<RepCounters> out) const {
   if (out.size() != rep_ids.size()) return absl::InvalidArgumentError("output size mismatch");
   for (size_t i = 0; i < rep_ids.size(); ++i) {
-    const auto it = reps_.find(rep_ids[i]);
-    if (it == reps_.end()) {
-      out[i] = RepCounters{};
-      continue;
-    }
-    const RepEntry& e = it->second;
-    out[i] =
-        RepCounters{e.assigned.day.Read(periods.day), e.assigned.week.Read(periods.week),
-                    e.assigned.month.Read(periods.month), e.open, e.quality_day.Read(periods.day)};
+    const uint32_t slot = SlotOf(rep_ids[i]);
+    out[i] = slot == kNoSlot ? RepCounters{} : ReadRep(rep_entries_[slot], periods);
   }
   return absl::OkStatus();
 }
@@ -49,24 +99,40 @@ absl::Status InMemoryDecisionState::ReadRuleRepCounters(std::string_view rule_ke
                                                         const PeriodIds& periods,
                                                         std::span<RuleRepCounters> out) const {
   if (out.size() != rep_ids.size()) return absl::InvalidArgumentError("output size mismatch");
-  const auto rule = rules_.find(rule_key);
+  const auto it = rules_.find(rule_key);
+  const RuleEntry* rule = it == rules_.end() ? nullptr : &it->second;
   for (size_t i = 0; i < rep_ids.size(); ++i) {
-    out[i] = RuleRepCounters{};
-    if (rule == rules_.end()) continue;
-    const auto it = rule->second.reps.find(rep_ids[i]);
-    if (it == rule->second.reps.end()) continue;
-    const RuleRepEntry& e = it->second;
-    RuleRepCounters& c = out[i];
-    c.assigned_day = e.assigned.day.Read(periods.day);
-    c.assigned_week = e.assigned.week.Read(periods.week);
-    c.assigned_month = e.assigned.month.Read(periods.month);
-    c.open = e.open;
-    c.balanced_day = e.balanced_day.Read(periods.day);
-    c.balanced_week = e.balanced_week.Read(periods.week);
-    c.balanced_month = e.balanced_month.Read(periods.month);
-    c.last_chosen_sequence = e.last_chosen_sequence;
-    c.last_chosen_time = e.last_chosen_time;
-    c.weighted_pass = e.weighted_pass;
+    const RuleRepEntry* e = FindRuleRep(rule, SlotOf(rep_ids[i]));
+    out[i] = e == nullptr ? RuleRepCounters{} : ReadRuleRep(*e, periods);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status InMemoryDecisionState::ReadRepCountersAt(const RepIdList& list,
+                                                      std::span<const uint32_t> positions,
+                                                      const PeriodIds& periods,
+                                                      std::span<RepCounters> out) const {
+  if (out.size() != positions.size()) return absl::InvalidArgumentError("output size mismatch");
+  const std::shared_ptr<const ResolvedList> resolved = Resolve(list);
+  for (size_t k = 0; k < positions.size(); ++k) {
+    const uint32_t slot = resolved->slots[positions[k]];
+    out[k] = slot == kNoSlot ? RepCounters{} : ReadRep(rep_entries_[slot], periods);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status InMemoryDecisionState::ReadRuleRepCountersAt(std::string_view rule_key,
+                                                          const RepIdList& list,
+                                                          std::span<const uint32_t> positions,
+                                                          const PeriodIds& periods,
+                                                          std::span<RuleRepCounters> out) const {
+  if (out.size() != positions.size()) return absl::InvalidArgumentError("output size mismatch");
+  const std::shared_ptr<const ResolvedList> resolved = Resolve(list);
+  const auto it = rules_.find(rule_key);
+  const RuleEntry* rule = it == rules_.end() ? nullptr : &it->second;
+  for (size_t k = 0; k < positions.size(); ++k) {
+    const RuleRepEntry* e = FindRuleRep(rule, resolved->slots[positions[k]]);
+    out[k] = e == nullptr ? RuleRepCounters{} : ReadRuleRep(*e, periods);
   }
   return absl::OkStatus();
 }
@@ -79,13 +145,15 @@ absl::Status InMemoryDecisionState::ReadRuleCounters(std::string_view rule_key,
 }
 
 void InMemoryDecisionState::Apply(const StateDelta& delta) {
-  RepEntry& rep = reps_[delta.rep_id];
+  const uint32_t slot = AddSlot(delta.rep_id);
+  RepEntry& rep = rep_entries_[slot];
   AddCalendar(rep.assigned, delta.periods, delta.assigned);
   rep.open = std::max<int64_t>(0, rep.open + delta.open);
   rep.quality_day.Add(delta.periods.day, delta.quality);
 
   RuleEntry& rule = rules_[delta.rule_key];
-  RuleRepEntry& rule_rep = rule.reps[delta.rep_id];
+  if (rule.reps.size() <= slot) rule.reps.resize(slot + 1);
+  RuleRepEntry& rule_rep = rule.reps[slot];
   AddCalendar(rule_rep.assigned, delta.periods, delta.assigned);
   rule_rep.open = std::max<int64_t>(0, rule_rep.open + delta.open);
   rule_rep.balanced_day.Add(delta.periods.day, delta.balanced);
@@ -110,9 +178,12 @@ absl::Status InMemoryDecisionState::CopyFrom(const DecisionState& base,
   };
   std::vector<RepCounters> reps(rep_ids.size());
   if (absl::Status s = base.ReadRepCounters(rep_ids, periods, reps); !s.ok()) return s;
+  std::vector<uint32_t> slots;
+  slots.reserve(rep_ids.size());
   for (size_t i = 0; i < rep_ids.size(); ++i) {
     const RepCounters& c = reps[i];
-    RepEntry& e = reps_[std::string(rep_ids[i])];
+    slots.push_back(AddSlot(rep_ids[i]));
+    RepEntry& e = rep_entries_[slots.back()];
     e.assigned = {in(periods.day, c.assigned_day), in(periods.week, c.assigned_week),
                   in(periods.month, c.assigned_month)};
     e.open = c.open;
@@ -125,9 +196,10 @@ absl::Status InMemoryDecisionState::CopyFrom(const DecisionState& base,
     if (absl::Status s = base.ReadRuleRepCounters(key, rep_ids, periods, rule_reps); !s.ok()) {
       return s;
     }
+    if (rule.reps.size() < rep_entries_.size()) rule.reps.resize(rep_entries_.size());
     for (size_t i = 0; i < rep_ids.size(); ++i) {
       const RuleRepCounters& c = rule_reps[i];
-      RuleRepEntry& e = rule.reps[std::string(rep_ids[i])];
+      RuleRepEntry& e = rule.reps[slots[i]];
       e.assigned = {in(periods.day, c.assigned_day), in(periods.week, c.assigned_week),
                     in(periods.month, c.assigned_month)};
       e.open = c.open;

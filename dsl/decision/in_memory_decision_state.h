@@ -2,17 +2,24 @@
 // dsl/decision/decision_state.h exactly (period reset, clamping, set fields), so results match the
 // storage-backed state.
 //
-// Not thread-safe for Apply; concurrent reads are fine.
+// Counters live in dense arrays by rep slot (a rep's slot is given when a delta first names it),
+// and a RepIdList is resolved to slots once per generation, so the decision's reads by position
+// (ReadRepCountersAt, ReadRuleRepCountersAt) cost one array read per rep.
+//
+// Not thread-safe for Apply and CopyFrom; concurrent reads are fine.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "dsl/decision/decision_state.h"
 
@@ -27,6 +34,12 @@ class InMemoryDecisionState final : public DecisionState {
                                    const PeriodIds& periods,
                                    std::span<RuleRepCounters> out) const override;
   absl::Status ReadRuleCounters(std::string_view rule_key, RuleCounters& out) const override;
+  absl::Status ReadRepCountersAt(const RepIdList& list, std::span<const uint32_t> positions,
+                                 const PeriodIds& periods,
+                                 std::span<RepCounters> out) const override;
+  absl::Status ReadRuleRepCountersAt(std::string_view rule_key, const RepIdList& list,
+                                     std::span<const uint32_t> positions, const PeriodIds& periods,
+                                     std::span<RuleRepCounters> out) const override;
 
   // Applies `delta` as dsl/decision/decision_state.h specifies.
   void Apply(const StateDelta& delta);
@@ -73,11 +86,28 @@ class InMemoryDecisionState final : public DecisionState {
   using Map = std::unordered_map<std::string, T, Hash, std::equal_to<>>;
   struct RuleEntry {
     RuleCounters counters;
-    Map<RuleRepEntry> reps;
+    std::vector<RuleRepEntry> reps;  // by rep slot; a slot past the end has zero counters
+  };
+  static constexpr uint32_t kNoSlot = UINT32_MAX;
+  // A RepIdList resolved to slots (kNoSlot: a rep no delta named yet, whose counters are zero).
+  struct ResolvedList {
+    uint64_t generation = 0;
+    uint64_t slot_count = 0;  // rep_entries_.size() when resolved: a new slot makes it stale
+    std::vector<uint32_t> slots;
   };
 
-  Map<RepEntry> reps_;
+  uint32_t SlotOf(std::string_view rep_id) const;  // kNoSlot when unknown
+  uint32_t AddSlot(std::string_view rep_id);
+  std::shared_ptr<const ResolvedList> Resolve(const RepIdList& list) const;
+  static RepCounters ReadRep(const RepEntry& e, const PeriodIds& periods);
+  static RuleRepCounters ReadRuleRep(const RuleRepEntry& e, const PeriodIds& periods);
+  const RuleRepEntry* FindRuleRep(const RuleEntry* rule, uint32_t slot) const;
+
+  std::vector<RepEntry> rep_entries_;  // by slot
+  Map<uint32_t> rep_slots_;            // rep id -> slot
   Map<RuleEntry> rules_;
+  mutable std::mutex resolved_mutex_;
+  mutable std::shared_ptr<const ResolvedList> resolved_;  // the last list read by position
 };
 
 }  // namespace leadrouter::dsl

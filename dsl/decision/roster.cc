@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <map>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -116,6 +117,30 @@ absl::StatusOr<Roster> Roster::Bind(std::shared_ptr<const Program> program,
     roster.records_.push_back(p.BindRep(RepAttributes(rep)));
     roster.id_hashes_.push_back(StableHash(rep.id));
   }
+  std::map<std::string_view, int32_t> team_index;  // team name -> index in team_members_
+  for (uint32_t i = 0; i < reps.size(); ++i) {
+    const RepInfo& rep = reps[i];
+    roster.ids_.push_back(rep.id);
+    roster.active_.push_back(rep.status == RepStatus::kActive ? 1 : 0);
+    roster.daily_caps_.push_back(rep.daily_cap.value_or(kNoCap));
+    roster.max_opens_.push_back(rep.max_open.value_or(kNoCap));
+    int32_t team = kNoTeam;
+    if (!rep.team.empty()) {
+      const auto [it, added] =
+          team_index.try_emplace(rep.team, static_cast<int32_t>(roster.team_members_.size()));
+      if (added) roster.team_members_.emplace_back();
+      team = it->second;
+      roster.team_members_[static_cast<size_t>(team)].push_back(i);
+    }
+    roster.rep_team_.push_back(team);
+  }
+  const auto rule_team = [&](const Rule& rule) {
+    if (!rule.team) return kNoTeam;
+    const auto it = team_index.find(*rule.team);
+    return it == team_index.end() ? kEmptyTeam : it->second;
+  };
+  for (const Rule& rule : p.rules()) roster.rule_team_.push_back(rule_team(rule));
+  roster.rule_team_.push_back(p.fallback() != nullptr ? rule_team(*p.fallback()) : kNoTeam);
   roster.reps_ = std::move(reps);
   roster.rule_keys_ = RuleKeys(p);
   for (const std::string& key : roster.rule_keys_) {
@@ -138,6 +163,19 @@ LineColumn Roster::Locate(uint32_t offset) const {
   const auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
   const size_t line = static_cast<size_t>(it - line_starts_.begin());  // >= 1: line_starts_[0] == 0
   return LineColumn{static_cast<uint32_t>(line), offset - line_starts_[line - 1] + 1};
+}
+
+const std::vector<uint32_t>* Roster::team_members(size_t rule_index) const {
+  static const std::vector<uint32_t> kNobody;
+  const int32_t team = rule_team_[rule_index];
+  if (team == kNoTeam) return nullptr;
+  if (team == kEmptyTeam) return &kNobody;
+  return &team_members_[static_cast<size_t>(team)];
+}
+
+bool Roster::in_team(size_t rule_index, size_t index) const {
+  const int32_t team = rule_team_[rule_index];
+  return team == kNoTeam || (team >= 0 && rep_team_[index] == team);
 }
 
 std::optional<size_t> Roster::Find(std::string_view rep_id) const {

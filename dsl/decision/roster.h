@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,6 +22,7 @@
 #include "dsl/base/source.h"
 #include "dsl/base/text_util.h"  // StableHash
 #include "dsl/compile/program.h"
+#include "dsl/decision/decision_state.h"  // RepIdList
 
 namespace leadrouter::dsl {
 
@@ -79,6 +81,24 @@ class Roster {
   uint64_t id_hash(size_t index) const { return id_hashes_[index]; }
   std::optional<size_t> Find(std::string_view rep_id) const;
 
+  // Compact per-rep arrays, so that the decision's cheap filters (status, team, the rep's own
+  // caps) touch a few bytes per rep and no RepInfo:
+  // - whether the rep's status is active (only active reps receive leads);
+  bool active(size_t index) const { return active_[index] != 0; }
+  // - its own caps, kNoCap when it has none (so `count >= cap` is the whole test);
+  static constexpr int64_t kNoCap = std::numeric_limits<int64_t>::max();
+  int64_t daily_cap(size_t index) const { return daily_caps_[index]; }
+  int64_t max_open(size_t index) const { return max_opens_[index]; }
+  // - the team index: the roster indices (increasing) of the reps rule `rule_index` may consider,
+  //   the members of its `team` (empty when no rep is in it); nullptr when the rule names no team
+  //   (every rep). in_team says whether rep `index` is one of them.
+  const std::vector<uint32_t>* team_members(size_t rule_index) const;
+  bool in_team(size_t rule_index, size_t index) const;
+
+  // The rep ids in roster order with this roster's generation: the positions a DecisionState
+  // reads counters by (DecisionState::ReadRepCountersAt).
+  RepIdList id_list() const { return RepIdList{generation_, ids_}; }
+
   // Keys of program().rules()[i], then the fallback's at index rules().size().
   const std::string& rule_key(size_t rule_index) const { return rule_keys_[rule_index]; }
   uint64_t rule_key_hash(size_t rule_index) const { return rule_key_hashes_[rule_index]; }
@@ -96,6 +116,17 @@ class Roster {
   std::vector<RepInfo> reps_;
   std::vector<Record> records_;
   std::vector<uint64_t> id_hashes_;
+  std::vector<std::string> ids_;
+  std::vector<uint8_t> active_;
+  std::vector<int64_t> daily_caps_;
+  std::vector<int64_t> max_opens_;
+  // Per rep: its team's index in team_members_, or kNoTeam. Per rule (fallback last): the index of
+  // its team's members, kNoTeam when it names none, kEmptyTeam when no rep is in it.
+  static constexpr int32_t kNoTeam = -1;
+  static constexpr int32_t kEmptyTeam = -2;
+  std::vector<int32_t> rep_team_;
+  std::vector<int32_t> rule_team_;
+  std::vector<std::vector<uint32_t>> team_members_;
   std::vector<std::string> rule_keys_;
   std::vector<uint64_t> rule_key_hashes_;
   std::vector<uint32_t> line_starts_;  // of the program's source, up to its last rule
