@@ -67,10 +67,12 @@ void CommitQueue::CommitGroup(std::deque<Pending*>& group) {
   // overwrite_key: reads inside the group see the latest staged value of a key, and iterators over
   // the batch show one entry per key.
   rocksdb::WriteBatchWithIndex batch(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true);
-  WriteTxn txn(db_, batch, counter_cache_);
+  WriteTxn txn(db_, batch, counter_cache_, &counter_rows_);
   // Every change of the group that had succeeded, and every one not yet run, gets `status`; a
   // rolled-back one wrote nothing and keeps its OK.
-  const auto fail_group = [&group](const absl::Status& status) {
+  // The decoded counters may hold values the failed group staged: they are forgotten with it.
+  const auto fail_group = [this, &group](const absl::Status& status) {
+    counter_rows_.Clear();
     for (Pending* pending : group) {
       if (pending->status.ok() && !pending->rolled_back) pending->status = status;
     }

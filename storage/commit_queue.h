@@ -25,6 +25,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "storage/committed_cache.h"
+#include "storage/counter_rows.h"
 #include "storage/database.h"
 #include "storage/write_txn.h"
 
@@ -104,6 +105,7 @@ class CommitQueue {
   std::deque<Pending*> queue_;    // guarded by mutex_
   bool stopping_ = false;         // guarded by mutex_
   CommittedCache counter_cache_;  // writer thread only
+  CounterRows counter_rows_;      // writer thread only
   std::thread writer_;
 };
 

@@ -68,6 +68,41 @@ absl::StatusOr<PeriodCounters> ReadPeriodCounters(const ReadView& view, const st
   return counters;
 }
 
+absl::StatusOr<dsl::RepCounters> ReadOneRep(const ReadView& view, std::string_view rep_id,
+                                            const dsl::PeriodIds& periods) {
+  ASSIGN_OR_RETURN(
+      PeriodCounters c,
+      ReadPeriodCounters(view, EncodeCounterKeyPrefix(CounterScope::kRep, "", rep_id), periods));
+  return dsl::RepCounters{.assigned_day = c.day.count(),
+                          .assigned_week = c.week.count(),
+                          .assigned_month = c.month.count(),
+                          .open = c.open.count(),
+                          .quality_day = c.day.sum()};
+}
+
+absl::StatusOr<dsl::RuleRepCounters> ReadOneRuleRep(const ReadView& view, std::string_view rule_key,
+                                                    std::string_view rep_id,
+                                                    const dsl::PeriodIds& periods) {
+  const std::string prefix = EncodeCounterKeyPrefix(CounterScope::kRuleRep, rule_key, rep_id);
+  ASSIGN_OR_RETURN(PeriodCounters counts, ReadPeriodCounters(view, prefix, periods));
+  ASSIGN_OR_RETURN(CounterValue turn,
+                   ReadCounter(view, EncodeCounterKey(prefix, CounterKind::kTurn, 0)));
+  dsl::RuleRepCounters c;
+  c.assigned_day = counts.day.count();
+  c.assigned_week = counts.week.count();
+  c.assigned_month = counts.month.count();
+  c.open = counts.open.count();
+  c.balanced_day = counts.day.sum();
+  c.balanced_week = counts.week.sum();
+  c.balanced_month = counts.month.sum();
+  if (turn.has_last_chosen_sequence()) {
+    c.last_chosen_sequence = turn.last_chosen_sequence();
+    c.last_chosen_time = turn.last_chosen_time();
+  }
+  if (turn.has_weighted_pass()) c.weighted_pass = turn.weighted_pass();
+  return c;
+}
+
 }  // namespace
 
 absl::Status StoredDecisionState::ReadRepCounters(std::span<const std::string_view> rep_ids,
@@ -75,15 +110,7 @@ absl::Status StoredDecisionState::ReadRepCounters(std::span<const std::string_vi
                                                   std::span<dsl::RepCounters> out) const {
   if (out.size() != rep_ids.size()) return absl::InvalidArgumentError("output size mismatch");
   for (size_t i = 0; i < rep_ids.size(); ++i) {
-    ASSIGN_OR_RETURN(
-        PeriodCounters c,
-        ReadPeriodCounters(view_, EncodeCounterKeyPrefix(CounterScope::kRep, "", rep_ids[i]),
-                           periods));
-    out[i] = dsl::RepCounters{.assigned_day = c.day.count(),
-                              .assigned_week = c.week.count(),
-                              .assigned_month = c.month.count(),
-                              .open = c.open.count(),
-                              .quality_day = c.day.sum()};
+    ASSIGN_OR_RETURN(out[i], ReadOneRep(view_, rep_ids[i], periods));
   }
   return absl::OkStatus();
 }
@@ -94,24 +121,52 @@ absl::Status StoredDecisionState::ReadRuleRepCounters(std::string_view rule_key,
                                                       std::span<dsl::RuleRepCounters> out) const {
   if (out.size() != rep_ids.size()) return absl::InvalidArgumentError("output size mismatch");
   for (size_t i = 0; i < rep_ids.size(); ++i) {
-    const std::string prefix = EncodeCounterKeyPrefix(CounterScope::kRuleRep, rule_key, rep_ids[i]);
-    ASSIGN_OR_RETURN(PeriodCounters counts, ReadPeriodCounters(view_, prefix, periods));
-    ASSIGN_OR_RETURN(CounterValue turn,
-                     ReadCounter(view_, EncodeCounterKey(prefix, CounterKind::kTurn, 0)));
-    dsl::RuleRepCounters& c = out[i];
-    c = dsl::RuleRepCounters{};
-    c.assigned_day = counts.day.count();
-    c.assigned_week = counts.week.count();
-    c.assigned_month = counts.month.count();
-    c.open = counts.open.count();
-    c.balanced_day = counts.day.sum();
-    c.balanced_week = counts.week.sum();
-    c.balanced_month = counts.month.sum();
-    if (turn.has_last_chosen_sequence()) {
-      c.last_chosen_sequence = turn.last_chosen_sequence();
-      c.last_chosen_time = turn.last_chosen_time();
+    ASSIGN_OR_RETURN(out[i], ReadOneRuleRep(view_, rule_key, rep_ids[i], periods));
+  }
+  return absl::OkStatus();
+}
+
+// A row is read from the view once and kept until a write to one of its keys (CounterRows).
+absl::Status StoredDecisionState::ReadRepCountersAt(const dsl::RepIdList& list,
+                                                    std::span<const uint32_t> positions,
+                                                    const dsl::PeriodIds& periods,
+                                                    std::span<dsl::RepCounters> out) const {
+  if (rows_ == nullptr) return DecisionState::ReadRepCountersAt(list, positions, periods, out);
+  if (out.size() != positions.size()) return absl::InvalidArgumentError("output size mismatch");
+  const std::span<const uint32_t> slots = rows_->Resolve(list);
+  for (size_t k = 0; k < positions.size(); ++k) {
+    const uint32_t slot = slots[positions[k]];
+    CounterRows::RepRow& row = rows_->rep_row(slot);
+    if (!row.valid || row.periods != periods) {
+      ASSIGN_OR_RETURN(row.counters, ReadOneRep(view_, rows_->rep_id(slot), periods));
+      row.periods = periods;
+      row.valid = true;
     }
-    if (turn.has_weighted_pass()) c.weighted_pass = turn.weighted_pass();
+    out[k] = row.counters;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status StoredDecisionState::ReadRuleRepCountersAt(std::string_view rule_key,
+                                                        const dsl::RepIdList& list,
+                                                        std::span<const uint32_t> positions,
+                                                        const dsl::PeriodIds& periods,
+                                                        std::span<dsl::RuleRepCounters> out) const {
+  if (rows_ == nullptr) {
+    return DecisionState::ReadRuleRepCountersAt(rule_key, list, positions, periods, out);
+  }
+  if (out.size() != positions.size()) return absl::InvalidArgumentError("output size mismatch");
+  const std::span<const uint32_t> slots = rows_->Resolve(list);
+  const std::span<CounterRows::RuleRepRow> rows = rows_->RuleRows(rule_key);
+  for (size_t k = 0; k < positions.size(); ++k) {
+    const uint32_t slot = slots[positions[k]];
+    CounterRows::RuleRepRow& row = rows[slot];
+    if (!row.valid || row.periods != periods) {
+      ASSIGN_OR_RETURN(row.counters, ReadOneRuleRep(view_, rule_key, rows_->rep_id(slot), periods));
+      row.periods = periods;
+      row.valid = true;
+    }
+    out[k] = row.counters;
   }
   return absl::OkStatus();
 }

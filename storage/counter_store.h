@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "dsl/decision/decision_state.h"
 #include "storage/counter_keys.h"
+#include "storage/counter_rows.h"
 #include "storage/read_view.h"
 #include "storage/write_txn.h"
 #include "storage_records.pb.h"
@@ -27,6 +28,9 @@ class StoredDecisionState final : public dsl::DecisionState {
  public:
   // `view` must outlive this object.
   explicit StoredDecisionState(const ReadView& view) : view_(view) {}
+  // Inside a commit: reads by position go through the writer's decoded counters
+  // (storage/counter_rows.h), filled from `txn` on first use; `txn` must outlive this object.
+  explicit StoredDecisionState(const WriteTxn& txn) : view_(txn), rows_(txn.counter_rows()) {}
 
   absl::Status ReadRepCounters(std::span<const std::string_view> rep_ids,
                                const dsl::PeriodIds& periods,
@@ -36,9 +40,17 @@ class StoredDecisionState final : public dsl::DecisionState {
                                    const dsl::PeriodIds& periods,
                                    std::span<dsl::RuleRepCounters> out) const override;
   absl::Status ReadRuleCounters(std::string_view rule_key, dsl::RuleCounters& out) const override;
+  absl::Status ReadRepCountersAt(const dsl::RepIdList& list, std::span<const uint32_t> positions,
+                                 const dsl::PeriodIds& periods,
+                                 std::span<dsl::RepCounters> out) const override;
+  absl::Status ReadRuleRepCountersAt(std::string_view rule_key, const dsl::RepIdList& list,
+                                     std::span<const uint32_t> positions,
+                                     const dsl::PeriodIds& periods,
+                                     std::span<dsl::RuleRepCounters> out) const override;
 
  private:
   const ReadView& view_;
+  CounterRows* const rows_ = nullptr;  // writer thread only; null outside a commit
 };
 
 // Where ApplyStateDelta reads and writes counters: the commit's WriteTxn, or the in-memory

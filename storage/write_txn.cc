@@ -61,6 +61,7 @@ absl::Status WriteTxn::Scan(ColumnFamily cf, absl::string_view begin, absl::stri
 absl::Status WriteTxn::Put(ColumnFamily cf, absl::string_view key, absl::string_view value) {
   if (sealed_) return absl::FailedPreconditionError("write to a sealed commit group");
   if (cf == ColumnFamily::kCounters) {
+    if (counter_rows_ != nullptr) counter_rows_->Invalidate(key);
     mutation_counters_[key] = std::string(value);
     return absl::OkStatus();
   }
@@ -71,6 +72,7 @@ absl::Status WriteTxn::Put(ColumnFamily cf, absl::string_view key, absl::string_
 absl::Status WriteTxn::Delete(ColumnFamily cf, absl::string_view key) {
   if (sealed_) return absl::FailedPreconditionError("delete in a sealed commit group");
   if (cf == ColumnFamily::kCounters) {
+    if (counter_rows_ != nullptr) counter_rows_->Invalidate(key);
     mutation_counters_[key] = std::nullopt;
     return absl::OkStatus();
   }
@@ -118,6 +120,10 @@ void WriteTxn::KeepMutation() {
 }
 
 absl::Status WriteTxn::DiscardMutation() {
+  // Rows read after these writes hold the discarded values.
+  if (counter_rows_ != nullptr) {
+    for (const auto& entry : mutation_counters_) counter_rows_->Invalidate(entry.first);
+  }
   mutation_counters_.clear();
   return FromRocksDb(batch_.RollbackToSavePoint(), "roll back a failed change");
 }

@@ -25,6 +25,7 @@
 #include "absl/strings/string_view.h"
 #include "rocksdb/utilities/write_batch_with_index.h"
 #include "storage/committed_cache.h"
+#include "storage/counter_rows.h"
 #include "storage/database.h"
 #include "storage/read_view.h"
 
@@ -34,8 +35,12 @@ class WriteTxn final : public ReadView {
  public:
   // `counter_cache` holds committed values of the counters column family; it is read and filled
   // here, and the commit queue folds in what commits (StagedCounters).
-  WriteTxn(Database& db, rocksdb::WriteBatchWithIndex& batch, CommittedCache& counter_cache)
-      : db_(db), batch_(batch), counter_cache_(counter_cache) {}
+  // `counter_rows`, when given, is the writer's decoded counters (storage/counter_rows.h): every
+  // counter write and discarded mutation here invalidates the rows it touches, and
+  // StoredDecisionState reads the decision's counters through it.
+  WriteTxn(Database& db, rocksdb::WriteBatchWithIndex& batch, CommittedCache& counter_cache,
+           CounterRows* counter_rows = nullptr)
+      : db_(db), batch_(batch), counter_cache_(counter_cache), counter_rows_(counter_rows) {}
   WriteTxn(const WriteTxn&) = delete;
   WriteTxn& operator=(const WriteTxn&) = delete;
 
@@ -54,6 +59,8 @@ class WriteTxn final : public ReadView {
   [[nodiscard]] absl::StatusOr<uint64_t> NextSequence(absl::string_view name);
 
   Database& database() const { return db_; }
+  // The writer's decoded counters; null when the transaction has none.
+  CounterRows* counter_rows() const { return counter_rows_; }
 
   // The commit queue brackets each mutation: its writes are kept or discarded as a whole.
   void StartMutation();
@@ -74,6 +81,7 @@ class WriteTxn final : public ReadView {
   Database& db_;
   rocksdb::WriteBatchWithIndex& batch_;
   CommittedCache& counter_cache_;
+  CounterRows* const counter_rows_;
   StagedCounters mutation_counters_;  // the current mutation's counter writes
   StagedCounters kept_counters_;      // those of the mutations kept before it
   bool sealed_ = false;
