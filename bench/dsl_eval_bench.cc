@@ -2,6 +2,8 @@
 //
 //   BM_WhenConditions/N   every `when` of an N-rule program on one lead per iteration;
 //                         items/s = conditions evaluated per second
+//   BM_FirstMatch/N/indexed:I  the first rule of an N-rule keyed file whose `when` holds, per lead:
+//                         through the rule index (I = 1) or trying every rule in order (I = 0)
 //   BM_RequireConditions  every `require` of a 100-rule program for one lead and one rep
 //   BM_SimpleComparison   `quality > 80` alone: ns per simple comparison
 //   BM_BindLead           building a Record from a lead's attributes (once per decision)
@@ -73,6 +75,36 @@ std::string RuleFile(int count) {
   return text + "otherwise unassigned\n";
 }
 
+// A rule file of `count` rules keyed the way routing files usually are: a source and an industry
+// (or a list of industries) per rule, then a threshold; the keyed conjuncts are what the rule
+// index (dsl/compile/rule_index.h) uses. Every sixth rule has no keyed conjunct.
+std::string KeyedRuleFile(int count) {
+  static const char* const kSources[] = {"Google",         "Direct Traffic", "Olark Chat",
+                                         "Organic Search", "Reference",      "Welingak Website",
+                                         "Referral Sites", "Facebook"};
+  static const char* const kIndustries[] = {
+      "Finance Management",      "Human Resource Management", "Marketing Management",
+      "Operations Management",   "Business Administration",   "IT Projects Management",
+      "Supply Chain Management", "Travel and Tourism",        "Media and Advertising",
+      "International Business",  "Healthcare Management",     "E-COMMERCE"};
+  std::string text;
+  for (int i = 0; i < count; ++i) {
+    std::string when;
+    if (i % 6 == 5) {
+      when = absl::StrCat("quality > ", 90 + i % 10, " and visits >= ", 20 + i % 10);
+    } else if (i % 2 == 0) {
+      when = absl::StrCat("source == \"", kSources[i % 8], "\" and industry == \"",
+                          kIndustries[(i / 8) % 12], "\" and quality > ", (i % 5) * 10);
+    } else {
+      when =
+          absl::StrCat("industry in [\"", kIndustries[i % 12], "\", \"", kIndustries[(i + 5) % 12],
+                       "\"] and source == \"", kSources[(i / 3) % 8], "\" and visits >= ", i % 4);
+    }
+    absl::StrAppend(&text, "rule \"k", i, "\"\n  when ", when, "\n  require level >= 1\n");
+  }
+  return text + "otherwise unassigned\n";
+}
+
 std::shared_ptr<const Program> CompileOrDie(const std::string& text) {
   const SourceFile source("bench.rules", text);
   CompileResult result = Compile(source);
@@ -113,6 +145,45 @@ void BM_WhenConditions(benchmark::State& state) {
       static_cast<double>(matched) / static_cast<double>(state.iterations() * state.range(0));
 }
 BENCHMARK(BM_WhenConditions)->Arg(10)->Arg(100)->Arg(1000);
+
+// The first rule whose `when` holds, per lead, as the decision looks for it: through the rule
+// index (dsl/compile/rule_index.h) with indexed:1, every rule in file order with indexed:0.
+// Issue #13's target: <= 1 us per lead with 100 rules.
+void BM_FirstMatch(benchmark::State& state) {
+  const auto program = CompileOrDie(KeyedRuleFile(static_cast<int>(state.range(0))));
+  const std::vector<Record> leads = BindAll(*program);
+  const bool indexed = state.range(1) != 0;
+  ScratchBuffer scratch;
+  std::vector<uint32_t> to_try;
+  size_t lead = 0;
+  int64_t matched = 0;
+  const auto& rules = program->rules();
+  for (auto _ : state) {
+    const EvalContext context{&leads[lead], nullptr, 1'700'000'000, &scratch};
+    if (indexed) {
+      program->rule_index().RulesToTry(leads[lead], to_try);
+      for (const uint32_t r : to_try) {
+        if (RuleMatches(rules[r], context)) {
+          ++matched;
+          break;
+        }
+      }
+    } else {
+      for (const Rule& rule : rules) {
+        if (RuleMatches(rule, context)) {
+          ++matched;
+          break;
+        }
+      }
+    }
+    lead = (lead + 1) % leads.size();
+  }
+  benchmark::DoNotOptimize(matched);
+  state.SetItemsProcessed(state.iterations());
+  state.counters["match_rate"] =
+      static_cast<double>(matched) / static_cast<double>(state.iterations());
+}
+BENCHMARK(BM_FirstMatch)->ArgsProduct({{10, 100, 1000}, {0, 1}})->ArgNames({"rules", "indexed"});
 
 void BM_RequireConditions(benchmark::State& state) {
   const auto program = CompileOrDie(RuleFile(100));

@@ -82,7 +82,7 @@ void DumpRuleBody(const Rule& rule, std::string& out) {
 
 }  // namespace
 
-Program::Program(ProgramParts parts) : parts_(std::move(parts)) {}
+Program::Program(ProgramParts parts) : parts_(std::move(parts)), rule_index_(parts_.rules) {}
 
 std::string_view Program::Slice(SourceSpan span) const {
   const std::string& text = parts_.source_text;

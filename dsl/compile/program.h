@@ -22,6 +22,7 @@
 #include "dsl/base/source.h"
 #include "dsl/base/value.h"
 #include "dsl/base/work_duration.h"
+#include "dsl/compile/rule_index.h"
 #include "dsl/eval/eval_nodes.h"
 #include "dsl/syntax/ast.h"
 
@@ -177,6 +178,11 @@ class Program {
   // matches but finds no eligible rep falls through to the next.
   const std::vector<Rule>& rules() const { return parts_.rules; }
 
+  // The rules a lead can match, found by its field values without evaluating any rule
+  // (dsl/compile/rule_index.h): a lead skips the rules keyed by `field == "x"` or `field in [...]`
+  // on values it does not have.
+  const RuleIndex& rule_index() const { return rule_index_; }
+
   // The `otherwise` clauses, run when no rule assigns; null when leads then stay unassigned
   // (`otherwise unassigned`, or no otherwise at all: see has_otherwise()).
   const Rule* fallback() const { return parts_.fallback ? &*parts_.fallback : nullptr; }
@@ -216,6 +222,7 @@ class Program {
 
  private:
   ProgramParts parts_;
+  RuleIndex rule_index_;
 };
 
 }  // namespace leadrouter::dsl

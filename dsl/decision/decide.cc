@@ -619,7 +619,17 @@ absl::StatusOr<Decision> Decider::Run() {
 
   const EvalContext lead_context = Context(nullptr);
   const auto& rules = program_.rules();
-  for (size_t r = 0; r < rules.size(); ++r) {
+  // Without an explanation, only the rules the lead can match are tried (the rule index leaves out
+  // rules keyed on values the lead does not have: they could not match). An explanation lists every
+  // rule with its first false conjunct, so then all are evaluated.
+  std::vector<uint32_t>& to_try = ws_.rules_to_try_;
+  if (explain) {
+    to_try.resize(rules.size());
+    for (uint32_t r = 0; r < rules.size(); ++r) to_try[r] = r;
+  } else {
+    program_.rule_index().RulesToTry(lead_, to_try);
+  }
+  for (const uint32_t r : to_try) {
     const Rule& rule = rules[r];
     RuleTrace* trace = nullptr;
     if (explain) {

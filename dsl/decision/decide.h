@@ -123,6 +123,7 @@ class DecisionWorkspace {
   std::vector<double> weights_;  // weighted(expr), per alive_ position
   std::vector<uint32_t> tie_;    // positions in alive_ of the tie group
   std::vector<uint32_t> last_eligible_;
+  std::vector<uint32_t> rules_to_try_;  // Program::rule_index() for the lead
 };
 
 // Decides who gets `lead` (bound by `program`, e.g. program.BindLead(attributes)). `roster` must be

@@ -178,6 +178,13 @@ class FieldCompareConstantNode final : public BinaryNode {
     if (record == nullptr) return Value::Bool(false);
     return Value::Bool(CompareWith<kOp>(record->Get(slot_), constant_));
   }
+  // `==` against a string is true only for that exact string (Compare: same kind, byte-wise).
+  std::optional<KeyTest> key_test() const override {
+    if (kOp != BinaryOp::kEqual || record_ != RecordKind::kLead || !constant_.is_string()) {
+      return std::nullopt;
+    }
+    return KeyTest{slot_, {constant_.string_value()}};
+  }
 
  private:
   const RecordKind record_;
@@ -212,6 +219,22 @@ class MembershipNode final : public BinaryNode {
         return Value::Bool(false);
     }
     return Value::Bool(false);
+  }
+  // `field in [strings]` is true only when the field is a string equal to an item (In, Equal).
+  std::optional<KeyTest> key_test() const override {
+    if (op_ != BinaryOp::kIn) return std::nullopt;
+    const std::optional<FieldRef> lhs_field = lhs_->field();
+    const Value* list = rhs_->constant();
+    if (!lhs_field || lhs_field->record != RecordKind::kLead || list == nullptr ||
+        !list->is_list()) {
+      return std::nullopt;
+    }
+    KeyTest key{lhs_field->slot, {}};
+    for (const Value& item : list->list_value()) {
+      if (!item.is_string()) return std::nullopt;
+      key.values.push_back(item.string_value());
+    }
+    return key;
   }
 };
 

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "dsl/base/builtins.h"
 #include "dsl/base/schema.h"
@@ -54,6 +55,16 @@ class ExprNode {
     Slot slot;
   };
   virtual std::optional<FieldRef> field() const { return std::nullopt; }
+
+  // For `lead_field == "text"` and `lead_field in ["a", "b"]` (string constants only): the lead
+  // slot, and the strings one of which it must hold for the node to be true (any other value,
+  // null or another kind, makes it false). Lets a Program index its rules by lead values
+  // (dsl/compile/rule_index.h). nullopt for every other node.
+  struct KeyTest {
+    Slot slot;
+    std::vector<std::string_view> values;  // views into the node's constants
+  };
+  virtual std::optional<KeyTest> key_test() const { return std::nullopt; }
 
   SourceSpan span() const { return span_; }
 
