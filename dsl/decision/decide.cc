@@ -194,8 +194,11 @@ absl::Status Decider::LoadCandidates(size_t rule_index) {
   for (size_t k = 0; k < ws_.to_load_.size(); ++k) {
     const uint32_t i = ws_.to_load_[k];
     const RepCounters& c = ws_.loaded_[k];
-    ws_.rep_counters_[i] = c;
     ws_.rep_counters_stamp_[i] = ws_.decision_stamp_;
+    // rep_counters_[i] is what records_[i] holds (both zero after a rebind): most reps' counters
+    // did not move since the last decision, and their record is already right.
+    if (ws_.rep_counters_[i] == c) continue;
+    ws_.rep_counters_[i] = c;
     Record& record = ws_.records_[i];
     record.SetNumber(rep_slot::kOpenLeads, static_cast<double>(c.open));
     record.SetNumber(rep_slot::kAssignedToday, static_cast<double>(c.assigned_day));

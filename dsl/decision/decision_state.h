@@ -54,6 +54,8 @@ struct RepCounters {
   int64_t open = 0;
   // Sum of the quality of leads received today; a lead without quality counts 0 (`quality_today`).
   double quality_day = 0;
+
+  friend bool operator==(const RepCounters&, const RepCounters&) = default;
 };
 
 // One rep's counters within one rule.

@@ -34,7 +34,16 @@ uint32_t InMemoryDecisionState::SlotOf(std::string_view rep_id) const {
 uint32_t InMemoryDecisionState::AddSlot(std::string_view rep_id) {
   const auto [it, added] =
       rep_slots_.try_emplace(std::string(rep_id), static_cast<uint32_t>(rep_entries_.size()));
-  if (added) rep_entries_.emplace_back();
+  if (added) {
+    rep_entries_.emplace_back();
+    const std::lock_guard<std::mutex> lock(resolved_mutex_);
+    if (resolved_ != nullptr) {
+      if (const auto position = resolved_->positions.find(rep_id);
+          position != resolved_->positions.end()) {
+        resolved_->slots[position->second] = it->second;
+      }
+    }
+  }
   return it->second;
 }
 
@@ -44,14 +53,17 @@ std::shared_ptr<const InMemoryDecisionState::ResolvedList> InMemoryDecisionState
     const RepIdList& list) const {
   const std::lock_guard<std::mutex> lock(resolved_mutex_);
   if (resolved_ != nullptr && resolved_->generation == list.generation &&
-      resolved_->slot_count == rep_entries_.size() && resolved_->slots.size() == list.ids.size()) {
+      resolved_->slots.size() == list.ids.size()) {
     return resolved_;
   }
   auto resolved = std::make_shared<ResolvedList>();
   resolved->generation = list.generation;
-  resolved->slot_count = rep_entries_.size();
   resolved->slots.reserve(list.ids.size());
-  for (const std::string& id : list.ids) resolved->slots.push_back(SlotOf(id));
+  for (uint32_t position = 0; position < list.ids.size(); ++position) {
+    const std::string& id = list.ids[position];
+    resolved->slots.push_back(SlotOf(id));
+    resolved->positions.try_emplace(id, position);
+  }
   resolved_ = resolved;
   return resolved;
 }

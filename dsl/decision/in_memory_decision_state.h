@@ -90,10 +90,12 @@ class InMemoryDecisionState final : public DecisionState {
   };
   static constexpr uint32_t kNoSlot = UINT32_MAX;
   // A RepIdList resolved to slots (kNoSlot: a rep no delta named yet, whose counters are zero).
+  // A delta that gives a listed rep its slot fills it in (AddSlot, through `positions`), so the
+  // list is built once per generation, not once per new rep.
   struct ResolvedList {
     uint64_t generation = 0;
-    uint64_t slot_count = 0;  // rep_entries_.size() when resolved: a new slot makes it stale
     std::vector<uint32_t> slots;
+    Map<uint32_t> positions;  // rep id -> position in the list
   };
 
   uint32_t SlotOf(std::string_view rep_id) const;  // kNoSlot when unknown
@@ -107,7 +109,9 @@ class InMemoryDecisionState final : public DecisionState {
   Map<uint32_t> rep_slots_;            // rep id -> slot
   Map<RuleEntry> rules_;
   mutable std::mutex resolved_mutex_;
-  mutable std::shared_ptr<const ResolvedList> resolved_;  // the last list read by position
+  // The last list read by position; replaced by reads (under resolved_mutex_) and filled in by
+  // AddSlot, which never runs beside a read.
+  mutable std::shared_ptr<ResolvedList> resolved_;
 };
 
 }  // namespace leadrouter::dsl
