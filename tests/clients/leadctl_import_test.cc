@@ -9,6 +9,7 @@
 #include <sstream>
 #include <string>
 
+#include "files.h"
 #include "run_command.h"
 #include "status_matchers.h"
 #include "temp_dir.h"
@@ -18,34 +19,25 @@ namespace leadrouter::leadctl {
 namespace {
 
 using ::leadrouter::testing::CommandResult;
+using ::leadrouter::testing::ExamplePath;
 using ::leadrouter::testing::HarnessOptions;
+using ::leadrouter::testing::ReadFile;
 using ::leadrouter::testing::RunCommand;
 using ::leadrouter::testing::ServerHarness;
 using ::leadrouter::testing::TempDir;
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::string Example(const std::string& relative) {
-  return std::string(LEADROUTER_SOURCE_DIR) + "/examples/" + relative;
-}
-
 class LeadctlImportTest : public ::testing::Test {
  protected:
   void SetUp() override {
     HarnessOptions options;
-    options.rules = ReadFile(Example("rules/quick-start.rules"));
-    options.reps_csv = ReadFile(Example("reps.csv"));
+    options.rules = ReadFile(ExamplePath("rules/quick-start.rules"));
+    options.reps_csv = ReadFile(ExamplePath("reps.csv"));
     server_ = std::make_unique<ServerHarness>(options);
     ASSERT_OK(server_->status());
     // The first 300 leads of the real export keep the test quick; 3 batches of 100.
-    std::ifstream in(Example("data/leads-x-education.csv"));
+    std::ifstream in(ExamplePath("data/leads-x-education.csv"));
     std::ofstream out(Leads());
     std::string line;
     for (int i = 0; i <= 300 && std::getline(in, line); ++i) out << line << '\n';
@@ -64,7 +56,7 @@ class LeadctlImportTest : public ::testing::Test {
 
 TEST_F(LeadctlImportTest, ImportsThroughTheMappingAndAReRunStoresNothingTwice) {
   const std::string command = "import " + Leads() + " --mapping " +
-                              Example("x-education.mapping.toml") + " --batch-size 100";
+                              ExamplePath("x-education.mapping.toml") + " --batch-size 100";
   const CommandResult first = Leadctl(command + " --format json");
   ASSERT_EQ(first.exit_code, 0) << first.output;
   const nlohmann::json summary = nlohmann::json::parse(first.output);

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 
+#include "files.h"
 #include "run_command.h"
 #include "server/auth/token_table.h"
 #include "status_matchers.h"
@@ -20,7 +21,9 @@ namespace leadrouter::leadctl {
 namespace {
 
 using ::leadrouter::testing::CommandResult;
+using ::leadrouter::testing::ExamplePath;
 using ::leadrouter::testing::HarnessOptions;
+using ::leadrouter::testing::ReadFile;
 using ::leadrouter::testing::RunCommand;
 using ::leadrouter::testing::ServerHarness;
 using ::leadrouter::testing::TempDir;
@@ -29,22 +32,11 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::string Example(const std::string& relative) {
-  return std::string(LEADROUTER_SOURCE_DIR) + "/examples/" + relative;
-}
-
 class LeadctlServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     HarnessOptions options;
-    options.rules = ReadFile(Example("rules/quick-start.rules"));
+    options.rules = ReadFile(ExamplePath("rules/quick-start.rules"));
     server_ = std::make_unique<ServerHarness>(options);
     ASSERT_OK(server_->status());
   }
@@ -60,7 +52,8 @@ class LeadctlServerTest : public ::testing::Test {
 
   // Adds the example roster through leadctl itself.
   void AddExampleReps() {
-    const CommandResult added = Leadctl("reps add --file " + Example("reps.csv") + " --actor test");
+    const CommandResult added =
+        Leadctl("reps add --file " + ExamplePath("reps.csv") + " --actor test");
     ASSERT_EQ(added.exit_code, 0) << added.output;
   }
 
@@ -69,7 +62,8 @@ class LeadctlServerTest : public ::testing::Test {
 };
 
 TEST_F(LeadctlServerTest, RepsAddFromFileListStatusRemove) {
-  const CommandResult added = Leadctl("reps add --file " + Example("reps.csv") + " --actor test");
+  const CommandResult added =
+      Leadctl("reps add --file " + ExamplePath("reps.csv") + " --actor test");
   ASSERT_EQ(added.exit_code, 0) << added.output;
   EXPECT_THAT(added.output, StartsWith("REP   NAME"));
   EXPECT_THAT(added.output, HasSubstr("ana   Ana Souza"));
@@ -214,7 +208,7 @@ TEST_F(LeadctlServerTest, AssignExitsOneWhenNobodyGetsTheLead) {
 }
 
 TEST_F(LeadctlServerTest, RulesPushGetVersionsDiffRollback) {
-  const std::string original = Example("rules/quick-start.rules");
+  const std::string original = ExamplePath("rules/quick-start.rules");
   CommandResult get = Leadctl("rules get");
   ASSERT_EQ(get.exit_code, 0) << get.output;
   EXPECT_EQ(get.output, ReadFile(original));

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 
+#include "files.h"
 #include "run_command.h"
 #include "status_matchers.h"
 #include "tests/server/server_harness.h"
@@ -19,15 +20,9 @@ namespace {
 
 using ::leadrouter::testing::CommandResult;
 using ::leadrouter::testing::HarnessOptions;
+using ::leadrouter::testing::ReadFile;
 using ::leadrouter::testing::RunCommand;
 using ::leadrouter::testing::ServerHarness;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 class LoadgenSmokeTest : public ::testing::Test {
  protected:

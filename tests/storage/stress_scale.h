@@ -5,13 +5,13 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "sanitizers.h"
+
 namespace leadrouter::storage::testing {
 
 inline int ScaledIterations(int full) {
   int percent = 100;
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-  percent = 10;
-#endif
+  if (::leadrouter::testing::kUnderSanitizer) percent = 10;
   if (const char* env = std::getenv("LEADROUTER_STRESS_SCALE"); env != nullptr) {
     percent = std::atoi(env);
   }

@@ -2,8 +2,8 @@
 // compared with the .expected file beside it (empty when the file is clean). The syntax_* cases
 // belong to the parser, the check_* cases to the checker and compiler.
 //
-// LEADROUTER_UPDATE_GOLDEN=1 rewrites the .expected files instead of comparing: review every
-// rewritten file by eye before committing it.
+// LEADROUTER_UPDATE_GOLDEN=1 rewrites the .expected files that differ, and fails for each of them
+// (the next run compares): review every rewritten file by eye before committing it.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -18,20 +18,16 @@
 #include "dsl/base/diagnostics.h"
 #include "dsl/base/source.h"
 #include "dsl/compile/compiler.h"
+#include "files.h"
 
 namespace leadrouter::dsl {
 namespace {
 
+using ::leadrouter::testing::ReadFile;
+
 namespace fs = std::filesystem;
 
 const fs::path kGoldenDir = fs::path(LEADROUTER_SOURCE_DIR) / "tests/dsl/golden";
-
-std::string ReadAll(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 std::vector<fs::path> GoldenCases() {
   std::vector<fs::path> cases;
@@ -51,7 +47,7 @@ class GoldenTest : public ::testing::TestWithParam<fs::path> {};
 
 TEST_P(GoldenTest, DiagnosticsMatchExpected) {
   const fs::path& rules = GetParam();
-  const SourceFile source(rules.filename().string(), ReadAll(rules));
+  const SourceFile source(rules.filename().string(), ReadFile(rules));
   const CompileResult result = Compile(source);
   const std::string actual = RenderText(source, result.diagnostics);
   // A program exists exactly when no diagnostic is an error.
@@ -60,12 +56,16 @@ TEST_P(GoldenTest, DiagnosticsMatchExpected) {
   fs::path expected_path = rules;
   expected_path.replace_extension(".expected");
   if (UpdateMode()) {
+    // A rewrite never passes for a comparison: a golden that changed fails this run (so an update
+    // mode left on, in CI or anywhere, cannot hide a difference) and compares equal in the next.
+    const bool changed = !fs::exists(expected_path) || ReadFile(expected_path) != actual;
     std::ofstream(expected_path, std::ios::binary) << actual;
-    GTEST_SKIP() << "rewrote " << expected_path;
+    if (changed) ADD_FAILURE() << "rewrote " << expected_path << "; review the diff, run again";
+    return;
   }
   ASSERT_TRUE(fs::exists(expected_path))
       << expected_path << " is missing; run with LEADROUTER_UPDATE_GOLDEN=1 to create it";
-  EXPECT_EQ(actual, ReadAll(expected_path)) << "for " << rules;
+  EXPECT_EQ(actual, ReadFile(expected_path)) << "for " << rules;
 }
 
 std::string CaseName(const ::testing::TestParamInfo<fs::path>& info) {

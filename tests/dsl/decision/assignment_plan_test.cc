@@ -11,16 +11,12 @@
 #include "dsl/base/diagnostics.h"
 #include "dsl/compile/compiler.h"
 #include "dsl/eval/eval_context.h"
+#include "rfc3339.h"
 
 namespace leadrouter::dsl {
 namespace {
 
-absl::Time At(const std::string& text) {
-  absl::Time t;
-  std::string error;
-  EXPECT_TRUE(absl::ParseTime(absl::RFC3339_full, text, &t, &error)) << text << ": " << error;
-  return t;
-}
+using ::leadrouter::testing::At;
 
 std::shared_ptr<const Program> MustCompile(const std::string& text) {
   const SourceFile source("plan.rules", text);

@@ -14,20 +14,13 @@
 #include <vector>
 
 #include "dsl/compile/compiler.h"
+#include "sanitizers.h"
 
 // Counts every allocation of this test binary while `g_counting` is set.
 namespace {
 std::atomic<bool> g_counting{false};
 std::atomic<long> g_allocations{0};
 }  // namespace
-
-#if defined(__SANITIZE_ADDRESS__)
-#define LEADROUTER_TEST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define LEADROUTER_TEST_ASAN 1
-#endif
-#endif
 
 #ifdef LEADROUTER_TEST_ASAN
 // AddressSanitizer owns operator new and malloc; count through its allocation hook instead (it

@@ -11,16 +11,12 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "rfc3339.h"
 
 namespace leadrouter::dsl {
 namespace {
 
-absl::Time At(const std::string& text) {
-  absl::Time t;
-  std::string error;
-  EXPECT_TRUE(absl::ParseTime(absl::RFC3339_full, text, &t, &error)) << text << ": " << error;
-  return t;
-}
+using ::leadrouter::testing::At;
 
 std::string InZone(absl::Time t, const WorkSchedule& schedule) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%S%Ez", t, schedule.zone);

@@ -19,19 +19,14 @@
 #include "dsl/compile/compiler.h"
 #include "dsl/compile/program.h"
 #include "dsl/syntax/parser.h"
+#include "files.h"
 
 namespace leadrouter::dsl {
 namespace {
 
 namespace fs = std::filesystem;
 using ::leadrouter::dsl::testing::DumpFile;
-
-std::string ReadAll(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using ::leadrouter::testing::ReadFile;
 
 // Formats `text`, failing the test if it does not parse cleanly.
 std::string FormatText(const std::string& text) {
@@ -152,7 +147,7 @@ std::vector<std::pair<std::string, std::string>> ValidPrograms() {
     if (!fs::exists(dir)) continue;
     for (const auto& entry : fs::directory_iterator(dir)) {
       if (entry.path().extension() != ".rules") continue;
-      const std::string text = ReadAll(entry.path());
+      const std::string text = ReadFile(entry.path());
       if (!HasErrors(Parse(SourceFile("p", text)).diagnostics)) {
         programs.emplace_back(entry.path().filename().string(), text);
       }

@@ -17,6 +17,8 @@
 
 #include "ast_testing.h"
 #include "dsl/syntax/internal/grammar.h"
+#include "files.h"
+#include "sanitizers.h"
 #include "status_matchers.h"
 
 namespace leadrouter::dsl {
@@ -26,16 +28,10 @@ namespace fs = std::filesystem;
 using ::leadrouter::dsl::testing::Codes;
 using ::leadrouter::dsl::testing::DumpExpr;
 using ::leadrouter::dsl::testing::DumpFile;
+using ::leadrouter::testing::ReadFile;
 using ::leadrouter::testing::StatusIs;
 
 const fs::path kGoldenDir = fs::path(LEADROUTER_SOURCE_DIR) / "tests/dsl/golden";
-
-std::string ReadAll(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 ParseResult ParseText(const std::string& text, const ParseOptions& options = {}) {
   return Parse(SourceFile("test.rules", text), options);
@@ -128,7 +124,7 @@ INSTANTIATE_TEST_SUITE_P(Parser, ValidProgramTest, ::testing::ValuesIn(kTreeCase
 
 TEST(ParserTest, FullExampleVerbatim) {
   const std::string text =
-      ReadAll(fs::path(LEADROUTER_SOURCE_DIR) / "tests/dsl/programs/full_example.rules");
+      ReadFile(fs::path(LEADROUTER_SOURCE_DIR) / "tests/dsl/programs/full_example.rules");
   const SourceFile source("full.rules", text);
   const ParseResult result = Parse(source);
   ASSERT_THAT(result.diagnostics, ::testing::IsEmpty()) << RenderText(source, result.diagnostics);
@@ -360,11 +356,7 @@ TEST(ParserTest, FileTooLargeIsADiagnostic) {
 // Limits: deep or long input is a diagnostic, never a stack overflow or a hang
 
 // Sanitizer builds run several times slower; the budget is for optimized builds.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr int kSlowdown = 10;
-#else
-constexpr int kSlowdown = 1;
-#endif
+constexpr int kSlowdown = ::leadrouter::testing::kUnderSanitizer ? 10 : 1;
 
 class LimitTest : public ::testing::Test {
  protected:
@@ -487,11 +479,11 @@ class SyntaxGoldenTest : public ::testing::TestWithParam<fs::path> {};
 
 TEST_P(SyntaxGoldenTest, ParseDiagnosticsMatchExpected) {
   const fs::path& rules = GetParam();
-  const SourceFile source(rules.filename().string(), ReadAll(rules));
+  const SourceFile source(rules.filename().string(), ReadFile(rules));
   fs::path expected = rules;
   expected.replace_extension(".expected");
   ASSERT_TRUE(fs::exists(expected)) << expected;
-  EXPECT_EQ(RenderText(source, Parse(source).diagnostics), ReadAll(expected));
+  EXPECT_EQ(RenderText(source, Parse(source).diagnostics), ReadFile(expected));
 }
 
 INSTANTIATE_TEST_SUITE_P(Golden, SyntaxGoldenTest, ::testing::ValuesIn(SyntaxGoldenCases()),
@@ -503,7 +495,7 @@ TEST(SyntaxGoldenSuiteTest, CoversEveryErrorCode) {
   for (const fs::path& rules : SyntaxGoldenCases()) {
     fs::path expected = rules;
     expected.replace_extension(".expected");
-    const std::string text = ReadAll(expected);
+    const std::string text = ReadFile(expected);
     all += text;
     if (!text.empty()) ++with_errors;
   }

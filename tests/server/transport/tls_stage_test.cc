@@ -11,22 +11,17 @@
 #include <sstream>
 #include <string>
 
+#include "files.h"
 #include "status_matchers.h"
 #include "test_certs.h"
 
 namespace leadrouter::server::transport {
 namespace {
 
+using ::leadrouter::testing::ReadFile;
 using ::leadrouter::testing::StatusIs;
 using ::leadrouter::testing::TestCerts;
 using ::testing::HasSubstr;
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 class TlsStageTest : public ::testing::Test {
  protected:
@@ -41,10 +36,10 @@ TEST_F(TlsStageTest, StagesKeyAndChainInOnePrivateFile) {
   absl::StatusOr<std::unique_ptr<TlsStage>> stage =
       TlsStage::Create(Files("server.crt", "server.key", "ca.crt"));
   ASSERT_OK(stage);
-  const std::string identity = ReadAll((*stage)->identity_path());
+  const std::string identity = ReadFile((*stage)->identity_path());
   EXPECT_NE(identity.find(certs_.Read("server.key")), std::string::npos);
   EXPECT_NE(identity.find(certs_.Read("server.crt")), std::string::npos);
-  EXPECT_EQ(ReadAll((*stage)->client_ca_path()), certs_.Read("ca.crt"));
+  EXPECT_EQ(ReadFile((*stage)->client_ca_path()), certs_.Read("ca.crt"));
   EXPECT_TRUE((*stage)->mutual());
   EXPECT_THAT((*stage)->description(), HasSubstr("subject=CN=localhost not_after=20"));
   struct stat file {};
@@ -87,19 +82,19 @@ TEST_F(TlsStageTest, ReloadServesNewFilesAndKeepsTheOldOnesWhenTheNewAreBad) {
   std::filesystem::copy_file(certs_.Path("server.key"), key);
   absl::StatusOr<std::unique_ptr<TlsStage>> stage = TlsStage::Create({cert, key, ""});
   ASSERT_OK(stage);
-  const std::string before = ReadAll((*stage)->identity_path());
+  const std::string before = ReadFile((*stage)->identity_path());
 
   // Half a rotation: the new key is there, the certificate not yet. Refused, nothing changes.
   std::filesystem::copy_file(certs_.Path("server2.key"), key,
                              std::filesystem::copy_options::overwrite_existing);
   EXPECT_THAT((*stage)->Reload(),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("is not the key of")));
-  EXPECT_EQ(ReadAll((*stage)->identity_path()), before);
+  EXPECT_EQ(ReadFile((*stage)->identity_path()), before);
 
   std::filesystem::copy_file(certs_.Path("server2.crt"), cert,
                              std::filesystem::copy_options::overwrite_existing);
   ASSERT_OK((*stage)->Reload());
-  const std::string after = ReadAll((*stage)->identity_path());
+  const std::string after = ReadFile((*stage)->identity_path());
   EXPECT_NE(after, before);
   EXPECT_NE(after.find(certs_.Read("server2.crt")), std::string::npos);
 }
