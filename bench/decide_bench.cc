@@ -6,6 +6,7 @@
 #include <benchmark/benchmark.h>
 
 #include <random>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,30 @@ std::shared_ptr<const Program> CompileText(const std::string& text) {
   CompileResult result = Compile(source);
   if (result.program == nullptr) std::abort();
   return result.program;
+}
+
+// The timed loop both decision benchmarks share: each iteration decides the next of `leads` (in
+// turn) over the whole roster, one second and one sequence number after the last, and applies its
+// delta, as the writer does.
+void TimeDecisions(benchmark::State& state, const Program& program, std::span<const Record> leads,
+                   const Roster& roster, bool explain) {
+  InMemoryDecisionState decision_state;
+  DecisionWorkspace workspace;
+  const PeriodCalendar calendar;
+  DecideOptions options;
+  options.explain = explain;
+  uint64_t sequence = 0;
+  for (auto _ : state) {
+    ++sequence;
+    absl::StatusOr<Decision> d =
+        Decide(program, leads[sequence % leads.size()], roster, decision_state,
+               DecisionTime{1767603600 + static_cast<int64_t>(sequence), sequence}, calendar,
+               options, workspace);
+    if (!d.ok() || !d->delta) std::abort();
+    decision_state.Apply(*d->delta);
+    benchmark::DoNotOptimize(d->rep_index);
+  }
+  state.SetItemsProcessed(state.iterations());
 }
 
 // 100 rules on distinct sources; the lead matches the last one, so every `when` runs and one rule
@@ -51,24 +76,8 @@ void BM_Decide100Rules1000Reps(benchmark::State& state) {
     reps.push_back(std::move(rep));
   }
   const Roster roster = *Roster::Bind(program, std::move(reps));
-  InMemoryDecisionState decision_state;
-  DecisionWorkspace workspace;
-  const PeriodCalendar calendar;
-  const Record lead = program->BindLead({{"source", std::string("s99")}, {"quality", 50.0}});
-  DecideOptions options;
-  options.explain = state.range(0) != 0;
-  uint64_t sequence = 0;
-  for (auto _ : state) {
-    ++sequence;
-    absl::StatusOr<Decision> d =
-        Decide(*program, lead, roster, decision_state,
-               DecisionTime{1767603600 + static_cast<int64_t>(sequence), sequence}, calendar,
-               options, workspace);
-    if (!d.ok() || !d->delta) std::abort();
-    decision_state.Apply(*d->delta);
-    benchmark::DoNotOptimize(d->rep_index);
-  }
-  state.SetItemsProcessed(state.iterations());
+  const Record leads[] = {program->BindLead({{"source", std::string("s99")}, {"quality", 50.0}})};
+  TimeDecisions(state, *program, leads, roster, /*explain=*/state.range(0) != 0);
 }
 BENCHMARK(BM_Decide100Rules1000Reps)
     ->Arg(0)
@@ -125,23 +134,7 @@ void BM_DecideRoster(benchmark::State& state) {
       program->BindLead({{"quality", 90.0}}),
       program->BindLead({{"quality", 30.0}}),
   };
-  InMemoryDecisionState decision_state;
-  DecisionWorkspace workspace;
-  const PeriodCalendar calendar;
-  DecideOptions options;
-  options.explain = state.range(1) != 0;
-  uint64_t sequence = 0;
-  for (auto _ : state) {
-    ++sequence;
-    absl::StatusOr<Decision> d =
-        Decide(*program, leads[sequence % 4], roster, decision_state,
-               DecisionTime{1767603600 + static_cast<int64_t>(sequence), sequence}, calendar,
-               options, workspace);
-    if (!d.ok() || !d->delta) std::abort();
-    decision_state.Apply(*d->delta);
-    benchmark::DoNotOptimize(d->rep_index);
-  }
-  state.SetItemsProcessed(state.iterations());
+  TimeDecisions(state, *program, leads, roster, /*explain=*/state.range(1) != 0);
 }
 BENCHMARK(BM_DecideRoster)
     ->ArgsProduct({{12, 100, 1000, 10000}, {0, 1}})
