@@ -17,10 +17,15 @@ all: build
 deps:
 	@bash scripts/install-deps.sh
 
+# The test files are most of what a build compiles, and their own code (set-up, assertions) does
+# little at run time: they are compiled at -O0 (the code they test is not), which halves their
+# share of the build.
+TEST_FLAGS  := -DLEADROUTER_TEST_CXX_FLAGS=-O0
+
 # -O2 rather than CMake's default -O3 for Release: Assign throughput measured the same (the hot
 # paths are RocksDB, gRPC and hashing, all prebuilt), and a heavy file compiles ~15% faster.
 $(BUILD_DIR)/build.ninja: | deps
-	cmake -S . -B $(BUILD_DIR) $(CMAKE_FLAGS) -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG"
+	cmake -S . -B $(BUILD_DIR) $(CMAKE_FLAGS) $(TEST_FLAGS) -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG"
 
 build: deps $(BUILD_DIR)/build.ninja
 	cmake --build $(BUILD_DIR) -j $(JOBS)
@@ -36,14 +41,16 @@ run: build
 
 # Everything CI runs: the release build's tests, the same tests under AddressSanitizer and
 # UndefinedBehaviorSanitizer, and a bounded libFuzzer run over the rule compiler. The sanitizer
-# build uses -O1 with line tables only: fast to compile and still readable reports.
+# build uses clang at -O1 with line tables only: clang compiles the instrumented code in two thirds
+# of GCC's time (GCC's UBSan instrumentation at -O1 is the slow part), which keeps CI on a 2-core
+# machine within its budget, and the release build stays GCC: both compilers' warnings are errors.
 test: test-release test-sanitize fuzz-smoke
 
 test-release: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
 $(SANITIZE_DIR)/build.ninja: | deps
-	cmake -S . -B $(SANITIZE_DIR) $(CMAKE_FLAGS) -DCMAKE_BUILD_TYPE=Debug \
+	CXX=clang++ cmake -S . -B $(SANITIZE_DIR) $(CMAKE_FLAGS) $(TEST_FLAGS) -DCMAKE_BUILD_TYPE=Debug \
 	  -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
 	  -DLEADROUTER_SANITIZE=address,undefined -DLEADROUTER_BUILD_BENCH=OFF
 
