@@ -47,7 +47,7 @@ class Server::Impl {
         storage_(std::move(storage)),
         gate_(options_.call_hook_for_testing,
               CallPolicy{options_.max_deadline, options_.max_metadata_bytes,
-                         std::make_shared<RateLimiter>(options_.assign_rate)}),
+                         std::make_shared<RateLimiter>(options_.assign_rate), security_->auth()}),
         rules_(*storage_),
         assigner_(*storage_, rules_, roster_, unassigned_,
                   AssignerOptions{calendar, options_.before_decide_for_testing}),

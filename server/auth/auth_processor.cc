@@ -35,8 +35,8 @@ std::shared_ptr<const TokenTable> AuthProcessor::Tokens() const {
   return tokens_;
 }
 
-grpc::Status AuthProcessor::Process(const InputMetadata& metadata, grpc::AuthContext* context,
-                                    OutputMetadata* consumed, OutputMetadata* /*response*/) {
+grpc::Status AuthProcessor::Process(const InputMetadata& metadata, grpc::AuthContext* /*context*/,
+                                    OutputMetadata* /*consumed*/, OutputMetadata* /*response*/) {
   absl::string_view method;
   if (const auto path = metadata.find(":path"); path != metadata.end()) method = View(path->second);
   absl::string_view token_header;
@@ -44,8 +44,6 @@ grpc::Status AuthProcessor::Process(const InputMetadata& metadata, grpc::AuthCon
   if (const auto found = metadata.find(std::string(kAuthorization)); found != metadata.end()) {
     token_header = View(found->second);
     has_token_header = true;
-    // Consumed metadata is removed from the call: no handler, interceptor or log sees the token.
-    consumed->emplace(std::string(kAuthorization), std::string(token_header));
   }
 
   const MethodAccess* access = FindMethodAccess(method);
@@ -79,18 +77,20 @@ grpc::Status AuthProcessor::Process(const InputMetadata& metadata, grpc::AuthCon
         absl::StrCat("principal ", principal->name, " (role ", RoleName(principal->role),
                      ") may not call ", method, "; roles allowed: ", access->roles.ToString()));
   }
-  context->AddProperty(kPrincipalProperty, principal->name);
-  context->AddProperty(kRoleProperty, std::string(RoleName(principal->role)));
   return grpc::Status::OK;
 }
 
-std::optional<Principal> PrincipalOf(const grpc::AuthContext& context) {
-  const std::vector<grpc::string_ref> names = context.FindPropertyValues(kPrincipalProperty);
-  const std::vector<grpc::string_ref> roles = context.FindPropertyValues(kRoleProperty);
-  if (names.empty() || roles.empty()) return std::nullopt;
-  const std::optional<Role> role = ParseRole(View(roles.front()));
-  if (!role.has_value()) return std::nullopt;
-  return Principal{std::string(View(names.front())), *role};
+std::optional<Principal> AuthProcessor::PrincipalOf(
+    const std::multimap<grpc::string_ref, grpc::string_ref>& client_metadata) const {
+  const auto found =
+      client_metadata.find(grpc::string_ref(kAuthorization.data(), kAuthorization.size()));
+  if (found == client_metadata.end()) return std::nullopt;
+  const absl::string_view header = View(found->second);
+  if (!absl::StartsWith(header, kBearer)) return std::nullopt;
+  const std::shared_ptr<const TokenTable> tokens = Tokens();
+  const Principal* principal = tokens->Find(header.substr(kBearer.size()));
+  if (principal == nullptr) return std::nullopt;
+  return *principal;
 }
 
 }  // namespace leadrouter::server::auth

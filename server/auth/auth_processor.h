@@ -6,9 +6,14 @@
 //   no or malformed `authorization`, unknown token  -> UNAUTHENTICATED
 //   a role the method's row does not allow, no row  -> PERMISSION_DENIED (logged: principal, role,
 //                                                      method; never the token)
-//   allowed -> the call goes on, with the principal and role as properties of its AuthContext
-//              (PrincipalOf below), and without the `authorization` metadata: the token goes no
-//              further than this class, so no handler or log can show it.
+//   allowed -> the call goes on; its handler learns the principal from PrincipalOf below.
+//
+// The principal is not stored in the call's grpc::AuthContext: gRPC gives every call on a
+// connection the connection's one AuthContext, so a property added for one call would be seen by
+// every later call on that connection (each then judged as the first caller), would grow with
+// every call, and would be written by concurrent calls at once. PrincipalOf reads the call's own
+// `authorization` metadata again instead (a hash and a lookup); no handler or log prints the
+// metadata, and stored records name the principal, never the token.
 //
 // gRPC runs the processor only with secure credentials: TLS, or LocalServerCredentials on a
 // loopback listener (server/transport/credentials.h). The token table can be replaced at any time
@@ -18,6 +23,7 @@
 #include <grpcpp/security/auth_context.h>
 #include <grpcpp/security/auth_metadata_processor.h>
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -26,10 +32,6 @@
 #include "server/auth/token_table.h"
 
 namespace leadrouter::server::auth {
-
-// The AuthContext properties the processor sets.
-inline constexpr char kPrincipalProperty[] = "leadrouter.principal";
-inline constexpr char kRoleProperty[] = "leadrouter.role";
 
 class AuthProcessor final : public grpc::AuthMetadataProcessor {
  public:
@@ -44,15 +46,16 @@ class AuthProcessor final : public grpc::AuthMetadataProcessor {
   // Calls from now on are checked against `tokens`.
   void ReplaceTokens(std::shared_ptr<const TokenTable> tokens);
 
+  // The principal whose bearer token a call's metadata carries; nullopt without a known token (a
+  // public method such as health checks, or a token revoked since Process admitted the call).
+  std::optional<Principal> PrincipalOf(
+      const std::multimap<grpc::string_ref, grpc::string_ref>& client_metadata) const;
+
  private:
   std::shared_ptr<const TokenTable> Tokens() const;
 
   mutable std::mutex mu_;
   std::shared_ptr<const TokenTable> tokens_;  // guarded by mu_
 };
-
-// The principal the processor admitted the call as; nullopt when auth is off (or for a public
-// method such as health checks).
-std::optional<Principal> PrincipalOf(const grpc::AuthContext& context);
 
 }  // namespace leadrouter::server::auth

@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "absl/time/time.h"
+#include "server/auth/auth_processor.h"
 #include "server/services/rate_limiter.h"
 
 namespace leadrouter::server {
@@ -24,6 +25,8 @@ struct CallPolicy {
   size_t max_metadata_bytes = 8192;
   // Leads per second per caller for Assign and AssignBatch; null or disabled: no limit.
   std::shared_ptr<RateLimiter> assign_rate;
+  // Tells each call's principal from its metadata; null when auth is off.
+  std::shared_ptr<const auth::AuthProcessor> auth;
 };
 
 }  // namespace leadrouter::server

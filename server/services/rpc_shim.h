@@ -39,9 +39,9 @@ inline CallContext ToCallContext(const grpc::ServerContext& context, const CallP
         absl::StrCat("the server's deadline cap of ", absl::FormatDuration(policy.max_deadline),
                      " (--max-deadline-ms) passed");
   }
-  if (const std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
-      auth != nullptr) {
-    if (std::optional<auth::Principal> principal = auth::PrincipalOf(*auth)) {
+  if (policy.auth != nullptr) {
+    if (std::optional<auth::Principal> principal =
+            policy.auth->PrincipalOf(context.client_metadata())) {
       call.principal = std::move(principal->name);
     }
   }

@@ -57,6 +57,8 @@ class ListenerSecurity {
   const std::shared_ptr<grpc::ServerCredentials>& credentials() const { return credentials_; }
 
   bool auth_enabled() const { return processor_ != nullptr; }
+  // Who a call is (AuthProcessor::PrincipalOf); null when auth is off.
+  std::shared_ptr<const auth::AuthProcessor> auth() const { return processor_; }
   bool tls_enabled() const { return tls_ != nullptr; }
 
   // Re-reads the token file and the certificates (SIGHUP). Each part that fails to load is kept

@@ -227,6 +227,34 @@ TEST(LimitsTest, AssignRateLimitPerCallerNamesTheLimit) {
   EXPECT_THAT(third.error_message(), HasSubstr("burst 2"));
 }
 
+// gRPC gives every call on a connection the connection's one AuthContext; the principal must come
+// from each call's own token, or every later call on a connection is judged as its first caller.
+TEST(AuthOneConnectionTest, EachCallIsItsOwnTokensPrincipal) {
+  TempDir dir;
+  ServerHarness server(
+      {.rules = kRules, .reps_csv = kReps, .configure = [&dir](server::ServerOptions& o) {
+         WriteFile(dir.Child("tokens"), TokenFile());
+         o.security.auth_tokens_file = dir.Child("tokens");
+         o.assign_rate = {.per_second = 0.01, .burst = 1};
+       }});
+  ASSERT_TRUE(server.status().ok()) << server.status();
+  v1::AssignResponse response;
+  // Every call goes over the harness's one channel, so over one connection.
+  const auto assign = [&](const std::string& token, const std::string& id) {
+    return CallWith(token, [&](grpc::ClientContext* c) {
+      return server.assignments().Assign(c, AssignOf(MakeLead(id, "web", 50)), &response);
+    });
+  };
+  EXPECT_TRUE(assign("tok-service", "l1").ok());
+  EXPECT_TRUE(assign("tok-admin", "l2").ok()) << "root's first lead is within root's own burst";
+  const grpc::Status crm_again = assign("tok-service", "l3");
+  EXPECT_EQ(crm_again.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(crm_again.error_message(), HasSubstr("principal crm"));
+  const grpc::Status root_again = assign("tok-admin", "l4");
+  EXPECT_EQ(root_again.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(root_again.error_message(), HasSubstr("principal root"));
+}
+
 TEST(LimitsTest, OversizedMetadataIsRefusedNamingTheOption) {
   ServerHarness server({.rules = kRules, .reps_csv = kReps});
   ASSERT_TRUE(server.status().ok()) << server.status();
