@@ -332,9 +332,22 @@ TEST_F(EvalTest, StrategyInputsAndStickyKeys) {
   const Rule& sticky = Compile1("when true distribute sticky(account)\n");
   const std::optional<uint64_t> key = StickyKey(sticky.distribute, Context());
   ASSERT_TRUE(key.has_value());
-  // Stable across processes and versions: a fixed FNV-1a of the kind byte and the bytes.
-  EXPECT_EQ(*key, StickyKey(Compile1("when true distribute sticky(lead.account)\n").distribute,
-                            Context()));
+  // Stable across processes and versions, so pinned: 64-bit FNV-1a (offset 14695981039346656037,
+  // prime 1099511628211) over the value's kind byte (ValueKind: string 3, number 2) and its bytes,
+  // a string as its length in 8 little-endian bytes then the bytes, a number as the little-endian
+  // bits of the double. Computed outside the code with python3:
+  //   def fnv(b):
+  //     h = 14695981039346656037
+  //     for x in b: h = ((h ^ x) * 1099511628211) % 2**64
+  //     return h
+  //   fnv(bytes([3]) + struct.pack('<Q', 4) + b'acme')  -> 0x4a3b8f96d6f477c8
+  //   fnv(bytes([2]) + struct.pack('<d', 85.0))         -> 0x37c9cef688417bc8
+  EXPECT_EQ(*key, 0x4a3b8f96d6f477c8u);
+  EXPECT_EQ(
+      StickyKey(Compile1("when true distribute sticky(lead.account)\n").distribute, Context()),
+      0x4a3b8f96d6f477c8u);
+  EXPECT_EQ(StickyKey(Compile1("when true distribute sticky(quality)\n").distribute, Context()),
+            0x37c9cef688417bc8u);
   const Rule& sticky_missing = Compile1("when true distribute sticky(lead.city)\n");
   EXPECT_EQ(StickyKey(sticky_missing.distribute, Context()), std::nullopt);
   std::vector<double> keys;
