@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -227,15 +228,21 @@ TEST_F(LeadctlServerTest, RulesPushGetVersionsDiffRollback) {
   EXPECT_EQ(push.exit_code, 1);
   EXPECT_EQ(check.exit_code, 1);
   EXPECT_EQ(push.output, check.output);
-  EXPECT_THAT(push.output, AllOf(HasSubstr(broken + ":2:8: error: "), HasSubstr("^~~~~~")));
+  // What the checker says of the misspelt name (tests/dsl/golden/check_unknown_name.expected).
+  EXPECT_THAT(push.output,
+              AllOf(HasSubstr(broken + ":2:8: error: unknown name `qualty` [unknown-name]\n"),
+                    HasSubstr("^~~~~~")));
   push = Leadctl("rules push " + broken + " --author maria --message typo 2>&1 >/dev/null");
   EXPECT_THAT(push.output, StartsWith("leadctl: Publish failed: INVALID_ARGUMENT: "));
   push = Leadctl("rules push " + broken + " --author maria --message typo --format json");
   EXPECT_EQ(push.exit_code, 1);
-  EXPECT_EQ(nlohmann::json::parse(push.output)[0]["code"],
+  const nlohmann::json pushed = nlohmann::json::parse(push.output);
+  ASSERT_FALSE(pushed.empty()) << push.output;
+  EXPECT_EQ(pushed[0]["code"], "unknown-name");
+  EXPECT_EQ(pushed,
             nlohmann::json::parse(RunCommand(std::string(LEADCTL_PATH) + " check --format json " +
                                              broken + " 2>/dev/null")
-                                      .output)[0]["code"]);
+                                      .output));
 
   // A real change: version 2, and the diffs show it.
   std::string changed_text = ReadFile(original);
@@ -305,11 +312,17 @@ TEST_F(LeadctlServerTest, AdminBackupWritesADatabaseDirectory) {
   EXPECT_THAT(backup.output, StartsWith("leadctl: Backup failed: ALREADY_EXISTS: "));
 }
 
-// Backup, restore into a new directory, serve the copy: it answers as the original did.
+// Backup, restore into a new directory, serve the copy: it answers as the original did, and what
+// it answers is what the original's Assign replies said (a copy that lost or garbled the data
+// cannot pass by failing the same way twice).
 TEST_F(LeadctlServerTest, AdminRestorePutsABackupInPlaceThatServesTheSameData) {
   AddExampleReps();
+  std::map<std::string, nlohmann::json> assigned;  // lead -> the Assign reply's assignment
   for (const std::string id : {"L1", "L2", "L3"}) {
-    ASSERT_EQ(Leadctl("assign --id " + id + " --field quality=70").exit_code, 0);
+    const CommandResult assign = Leadctl("assign --id " + id + " --field quality=70 --format json");
+    ASSERT_EQ(assign.exit_code, 0) << assign.output;
+    assigned[id] = nlohmann::json::parse(assign.output)["assignment"];
+    ASSERT_EQ(assigned[id]["outcome"], "OUTCOME_ASSIGNED") << assign.output;
   }
   const std::string backup = dir_.Child("backup");
   ASSERT_EQ(Leadctl("admin backup " + backup).exit_code, 0);
@@ -339,14 +352,35 @@ TEST_F(LeadctlServerTest, AdminRestorePutsABackupInPlaceThatServesTheSameData) {
     return RunCommand(std::string(LEADCTL_PATH) + " " + args + " --server " + copy_address);
   };
   for (const std::string id : {"L1", "L2", "L3"}) {
-    EXPECT_EQ(on_copy("history " + id).output, Leadctl("history " + id).output) << id;
+    const nlohmann::json& entry = assigned[id];
+    const std::string rep = entry["rep"];
+    // The copy's history of the lead is the one entry Assign made, with its owner.
+    const CommandResult history_json = on_copy("history " + id + " --format json");
+    ASSERT_EQ(history_json.exit_code, 0) << history_json.output;
+    const nlohmann::json history = nlohmann::json::parse(history_json.output)["assignments"];
+    ASSERT_EQ(history.size(), 1u) << id << ": " << history_json.output;
+    EXPECT_EQ(history[0]["name"], entry["name"]) << id;
+    EXPECT_EQ(history[0]["rep"], entry["rep"]) << id;
+    const CommandResult history_text = on_copy("history " + id);
+    ASSERT_EQ(history_text.exit_code, 0) << history_text.output;
+    EXPECT_THAT(history_text.output, AllOf(StartsWith("TIME"), HasSubstr(rep.substr(5))));
+    EXPECT_EQ(history_text.output, Leadctl("history " + id).output) << id;
+
+    const CommandResult lead = on_copy("lead " + id + " --format json");
+    ASSERT_EQ(lead.exit_code, 0) << lead.output;
+    const nlohmann::json stored = nlohmann::json::parse(lead.output);
+    EXPECT_EQ(stored["lead"]["owner"], entry["rep"]) << id;
+    EXPECT_EQ(stored["lead"]["quality"], 70) << id;
     // As JSON values: the order of a map's keys in the text is not part of the answer.
-    EXPECT_EQ(nlohmann::json::parse(on_copy("lead " + id + " --format json").output),
-              nlohmann::json::parse(Leadctl("lead " + id + " --format json").output))
-        << id;
+    EXPECT_EQ(stored, nlohmann::json::parse(Leadctl("lead " + id + " --format json").output)) << id;
   }
   EXPECT_EQ(on_copy("lead L4 2>&1").exit_code, 1) << "L4 came after the backup";
-  EXPECT_EQ(on_copy("rules versions").output, Leadctl("rules versions").output);
+  // One rule version, the one the server started with.
+  const CommandResult versions = on_copy("rules versions");
+  ASSERT_EQ(versions.exit_code, 0) << versions.output;
+  EXPECT_THAT(versions.output, AllOf(StartsWith("VERSION  ACTIVE  PUBLISHED"), HasSubstr("\n1 "),
+                                     Not(HasSubstr("\n2 "))));
+  EXPECT_EQ(versions.output, Leadctl("rules versions").output);
 }
 
 TEST(LeadctlUnreachableTest, EveryServerCommandExitsTwo) {
