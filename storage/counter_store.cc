@@ -29,13 +29,37 @@ CounterKey RuleRepKey(std::string_view rule, std::string_view rep, CounterKind k
   return CounterKey{CounterScope::kRuleRep, std::string(rule), std::string(rep), kind, period};
 }
 
-// Adds to a count and a sum, neither going below zero (dsl/decision/decision_state.h).
-absl::Status Add(CounterAccess& counters, const CounterKey& key, int64_t count, double sum) {
-  if (count == 0 && sum == 0) return absl::OkStatus();
+// A `by tier` band's change: `count` more leads in band `band` (none when band < 0).
+struct BandChange {
+  int32_t band = -1;
+  int64_t count = 0;
+};
+
+// Adds to a band's count, not below zero.
+void AddBand(CounterValue& value, const BandChange& change) {
+  if (change.band < 0 || change.count == 0) return;
+  const int index = change.band;
+  while (value.bands_size() <= index) value.add_bands(0);
+  value.set_bands(index, std::max<int64_t>(0, value.bands(index) + change.count));
+}
+
+dsl::BandCounts BandsOf(const CounterValue& value) {
+  dsl::BandCounts bands{};
+  for (int b = 0; b < value.bands_size() && b < static_cast<int>(bands.size()); ++b) {
+    bands[static_cast<size_t>(b)] = value.bands(b);
+  }
+  return bands;
+}
+
+// Adds to a count, a sum and a band, none going below zero (dsl/decision/decision_state.h).
+absl::Status Add(CounterAccess& counters, const CounterKey& key, int64_t count, double sum,
+                 const BandChange& band = {}) {
+  if (count == 0 && sum == 0 && (band.band < 0 || band.count == 0)) return absl::OkStatus();
   const std::string encoded = EncodeCounterKey(key);
   ASSIGN_OR_RETURN(CounterValue value, counters.Read(encoded));
   value.set_count(std::max<int64_t>(0, value.count() + count));
   value.set_sum(std::max(0.0, value.sum() + sum));
+  AddBand(value, band);
   return counters.Write(encoded, value);
 }
 
@@ -95,6 +119,11 @@ absl::StatusOr<dsl::RuleRepCounters> ReadOneRuleRep(const ReadView& view, std::s
   c.balanced_day = counts.day.sum();
   c.balanced_week = counts.week.sum();
   c.balanced_month = counts.month.sum();
+  c.balanced_total = turn.sum();
+  c.bands_day = BandsOf(counts.day);
+  c.bands_week = BandsOf(counts.week);
+  c.bands_month = BandsOf(counts.month);
+  c.bands_total = BandsOf(turn);
   if (turn.has_last_chosen_sequence()) {
     c.last_chosen_sequence = turn.last_chosen_sequence();
     c.last_chosen_time = turn.last_chosen_time();
@@ -178,6 +207,7 @@ absl::Status StoredDecisionState::ReadRuleCounters(std::string_view rule_key,
                                                  CounterKind::kRuleState, 0}));
   out = dsl::RuleCounters{};
   out.weighted_virtual_time = state.weighted_virtual_time();
+  out.balanced_max_amount = state.balanced_max_amount();
   return absl::OkStatus();
 }
 
@@ -193,6 +223,11 @@ absl::Status TxnCounterAccess::Write(const std::string& key, const CounterValue&
 
 absl::Status ApplyStateDelta(CounterAccess& counters, const dsl::StateDelta& delta) {
   if (delta.rep_id.empty()) return absl::InvalidArgumentError("state delta without a rep");
+  if (delta.band >= static_cast<int32_t>(dsl::kMaxBalanceTiers)) {
+    return absl::DataLossError(absl::StrCat("state delta for rep ", delta.rep_id, " names band ",
+                                            delta.band, "; at most ", dsl::kMaxBalanceTiers,
+                                            " bands exist"));
+  }
   const std::string& rep = delta.rep_id;
   const std::string& rule = delta.rule_key;
   const dsl::PeriodIds& p = delta.periods;
@@ -201,15 +236,19 @@ absl::Status ApplyStateDelta(CounterAccess& counters, const dsl::StateDelta& del
     int64_t period;
   } calendar[] = {
       {CounterKind::kDay, p.day}, {CounterKind::kWeek, p.week}, {CounterKind::kMonth, p.month}};
+  const double level = delta.balanced + delta.balanced_lift;
+  const BandChange band{delta.band, delta.assigned + delta.band_lift};
   for (const auto& [kind, period] : calendar) {
     const double quality = kind == CounterKind::kDay ? delta.quality : 0;
     RETURN_IF_ERROR(Add(counters, RepKey(rep, kind, period), delta.assigned, quality));
     RETURN_IF_ERROR(
-        Add(counters, RuleRepKey(rule, rep, kind, period), delta.assigned, delta.balanced));
+        Add(counters, RuleRepKey(rule, rep, kind, period), delta.assigned, level, band));
   }
   RETURN_IF_ERROR(Add(counters, RepKey(rep, CounterKind::kOpen), delta.open, 0));
   RETURN_IF_ERROR(Add(counters, RuleRepKey(rule, rep, CounterKind::kOpen), delta.open, 0));
-  if (delta.last_chosen_sequence || delta.weighted_pass) {
+  // The turn row: round-robin and weighted state, and the balance over the rule's whole life.
+  if (delta.last_chosen_sequence || delta.weighted_pass || level != 0 ||
+      (band.band >= 0 && band.count != 0)) {
     const std::string key = EncodeCounterKey(RuleRepKey(rule, rep, CounterKind::kTurn));
     ASSIGN_OR_RETURN(CounterValue turn, counters.Read(key));
     if (delta.last_chosen_sequence) {
@@ -217,13 +256,16 @@ absl::Status ApplyStateDelta(CounterAccess& counters, const dsl::StateDelta& del
       turn.set_last_chosen_time(delta.last_chosen_time);
     }
     if (delta.weighted_pass) turn.set_weighted_pass(*delta.weighted_pass);
+    turn.set_sum(std::max(0.0, turn.sum() + level));
+    AddBand(turn, band);
     RETURN_IF_ERROR(counters.Write(key, turn));
   }
-  if (delta.weighted_virtual_time) {
+  if (delta.weighted_virtual_time || delta.balanced_max_amount) {
     const std::string key =
         EncodeCounterKey(CounterKey{CounterScope::kRule, rule, "", CounterKind::kRuleState, 0});
     ASSIGN_OR_RETURN(CounterValue state, counters.Read(key));
-    state.set_weighted_virtual_time(*delta.weighted_virtual_time);
+    if (delta.weighted_virtual_time) state.set_weighted_virtual_time(*delta.weighted_virtual_time);
+    if (delta.balanced_max_amount) state.set_balanced_max_amount(*delta.balanced_max_amount);
     RETURN_IF_ERROR(counters.Write(key, state));
   }
   return absl::OkStatus();
@@ -244,6 +286,10 @@ StoredDelta ToStoredDelta(const dsl::StateDelta& delta) {
   out.set_last_chosen_time(delta.last_chosen_time);
   if (delta.weighted_pass) out.set_weighted_pass(*delta.weighted_pass);
   if (delta.weighted_virtual_time) out.set_weighted_virtual_time(*delta.weighted_virtual_time);
+  out.set_balanced_lift(delta.balanced_lift);
+  out.set_band_lift(delta.band_lift);
+  if (delta.band >= 0) out.set_band(delta.band);
+  if (delta.balanced_max_amount) out.set_balanced_max_amount(*delta.balanced_max_amount);
   return out;
 }
 
@@ -261,6 +307,10 @@ dsl::StateDelta FromStoredDelta(const StoredDelta& stored) {
   if (stored.has_weighted_pass()) out.weighted_pass = stored.weighted_pass();
   if (stored.has_weighted_virtual_time())
     out.weighted_virtual_time = stored.weighted_virtual_time();
+  out.balanced_lift = stored.balanced_lift();
+  out.band_lift = stored.band_lift();
+  if (stored.has_band()) out.band = stored.band();
+  if (stored.has_balanced_max_amount()) out.balanced_max_amount = stored.balanced_max_amount();
   return out;
 }
 

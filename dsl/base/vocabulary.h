@@ -44,6 +44,10 @@ inline constexpr std::array<StrategyWord, 5> kStrategies = {{
     {StrategyKind::kSticky, "sticky", true, "lead.account"},
 }};
 
+// `balanced(quality) by tier [80, 50]`: at most this many thresholds (so at most this many bands
+// are kept even by count; the band below the lowest threshold is evened out by the sum alone).
+inline constexpr size_t kMaxBalanceTiers = 4;
+
 // ---------------------------------------------------------------------------------------------
 // Cap units: `cap 20/day`, `cap 40 open`.
 

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "dsl/base/escalation_target.h"
 #include "dsl/base/text_util.h"
+#include "dsl/base/value.h"
 #include "dsl/base/vocabulary.h"
 #include "dsl/check/internal/checker_impl.h"
 
@@ -99,6 +100,32 @@ void Checker::CheckDistribute(const ast::Distribute& distribute) {
   if (!info.type.Allows({ValueKind::kNumber, ValueKind::kBool, ValueKind::kDuration})) {
     Error(distribute.argument->span, "type-mismatch",
           absl::StrCat("`", Piece(name), "()` needs a number, not ", Describe(info.type)));
+  }
+  if (!distribute.tiers.empty()) CheckBalanceTiers(distribute, info.reads_rep);
+}
+
+// The lead's band is known before a rep is chosen, so the amount must be the lead's alone; bands
+// run from the best down, each threshold below the one before.
+void Checker::CheckBalanceTiers(const ast::Distribute& distribute, bool amount_reads_rep) {
+  if (amount_reads_rep) {
+    Error(distribute.tiers_span, "tier-reads-rep",
+          "`by tier` sorts the lead into a band before a rep is chosen, so the balanced amount "
+          "must be a lead value",
+          "bare names here are rep fields; write `lead.x` for the lead's field");
+  }
+  if (distribute.tiers.size() > kMaxBalanceTiers) {
+    Error(distribute.tier_spans[kMaxBalanceTiers], "invalid-tiers",
+          absl::StrCat("at most ", kMaxBalanceTiers, " tier thresholds"),
+          "each threshold starts a band kept even by count; `by tier [80, 50]` makes three bands");
+  }
+  for (size_t i = 1; i < distribute.tiers.size(); ++i) {
+    if (distribute.tiers[i] >= distribute.tiers[i - 1]) {
+      Error(distribute.tier_spans[i], "invalid-tiers",
+            absl::StrCat(
+                "tier thresholds go from the best band down: ", FormatNumber(distribute.tiers[i]),
+                " is not below ", FormatNumber(distribute.tiers[i - 1])),
+            "`by tier [80, 50]`: 80 and above, then 50 to 80, then the rest");
+    }
   }
 }
 

@@ -120,6 +120,8 @@ class RulePlanner {
           rule.distribute.span = d.span;
           rule.distribute.text = std::string(source_.Slice(d.span));
           rule.distribute.argument = d.argument ? exprs_.Plan(*d.argument) : nullptr;
+          rule.distribute.balance_over = d.over;
+          rule.distribute.tiers = d.tiers;
           break;
         }
         case ast::ClauseKind::kCap:

@@ -42,6 +42,13 @@ void DumpRuleBody(const Rule& rule, std::string& out) {
   if (rule.distribute.argument != nullptr) {
     absl::StrAppend(&out, "(", DumpNode(*rule.distribute.argument), ")");
   }
+  if (rule.distribute.balance_over) {
+    absl::StrAppend(&out, " over ", Piece(CapUnitName(*rule.distribute.balance_over)));
+  }
+  for (size_t i = 0; i < rule.distribute.tiers.size(); ++i) {
+    absl::StrAppend(&out, i == 0 ? " by tier [" : ", ", FormatNumber(rule.distribute.tiers[i]),
+                    i + 1 == rule.distribute.tiers.size() ? "]" : "");
+  }
   out += "\n";
   if (!rule.caps.empty()) {
     out += "  cap ";

@@ -53,6 +53,11 @@ struct Strategy {
   std::string text;
   // balanced(expr), weighted(expr), sticky(expr); null for round_robin and least_loaded.
   ExprNodePtr argument;
+  // balanced: `over day|week|month`, the calendar period the balance restarts at; none: never.
+  std::optional<CapUnit> balance_over;
+  // balanced: `by tier [80, 50]`, band thresholds from the best band down (at most
+  // kMaxBalanceTiers); empty: no bands.
+  std::vector<double> tiers;
 };
 
 struct CapLimit {

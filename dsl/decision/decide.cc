@@ -24,20 +24,11 @@ std::string CutText(std::string_view text) {
   return absl::StrCat(Piece(text.substr(0, cut)), "\xE2\x80\xA6");                  // "…"
 }
 
-// The calendar unit a rule balances over: its shortest calendar cap, else the day.
-CapUnit BalancePeriod(const Rule& rule) {
-  CapUnit unit = CapUnit::kMonth;
-  bool found = false;
-  for (const CapLimit& cap : rule.caps) {
-    if (cap.unit == CapUnit::kOpen) continue;
-    if (!found || static_cast<int>(cap.unit) < static_cast<int>(unit)) unit = cap.unit;
-    found = true;
-  }
-  return found ? unit : CapUnit::kDay;
-}
-
-double BalancedOf(const RuleRepCounters& c, CapUnit unit) {
-  switch (unit) {
+// The rep's level in the rule's balance period (`over`; none: the rule's whole life), and its
+// band counts there.
+double BalancedOf(const RuleRepCounters& c, std::optional<CapUnit> over) {
+  if (!over) return c.balanced_total;
+  switch (*over) {
     case CapUnit::kWeek:
       return c.balanced_week;
     case CapUnit::kMonth:
@@ -45,6 +36,28 @@ double BalancedOf(const RuleRepCounters& c, CapUnit unit) {
     default:
       return c.balanced_day;
   }
+}
+
+const BandCounts& BandsOf(const RuleRepCounters& c, std::optional<CapUnit> over) {
+  if (!over) return c.bands_total;
+  switch (*over) {
+    case CapUnit::kWeek:
+      return c.bands_week;
+    case CapUnit::kMonth:
+      return c.bands_month;
+    default:
+      return c.bands_day;
+  }
+}
+
+// The band of `amount` under `by tier` thresholds (best first): the first threshold it reaches;
+// -1 below all of them, or when the amount is missing.
+int32_t BandOf(const std::vector<double>& tiers, std::optional<double> amount) {
+  if (!amount) return -1;
+  for (size_t b = 0; b < tiers.size(); ++b) {
+    if (*amount >= tiers[b]) return static_cast<int32_t>(b);
+  }
+  return -1;
 }
 
 int64_t CapCount(const RuleRepCounters& c, CapUnit unit) {
@@ -149,6 +162,7 @@ class Decider {
   std::vector<PendingRemoval> removals_;  // per roster index (explain only)
   std::vector<StrategyInputs> inputs_;    // per tie-group member
   StrategyContext strategy_context_;
+  int32_t band_ = -1;  // balanced by tier: the lead's band in the deciding rule
 };
 
 void Decider::PrepareWorkspace() {
@@ -400,7 +414,18 @@ absl::Status Decider::PrepareStrategy(const Rule& rule, size_t rule_index,
     strategy_context_.virtual_time = rule_counters.weighted_virtual_time;
     for (const uint32_t k : tie) strategy_context_.total_weight += ws_.weights_[k];
   }
-  const CapUnit balance_unit = BalancePeriod(rule);
+  const std::optional<CapUnit> balance_over = rule.distribute.balance_over;
+  band_ = -1;
+  if (kind == StrategyKind::kBalanced) {
+    RuleCounters rule_counters;
+    RETURN_IF_ERROR(state_.ReadRuleCounters(rule_key, rule_counters));
+    strategy_context_.balanced_max_amount = rule_counters.balanced_max_amount;
+    // The checker keeps a tiered amount to the lead's own values: it is the same for every rep.
+    if (!rule.distribute.tiers.empty()) {
+      band_ = BandOf(rule.distribute.tiers, StrategyInput(rule.distribute, Context(nullptr)));
+    }
+    strategy_context_.by_band = band_ >= 0;
+  }
   const uint64_t rule_hash = roster_.rule_key_hash(rule_index);
   inputs_.resize(tie.size());
   for (size_t t = 0; t < tie.size(); ++t) {
@@ -412,11 +437,13 @@ absl::Status Decider::PrepareStrategy(const Rule& rule, size_t rule_index,
     in.last_chosen_sequence = c.last_chosen_sequence;
     in.last_chosen_time = c.last_chosen_time;
     in.open = ws_.rep_counters_[i].open;
-    in.balanced = BalancedOf(c, balance_unit);
+    in.balanced = BalancedOf(c, balance_over);
+    in.band_count = band_ >= 0 ? BandsOf(c, balance_over)[static_cast<size_t>(band_)] : 0;
     in.weight = weighted ? ws_.weights_[k] : 0;
     in.weighted_pass = c.weighted_pass;
     in.rendezvous = sticky_key ? MixHash(*sticky_key, roster_.id_hash(i)) : 0;
   }
+  if (kind == StrategyKind::kBalanced) RaiseLaggards(strategy_context_, inputs_);
   return absl::OkStatus();
 }
 
@@ -439,7 +466,13 @@ void Decider::RecordDecision(const Rule& rule, size_t rule_index, const std::str
     // not.
     const std::optional<double> amount =
         StrategyInput(rule.distribute, Context(&ws_.records_[pick]));
-    delta.balanced = amount ? std::max(0.0, *amount) : 0;
+    delta.balanced = amount && std::isfinite(*amount) ? std::max(0.0, *amount) : 0;
+    delta.balanced_lift = picked.balanced_lift;
+    delta.band = band_;
+    delta.band_lift = picked.band_lift;
+    if (delta.balanced > strategy_context_.balanced_max_amount) {
+      delta.balanced_max_amount = delta.balanced;
+    }
   }
   delta.last_chosen_sequence = time_.sequence;
   delta.last_chosen_time = time_.unix_seconds;

@@ -55,6 +55,7 @@ StateDelta CreditBack(const StateDelta& assignment) {
   out.open = -assignment.open;
   out.quality = -assignment.quality;
   out.balanced = -assignment.balanced;
+  out.band = assignment.band;
   return out;
 }
 

@@ -20,6 +20,7 @@
 // Readers of an implementation may be called concurrently with each other, never with Apply.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -28,6 +29,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "dsl/base/vocabulary.h"
 
 namespace leadrouter::dsl {
 
@@ -58,6 +60,9 @@ struct RepCounters {
   friend bool operator==(const RepCounters&, const RepCounters&) = default;
 };
 
+// Leads per band of `by tier`, best band first.
+using BandCounts = std::array<int64_t, kMaxBalanceTiers>;
+
 // One rep's counters within one rule.
 struct RuleRepCounters {
   // Leads this rule gave the rep in the current day / week / month (`cap N/day|week|month`).
@@ -66,10 +71,20 @@ struct RuleRepCounters {
   int64_t assigned_month = 0;
   // Open leads the rep received from this rule (`cap N open`).
   int64_t open = 0;
-  // Sum of the rule's `balanced(expr)` over the leads it gave the rep, per period.
+  // balanced(expr): the rep's balance level in this rule, per period and over the rule's whole
+  // life (`total`, never reset): the sum of `expr` over the leads the rule gave the rep, plus the
+  // lifts that kept a newcomer or returning rep from being flooded
+  // (dsl/decision/decision_strategy.h).
   double balanced_day = 0;
   double balanced_week = 0;
   double balanced_month = 0;
+  double balanced_total = 0;
+  // `balanced(expr) by tier [...]`: leads per band (band b: the lead's amount is at least the b-th
+  // threshold and below the one before), per period and over the rule's whole life, with lifts.
+  BandCounts bands_day{};
+  BandCounts bands_week{};
+  BandCounts bands_month{};
+  BandCounts bands_total{};
   // The decision sequence number and time of the last lead this rule gave the rep (round robin);
   // nullopt when the rule never chose the rep. Not reset by periods.
   std::optional<uint64_t> last_chosen_sequence;
@@ -83,6 +98,8 @@ struct RuleRepCounters {
 struct RuleCounters {
   // weighted(expr): the rule's virtual time, advanced by 1 / (sum of weights) per decision.
   double weighted_virtual_time = 0;
+  // balanced(expr): the largest amount the rule has balanced (how far a rep's level may lag).
+  double balanced_max_amount = 0;
 };
 
 // Rep ids that stay the same over many decisions, named by a process-unique generation (a bound
@@ -141,11 +158,15 @@ class DecisionState {
 //   p_u = periods.u:  s_u == p_u: add;  s_u < p_u (or none stored): set the period to p_u and the
 //   value to max(0, increment) (a new period starts from zero);  s_u > p_u: leave it (a credit for
 //   a period that is over changes nothing). This applies to `assigned` (the assigned_* counters)
-//   and `balanced` (balanced_*), and for quality to the rep's quality_day.
+//   and `balanced + balanced_lift` (balanced_*), and for quality to the rep's quality_day.
+//   balanced_total, which has no period, adds `balanced + balanced_lift`.
+// - `band` >= 0: `assigned + band_lift` is added to that band of bands_day / _week / _month (by
+//   the calendar rule above) and of bands_total.
 // - `open` is added to RepCounters::open and RuleRepCounters::open, never below 0.
 // - Every counter that an increment would make negative stays at 0.
 // - Set fields, when present, replace the stored value: last_chosen_sequence and
-//   last_chosen_time (rule-rep), weighted_pass (rule-rep), weighted_virtual_time (rule).
+//   last_chosen_time (rule-rep), weighted_pass (rule-rep), weighted_virtual_time and
+//   balanced_max_amount (rule).
 struct StateDelta {
   std::string rep_id;
   std::string rule_key;
@@ -157,11 +178,19 @@ struct StateDelta {
   // not balance).
   double quality = 0;
   double balanced = 0;
+  // balanced: how far the pick's level and its band count were raised before the lead was added
+  // (a rep far behind joins at the back of the pack, not below it); CreditBack leaves them.
+  double balanced_lift = 0;
+  int64_t band_lift = 0;
+  // `by tier`: the lead's band (index into the rule's thresholds); -1: no band (below every
+  // threshold, or no tiers).
+  int32_t band = -1;
 
   std::optional<uint64_t> last_chosen_sequence;
   int64_t last_chosen_time = 0;
   std::optional<double> weighted_pass;
   std::optional<double> weighted_virtual_time;
+  std::optional<double> balanced_max_amount;
 };
 
 // The counts of one assignment of a lead to `rep_id` by the rule `rule_key` in `periods`: one more
@@ -180,8 +209,8 @@ StateDelta ManualAssignmentDelta(std::string_view rep_id, const PeriodIds& perio
                                  std::optional<double> lead_quality);
 
 // The delta that undoes the counts of `assignment` (a reassign credits the cap back and releases
-// the open lead): negated increments in the assignment's periods, no set fields (round-robin turns
-// and weighted passes are history, not counts).
+// the open lead): negated increments in the assignment's periods and band, no lifts and no set
+// fields (round-robin turns, weighted passes and lifts are history, not counts).
 StateDelta CreditBack(const StateDelta& assignment);
 
 // The delta for a lead that was closed (won, lost, archived): only `open` goes down by one.

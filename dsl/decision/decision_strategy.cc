@@ -35,6 +35,28 @@ double EffectivePass(const StrategyContext& context, const StrategyInputs& rep) 
   return std::max(rep.weighted_pass.value_or(0.0), context.virtual_time - 1.0 / rep.weight);
 }
 
+void RaiseLaggards(const StrategyContext& context, std::span<StrategyInputs> members) {
+  double top_level = 0;
+  int64_t top_count = 0;
+  for (const StrategyInputs& m : members) {
+    top_level = std::max(top_level, m.balanced);
+    top_count = std::max(top_count, m.band_count);
+  }
+  const double level_floor = top_level - 2 * context.balanced_max_amount;
+  const int64_t count_floor = top_count - 1;
+  for (StrategyInputs& m : members) {
+    // No amount balanced yet (a rule that never decided): nothing to lag behind.
+    if (context.balanced_max_amount > 0 && m.balanced < level_floor) {
+      m.balanced_lift = level_floor - m.balanced;
+      m.balanced = level_floor;
+    }
+    if (context.by_band && m.band_count < count_floor) {
+      m.band_lift = count_floor - m.band_count;
+      m.band_count = count_floor;
+    }
+  }
+}
+
 bool StrategyBefore(const StrategyContext& context, const StrategyInputs& a,
                     const StrategyInputs& b) {
   switch (context.kind) {
@@ -44,6 +66,7 @@ bool StrategyBefore(const StrategyContext& context, const StrategyInputs& a,
       if (a.open != b.open) return a.open < b.open;
       break;
     case StrategyKind::kBalanced:
+      if (context.by_band && a.band_count != b.band_count) return a.band_count < b.band_count;
       if (!NearlyEqual(a.balanced, b.balanced)) return a.balanced < b.balanced;
       break;
     case StrategyKind::kWeighted: {
@@ -93,7 +116,7 @@ const char* StrategyScoreLabel(const StrategyContext& context) {
     case StrategyKind::kLeastLoaded:
       return "open leads";
     case StrategyKind::kBalanced:
-      return "sum received this period";
+      return "amount received in the balance period";
     case StrategyKind::kWeighted:
       return "weight";
     case StrategyKind::kSticky:

@@ -10,8 +10,18 @@
 //   key). Adding or removing a rep changes nobody else's turn; a returning rep is chosen once, then
 //   queues behind everyone who has been chosen since.
 // - least_loaded: fewest open leads (all rules).
-// - balanced(expr): smallest sum of `expr` over the leads this rule gave the rep in the balance
-//   period (the rule's shortest calendar cap period, else the day).
+// - balanced(expr): the lowest level, the sum of `expr` over the leads this rule gave the rep in
+//   the balance period (`over day|week|month`; without `over`, the rule's whole life: the balance
+//   never restarts). With `by tier [t1, t2, ...]` a lead whose amount is at least some threshold
+//   belongs to the band of the highest such threshold, and goes to the rep with the fewest leads
+//   of that band first, the lowest level second; a lead below every threshold is balanced by level
+//   alone, which is what evens the sums out. So the count of the best leads stays even as well as
+//   the sum. A rep far behind (new, back from time off, held back by a cap) is lifted to the back
+//   of the pack, not left below it: its level to at least (highest level in the tie group) - 2 x
+//   (largest amount the rule has balanced), its band count to at least (highest count) - 1; the
+//   lift is kept when the rep is picked. Steady reps never lag that far (the level spread stays
+//   under 2 amounts), so the lift changes nothing among them, and a newcomer is owed at most about
+//   two leads instead of being flooded.
 // - weighted(expr): smooth weighted round robin by a positive per-rep weight, in a virtual-time
 //   form that changes one rep per decision: the rule keeps a virtual time V (advanced by 1/W per
 //   decision, W the tie group's total weight) and each rep a pass S (advanced by 1/w when picked);
@@ -39,7 +49,11 @@ struct StrategyInputs {
   std::optional<uint64_t> last_chosen_sequence;
   int64_t last_chosen_time = 0;
   int64_t open = 0;
+  // balanced: the level and, with a band, the count of that band's leads; RaiseLaggards lifts them.
   double balanced = 0;
+  int64_t band_count = 0;
+  double balanced_lift = 0;
+  int64_t band_lift = 0;
   double weight = 0;  // weighted: > 0
   std::optional<double> weighted_pass;
   uint64_t rendezvous = 0;  // sticky with a key: MixHash(key, hash(rep id))
@@ -51,10 +65,18 @@ struct StrategyContext {
   // weighted: the rule's virtual time and the tie group's total weight.
   double virtual_time = 0;
   double total_weight = 0;
+  // balanced: whether the lead has a band (its count decides first), and the largest amount the
+  // rule has balanced (how far a rep may lag before it is lifted).
+  bool by_band = false;
+  double balanced_max_amount = 0;
 };
 
 // The weighted pass a rep effectively has (S clamped as described above).
 double EffectivePass(const StrategyContext& context, const StrategyInputs& rep);
+
+// balanced: lifts the members that lag the tie group by more than the strategy allows (above),
+// recording each lift in the member's balanced_lift / band_lift.
+void RaiseLaggards(const StrategyContext& context, std::span<StrategyInputs> members);
 
 // True when `a` goes before `b`.
 bool StrategyBefore(const StrategyContext& context, const StrategyInputs& a,

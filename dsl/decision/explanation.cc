@@ -210,8 +210,7 @@ std::string StrategyMessage(const Explanation& ex, const StrategyTrace& s) {
     case PickReason::kLeastLoaded:
       return absl::StrCat(out, "fewest open leads (", Number(s.pick_score.value_or(0)), ")");
     case PickReason::kBalanced:
-      return absl::StrCat(out, "smallest ", s.text, " received this period (",
-                          Number(s.pick_score.value_or(0)), ")");
+      return absl::StrCat(out, s.text, ": least received (", Number(s.pick_score.value_or(0)), ")");
     case PickReason::kWeighted:
       return absl::StrCat(out, "furthest behind its weighted share (weight ",
                           Number(s.pick_score.value_or(0)), ")");

@@ -6,16 +6,28 @@
 namespace leadrouter::dsl {
 
 template <typename T>
-void InMemoryDecisionState::Periodic<T>::Add(int64_t p, T increment) {
+template <typename Change>
+void InMemoryDecisionState::Periodic<T>::Update(int64_t p, Change change) {
   if (period && *period > p) return;  // a credit for a period that is over
   if (!period || *period < p) {
     period = p;
     value = T{};
   }
-  value = std::max(T{}, value + increment);
+  change(value);
+}
+
+template <typename T>
+void InMemoryDecisionState::Periodic<T>::Add(int64_t p, T increment) {
+  Update(p, [increment](T& v) { v = std::max(T{}, v + increment); });
 }
 
 namespace {
+
+void AddBand(BandCounts& counts, int32_t band, int64_t increment) {
+  if (static_cast<size_t>(band) >= counts.size()) return;  // Decide names bands of the rule only
+  int64_t& count = counts[static_cast<size_t>(band)];
+  count = std::max<int64_t>(0, count + increment);
+}
 
 template <typename Calendar>
 void AddCalendar(Calendar& calendar, const PeriodIds& periods, int64_t increment) {
@@ -83,6 +95,11 @@ RuleRepCounters InMemoryDecisionState::ReadRuleRep(const RuleRepEntry& e,
   c.balanced_day = e.balanced_day.Read(periods.day);
   c.balanced_week = e.balanced_week.Read(periods.week);
   c.balanced_month = e.balanced_month.Read(periods.month);
+  c.balanced_total = e.balanced_total;
+  c.bands_day = e.bands_day.Read(periods.day);
+  c.bands_week = e.bands_week.Read(periods.week);
+  c.bands_month = e.bands_month.Read(periods.month);
+  c.bands_total = e.bands_total;
   c.last_chosen_sequence = e.last_chosen_sequence;
   c.last_chosen_time = e.last_chosen_time;
   c.weighted_pass = e.weighted_pass;
@@ -168,9 +185,19 @@ void InMemoryDecisionState::Apply(const StateDelta& delta) {
   RuleRepEntry& rule_rep = rule.reps[slot];
   AddCalendar(rule_rep.assigned, delta.periods, delta.assigned);
   rule_rep.open = std::max<int64_t>(0, rule_rep.open + delta.open);
-  rule_rep.balanced_day.Add(delta.periods.day, delta.balanced);
-  rule_rep.balanced_week.Add(delta.periods.week, delta.balanced);
-  rule_rep.balanced_month.Add(delta.periods.month, delta.balanced);
+  const double level = delta.balanced + delta.balanced_lift;
+  rule_rep.balanced_day.Add(delta.periods.day, level);
+  rule_rep.balanced_week.Add(delta.periods.week, level);
+  rule_rep.balanced_month.Add(delta.periods.month, level);
+  rule_rep.balanced_total = std::max(0.0, rule_rep.balanced_total + level);
+  if (delta.band >= 0) {
+    const int64_t count = delta.assigned + delta.band_lift;
+    const auto add = [&](BandCounts& counts) { AddBand(counts, delta.band, count); };
+    rule_rep.bands_day.Update(delta.periods.day, add);
+    rule_rep.bands_week.Update(delta.periods.week, add);
+    rule_rep.bands_month.Update(delta.periods.month, add);
+    add(rule_rep.bands_total);
+  }
   if (delta.last_chosen_sequence) {
     rule_rep.last_chosen_sequence = delta.last_chosen_sequence;
     rule_rep.last_chosen_time = delta.last_chosen_time;
@@ -179,6 +206,7 @@ void InMemoryDecisionState::Apply(const StateDelta& delta) {
   if (delta.weighted_virtual_time) {
     rule.counters.weighted_virtual_time = *delta.weighted_virtual_time;
   }
+  if (delta.balanced_max_amount) rule.counters.balanced_max_amount = *delta.balanced_max_amount;
 }
 
 absl::Status InMemoryDecisionState::CopyFrom(const DecisionState& base,
@@ -218,6 +246,11 @@ absl::Status InMemoryDecisionState::CopyFrom(const DecisionState& base,
       e.balanced_day = in(periods.day, c.balanced_day);
       e.balanced_week = in(periods.week, c.balanced_week);
       e.balanced_month = in(periods.month, c.balanced_month);
+      e.balanced_total = c.balanced_total;
+      e.bands_day = in(periods.day, c.bands_day);
+      e.bands_week = in(periods.week, c.bands_week);
+      e.bands_month = in(periods.month, c.bands_month);
+      e.bands_total = c.bands_total;
       e.last_chosen_sequence = c.last_chosen_sequence;
       e.last_chosen_time = c.last_chosen_time;
       e.weighted_pass = c.weighted_pass;

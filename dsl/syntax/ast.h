@@ -114,10 +114,18 @@ struct Expr {
 // Rule clauses
 
 // `distribute round_robin`, `distribute balanced(quality)`, `distribute sticky(lead.account)`.
+// `balanced` takes two options: `over week` and `by tier [80, 50]`.
 struct Distribute {
   SourceSpan span;
   StrategyKind kind = StrategyKind::kRoundRobin;
   ExprPtr argument;  // balanced, weighted and sticky take one; the others none
+  // `over day|week|month`: the calendar period the balance restarts at; none: it never restarts.
+  std::optional<CapUnit> over;
+  SourceSpan over_span;
+  // `by tier [80, 50]`: the band thresholds, as written (the checker wants them decreasing).
+  std::vector<double> tiers;
+  std::vector<SourceSpan> tier_spans;
+  SourceSpan tiers_span;  // from `by` to `]`
 };
 
 // One item of `cap 5/day, 40 open`.

@@ -161,6 +161,16 @@ std::string ClauseText(const ast::Clause& clause) {
         WriteExpr(*clause.distribute.argument, out);
         out += ')';
       }
+      if (clause.distribute.over) {
+        absl::StrAppend(&out, " over ", Piece(CapUnitName(*clause.distribute.over)));
+      }
+      if (!clause.distribute.tiers.empty()) {
+        out += " by tier [";
+        for (size_t i = 0; i < clause.distribute.tiers.size(); ++i) {
+          absl::StrAppend(&out, i > 0 ? ", " : "", FormatNumber(clause.distribute.tiers[i]));
+        }
+        out += ']';
+      }
       break;
     case ast::ClauseKind::kCap:
       out = "cap ";

@@ -198,14 +198,18 @@ void TreeBuilder::CloseCall(SourceSpan span) {
   Push(span, std::move(call), height + 1);
 }
 
-void TreeBuilder::PushNumber(std::string_view text, SourceSpan span) {
+double TreeBuilder::NumberValue(std::string_view text, SourceSpan span) {
   const std::string digits = WithoutSeparators(text);
   double value = 0;
   const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
   if (error != std::errc() || end != digits.data() + digits.size()) {
     Error("invalid-number", span, absl::StrCat("number `", Piece(text), "` is out of range"));
   }
-  Push(span, ast::NumberLiteral{value, std::string(text)});
+  return value;
+}
+
+void TreeBuilder::PushNumber(std::string_view text, SourceSpan span) {
+  Push(span, ast::NumberLiteral{NumberValue(text, span), std::string(text)});
 }
 
 void TreeBuilder::PushDuration(std::string_view text, SourceSpan span) {
@@ -271,12 +275,51 @@ void TreeBuilder::AddPreferClause(SourceSpan span) {
 void TreeBuilder::SetStrategy(std::string_view name, SourceSpan span) {
   strategy_name_ = std::string(name);
   strategy_span_ = span;
+  strategy_options_ = ast::Distribute{};
+}
+
+void TreeBuilder::SetBalanceOver(std::string_view word, SourceSpan span) {
+  if (strategy_options_.over_span.end != 0) {
+    Error("duplicate-clause", span, "`over` is given twice", "write one period");
+    return;
+  }
+  const std::optional<CapUnitWord> unit = FindCapUnit(word);
+  if (unit && unit->per_period) {
+    strategy_options_.over = unit->unit;
+  } else {
+    Error("unknown-cap-unit", span, absl::StrCat("unknown balance period `", Piece(word), "`"),
+          HintOr(Suggest(word, CapUnitNames<true>()),
+                 "`over day`, `over week` or `over month`; without `over` the balance never "
+                 "restarts"));
+  }
+}
+
+void TreeBuilder::AddTierThreshold(std::string_view text, SourceSpan span) {
+  tier_thresholds_.push_back(NumberValue(text, span));
+  tier_threshold_spans_.push_back(span);
+}
+
+void TreeBuilder::SetBalanceTiers(SourceSpan span) {
+  if (!strategy_options_.tier_spans.empty()) {
+    Error("duplicate-clause", span, "`by tier` is given twice", "write one list of thresholds");
+  } else {
+    strategy_options_.tiers = std::move(tier_thresholds_);
+    strategy_options_.tier_spans = std::move(tier_threshold_spans_);
+    strategy_options_.tiers_span = span;
+  }
+  tier_thresholds_.clear();
+  tier_threshold_spans_.clear();
 }
 
 void TreeBuilder::AddDistributeClause(SourceSpan span) {
   ast::Clause clause = NewClause(ast::ClauseKind::kDistribute, span);
   clause.distribute.span = {strategy_span_.begin, span.end};
   if (!operands_.empty()) clause.distribute.argument = PopExpr();
+  clause.distribute.over = strategy_options_.over;
+  clause.distribute.over_span = strategy_options_.over_span;
+  clause.distribute.tiers = std::move(strategy_options_.tiers);
+  clause.distribute.tier_spans = std::move(strategy_options_.tier_spans);
+  clause.distribute.tiers_span = strategy_options_.tiers_span;
   const std::optional<StrategyWord> strategy = FindStrategy(strategy_name_);
   if (!strategy) {
     Error("unknown-strategy", strategy_span_,
@@ -294,6 +337,16 @@ void TreeBuilder::AddDistributeClause(SourceSpan span) {
       Error("strategy-argument", clause.distribute.argument->span,
             absl::StrCat("`", strategy_name_, "` takes no argument"),
             absl::StrCat("write `distribute ", strategy_name_, "`"));
+    }
+    if (strategy->kind != StrategyKind::kBalanced) {
+      const bool has_over = clause.distribute.over_span.end != 0;
+      if (has_over || !clause.distribute.tier_spans.empty()) {
+        Error(
+            "strategy-argument",
+            has_over ? clause.distribute.over_span : clause.distribute.tiers_span,
+            absl::StrCat("`", has_over ? "over" : "by tier", "` applies to `balanced(expr)` only"),
+            "for example `distribute balanced(quality) over week by tier [80]`");
+      }
     }
   }
   AddClause(std::move(clause));

@@ -6,9 +6,11 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "dsl/base/status_macros.h"
+#include "dsl/decision/in_memory_decision_state.h"
 #include "status_matchers.h"
 #include "storage/counter_store.h"
 #include "storage/storage.h"
@@ -127,6 +129,78 @@ TEST_F(CounterRowsTest, ADiscardedMutationLeavesNoRowBehind) {
     ExpectRowsMatchKeys(txn);
     return absl::OkStatus();
   }));
+}
+
+// balanced: the levels, the band counts per period and over the rule's whole life, the lifts
+// and the rule's largest amount, stored as the in-memory state keeps them (the dry run's and the
+// server's decisions read the same numbers), through a StoredDelta and back (the recovery check
+// replays those), with a credit back and the next day.
+TEST_F(CounterRowsTest, BalanceCountersAreStoredAsTheDecisionKeepsThem) {
+  dsl::InMemoryDecisionState memory;
+  std::vector<dsl::StateDelta> deltas;
+  for (const auto& [rep, band, lift, band_lift] :
+       std::vector<std::tuple<std::string, int32_t, double, int64_t>>{
+           {"ana", 0, 0, 0}, {"ben", 1, 40, 0}, {"ana", -1, 0, 0}, {"cy", 0, 120, 2}}) {
+    dsl::StateDelta delta = Delta(rep);
+    delta.balanced = 50;
+    delta.band = band;
+    delta.balanced_lift = lift;
+    delta.band_lift = band_lift;
+    delta.balanced_max_amount = 50;
+    deltas.push_back(FromStoredDelta(ToStoredDelta(delta)));
+    EXPECT_EQ(deltas.back().band, band);
+    EXPECT_EQ(deltas.back().balanced_lift, lift);
+    EXPECT_EQ(deltas.back().band_lift, band_lift);
+    EXPECT_EQ(deltas.back().balanced_max_amount, 50);
+  }
+  deltas.push_back(dsl::CreditBack(deltas[1]));  // ben: the lead back, not the lift
+  for (const dsl::StateDelta& delta : deltas) {
+    ASSERT_OK(Apply(delta));
+    memory.Apply(delta);
+  }
+  const std::vector<std::string_view> ids = {"ana", "ben", "cy"};
+  for (const dsl::PeriodIds& periods :
+       {kPeriods, dsl::PeriodIds{kPeriods.day + 1, kPeriods.week, kPeriods.month}}) {
+    std::vector<dsl::RuleRepCounters> stored(3), expected(3);
+    ASSERT_OK(storage_->commits().Commit([&](WriteTxn& txn) -> absl::Status {
+      return StoredDecisionState(txn).ReadRuleRepCountersAt("r1", kList, {{0, 1, 2}}, periods,
+                                                            stored);
+    }));
+    ASSERT_OK(memory.ReadRuleRepCounters("r1", ids, periods, expected));
+    for (size_t k = 0; k < 3; ++k) {
+      SCOPED_TRACE(ids[k]);
+      EXPECT_EQ(stored[k].balanced_day, expected[k].balanced_day);
+      EXPECT_EQ(stored[k].balanced_week, expected[k].balanced_week);
+      EXPECT_EQ(stored[k].balanced_total, expected[k].balanced_total);
+      EXPECT_EQ(stored[k].bands_day, expected[k].bands_day);
+      EXPECT_EQ(stored[k].bands_month, expected[k].bands_month);
+      EXPECT_EQ(stored[k].bands_total, expected[k].bands_total);
+    }
+    // By hand: ana 50 + 50 with one band-0 lead; ben's lead credited back, its lift kept; cy
+    // lifted by 120 and by two band-0 leads.
+    EXPECT_EQ(stored[0].balanced_total, 100);
+    EXPECT_EQ(stored[0].bands_total, (dsl::BandCounts{1, 0, 0, 0}));
+    EXPECT_EQ(stored[1].balanced_total, 40);
+    EXPECT_EQ(stored[1].bands_total, (dsl::BandCounts{0, 0, 0, 0}));
+    EXPECT_EQ(stored[2].balanced_total, 170);
+    EXPECT_EQ(stored[2].bands_total, (dsl::BandCounts{3, 0, 0, 0}));
+    EXPECT_EQ(stored[2].bands_day[0], periods.day == kPeriods.day ? 3 : 0);
+  }
+  dsl::RuleCounters rule;
+  ASSERT_OK(storage_->commits().Commit([&](WriteTxn& txn) -> absl::Status {
+    return StoredDecisionState(txn).ReadRuleCounters("r1", rule);
+  }));
+  EXPECT_EQ(rule.balanced_max_amount, 50);
+}
+
+TEST_F(CounterRowsTest, ABandPastTheLastIsDataLossNotAWildWrite) {
+  dsl::StateDelta delta = Delta("ana");
+  delta.band = static_cast<int32_t>(dsl::kMaxBalanceTiers);
+  const absl::Status status = storage_->commits().Commit([&](WriteTxn& txn) -> absl::Status {
+    TxnCounterAccess access(txn);
+    return ApplyStateDelta(access, delta);
+  });
+  EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss) << status;
 }
 
 TEST(CounterRowsUnitTest, InvalidateMarksOnlyTheRowOfTheKey) {

@@ -107,6 +107,7 @@ class Checker {
 
   // The strategy's argument (whether it needs one is the parser's check).
   void CheckDistribute(const ast::Distribute& distribute);
+  void CheckBalanceTiers(const ast::Distribute& distribute, bool amount_reads_rep);
 
   void CheckCaps(const std::vector<ast::Cap>& caps);
 

@@ -53,6 +53,7 @@ struct whitespace_char : one<' ', '\t', '\r', '\n', '\v', '\f'> {};
 struct ws : star<sor<whitespace_char, line_comment>> {};
 // Blanks inside a token group that must stay on one line (`skill (x)` is fine, a newline is not).
 struct hspace : star<one<' ', '\t'>> {};
+struct blanks : plus<one<' ', '\t'>> {};
 
 struct word_char : identifier_other {};
 struct word : identifier {};
@@ -264,7 +265,22 @@ struct strategy_close : one<')'> {};
 struct strategy_argument
     : seq<hspace, strategy_open, ws, must<expected_after<strategy_open, expression>>, ws,
           must<strategy_close>> {};
-struct strategy : seq<strategy_name, opt<strategy_argument>> {};
+// `balanced(quality) over week by tier [80, 50]`: options on the strategy's line, in any order.
+// `over`, `by` and `tier` are not reserved: they mean something only here.
+struct balance_over_word : TAO_PEGTL_KEYWORD("over") {};
+struct balance_period : word {};
+struct balance_over : seq<balance_over_word, hspace, must<balance_period>> {};
+struct balance_by_word : TAO_PEGTL_KEYWORD("by") {};
+struct balance_tier_word : TAO_PEGTL_KEYWORD("tier") {};
+struct tier_open : one<'['> {};
+struct tier_threshold : number_literal {};
+struct tier_comma : one<','> {};
+struct tier_close : one<']'> {};
+struct balance_tiers : seq<balance_by_word, hspace, must<balance_tier_word>, hspace,
+                           must<tier_open>, ws, must<tier_threshold>,
+                           star<ws, tier_comma, ws, must<tier_threshold>>, ws, must<tier_close>> {};
+struct strategy_option : seq<blanks, sor<balance_over, balance_tiers>> {};
+struct strategy : seq<strategy_name, opt<strategy_argument>, star<strategy_option>> {};
 struct distribute_clause : seq<kw_distribute, ws, must<strategy>> {};
 
 struct cap_limit : seq<digits, opt<one<'.'>, digits>, not_at<word_char>> {};
@@ -281,7 +297,6 @@ struct cap_clause : seq<kw_cap, ws, must<cap_item>, star<ws, cap_comma, ws, must
 // A clause's duration: wall-clock `4h`, or working time `4 working hours` (on one line; the unit
 // after `working` is a word the parser checks: minutes, hours or days, singular or plural).
 struct wall_duration : duration_literal {};
-struct blanks : plus<one<' ', '\t'>> {};
 struct working_unit : word {};
 struct working_duration : seq<digits, blanks, kw_working, hspace, must<working_unit>> {};
 struct clause_duration : sor<wall_duration, working_duration> {};

@@ -329,6 +329,31 @@ inline constexpr auto kCapPeriodMessage = [] {
 template <>
 inline constexpr SyntaxErrorInfo kSyntaxError<cap_period> = {"unknown-cap-unit",
                                                              kCapPeriodMessage.view(), ""};
+// "expected `day`, `week` or `month` after `over`, found {found}"
+inline constexpr auto kBalancePeriodMessage = [] {
+  FixedText<128> text("expected ");
+  AppendQuotedOr(text, CapUnitNames<true>());
+  text.Append(" after `over`, found {found}");
+  return text;
+}();
+template <>
+inline constexpr SyntaxErrorInfo kSyntaxError<balance_period> = {
+    "unknown-cap-unit", kBalancePeriodMessage.view(),
+    "`balanced(quality) over month`; without `over` the balance never restarts"};
+template <>
+inline constexpr SyntaxErrorInfo kSyntaxError<balance_tier_word> = {
+    "syntax-error", "expected `tier` after `by`, found {found}",
+    "`balanced(quality) by tier [80]`"};
+template <>
+inline constexpr SyntaxErrorInfo kSyntaxError<tier_open> = {
+    "syntax-error", "expected `[` after `by tier`, found {found}",
+    "`by tier [80, 50]`: the lowest quality of each band, best band first"};
+template <>
+inline constexpr SyntaxErrorInfo kSyntaxError<tier_threshold> = {
+    "syntax-error", "expected a number in `by tier [...]`, found {found}", "`by tier [80, 50]`"};
+template <>
+inline constexpr SyntaxErrorInfo kSyntaxError<tier_close> = {
+    "unclosed-bracket", "expected `,` or `]` in `by tier [...]`, found {found}", ""};
 template <>
 inline constexpr SyntaxErrorInfo kSyntaxError<sla_duration> = {
     "syntax-error", "expected a duration after `sla`, found {found}",

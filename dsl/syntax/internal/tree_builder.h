@@ -99,6 +99,11 @@ class TreeBuilder {
   void AddPreferClause(SourceSpan span);
 
   void SetStrategy(std::string_view name, SourceSpan span);
+  // `over week`, `by tier [80, 50]` (balanced only; the checker checks the thresholds).
+  void SetBalanceOver(std::string_view word, SourceSpan span);
+  void FinishBalanceOver(SourceSpan span) { strategy_options_.over_span = span; }
+  void AddTierThreshold(std::string_view text, SourceSpan span);
+  void SetBalanceTiers(SourceSpan span);
   void AddDistributeClause(SourceSpan span);
 
   void SetCapLimit(std::string_view text, SourceSpan span);
@@ -135,6 +140,8 @@ class TreeBuilder {
 
  private:
   [[noreturn]] void FailTooDeep(SourceSpan span) const;
+  // A number literal's value (`1_000` is 1000); an out-of-range one is reported.
+  double NumberValue(std::string_view text, SourceSpan span);
 
   void AddClause(ast::Clause clause);
   static ast::Clause NewClause(ast::ClauseKind kind, SourceSpan span);
@@ -171,6 +178,9 @@ class TreeBuilder {
   std::vector<ast::Clause> clauses_;
   std::string strategy_name_;
   SourceSpan strategy_span_;
+  ast::Distribute strategy_options_;  // over and tiers of the strategy being read
+  std::vector<double> tier_thresholds_;
+  std::vector<SourceSpan> tier_threshold_spans_;
   ast::Cap cap_;
   std::vector<ast::Cap> caps_;
   ast::SlaStep sla_step_;
@@ -277,6 +287,10 @@ LEADROUTER_SPAN_ACTION(grammar::prefer_clause, b.AddPreferClause(span));
 LEADROUTER_SPAN_ACTION(grammar::strategy_name, b.SetStrategy(text, span));
 LEADROUTER_SPAN_ACTION(grammar::strategy_open, b.OpenNesting(span));
 LEADROUTER_SPAN_ACTION(grammar::strategy_argument, b.CloseNesting());
+LEADROUTER_SPAN_ACTION(grammar::balance_period, b.SetBalanceOver(text, span));
+LEADROUTER_SPAN_ACTION(grammar::balance_over, b.FinishBalanceOver(span));
+LEADROUTER_SPAN_ACTION(grammar::tier_threshold, b.AddTierThreshold(text, span));
+LEADROUTER_SPAN_ACTION(grammar::balance_tiers, b.SetBalanceTiers(span));
 LEADROUTER_SPAN_ACTION(grammar::distribute_clause, b.AddDistributeClause(span));
 LEADROUTER_SPAN_ACTION(grammar::cap_limit, b.SetCapLimit(text, span));
 LEADROUTER_SPAN_ACTION(grammar::cap_period, b.SetCapPeriod(text, span));

@@ -135,6 +135,19 @@ TEST(CheckerTest, ClauseValuesThatCanNeverWork) {
               ElementsAre("type-mismatch"));
   EXPECT_THAT(Codes(CheckText("when true distribute sticky(level)\n")->checked),
               ElementsAre("sticky-reads-rep"));
+  EXPECT_THAT(
+      Codes(CheckText("when true distribute balanced(quality) by tier [50, 80]\n")->checked),
+      ElementsAre("invalid-tiers"));
+  EXPECT_THAT(
+      Codes(CheckText("when true distribute balanced(quality) by tier [90, 80, 70, 60, 50]\n")
+                ->checked),
+      ElementsAre("invalid-tiers"));
+  EXPECT_THAT(Codes(CheckText("when true distribute balanced(level) by tier [3]\n")->checked),
+              ElementsAre("tier-reads-rep"));
+  EXPECT_THAT(
+      Codes(CheckText("when true distribute balanced(lead.quality) over month by tier [80, 50]\n")
+                ->checked),
+      ::testing::IsEmpty());
 }
 
 TEST(CheckerTest, AnUnknownFunctionListsEveryBuiltin) {

@@ -329,7 +329,7 @@ TEST(Examples, QuickStartTellsItsStoryOnTheRealLeads) {
   EXPECT_LE(hits[kAbroad], 282u);
   EXPECT_GE(hits[kTech], 350u);
   EXPECT_LT(hits[kTech], 535u);
-  EXPECT_GE(hits[kNewcomer], 40u);
+  EXPECT_GE(hits[kNewcomer], 35u);  // 39 (examples/README.md): otherwise fills gus's cap first
   EXPECT_LE(hits[kNewcomer], 70u);
   EXPECT_GE(hits[kHot], 150u);
   EXPECT_LT(hits[kHot], 281u);

@@ -49,6 +49,9 @@ TEST_P(FormatTest, FormatsCanonically) {
 }
 
 const FormatCase kFormatCases[] = {
+    {"balance_options_in_one_order",
+     "when a distribute balanced( q )  by tier [80,50_0]   over week",
+     "when a distribute balanced(q) over week by tier [80, 500]\n"},
     {"spaces_around_operators", "segment s=a==1 and(b<2 or c)",
      "segment s = a == 1 and (b < 2 or c)\n"},
     {"redundant_parentheses_go", "let X = ((1 + (2 * 3)))", "let X = 1 + 2 * 3\n"},
