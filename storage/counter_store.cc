@@ -29,37 +29,62 @@ CounterKey RuleRepKey(std::string_view rule, std::string_view rep, CounterKind k
   return CounterKey{CounterScope::kRuleRep, std::string(rule), std::string(rep), kind, period};
 }
 
-// A `by tier` band's change: `count` more leads in band `band` (none when band < 0).
-struct BandChange {
-  int32_t band = -1;
-  int64_t count = 0;
-};
-
-// Adds to a band's count, not below zero.
-void AddBand(CounterValue& value, const BandChange& change) {
-  if (change.band < 0 || change.count == 0) return;
-  const int index = change.band;
-  while (value.bands_size() <= index) value.add_bands(0);
-  value.set_bands(index, std::max<int64_t>(0, value.bands(index) + change.count));
-}
-
-dsl::BandCounts BandsOf(const CounterValue& value) {
-  dsl::BandCounts bands{};
-  for (int b = 0; b < value.bands_size() && b < static_cast<int>(bands.size()); ++b) {
-    bands[static_cast<size_t>(b)] = value.bands(b);
+// CapUnit as stored (storage_records.proto): day 0, week 1, month 2; nullopt is stored unset.
+std::optional<dsl::CapUnit> BandsOverOf(bool has, int32_t stored) {
+  if (!has) return std::nullopt;
+  switch (stored) {
+    case 1:
+      return dsl::CapUnit::kWeek;
+    case 2:
+      return dsl::CapUnit::kMonth;
+    default:
+      return dsl::CapUnit::kDay;
   }
-  return bands;
 }
 
-// Adds to a count, a sum and a band, none going below zero (dsl/decision/decision_state.h).
-absl::Status Add(CounterAccess& counters, const CounterKey& key, int64_t count, double sum,
-                 const BandChange& band = {}) {
-  if (count == 0 && sum == 0 && (band.band < 0 || band.count == 0)) return absl::OkStatus();
+int32_t StoredOver(dsl::CapUnit unit) {
+  return unit == dsl::CapUnit::kWeek ? 1 : unit == dsl::CapUnit::kMonth ? 2 : 0;
+}
+
+// The turn row's band counts as the decision reads them: zeros when their period is over.
+void ReadBands(const CounterValue& turn, const dsl::PeriodIds& periods, dsl::RuleRepCounters& c) {
+  c.bands_over = BandsOverOf(turn.has_bands_over(), turn.bands_over());
+  if (!turn.has_bands_period() ||
+      turn.bands_period() != dsl::BalancePeriodId(periods, c.bands_over)) {
+    return;
+  }
+  for (int b = 0; b < turn.bands_size() && b < static_cast<int>(c.bands.size()); ++b) {
+    c.bands[static_cast<size_t>(b)] = static_cast<int32_t>(turn.bands(b));
+  }
+}
+
+// Adds the delta's band lead to the turn row (dsl/decision/decision_state.h, "band").
+void AddBand(CounterValue& turn, const dsl::StateDelta& delta) {
+  const int64_t period = dsl::BalancePeriodId(delta.periods, delta.band_over);
+  const bool same_over = turn.has_bands_period() &&
+                         BandsOverOf(turn.has_bands_over(), turn.bands_over()) == delta.band_over;
+  if (!same_over || turn.bands_period() < period) {
+    turn.clear_bands();
+    if (delta.band_over) {
+      turn.set_bands_over(StoredOver(*delta.band_over));
+    } else {
+      turn.clear_bands_over();
+    }
+    turn.set_bands_period(period);
+  }
+  if (turn.bands_period() != period) return;  // a credit for a period that is over
+  const int index = delta.band;
+  while (turn.bands_size() <= index) turn.add_bands(0);
+  turn.set_bands(index, std::max<int64_t>(0, turn.bands(index) + delta.assigned + delta.band_lift));
+}
+
+// Adds to a count and a sum, neither going below zero (dsl/decision/decision_state.h).
+absl::Status Add(CounterAccess& counters, const CounterKey& key, int64_t count, double sum) {
+  if (count == 0 && sum == 0) return absl::OkStatus();
   const std::string encoded = EncodeCounterKey(key);
   ASSIGN_OR_RETURN(CounterValue value, counters.Read(encoded));
   value.set_count(std::max<int64_t>(0, value.count() + count));
   value.set_sum(std::max(0.0, value.sum() + sum));
-  AddBand(value, band);
   return counters.Write(encoded, value);
 }
 
@@ -120,10 +145,7 @@ absl::StatusOr<dsl::RuleRepCounters> ReadOneRuleRep(const ReadView& view, std::s
   c.balanced_week = counts.week.sum();
   c.balanced_month = counts.month.sum();
   c.balanced_total = turn.sum();
-  c.bands_day = BandsOf(counts.day);
-  c.bands_week = BandsOf(counts.week);
-  c.bands_month = BandsOf(counts.month);
-  c.bands_total = BandsOf(turn);
+  ReadBands(turn, periods, c);
   if (turn.has_last_chosen_sequence()) {
     c.last_chosen_sequence = turn.last_chosen_sequence();
     c.last_chosen_time = turn.last_chosen_time();
@@ -237,18 +259,15 @@ absl::Status ApplyStateDelta(CounterAccess& counters, const dsl::StateDelta& del
   } calendar[] = {
       {CounterKind::kDay, p.day}, {CounterKind::kWeek, p.week}, {CounterKind::kMonth, p.month}};
   const double level = delta.balanced + delta.balanced_lift;
-  const BandChange band{delta.band, delta.assigned + delta.band_lift};
   for (const auto& [kind, period] : calendar) {
     const double quality = kind == CounterKind::kDay ? delta.quality : 0;
     RETURN_IF_ERROR(Add(counters, RepKey(rep, kind, period), delta.assigned, quality));
-    RETURN_IF_ERROR(
-        Add(counters, RuleRepKey(rule, rep, kind, period), delta.assigned, level, band));
+    RETURN_IF_ERROR(Add(counters, RuleRepKey(rule, rep, kind, period), delta.assigned, level));
   }
   RETURN_IF_ERROR(Add(counters, RepKey(rep, CounterKind::kOpen), delta.open, 0));
   RETURN_IF_ERROR(Add(counters, RuleRepKey(rule, rep, CounterKind::kOpen), delta.open, 0));
   // The turn row: round-robin and weighted state, and the balance over the rule's whole life.
-  if (delta.last_chosen_sequence || delta.weighted_pass || level != 0 ||
-      (band.band >= 0 && band.count != 0)) {
+  if (delta.last_chosen_sequence || delta.weighted_pass || level != 0 || delta.band >= 0) {
     const std::string key = EncodeCounterKey(RuleRepKey(rule, rep, CounterKind::kTurn));
     ASSIGN_OR_RETURN(CounterValue turn, counters.Read(key));
     if (delta.last_chosen_sequence) {
@@ -257,7 +276,7 @@ absl::Status ApplyStateDelta(CounterAccess& counters, const dsl::StateDelta& del
     }
     if (delta.weighted_pass) turn.set_weighted_pass(*delta.weighted_pass);
     turn.set_sum(std::max(0.0, turn.sum() + level));
-    AddBand(turn, band);
+    if (delta.band >= 0) AddBand(turn, delta);
     RETURN_IF_ERROR(counters.Write(key, turn));
   }
   if (delta.weighted_virtual_time || delta.balanced_max_amount) {
@@ -289,6 +308,7 @@ StoredDelta ToStoredDelta(const dsl::StateDelta& delta) {
   out.set_balanced_lift(delta.balanced_lift);
   out.set_band_lift(delta.band_lift);
   if (delta.band >= 0) out.set_band(delta.band);
+  if (delta.band_over) out.set_band_over(StoredOver(*delta.band_over));
   if (delta.balanced_max_amount) out.set_balanced_max_amount(*delta.balanced_max_amount);
   return out;
 }
@@ -310,6 +330,7 @@ dsl::StateDelta FromStoredDelta(const StoredDelta& stored) {
   out.balanced_lift = stored.balanced_lift();
   out.band_lift = stored.band_lift();
   if (stored.has_band()) out.band = stored.band();
+  out.band_over = BandsOverOf(stored.has_band_over(), stored.band_over());
   if (stored.has_balanced_max_amount()) out.balanced_max_amount = stored.balanced_max_amount();
   return out;
 }

@@ -24,8 +24,7 @@ std::string CutText(std::string_view text) {
   return absl::StrCat(Piece(text.substr(0, cut)), "\xE2\x80\xA6");                  // "…"
 }
 
-// The rep's level in the rule's balance period (`over`; none: the rule's whole life), and its
-// band counts there.
+// The rep's level in the rule's balance period (`over`; none: the rule's whole life).
 double BalancedOf(const RuleRepCounters& c, std::optional<CapUnit> over) {
   if (!over) return c.balanced_total;
   switch (*over) {
@@ -35,18 +34,6 @@ double BalancedOf(const RuleRepCounters& c, std::optional<CapUnit> over) {
       return c.balanced_month;
     default:
       return c.balanced_day;
-  }
-}
-
-const BandCounts& BandsOf(const RuleRepCounters& c, std::optional<CapUnit> over) {
-  if (!over) return c.bands_total;
-  switch (*over) {
-    case CapUnit::kWeek:
-      return c.bands_week;
-    case CapUnit::kMonth:
-      return c.bands_month;
-    default:
-      return c.bands_day;
   }
 }
 
@@ -160,7 +147,7 @@ class Decider {
   bool any_rule_matched_ = false;
   Decision decision_;
   std::vector<PendingRemoval> removals_;  // per roster index (explain only)
-  std::vector<StrategyInputs> inputs_;    // per tie-group member
+  std::span<StrategyInputs> inputs_;      // per tie-group member (in ws_.strategy_inputs_)
   StrategyContext strategy_context_;
   int32_t band_ = -1;  // balanced by tier: the lead's band in the deciding rule
 };
@@ -321,10 +308,13 @@ void Decider::FilterByRep(const Rule& rule) {
 // rule's per-rep counters (ws_.rule_rep_counters_, for the strategy too) for the survivors only.
 absl::Status Decider::FilterByRule(const Rule& rule, const std::string& rule_key) {
   std::vector<uint32_t>& alive = ws_.alive_;
-  ws_.rule_rep_counters_.resize(alive.size());
+  // Grown, never shrunk: the read fills every entry it is given, so no decision pays for
+  // constructing entries that are overwritten at once.
+  if (ws_.rule_rep_counters_.size() < alive.size()) ws_.rule_rep_counters_.resize(alive.size());
   if (!alive.empty()) {
-    RETURN_IF_ERROR(state_.ReadRuleRepCountersAt(rule_key, roster_.id_list(), alive, periods_,
-                                                 ws_.rule_rep_counters_));
+    RETURN_IF_ERROR(
+        state_.ReadRuleRepCountersAt(rule_key, roster_.id_list(), alive, periods_,
+                                     std::span(ws_.rule_rep_counters_).first(alive.size())));
   }
   const bool weighted = rule.distribute.kind == StrategyKind::kWeighted;
   ws_.weights_.clear();
@@ -349,7 +339,6 @@ absl::Status Decider::FilterByRule(const Rule& rule, const std::string& rule_key
     ++kept;
   }
   alive.resize(kept);
-  ws_.rule_rep_counters_.resize(kept);
   return absl::OkStatus();
 }
 
@@ -427,7 +416,8 @@ absl::Status Decider::PrepareStrategy(const Rule& rule, size_t rule_index,
     strategy_context_.by_band = band_ >= 0;
   }
   const uint64_t rule_hash = roster_.rule_key_hash(rule_index);
-  inputs_.resize(tie.size());
+  if (ws_.strategy_inputs_.size() < tie.size()) ws_.strategy_inputs_.resize(tie.size());
+  inputs_ = std::span(ws_.strategy_inputs_).first(tie.size());
   for (size_t t = 0; t < tie.size(); ++t) {
     const uint32_t k = tie[t];
     const uint32_t i = ws_.alive_[k];
@@ -438,10 +428,14 @@ absl::Status Decider::PrepareStrategy(const Rule& rule, size_t rule_index,
     in.last_chosen_time = c.last_chosen_time;
     in.open = ws_.rep_counters_[i].open;
     in.balanced = BalancedOf(c, balance_over);
-    in.band_count = band_ >= 0 ? BandsOf(c, balance_over)[static_cast<size_t>(band_)] : 0;
+    // Counts kept for another `over` (the rule changed it) are not this rule's: zero.
+    in.band_count =
+        band_ >= 0 && c.bands_over == balance_over ? c.bands[static_cast<size_t>(band_)] : 0;
     in.weight = weighted ? ws_.weights_[k] : 0;
     in.weighted_pass = c.weighted_pass;
     in.rendezvous = sticky_key ? MixHash(*sticky_key, roster_.id_hash(i)) : 0;
+    in.balanced_lift = 0;  // the workspace's entries carry the last decision's
+    in.band_lift = 0;
   }
   if (kind == StrategyKind::kBalanced) RaiseLaggards(strategy_context_, inputs_);
   return absl::OkStatus();
@@ -469,6 +463,7 @@ void Decider::RecordDecision(const Rule& rule, size_t rule_index, const std::str
     delta.balanced = amount && std::isfinite(*amount) ? std::max(0.0, *amount) : 0;
     delta.balanced_lift = picked.balanced_lift;
     delta.band = band_;
+    if (band_ >= 0) delta.band_over = rule.distribute.balance_over;
     delta.band_lift = picked.band_lift;
     if (delta.balanced > strategy_context_.balanced_max_amount) {
       delta.balanced_max_amount = delta.balanced;

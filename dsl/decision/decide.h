@@ -35,6 +35,7 @@
 #include "dsl/base/record.h"
 #include "dsl/compile/program.h"
 #include "dsl/decision/decision_state.h"
+#include "dsl/decision/decision_strategy.h"
 #include "dsl/decision/explanation.h"
 #include "dsl/decision/periods.h"
 #include "dsl/decision/roster.h"
@@ -117,8 +118,10 @@ class DecisionWorkspace {
   // and its record, so a decision reads only the reps its rules consider, each once.
   std::vector<uint64_t> rep_counters_stamp_;
   uint64_t decision_stamp_ = 0;
-  std::vector<RuleRepCounters> rule_rep_counters_;  // per alive_ position
-  std::vector<double> rank_keys_;                   // per alive_ position x key count
+  // Per alive_ position (the first alive_.size() entries; grown, never shrunk).
+  std::vector<RuleRepCounters> rule_rep_counters_;
+  std::vector<StrategyInputs> strategy_inputs_;  // per tie-group member (the first tie_.size())
+  std::vector<double> rank_keys_;                // per alive_ position x key count
   std::vector<double> row_keys_;
   std::vector<double> weights_;  // weighted(expr), per alive_ position
   std::vector<uint32_t> tie_;    // positions in alive_ of the tie group

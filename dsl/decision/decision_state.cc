@@ -29,6 +29,18 @@ absl::Status DecisionState::ReadRuleRepCountersAt(std::string_view rule_key, con
   return ReadRuleRepCounters(rule_key, IdsAt(list, positions), periods, out);
 }
 
+int64_t BalancePeriodId(const PeriodIds& periods, std::optional<CapUnit> over) {
+  if (!over) return 0;
+  switch (*over) {
+    case CapUnit::kWeek:
+      return periods.week;
+    case CapUnit::kMonth:
+      return periods.month;
+    default:
+      return periods.day;
+  }
+}
+
 StateDelta AssignmentDelta(std::string_view rep_id, std::string_view rule_key,
                            const PeriodIds& periods, std::optional<double> lead_quality) {
   StateDelta out;
@@ -56,6 +68,7 @@ StateDelta CreditBack(const StateDelta& assignment) {
   out.quality = -assignment.quality;
   out.balanced = -assignment.balanced;
   out.band = assignment.band;
+  out.band_over = assignment.band_over;
   return out;
 }
 

@@ -61,7 +61,10 @@ struct RepCounters {
 };
 
 // Leads per band of `by tier`, best band first.
-using BandCounts = std::array<int64_t, kMaxBalanceTiers>;
+using BandCounts = std::array<int32_t, kMaxBalanceTiers>;
+
+// The id of the period `over` names among `periods`; 0 for the rule's whole life (`over` unset).
+int64_t BalancePeriodId(const PeriodIds& periods, std::optional<CapUnit> over);
 
 // One rep's counters within one rule.
 struct RuleRepCounters {
@@ -79,12 +82,11 @@ struct RuleRepCounters {
   double balanced_week = 0;
   double balanced_month = 0;
   double balanced_total = 0;
-  // `balanced(expr) by tier [...]`: leads per band (band b: the lead's amount is at least the b-th
-  // threshold and below the one before), per period and over the rule's whole life, with lifts.
-  BandCounts bands_day{};
-  BandCounts bands_week{};
-  BandCounts bands_month{};
-  BandCounts bands_total{};
+  // `balanced(expr) by tier [...]`: leads per band (band b: the lead's amount reaches the b-th
+  // threshold and not the one before), with lifts, counted over one balance period: `bands_over`
+  // (the rule's `over`; unset: its whole life). Zeros when that period is over.
+  BandCounts bands{};
+  std::optional<CapUnit> bands_over;
   // The decision sequence number and time of the last lead this rule gave the rep (round robin);
   // nullopt when the rule never chose the rep. Not reset by periods.
   std::optional<uint64_t> last_chosen_sequence;
@@ -160,8 +162,9 @@ class DecisionState {
 //   a period that is over changes nothing). This applies to `assigned` (the assigned_* counters)
 //   and `balanced + balanced_lift` (balanced_*), and for quality to the rep's quality_day.
 //   balanced_total, which has no period, adds `balanced + balanced_lift`.
-// - `band` >= 0: `assigned + band_lift` is added to that band of bands_day / _week / _month (by
-//   the calendar rule above) and of bands_total.
+// - `band` >= 0: band counts are kept for one balance period, `band_over` in `periods`: stored
+//   counts of another `over` or of an earlier period start from zero; a delta for an earlier
+//   period than the stored one changes nothing; then `assigned + band_lift` is added to the band.
 // - `open` is added to RepCounters::open and RuleRepCounters::open, never below 0.
 // - Every counter that an increment would make negative stays at 0.
 // - Set fields, when present, replace the stored value: last_chosen_sequence and
@@ -185,6 +188,7 @@ struct StateDelta {
   // `by tier`: the lead's band (index into the rule's thresholds); -1: no band (below every
   // threshold, or no tiers).
   int32_t band = -1;
+  std::optional<CapUnit> band_over;  // the rule's `over` (unset: its whole life)
 
   std::optional<uint64_t> last_chosen_sequence;
   int64_t last_chosen_time = 0;

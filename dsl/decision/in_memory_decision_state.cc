@@ -6,27 +6,21 @@
 namespace leadrouter::dsl {
 
 template <typename T>
-template <typename Change>
-void InMemoryDecisionState::Periodic<T>::Update(int64_t p, Change change) {
+void InMemoryDecisionState::Periodic<T>::Add(int64_t p, T increment) {
   if (period && *period > p) return;  // a credit for a period that is over
   if (!period || *period < p) {
     period = p;
     value = T{};
   }
-  change(value);
-}
-
-template <typename T>
-void InMemoryDecisionState::Periodic<T>::Add(int64_t p, T increment) {
-  Update(p, [increment](T& v) { v = std::max(T{}, v + increment); });
+  value = std::max(T{}, value + increment);
 }
 
 namespace {
 
 void AddBand(BandCounts& counts, int32_t band, int64_t increment) {
   if (static_cast<size_t>(band) >= counts.size()) return;  // Decide names bands of the rule only
-  int64_t& count = counts[static_cast<size_t>(band)];
-  count = std::max<int64_t>(0, count + increment);
+  int32_t& count = counts[static_cast<size_t>(band)];
+  count = static_cast<int32_t>(std::max<int64_t>(0, count + increment));
 }
 
 template <typename Calendar>
@@ -96,10 +90,8 @@ RuleRepCounters InMemoryDecisionState::ReadRuleRep(const RuleRepEntry& e,
   c.balanced_week = e.balanced_week.Read(periods.week);
   c.balanced_month = e.balanced_month.Read(periods.month);
   c.balanced_total = e.balanced_total;
-  c.bands_day = e.bands_day.Read(periods.day);
-  c.bands_week = e.bands_week.Read(periods.week);
-  c.bands_month = e.bands_month.Read(periods.month);
-  c.bands_total = e.bands_total;
+  c.bands_over = e.bands_over;
+  if (e.bands_period == BalancePeriodId(periods, e.bands_over)) c.bands = e.bands;
   c.last_chosen_sequence = e.last_chosen_sequence;
   c.last_chosen_time = e.last_chosen_time;
   c.weighted_pass = e.weighted_pass;
@@ -191,12 +183,16 @@ void InMemoryDecisionState::Apply(const StateDelta& delta) {
   rule_rep.balanced_month.Add(delta.periods.month, level);
   rule_rep.balanced_total = std::max(0.0, rule_rep.balanced_total + level);
   if (delta.band >= 0) {
-    const int64_t count = delta.assigned + delta.band_lift;
-    const auto add = [&](BandCounts& counts) { AddBand(counts, delta.band, count); };
-    rule_rep.bands_day.Update(delta.periods.day, add);
-    rule_rep.bands_week.Update(delta.periods.week, add);
-    rule_rep.bands_month.Update(delta.periods.month, add);
-    add(rule_rep.bands_total);
+    const int64_t period = BalancePeriodId(delta.periods, delta.band_over);
+    const bool same_over = rule_rep.bands_period && rule_rep.bands_over == delta.band_over;
+    if (!same_over || *rule_rep.bands_period < period) {
+      rule_rep.bands = {};
+      rule_rep.bands_over = delta.band_over;
+      rule_rep.bands_period = period;
+    }
+    if (*rule_rep.bands_period == period) {
+      AddBand(rule_rep.bands, delta.band, delta.assigned + delta.band_lift);
+    }
   }
   if (delta.last_chosen_sequence) {
     rule_rep.last_chosen_sequence = delta.last_chosen_sequence;
@@ -247,10 +243,9 @@ absl::Status InMemoryDecisionState::CopyFrom(const DecisionState& base,
       e.balanced_week = in(periods.week, c.balanced_week);
       e.balanced_month = in(periods.month, c.balanced_month);
       e.balanced_total = c.balanced_total;
-      e.bands_day = in(periods.day, c.bands_day);
-      e.bands_week = in(periods.week, c.bands_week);
-      e.bands_month = in(periods.month, c.bands_month);
-      e.bands_total = c.bands_total;
+      e.bands_over = c.bands_over;
+      e.bands_period = BalancePeriodId(periods, c.bands_over);
+      e.bands = c.bands;
       e.last_chosen_sequence = c.last_chosen_sequence;
       e.last_chosen_time = c.last_chosen_time;
       e.weighted_pass = c.weighted_pass;

@@ -59,10 +59,6 @@ class InMemoryDecisionState final : public DecisionState {
     std::optional<int64_t> period;
     T value{};
     T Read(int64_t p) const { return period == p ? value : T{}; }
-    // Runs `change` on the value of period `p`, starting it from zero when `p` is newer than the
-    // stored period; a change for a period that is over changes nothing.
-    template <typename Change>
-    void Update(int64_t p, Change change);
     void Add(int64_t p, T increment);
   };
   struct Calendar {  // day, week, month
@@ -78,8 +74,10 @@ class InMemoryDecisionState final : public DecisionState {
     int64_t open = 0;
     Periodic<double> balanced_day, balanced_week, balanced_month;
     double balanced_total = 0;
-    Periodic<BandCounts> bands_day, bands_week, bands_month;
-    BandCounts bands_total{};
+    // Band counts, for one balance period (StateDelta): `bands_over` and its period id.
+    std::optional<int64_t> bands_period;
+    std::optional<CapUnit> bands_over;
+    BandCounts bands{};
     std::optional<uint64_t> last_chosen_sequence;
     int64_t last_chosen_time = 0;
     std::optional<double> weighted_pass;

@@ -154,6 +154,11 @@ TEST_F(CounterRowsTest, BalanceCountersAreStoredAsTheDecisionKeepsThem) {
     EXPECT_EQ(deltas.back().balanced_max_amount, 50);
   }
   deltas.push_back(dsl::CreditBack(deltas[1]));  // ben: the lead back, not the lift
+  dsl::StateDelta daily = Delta("ben");          // counted `over day` now: ben's counts start again
+  daily.band = 0;
+  daily.band_over = dsl::CapUnit::kDay;
+  deltas.push_back(FromStoredDelta(ToStoredDelta(daily)));
+  EXPECT_EQ(deltas.back().band_over, dsl::CapUnit::kDay);
   for (const dsl::StateDelta& delta : deltas) {
     ASSERT_OK(Apply(delta));
     memory.Apply(delta);
@@ -172,19 +177,20 @@ TEST_F(CounterRowsTest, BalanceCountersAreStoredAsTheDecisionKeepsThem) {
       EXPECT_EQ(stored[k].balanced_day, expected[k].balanced_day);
       EXPECT_EQ(stored[k].balanced_week, expected[k].balanced_week);
       EXPECT_EQ(stored[k].balanced_total, expected[k].balanced_total);
-      EXPECT_EQ(stored[k].bands_day, expected[k].bands_day);
-      EXPECT_EQ(stored[k].bands_month, expected[k].bands_month);
-      EXPECT_EQ(stored[k].bands_total, expected[k].bands_total);
+      EXPECT_EQ(stored[k].bands, expected[k].bands);
+      EXPECT_EQ(stored[k].bands_over, expected[k].bands_over);
     }
-    // By hand: ana 50 + 50 with one band-0 lead; ben's lead credited back, its lift kept; cy
-    // lifted by 120 and by two band-0 leads.
+    // By hand: ana 50 + 50 with one band-0 lead; ben's band-1 lead credited back, its lift kept,
+    // then a lead of 3 (Delta's amount) counted in band 0 over the day; cy lifted by 120 and by
+    // two band-0 leads, over the rule's whole life.
+    const bool today = periods.day == kPeriods.day;
     EXPECT_EQ(stored[0].balanced_total, 100);
-    EXPECT_EQ(stored[0].bands_total, (dsl::BandCounts{1, 0, 0, 0}));
-    EXPECT_EQ(stored[1].balanced_total, 40);
-    EXPECT_EQ(stored[1].bands_total, (dsl::BandCounts{0, 0, 0, 0}));
+    EXPECT_EQ(stored[0].bands, (dsl::BandCounts{1, 0, 0, 0}));
+    EXPECT_EQ(stored[1].balanced_total, 43);
+    EXPECT_EQ(stored[1].bands_over, dsl::CapUnit::kDay);
+    EXPECT_EQ(stored[1].bands, today ? (dsl::BandCounts{1, 0, 0, 0}) : (dsl::BandCounts{}));
     EXPECT_EQ(stored[2].balanced_total, 170);
-    EXPECT_EQ(stored[2].bands_total, (dsl::BandCounts{3, 0, 0, 0}));
-    EXPECT_EQ(stored[2].bands_day[0], periods.day == kPeriods.day ? 3 : 0);
+    EXPECT_EQ(stored[2].bands, (dsl::BandCounts{3, 0, 0, 0}));
   }
   dsl::RuleCounters rule;
   ASSERT_OK(storage_->commits().Commit([&](WriteTxn& txn) -> absl::Status {

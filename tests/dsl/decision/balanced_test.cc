@@ -147,14 +147,35 @@ TEST(BalancedTiers, TheDeltaNamesTheBandAndCreditBackReturnsIt) {
   std::vector<RuleRepCounters> counters(1);
   const std::vector<std::string_view> ids = {"x"};
   ASSERT_TRUE(r.state().ReadRuleRepCounters(d.rule_key, ids, d.delta->periods, counters).ok());
-  EXPECT_EQ(counters[0].bands_week[1], 1);
-  EXPECT_EQ(counters[0].bands_total[1], 1);
+  EXPECT_EQ(counters[0].bands, (BandCounts{0, 1, 0, 0}));
+  EXPECT_EQ(counters[0].bands_over, CapUnit::kWeek);
   EXPECT_EQ(counters[0].balanced_total, 60);
+  // The next week starts the band counts from zero.
+  PeriodIds next_week = d.delta->periods;
+  next_week.week += 7;
+  ASSERT_TRUE(r.state().ReadRuleRepCounters(d.rule_key, ids, next_week, counters).ok());
+  EXPECT_EQ(counters[0].bands, (BandCounts{}));
   r.state().Apply(CreditBack(*d.delta));
   ASSERT_TRUE(r.state().ReadRuleRepCounters(d.rule_key, ids, d.delta->periods, counters).ok());
-  EXPECT_EQ(counters[0].bands_week[1], 0);
-  EXPECT_EQ(counters[0].bands_total[1], 0);
+  EXPECT_EQ(counters[0].bands, (BandCounts{}));
   EXPECT_EQ(counters[0].balanced_total, 0);
+}
+
+TEST(BalancedTiers, CapsAndSkillsStillDecideWhoMayTakeALead) {
+  // n has no tech skill; a and b take at most 3 a day: the bands only order who is left.
+  Router r(
+      "rule \"tech\" when true require skill(\"tech\") >= 3 "
+      "distribute balanced(quality) by tier [80] cap 3/day",
+      {Rep("a", {{"skills", SkillMap{{"tech", 4}}}}), Rep("b", {{"skills", SkillMap{{"tech", 3}}}}),
+       Rep("n", {{"skills", SkillMap{{"tech", 1}}}})});
+  const std::vector<double> qualities = {90, 90, 90, 20, 20, 20, 90};
+  const std::vector<std::string> picks = AssignQualities(r, qualities);
+  EXPECT_EQ(testing::Count(std::vector<std::string>(picks.begin(), picks.begin() + 6)),
+            (std::map<std::string, int>{{"a", 3}, {"b", 3}}));
+  EXPECT_EQ(picks[6], "");  // both capped for the day; n may not take it
+  EXPECT_EQ(
+      CountOf(std::vector<std::string>(picks.begin(), picks.begin() + 3), qualities, 80).size(),
+      2u);  // the three top leads went 2 + 1, not 3 + 0
 }
 
 // ---------------------------------------------------------------------------------------------
