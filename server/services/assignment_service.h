@@ -34,6 +34,20 @@ class AssignmentServiceImpl final : public leadrouter::v1::AssignmentService::Se
   grpc::Status Explain(grpc::ServerContext* context, const leadrouter::v1::ExplainRequest* request,
                        leadrouter::v1::ExplainResponse* response) override;
 
+  // Not implemented yet.
+  grpc::Status Review(grpc::ServerContext*, const leadrouter::v1::ReviewRequest*,
+                      leadrouter::v1::ReviewResponse*) override {
+    return NotImplementedYet("leadrouter.v1.AssignmentService/Review");
+  }
+  grpc::Status CloseLead(grpc::ServerContext*, const leadrouter::v1::CloseLeadRequest*,
+                         leadrouter::v1::CloseLeadResponse*) override {
+    return NotImplementedYet("leadrouter.v1.AssignmentService/CloseLead");
+  }
+  grpc::Status ListLeads(grpc::ServerContext*, const leadrouter::v1::ListLeadsRequest*,
+                         leadrouter::v1::ListLeadsResponse*) override {
+    return NotImplementedYet("leadrouter.v1.AssignmentService/ListLeads");
+  }
+
  private:
   // The per-caller rate limit of the policy (off when it has none): one token per lead.
   absl::Status AcquireAssignRate(const CallContext& call, int64_t leads) const;

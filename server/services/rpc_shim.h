@@ -19,6 +19,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "server/api/call_context.h"
+#include "server/api/errors.h"
 #include "server/api/grpc_status.h"
 #include "server/auth/auth_processor.h"
 #include "server/services/call_gate.h"
@@ -64,6 +65,12 @@ inline absl::Status CheckMetadataSize(const grpc::ServerContext& context,
   return absl::ResourceExhaustedError(absl::StrCat("request metadata is ", bytes,
                                                    " bytes, over --max-metadata-bytes ",
                                                    policy.max_metadata_bytes));
+}
+
+// The answer of an API method with no implementation yet, `method` as "leadrouter.v1.X/Y": the
+// generated base classes answer UNIMPLEMENTED with an empty message, which tells a client nothing.
+inline grpc::Status NotImplementedYet(absl::string_view method) {
+  return ToGrpcStatus(NotImplemented(method));
 }
 
 // Runs `core(call)` (returning absl::StatusOr<Response>) for `method` and fills `response`.

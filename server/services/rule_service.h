@@ -30,6 +30,12 @@ class RuleServiceImpl final : public leadrouter::v1::RuleService::Service {
                         const leadrouter::v1::RollbackRequest* request,
                         leadrouter::v1::RollbackResponse* response) override;
 
+  // Not implemented yet.
+  grpc::Status Backtest(grpc::ServerContext*, const leadrouter::v1::BacktestRequest*,
+                        leadrouter::v1::BacktestResponse*) override {
+    return NotImplementedYet("leadrouter.v1.RuleService/Backtest");
+  }
+
  private:
   const CallGate& gate_;
   RuleRegistry& registry_;

@@ -2,13 +2,51 @@
 
 #include "leadrouter/v1/followups.grpc.pb.h"
 #include "leadrouter/v1/reports.grpc.pb.h"
+#include "server/services/rpc_shim.h"
 
 namespace leadrouter::server {
+namespace {
+
+namespace v1 = leadrouter::v1;
+
+class FollowUpServiceNotYet final : public v1::FollowUpService::Service {
+ public:
+  grpc::Status RecordFollowUp(grpc::ServerContext*, const v1::RecordFollowUpRequest*,
+                              v1::RecordFollowUpResponse*) override {
+    return NotImplementedYet("leadrouter.v1.FollowUpService/RecordFollowUp");
+  }
+  grpc::Status ListTasks(grpc::ServerContext*, const v1::ListTasksRequest*,
+                         v1::ListTasksResponse*) override {
+    return NotImplementedYet("leadrouter.v1.FollowUpService/ListTasks");
+  }
+  grpc::Status ListFollowUps(grpc::ServerContext*, const v1::ListFollowUpsRequest*,
+                             v1::ListFollowUpsResponse*) override {
+    return NotImplementedYet("leadrouter.v1.FollowUpService/ListFollowUps");
+  }
+};
+
+class ReportServiceNotYet final : public v1::ReportService::Service {
+ public:
+  grpc::Status Distribution(grpc::ServerContext*, const v1::DistributionRequest*,
+                            v1::DistributionResponse*) override {
+    return NotImplementedYet("leadrouter.v1.ReportService/Distribution");
+  }
+  grpc::Status FollowUps(grpc::ServerContext*, const v1::FollowUpsRequest*,
+                         v1::FollowUpsResponse*) override {
+    return NotImplementedYet("leadrouter.v1.ReportService/FollowUps");
+  }
+  grpc::Status Conversion(grpc::ServerContext*, const v1::ConversionRequest*,
+                          v1::ConversionResponse*) override {
+    return NotImplementedYet("leadrouter.v1.ReportService/Conversion");
+  }
+};
+
+}  // namespace
 
 std::vector<std::unique_ptr<grpc::Service>> MakeUnimplementedServices() {
   std::vector<std::unique_ptr<grpc::Service>> services;
-  services.push_back(std::make_unique<v1::FollowUpService::Service>());
-  services.push_back(std::make_unique<v1::ReportService::Service>());
+  services.push_back(std::make_unique<FollowUpServiceNotYet>());
+  services.push_back(std::make_unique<ReportServiceNotYet>());
   return services;
 }
 

@@ -1,8 +1,9 @@
 // The leadrouter.v1 services that have no implementation yet.
 //
-// Registering gRPC's generated base classes makes each of their RPCs answer UNIMPLEMENTED with the
-// method name, instead of the connection-level "unknown service" a client would otherwise get. Each
-// service moves out of this list when its implementation lands.
+// Each of their RPCs answers UNIMPLEMENTED naming itself (NotImplementedYet, rpc_shim.h), instead
+// of the connection-level "unknown service" a client would get without them, or the empty message
+// of gRPC's generated base classes. Each service moves out of this list when its implementation
+// lands.
 #pragma once
 
 #include <grpcpp/impl/codegen/service_type.h>
