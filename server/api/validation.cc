@@ -1,5 +1,7 @@
 #include "server/api/validation.h"
 
+#include <google/protobuf/util/time_util.h>
+
 #include <cmath>
 #include <set>
 
@@ -143,6 +145,19 @@ absl::Status CheckText(absl::string_view text, absl::string_view field, size_t m
   return absl::OkStatus();
 }
 
+absl::Status CheckTimestamp(const google::protobuf::Timestamp& time, absl::string_view field) {
+  using google::protobuf::util::TimeUtil;
+  if (time.seconds() < TimeUtil::kTimestampMinSeconds ||
+      time.seconds() > TimeUtil::kTimestampMaxSeconds) {
+    return InvalidField(field, absl::StrCat("must be between 0001-01-01 and 9999-12-31, got ",
+                                            time.seconds(), " seconds"));
+  }
+  if (time.nanos() < 0 || time.nanos() > 999999999) {
+    return InvalidField(field, absl::StrCat("nanos must be in [0, 999999999], got ", time.nanos()));
+  }
+  return absl::OkStatus();
+}
+
 bool IsValidAttributeKey(absl::string_view key) {
   if (key.empty() || key.size() > 64 || !absl::ascii_islower(static_cast<unsigned char>(key[0]))) {
     return false;
@@ -195,6 +210,9 @@ absl::Status CheckLead(const Lead& lead, absl::string_view field) {
                                       absl::StrCat(field, ".quality"), 0, 100));
   RETURN_IF_ERROR(
       CheckOptionalNumber(lead.has_value(), lead.value(), absl::StrCat(field, ".value"), 0, 1e18));
+  if (lead.has_create_time()) {
+    RETURN_IF_ERROR(CheckTimestamp(lead.create_time(), absl::StrCat(field, ".create_time")));
+  }
   if (!leadrouter::v1::Channel_IsValid(lead.preferred_channel())) {
     return InvalidField(absl::StrCat(field, ".preferred_channel"), "unknown channel");
   }

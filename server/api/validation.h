@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/field_mask.pb.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "leadrouter/v1/common.pb.h"
 
 namespace leadrouter::server {
@@ -26,6 +27,11 @@ bool IsValidId(absl::string_view id);
 // `text` is at most `max_bytes` long (and, when `required`, not empty) and valid UTF-8.
 [[nodiscard]] absl::Status CheckText(absl::string_view text, absl::string_view field,
                                      size_t max_bytes, bool required);
+
+// A time the Timestamp type can hold: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z, nanos in
+// [0, 999999999]. Beyond that the conversions to microseconds overflow.
+[[nodiscard]] absl::Status CheckTimestamp(const google::protobuf::Timestamp& time,
+                                          absl::string_view field);
 
 // Custom attribute keys: [a-z][a-z0-9_]{0,63}.
 bool IsValidAttributeKey(absl::string_view key);

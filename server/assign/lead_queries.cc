@@ -126,9 +126,11 @@ absl::StatusOr<ListQuery> ParseListQuery(const v1::ListAssignmentsRequest& reque
     }
   }
   if (request.decide_time().has_start_time()) {
+    RETURN_IF_ERROR(CheckTimestamp(request.decide_time().start_time(), "decide_time.start_time"));
     query.start_us = TimeUtil::TimestampToMicroseconds(request.decide_time().start_time());
   }
   if (request.decide_time().has_end_time()) {
+    RETURN_IF_ERROR(CheckTimestamp(request.decide_time().end_time(), "decide_time.end_time"));
     query.end_us = TimeUtil::TimestampToMicroseconds(request.decide_time().end_time());
   }
   if (query.end_us < query.start_us) {

@@ -357,6 +357,7 @@ absl::StatusOr<v1::SetRepStatusResponse> RepRegistry::SetStatus(
     if (request.status() != v1::REP_STATUS_AWAY) {
       return InvalidField("until", "only allowed with status AWAY");
     }
+    RETURN_IF_ERROR(CheckTimestamp(request.until(), "until"));
     if (TimeUtil::TimestampToMicroseconds(request.until()) <= absl::ToUnixMicros(absl::Now())) {
       return InvalidField("until", "must be in the future");
     }

@@ -327,6 +327,12 @@ absl::StatusOr<v1::ListVersionsResponse> RuleRegistry::ListVersions(
   }
   const bool has_start = request.create_time().has_start_time();
   const bool has_end = request.create_time().has_end_time();
+  if (has_start) {
+    RETURN_IF_ERROR(CheckTimestamp(request.create_time().start_time(), "create_time.start_time"));
+  }
+  if (has_end) {
+    RETURN_IF_ERROR(CheckTimestamp(request.create_time().end_time(), "create_time.end_time"));
+  }
   const int64_t start_us =
       has_start ? TimeUtil::TimestampToMicroseconds(request.create_time().start_time()) : 0;
   const int64_t end_us =

@@ -106,6 +106,7 @@ absl::Status RuleTester::CheckDryRunRequest(const v1::DryRunRequest& request) {
   if (request.has_high_quality_threshold() && !std::isfinite(request.high_quality_threshold())) {
     return InvalidField("high_quality_threshold", "must be a finite number");
   }
+  if (request.has_start_time()) RETURN_IF_ERROR(CheckTimestamp(request.start_time(), "start_time"));
   std::set<std::string> names;
   for (int i = 0; i < request.leads_size(); ++i) {
     RETURN_IF_ERROR(CheckLead(request.leads(i), absl::StrCat("leads[", i, "]")));
