@@ -1,5 +1,6 @@
 // CheckText, the check every API string passes: length, presence, and UTF-8 exactly as RFC 3629
-// says (the old check accepted overlongs, surrogates and code points above U+10FFFF).
+// says (the old check accepted overlongs, surrogates and code points above U+10FFFF); and
+// CheckTimestamp, the one every request time passes.
 #include "server/api/validation.h"
 
 #include <gmock/gmock.h>
@@ -42,6 +43,25 @@ TEST(CheckTextTest, RefusesEveryKindOfInvalidUtf8NamingTheFieldAndByte) {
                 StatusIs(absl::StatusCode::kInvalidArgument,
                          HasSubstr("lead.source: not valid UTF-8 (" + c.why + ")")))
         << c.why;
+  }
+}
+
+// The edges of the Timestamp type: its first and last second are valid, one past either is not.
+TEST(CheckTimestampTest, AcceptsTheTypesRangeAndNamesTheFieldOutsideIt) {
+  const auto at = [](int64_t seconds, int32_t nanos = 0) {
+    google::protobuf::Timestamp time;
+    time.set_seconds(seconds);
+    time.set_nanos(nanos);
+    return time;
+  };
+  EXPECT_TRUE(CheckTimestamp(at(-62135596800), "until").ok());             // 0001-01-01T00:00:00Z
+  EXPECT_TRUE(CheckTimestamp(at(253402300799, 999999999), "until").ok());  // 9999-12-31T23:59:59Z
+  EXPECT_TRUE(CheckTimestamp(at(-86400), "until").ok());                   // before 1970
+  for (const google::protobuf::Timestamp& bad :
+       {at(-62135596801), at(253402300800), at(0, -1), at(0, 1000000000)}) {
+    EXPECT_THAT(CheckTimestamp(bad, "lead.create_time"),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("lead.create_time: ")))
+        << bad.ShortDebugString();
   }
 }
 
