@@ -4,10 +4,6 @@
 // --durability.
 #include <fcntl.h>
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -19,86 +15,19 @@
 #include <variant>
 #include <vector>
 
+#include "daemon.h"
 #include "dsl/data/lead_csv.h"
-#include "health_client.h"
+#include "files.h"
 #include "leadrouter/v1/assignment.grpc.pb.h"
 #include "leadrouter/v1/reps.grpc.pb.h"
 #include "leadrouter/v1/rules.grpc.pb.h"
 #include "status_matchers.h"
 #include "temp_dir.h"
 
-extern char** environ;
-
 namespace leadrouter::testing {
 namespace {
 
 const std::string kSource = LEADROUTER_SOURCE_DIR;
-
-// One leadrouterd process, its log in a file; SIGTERM on Stop() (or destruction), and its exit
-// status.
-class Daemon {
- public:
-  Daemon(const TempDir& dir, std::vector<std::string> extra)
-      : port_file_(dir.Child("port")), log_file_(dir.Child("leadrouterd.log")) {
-    std::remove(port_file_.c_str());
-    std::vector<std::string> args = {LEADROUTERD_PATH, "--listen",        "127.0.0.1:0",
-                                     "--db",           dir.Child("data"), "--port-file",
-                                     port_file_,       "--log-level",     "info"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    std::vector<char*> argv;
-    for (std::string& arg : args) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log_file_.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-    if (posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ) != 0) pid_ = -1;
-    posix_spawn_file_actions_destroy(&actions);
-  }
-  ~Daemon() {
-    if (pid_ > 0) Stop();
-  }
-
-  // The address once the server is serving; empty after `timeout`.
-  std::string WaitUntilServing(std::chrono::seconds timeout = std::chrono::seconds(30)) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline && pid_ > 0) {
-      std::ifstream in(port_file_);
-      int port = 0;
-      if (in >> port && port > 0) {
-        const std::string address = "127.0.0.1:" + std::to_string(port);
-        grpc::health::v1::HealthCheckResponse health;
-        if (CheckHealth(address, &health, std::chrono::milliseconds(500)).ok() &&
-            health.status() == grpc::health::v1::HealthCheckResponse::SERVING) {
-          return address;
-        }
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return "";
-  }
-
-  // What this process has logged so far.
-  std::string Log() const {
-    std::ifstream in(log_file_);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  }
-
-  // SIGTERM, then the exit code (-1 when it did not exit normally).
-  int Stop() {
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-
- private:
-  std::string port_file_;
-  std::string log_file_;
-  pid_t pid_ = -1;
-};
 
 // A lead of the X Education file as the API takes it: known fields as fields, the rest as
 // attributes.
@@ -175,12 +104,15 @@ TEST_P(EndToEndTest, AssignsTheRealLeadsAndEverythingSurvivesARestart) {
   std::map<std::string, std::string> owner_of;  // lead -> rep, as Assign answered
   std::map<std::string, int> assigned_to;       // rep -> leads
   {
-    Daemon daemon(dir, flags);
+    std::vector<std::string> logged = flags;
+    logged.insert(logged.end(), {"--log-level", "info"});
+    const std::string log_file = dir.Child("leadrouterd.log");
+    Daemon daemon(dir, logged, log_file);
     const std::string address = daemon.WaitUntilServing();
     ASSERT_FALSE(address.empty()) << "leadrouterd did not start";
     // The mode asked for is the mode it runs in: its start line says so (docs/operations.md).
-    EXPECT_NE(daemon.Log().find(" durability=" + std::string(GetParam()) + " "), std::string::npos)
-        << daemon.Log();
+    const std::string log = ReadFile(log_file);
+    EXPECT_NE(log.find(" durability=" + std::string(GetParam()) + " "), std::string::npos) << log;
     auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
     auto assignments = v1::AssignmentService::NewStub(channel);
     const auto assign_start = std::chrono::steady_clock::now();
