@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "storage/info_log.h"
 #include "storage/recovery_log.h"
 #include "storage/status.h"
 
@@ -64,8 +65,9 @@ absl::StatusOr<std::unique_ptr<rocksdb::DB>> OpenChecked(
 
   std::shared_ptr<rocksdb::Logger> file_log;
   if (options.info_log == nullptr) {
-    // RocksDB's own LOG file, as it would make it; without one, only the recovery lines are kept.
-    (void)rocksdb::CreateLoggerFromOptions(path, options, &file_log);
+    // The LOG file RocksDB would make, written so that a full disk cannot abort the server
+    // (storage/info_log.h); without one, only the recovery lines are kept.
+    file_log = OpenInfoLog(path, options.info_log_level);
   } else {
     file_log = options.info_log;
   }

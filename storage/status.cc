@@ -24,6 +24,16 @@ absl::Status FromRocksDb(const rocksdb::Status& status, absl::string_view contex
     case rocksdb::Status::kShutdownInProgress:
       return absl::UnavailableError(message);
     case rocksdb::Status::kIOError:
+      if (status.IsNoSpace()) {
+        // A full disk stops RocksDB's writes (a background error) while reads go on; once the
+        // free space is at least a memtable (64 MB), its SstFileManager clears the error by itself
+        // within seconds. So: retry later, and say what to free.
+        return absl::UnavailableError(absl::StrCat(
+            context,
+            ": no space left on the disk of the database; changes are refused until space is "
+            "freed, reads are still served: ",
+            status.ToString()));
+      }
       // A held LOCK file is the common case: a second server on the same directory. RocksDB 7.8
       // gives that failure no code or subcode of its own (only the text of its IOError), so this
       // is the one place our code reads a message: a foreign one, to choose a status code.

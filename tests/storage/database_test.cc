@@ -4,9 +4,12 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <string>
 
 #include "status_matchers.h"
 #include "storage/layout.h"
+#include "storage/status.h"
 #include "storage/value_codec.h"
 #include "temp_dir.h"
 
@@ -138,6 +141,39 @@ TEST(DatabaseTest, DurabilityChoosesWalSync) {
   ASSERT_OK(db);
   EXPECT_FALSE((*db)->write_options().sync);
   EXPECT_FALSE((*db)->write_options().disableWAL);
+}
+
+TEST(DatabaseTest, AFullDiskIsUnavailableAndSaysSo) {
+  const absl::Status full =
+      FromRocksDb(rocksdb::Status::NoSpace("While appending to file: /data/000004.log",
+                                           "No space left on device"),
+                  "commit changes");
+  EXPECT_THAT(full, StatusIs(absl::StatusCode::kUnavailable,
+                             HasSubstr("commit changes: no space left on the disk of the database; "
+                                       "changes are refused until space is freed")));
+  EXPECT_THAT(full.message(), HasSubstr("/data/000004.log"));
+}
+
+// RocksDB's LOG is ours (storage/info_log.h): in the database directory, one line per message,
+// the previous one kept as LOG.old.<micros>.
+TEST(DatabaseTest, WritesRocksDbsInfoLogAndKeepsThePreviousOne) {
+  TempDir dir;
+  const std::string path = dir.Child("db");
+  for (int open = 0; open < 2; ++open) {
+    auto db = Database::Open(path);
+    ASSERT_OK(db);
+    EXPECT_OK((*db)->Close());
+  }
+  std::ifstream in(path + "/LOG");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(text,
+              ContainsRegex("^[0-9]{4}/[0-9]{2}/[0-9]{2}-[0-9:.]+ [0-9a-f]+ RocksDB version"));
+  EXPECT_EQ(text.find("\n\n"), std::string::npos) << "a message that ends in a newline gets one";
+  int old_logs = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(path)) {
+    if (entry.path().filename().string().rfind("LOG.old.", 0) == 0) ++old_logs;
+  }
+  EXPECT_EQ(old_logs, 1);
 }
 
 }  // namespace
