@@ -1,13 +1,19 @@
 // Faults of the whole leadrouterd process, through real gRPC (issue #14, point 6): SIGKILL in the
 // middle of the load, again and again on the same database, must lose no acknowledged change and
-// duplicate none.
+// duplicate none; a full disk must refuse changes as UNAVAILABLE, half-write none, keep serving
+// reads, and take changes again by itself when space returns.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/mount.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -16,6 +22,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "daemon.h"
@@ -53,6 +60,14 @@ struct Client {
       : channel(grpc::CreateChannel(address, grpc::InsecureChannelCredentials())),
         assignments(v1::AssignmentService::NewStub(channel)),
         reps(v1::RepService::NewStub(channel)) {}
+
+  // Before a SIGTERM: while a client holds its connection open, the server's graceful stop waits
+  // out the whole grace period (5 s).
+  void Close() {
+    assignments.reset();
+    reps.reset();
+    channel.reset();
+  }
 
   std::shared_ptr<grpc::Channel> channel;
   std::unique_ptr<v1::AssignmentService::Stub> assignments;
@@ -275,6 +290,7 @@ TEST(FaultsTest, EveryAcknowledgedAssignSurvivesTwentySigkillsExactlyOnce) {
       EXPECT_EQ(open, expected_open[rep]) << rep << "'s open_leads counter";
     }
     if (round == kKills) {
+      client.Close();
       EXPECT_EQ(daemon.Stop(), 0);
       break;
     }
@@ -309,6 +325,189 @@ TEST(FaultsTest, EveryAcknowledgedAssignSurvivesTwentySigkillsExactlyOnce) {
   ASSERT_OK(report);
   EXPECT_EQ(report->disagreements, 0);
   EXPECT_EQ(report->history_entries, static_cast<int64_t>(acknowledged.size()));
+}
+
+// A tmpfs mounted on `path` for as long as the object lives, unmounted when it goes (also when an
+// assertion ends the test early).
+class TmpfsMount {
+ public:
+  // `size` as mount(8) takes it, e.g. "8m". error() is the errno of a refused mount, 0 when
+  // mounted.
+  TmpfsMount(std::string path, const std::string& size) : path_(std::move(path)) {
+    std::filesystem::create_directories(path_);
+    if (mount("tmpfs", path_.c_str(), "tmpfs", 0, ("size=" + size).c_str()) != 0) error_ = errno;
+  }
+  TmpfsMount(const TmpfsMount&) = delete;
+  TmpfsMount& operator=(const TmpfsMount&) = delete;
+  ~TmpfsMount() {
+    // Lazily: a server still holding files in it must not keep the mount (or the test) alive.
+    if (error_ == 0) umount2(path_.c_str(), MNT_DETACH);
+  }
+
+  int error() const { return error_; }
+
+  // Changes the size in place, keeping the files: how the test frees space.
+  int Resize(const std::string& size) {
+    return mount("tmpfs", path_.c_str(), "tmpfs", MS_REMOUNT, ("size=" + size).c_str()) == 0
+               ? 0
+               : errno;
+  }
+
+ private:
+  std::string path_;
+  int error_ = 0;
+};
+
+// A lead of about 32 KB (eight attributes of 4,000 random letters, which do not compress): a few
+// dozen fill the write-ahead log on an 8 MB disk.
+v1::Lead BulkyLead(const std::string& id, std::mt19937& random) {
+  static constexpr char kAlphabet[] =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  std::uniform_int_distribution<int> letter(0, sizeof(kAlphabet) - 2);
+  v1::Lead lead = MakeLead(id, "web", 50);
+  for (int i = 0; i < 8; ++i) {
+    std::string text(4000, ' ');
+    for (char& c : text) c = kAlphabet[letter(random)];
+    (*lead.mutable_attributes())["note_" + std::to_string(i)].set_string_value(text);
+  }
+  return lead;
+}
+
+grpc::Status AssignLead(Client& client, const v1::Lead& lead, v1::AssignResponse* response) {
+  grpc::ClientContext context;
+  return client.assignments->Assign(WithDeadline(context, std::chrono::seconds(10)),
+                                    AssignOf(lead, lead.name()), response);
+}
+
+// Every acknowledged lead readable with its owner, one history entry each, the counters equal to
+// the history: nothing a failed write touched is half there.
+void ExpectExactly(Client& client, const std::map<std::string, std::string>& acknowledged) {
+  for (const auto& [lead, rep] : acknowledged) {
+    grpc::ClientContext context;
+    v1::GetLeadRequest request;
+    request.set_name(lead);
+    v1::GetLeadResponse response;
+    const grpc::Status status = client.assignments->GetLead(
+        WithDeadline(context, std::chrono::seconds(10)), request, &response);
+    ASSERT_TRUE(status.ok()) << lead << ": " << status.error_message();
+    EXPECT_EQ(response.lead().owner(), rep) << lead;
+  }
+  const std::map<std::string, std::vector<std::string>> history = HistoryByLead(client);
+  EXPECT_EQ(history.size(), acknowledged.size());
+  std::map<std::string, int> expected_open;
+  for (const auto& [lead, reps] : history) {
+    EXPECT_EQ(reps.size(), 1u) << lead;
+    EXPECT_EQ(acknowledged.count(lead), 1u) << lead << " is stored but was never acknowledged";
+    for (const std::string& rep : reps) ++expected_open[rep];
+  }
+  for (const auto& [rep, open] : OpenLeadsByRep(client)) {
+    EXPECT_EQ(open, expected_open[rep]) << rep << "'s open_leads counter";
+  }
+}
+
+TEST(FaultsTest, AFullDiskRefusesChangesAsUnavailableServesReadsAndRecoversByItself) {
+  TempDir dir;
+  // The whole database on an 8 MB disk of its own; the log and port file outside it.
+  TmpfsMount disk(dir.Child("data"), "8m");
+  if (disk.error() != 0) {
+    GTEST_SKIP() << "cannot mount a tmpfs on " << dir.Child("data") << ": "
+                 << std::strerror(disk.error())
+                 << (disk.error() == EPERM ? " (mounting needs CAP_SYS_ADMIN, e.g. root)" : "");
+  }
+  const std::string log_file = dir.Child("leadrouterd.log");
+  Daemon daemon(dir, ServerFlags(dir), log_file);
+  const std::string address = daemon.WaitUntilServing();
+  ASSERT_FALSE(address.empty()) << "leadrouterd did not start:\n" << ReadFile(log_file);
+  Client client(address);
+
+  // Fill the disk until a change fails.
+  std::mt19937 random(614);
+  std::map<std::string, std::string> acknowledged;
+  v1::Lead refused;
+  grpc::Status failure;
+  for (int n = 0; n < 1000 && failure.ok(); ++n) {
+    const v1::Lead lead = BulkyLead("full-" + std::to_string(n), random);
+    v1::AssignResponse response;
+    failure = AssignLead(client, lead, &response);
+    if (failure.ok()) {
+      acknowledged[lead.name()] = response.assignment().rep();
+    } else {
+      refused = lead;
+    }
+  }
+  ASSERT_FALSE(failure.ok()) << "1000 leads of 32 KB fit on an 8 MB disk";
+  std::printf("the disk was full after %zu leads: %s\n", acknowledged.size(),
+              failure.error_message().c_str());
+  EXPECT_EQ(failure.error_code(), grpc::StatusCode::UNAVAILABLE) << failure.error_message();
+  EXPECT_THAT(failure.error_message(), ::testing::HasSubstr("no space left on the disk"));
+
+  // While it is full: changes, small ones too, are refused the same way; reads are served.
+  v1::AssignResponse small_response;
+  const grpc::Status small = AssignLead(client, MakeLead("small", "web", 50), &small_response);
+  EXPECT_EQ(small.error_code(), grpc::StatusCode::UNAVAILABLE) << small.error_message();
+  EXPECT_THAT(small.error_message(), ::testing::HasSubstr("no space left on the disk"));
+  grpc::health::v1::HealthCheckResponse health;
+  const grpc::Status health_status = CheckHealth(address, &health);
+  EXPECT_TRUE(health_status.ok()) << health_status.error_message();
+  EXPECT_EQ(health.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+  ExpectExactly(client, acknowledged);
+  for (const std::string& lead : {refused.name(), std::string("leads/small")}) {
+    grpc::ClientContext context;
+    v1::GetLeadRequest request;
+    request.set_name(lead);
+    v1::GetLeadResponse response;
+    EXPECT_EQ(client.assignments
+                  ->GetLead(WithDeadline(context, std::chrono::seconds(10)), request, &response)
+                  .error_code(),
+              grpc::StatusCode::NOT_FOUND)
+        << lead << " was refused, yet stored";
+  }
+
+  // Space returns: the same server takes changes again by itself, the refused lead's retry
+  // deciding it for the first time. RocksDB clears its error once the free space is at least a
+  // memtable (64 MB; it checks every 5 s), so the disk grows to 160 MB.
+  ASSERT_EQ(disk.Resize("160m"), 0);
+  const auto freed = std::chrono::steady_clock::now();
+  v1::AssignResponse retried;
+  grpc::Status retry;
+  do {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    retry = AssignLead(client, refused, &retried);
+  } while (!retry.ok() && retry.error_code() == grpc::StatusCode::UNAVAILABLE &&
+           std::chrono::steady_clock::now() - freed < std::chrono::seconds(30));
+  if (!retry.ok()) {
+    const std::string rocksdb_log = ReadFile(dir.Child("data") + "/LOG");
+    FAIL() << "no write 30 s after space was freed: " << retry.error_message() << "\n"
+           << ReadFile(log_file) << "\nthe end of RocksDB's LOG:\n"
+           << rocksdb_log.substr(rocksdb_log.size() > 4000 ? rocksdb_log.size() - 4000 : 0);
+  }
+  std::printf("writes accepted again %lld ms after space was freed\n",
+              static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         std::chrono::steady_clock::now() - freed)
+                                         .count()));
+  EXPECT_FALSE(retried.replayed());
+  acknowledged[refused.name()] = retried.assignment().rep();
+  for (int n = 0; n < 20; ++n) {
+    const v1::Lead lead = BulkyLead("after-" + std::to_string(n), random);
+    v1::AssignResponse response;
+    const grpc::Status status = AssignLead(client, lead, &response);
+    ASSERT_TRUE(status.ok()) << lead.name() << ": " << status.error_message();
+    acknowledged[lead.name()] = response.assignment().rep();
+  }
+  ExpectExactly(client, acknowledged);
+
+  // And the disk holds it all: a clean stop, a start with a passing counter check.
+  client.Close();
+  EXPECT_EQ(daemon.Stop(), 0);
+  const std::string restart_log = dir.Child("restart.log");
+  Daemon restarted(dir, ServerFlags(dir), restart_log);
+  const std::string again = restarted.WaitUntilServing();
+  ASSERT_FALSE(again.empty()) << "leadrouterd did not restart:\n" << ReadFile(restart_log);
+  ExpectCounterCheckPassed(restart_log);
+  Client after(again);
+  ExpectExactly(after, acknowledged);
+  after.Close();
+  EXPECT_EQ(restarted.Stop(), 0);
 }
 
 }  // namespace
