@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <optional>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -14,6 +15,12 @@ constexpr absl::string_view kAuthorization = "authorization";
 constexpr absl::string_view kBearer = "Bearer ";
 
 absl::string_view View(const grpc::string_ref& ref) { return {ref.data(), ref.size()}; }
+
+// The token of an `authorization: Bearer <token>` header; nullopt for any other form.
+std::optional<absl::string_view> BearerToken(absl::string_view header) {
+  if (!absl::StartsWith(header, kBearer) || header.size() == kBearer.size()) return std::nullopt;
+  return header.substr(kBearer.size());
+}
 
 std::string Quoted(absl::string_view text, size_t max_bytes) {
   return text.size() > max_bytes ? absl::StrCat(text.substr(0, max_bytes), "...")
@@ -54,13 +61,14 @@ grpc::Status AuthProcessor::Process(const InputMetadata& metadata, grpc::AuthCon
     return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
                         "no credentials: send the metadata `authorization: Bearer <token>`");
   }
-  if (!absl::StartsWith(token_header, kBearer) || token_header.size() == kBearer.size()) {
+  const std::optional<absl::string_view> token = BearerToken(token_header);
+  if (!token) {
     spdlog::info("auth refused method={} reason=malformed_authorization", Quoted(method, 200));
     return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
                         "malformed `authorization` metadata: expected `Bearer <token>`");
   }
   const std::shared_ptr<const TokenTable> tokens = Tokens();
-  const Principal* principal = tokens->Find(token_header.substr(kBearer.size()));
+  const Principal* principal = tokens->Find(*token);
   if (principal == nullptr) {
     spdlog::info("auth refused method={} reason=unknown_token", Quoted(method, 200));
     return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "unknown or revoked token");
@@ -85,10 +93,10 @@ std::optional<Principal> AuthProcessor::PrincipalOf(
   const auto found =
       client_metadata.find(grpc::string_ref(kAuthorization.data(), kAuthorization.size()));
   if (found == client_metadata.end()) return std::nullopt;
-  const absl::string_view header = View(found->second);
-  if (!absl::StartsWith(header, kBearer)) return std::nullopt;
+  const std::optional<absl::string_view> token = BearerToken(View(found->second));
+  if (!token) return std::nullopt;
   const std::shared_ptr<const TokenTable> tokens = Tokens();
-  const Principal* principal = tokens->Find(header.substr(kBearer.size()));
+  const Principal* principal = tokens->Find(*token);
   if (principal == nullptr) return std::nullopt;
   return *principal;
 }

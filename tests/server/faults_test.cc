@@ -167,6 +167,20 @@ void RunCaller(Client& client, int caller, Load& load) {
   }
 }
 
+// Every lead of `owners` readable, owned by the rep the acknowledgement named.
+void ExpectOwners(Client& client, const std::map<std::string, std::string>& owners) {
+  for (const auto& [lead, rep] : owners) {
+    grpc::ClientContext context;
+    v1::GetLeadRequest request;
+    request.set_name(lead);
+    v1::GetLeadResponse response;
+    const grpc::Status status = client.assignments->GetLead(
+        WithDeadline(context, std::chrono::seconds(10)), request, &response);
+    EXPECT_TRUE(status.ok()) << lead << " acknowledged, then lost: " << status.error_message();
+    EXPECT_EQ(response.lead().owner(), rep) << lead;
+  }
+}
+
 // What the restart after a kill must show of the killed round: every acknowledged assign stored
 // with its owner, and its retry a replay; every call the kill cut off stored at most once, and its
 // retry either a replay of that decision or the first decision. The retried calls join
@@ -174,16 +188,7 @@ void RunCaller(Client& client, int caller, Load& load) {
 void CheckRoundAfterKill(Client& client, Load& round, int callers,
                          const std::map<std::string, std::vector<std::string>>& history,
                          std::map<std::string, std::string>& acknowledged, int& replayed_unknowns) {
-  for (const auto& [lead, rep] : round.acknowledged) {
-    grpc::ClientContext context;
-    v1::GetLeadRequest request;
-    request.set_name(lead);
-    v1::GetLeadResponse response;
-    const grpc::Status status = client.assignments->GetLead(
-        WithDeadline(context, std::chrono::seconds(10)), request, &response);
-    ASSERT_TRUE(status.ok()) << lead << " acknowledged, then lost: " << status.error_message();
-    EXPECT_EQ(response.lead().owner(), rep) << lead;
-  }
+  ExpectOwners(client, round.acknowledged);
   // Each caller's first and last acknowledged lead (the last is the one nearest the kill).
   std::set<std::string> retried;
   for (int thread = 0; thread < callers; ++thread) {
@@ -382,16 +387,7 @@ grpc::Status AssignLead(Client& client, const v1::Lead& lead, v1::AssignResponse
 // Every acknowledged lead readable with its owner, one history entry each, the counters equal to
 // the history: nothing a failed write touched is half there.
 void ExpectExactly(Client& client, const std::map<std::string, std::string>& acknowledged) {
-  for (const auto& [lead, rep] : acknowledged) {
-    grpc::ClientContext context;
-    v1::GetLeadRequest request;
-    request.set_name(lead);
-    v1::GetLeadResponse response;
-    const grpc::Status status = client.assignments->GetLead(
-        WithDeadline(context, std::chrono::seconds(10)), request, &response);
-    ASSERT_TRUE(status.ok()) << lead << ": " << status.error_message();
-    EXPECT_EQ(response.lead().owner(), rep) << lead;
-  }
+  ExpectOwners(client, acknowledged);
   const std::map<std::string, std::vector<std::string>> history = HistoryByLead(client);
   EXPECT_EQ(history.size(), acknowledged.size());
   std::map<std::string, int> expected_open;

@@ -1,5 +1,8 @@
 #include "assign_harness.h"
 
+#include <latch>
+#include <thread>
+
 #include "absl/strings/str_cat.h"
 #include "dsl/base/source.h"
 #include "dsl/base/status_macros.h"
@@ -90,6 +93,23 @@ absl::StatusOr<AssignResult> AssignHarness::Assign(const std::string& lead_id, i
     return absl::OkStatus();
   }));
   return result;
+}
+
+std::vector<absl::StatusOr<AssignResult>> AssignHarness::AssignAtOnce(
+    const std::vector<std::string>& lead_ids, int64_t now_seconds) {
+  std::vector<absl::StatusOr<AssignResult>> results(lead_ids.size(),
+                                                    absl::UnknownError("not called"));
+  std::latch start(static_cast<std::ptrdiff_t>(lead_ids.size()));
+  std::vector<std::thread> callers;
+  callers.reserve(lead_ids.size());
+  for (size_t i = 0; i < lead_ids.size(); ++i) {
+    callers.emplace_back([&, i] {
+      start.arrive_and_wait();
+      results[i] = Assign(lead_ids[i], now_seconds);
+    });
+  }
+  for (std::thread& caller : callers) caller.join();
+  return results;
 }
 
 }  // namespace leadrouter::storage::testing

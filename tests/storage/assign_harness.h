@@ -34,6 +34,12 @@ class AssignHarness {
   [[nodiscard]] absl::StatusOr<AssignResult> Assign(const std::string& lead_id, int64_t now_seconds,
                                                     double quality = 50);
 
+  // Assigns every lead of `lead_ids` at `now_seconds` at once: one thread per lead, released
+  // together, so the calls meet in the writer as concurrent RPCs would. The results in `lead_ids`
+  // order.
+  [[nodiscard]] std::vector<absl::StatusOr<AssignResult>> AssignAtOnce(
+      const std::vector<std::string>& lead_ids, int64_t now_seconds);
+
   const dsl::PeriodCalendar& calendar() const { return calendar_; }
 
  private:
