@@ -149,7 +149,10 @@ class Decider {
   std::vector<PendingRemoval> removals_;  // per roster index (explain only)
   std::span<StrategyInputs> inputs_;      // per tie-group member (in ws_.strategy_inputs_)
   StrategyContext strategy_context_;
-  int32_t band_ = -1;  // balanced by tier: the lead's band in the deciding rule
+  // balanced by tier: the lead's amount (the lead's alone, so evaluated once) and its band in the
+  // deciding rule.
+  std::optional<double> tiered_amount_;
+  int32_t band_ = -1;
 };
 
 void Decider::PrepareWorkspace() {
@@ -411,7 +414,8 @@ absl::Status Decider::PrepareStrategy(const Rule& rule, size_t rule_index,
     strategy_context_.balanced_max_amount = rule_counters.balanced_max_amount;
     // The checker keeps a tiered amount to the lead's own values: it is the same for every rep.
     if (!rule.distribute.tiers.empty()) {
-      band_ = BandOf(rule.distribute.tiers, StrategyInput(rule.distribute, Context(nullptr)));
+      tiered_amount_ = StrategyInput(rule.distribute, Context(nullptr));
+      band_ = BandOf(rule.distribute.tiers, tiered_amount_);
     }
     strategy_context_.by_band = band_ >= 0;
   }
@@ -459,7 +463,8 @@ void Decider::RecordDecision(const Rule& rule, size_t rule_index, const std::str
     // The expression usually reads the lead only; evaluated with the picked rep in case it does
     // not.
     const std::optional<double> amount =
-        StrategyInput(rule.distribute, Context(&ws_.records_[pick]));
+        rule.distribute.tiers.empty() ? StrategyInput(rule.distribute, Context(&ws_.records_[pick]))
+                                      : tiered_amount_;
     delta.balanced = amount && std::isfinite(*amount) ? std::max(0.0, *amount) : 0;
     delta.balanced_lift = picked.balanced_lift;
     delta.band = band_;

@@ -210,7 +210,9 @@ std::string StrategyMessage(const Explanation& ex, const StrategyTrace& s) {
     case PickReason::kLeastLoaded:
       return absl::StrCat(out, "fewest open leads (", Number(s.pick_score.value_or(0)), ")");
     case PickReason::kBalanced:
-      return absl::StrCat(out, s.text, ": least received (", Number(s.pick_score.value_or(0)), ")");
+      // With `by tier` the band's count decides before the amount: "first by", not "least".
+      return absl::StrCat(out, "first by ", s.text, " (received ", Number(s.pick_score.value_or(0)),
+                          ")");
     case PickReason::kWeighted:
       return absl::StrCat(out, "furthest behind its weighted share (weight ",
                           Number(s.pick_score.value_or(0)), ")");

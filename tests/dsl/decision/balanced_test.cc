@@ -161,6 +161,23 @@ TEST(BalancedTiers, TheDeltaNamesTheBandAndCreditBackReturnsIt) {
   EXPECT_EQ(counters[0].balanced_total, 0);
 }
 
+TEST(BalancedTiers, TheExplanationDoesNotClaimTheLeastReceived) {
+  // y has received more (90 against 10) but no top lead: the band decides, and the sentence says
+  // the pick came first by the strategy, not that it received the least.
+  Router r("rule \"all\" when true distribute balanced(quality) by tier [80]",
+           {Rep("x"), Rep("y")});
+  const std::string first = r.Assign(Lead(85));
+  const std::string other = first == "x" ? "y" : "x";
+  EXPECT_EQ(r.Assign(Lead(50)), other);
+  EXPECT_EQ(r.Assign(Lead(50)), other);  // other: 100, first: 85
+  const Decision d = r.DecideOnly(Lead(90));
+  EXPECT_EQ(d.rep_id, other);  // band 0: 0 < 1
+  ASSERT_EQ(d.explanation.rules.size(), 1u);
+  ASSERT_TRUE(d.explanation.rules[0].strategy.has_value());
+  EXPECT_EQ(StrategyMessage(d.explanation, *d.explanation.rules[0].strategy),
+            "picked " + other + ": first by balanced(quality) by tier [80] (received 100)");
+}
+
 TEST(BalancedTiers, CapsAndSkillsStillDecideWhoMayTakeALead) {
   // n has no tech skill; a and b take at most 3 a day: the bands only order who is left.
   Router r(
