@@ -48,9 +48,9 @@ class Server::Impl {
         gate_(options_.call_hook_for_testing,
               CallPolicy{options_.max_deadline, options_.max_metadata_bytes,
                          std::make_shared<RateLimiter>(options_.assign_rate), security_->auth()}),
-        rules_(*storage_),
+        rules_(*storage_, *options_.clock),
         assigner_(*storage_, rules_, roster_, unassigned_,
-                  AssignerOptions{calendar, options_.before_decide_for_testing}),
+                  AssignerOptions{calendar, options_.clock, options_.before_decide_for_testing}),
         reps_(*storage_, roster_, unassigned_, assigner_),
         queries_(storage_->database()),
         tester_(*storage_, rules_, roster_, calendar),
@@ -71,7 +71,7 @@ class Server::Impl {
     if (unassigned_.size() > 0) unassigned_.RequestRetry("server started");
     away_expiry_ = std::make_unique<PeriodicJob>(
         "away_expiry", options_.away_check_interval,
-        [this] { return reps_.EndExpiredAway(absl::Now()).status(); });
+        [this] { return reps_.EndExpiredAway(options_.clock->Now()).status(); });
     idempotency_purge_ = std::make_unique<PeriodicJob>(
         "idempotency_purge", options_.idempotency_purge_interval, [this] { return PurgeKeys(); });
 
@@ -192,7 +192,8 @@ class Server::Impl {
   }
 
   absl::Status PurgeKeys() {
-    const absl::Time cutoff = absl::Now() - absl::FromChrono(options_.idempotency_retention);
+    const absl::Time cutoff =
+        options_.clock->Now() - absl::FromChrono(options_.idempotency_retention);
     ASSIGN_OR_RETURN(int64_t purged,
                      storage::PurgeIdempotency(*storage_, absl::ToUnixMicros(cutoff)));
     if (purged > 0) spdlog::info("idempotency keys purged count={}", purged);
@@ -232,6 +233,7 @@ class Server::Impl {
 };
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
+  if (options.clock == nullptr) return absl::InvalidArgumentError("ServerOptions.clock is null");
   absl::StatusOr<dsl::PeriodCalendar> calendar = dsl::PeriodCalendar::ForZone(options.timezone);
   if (!calendar.ok()) {
     return absl::InvalidArgumentError(

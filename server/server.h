@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "server/api/clock.h"
 #include "server/services/call_policy.h"
 #include "server/services/rate_limiter.h"
 #include "server/transport/listener_security.h"
@@ -80,6 +81,10 @@ struct ServerOptions {
   // job that runs every `idempotency_purge_interval`.
   std::chrono::seconds idempotency_retention = std::chrono::hours(24 * 7);
   std::chrono::milliseconds idempotency_purge_interval = std::chrono::hours(1);
+  // Where the server's "now" comes from: receive and decide times, caps' days, away periods,
+  // deadlines (server/api/clock.h). Tests pass a SimulatedClock, which must outlive the server.
+  // Default: the system clock
+  const Clock* clock = &Clock::System();
   // Tests only: see CallGate::Hook (server/services/call_gate.h). Default: none
   std::function<void(absl::string_view method)> call_hook_for_testing;
   // Tests only: see AssignerOptions::before_decide_for_testing. Default: none

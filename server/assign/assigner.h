@@ -33,6 +33,7 @@
 #include "leadrouter/v1/assignment.pb.h"
 #include "leadrouter/v1/reps.pb.h"
 #include "server/api/call_context.h"
+#include "server/api/clock.h"
 #include "server/assign/unassigned_queue.h"
 #include "server/roster/roster_cache.h"
 #include "server/rules/rule_registry.h"
@@ -49,6 +50,9 @@ inline constexpr int kMaxBatchItems = 500;
 struct AssignerOptions {
   // Day / week / month boundaries of caps. Default: UTC.
   dsl::PeriodCalendar calendar;
+  // Where "now" comes from (server/api/clock.h); must outlive the Assigner. Default: the system
+  // clock
+  const Clock* clock = &Clock::System();
   // Tests only: runs after a call took its rules snapshot and before it queues its decision, so a
   // test can hold a call in flight. Default: none.
   std::function<void()> before_decide_for_testing;
@@ -96,6 +100,7 @@ class Assigner {
       const std::string& reason, int64_t now_us);
 
   const dsl::PeriodCalendar& calendar() const { return options_.calendar; }
+  const Clock& clock() const { return *options_.clock; }
 
  private:
   using BatchItem = assign_internal::BatchItem;

@@ -131,7 +131,7 @@ absl::StatusOr<v1::AssignResponse> Assigner::Assign(const v1::AssignRequest& req
   RETURN_IF_ERROR(storage_.commits().CommitOrRollBack(
       [&](storage::WriteTxn& txn) -> absl::StatusOr<storage::MutationResult> {
         RETURN_IF_ERROR(call.CheckDeadline());
-        result = AssignInTxn(txn, item, *rules, actor, absl::ToUnixMicros(absl::Now()), effects);
+        result = AssignInTxn(txn, item, *rules, actor, absl::ToUnixMicros(clock().Now()), effects);
         RETURN_IF_ERROR(result.status());
         return item.validate_only ? storage::MutationResult::kRollBack
                                   : storage::MutationResult::kCommit;

@@ -82,7 +82,7 @@ absl::StatusOr<v1::AssignBatchResponse> Assigner::AssignBatch(const v1::AssignBa
             continue;
           }
           results[i] =
-              AssignInTxn(txn, items[i], *rules, actor, absl::ToUnixMicros(absl::Now()), effects);
+              AssignInTxn(txn, items[i], *rules, actor, absl::ToUnixMicros(clock().Now()), effects);
           if (!results[i].ok() && !IsItemError(results[i].status())) return results[i].status();
         }
         return request.validate_only() ? storage::MutationResult::kRollBack

@@ -16,7 +16,7 @@ namespace v1 = leadrouter::v1;
 using google::protobuf::util::TimeUtil;
 
 // Inside the writer: the pin set or cleared; `response` gets the lead as stored.
-absl::Status SetPinInTxn(storage::WriteTxn& txn, const v1::SetPinRequest& request,
+absl::Status SetPinInTxn(storage::WriteTxn& txn, const v1::SetPinRequest& request, int64_t now_us,
                          v1::SetPinResponse& response) {
   ASSIGN_OR_RETURN(const std::optional<storage::LeadRecord> stored,
                    storage::ReadLead(txn, request.lead()));
@@ -32,7 +32,6 @@ absl::Status SetPinInTxn(storage::WriteTxn& txn, const v1::SetPinRequest& reques
         absl::StrCat(lead.name(), " has no owner or is closed (", v1::LeadState_Name(lead.state()),
                      "): only an owned, open lead can be pinned"));
   }
-  const int64_t now_us = absl::ToUnixMicros(absl::Now());
   if (request.pinned()) {
     lead.mutable_pin()->set_actor(request.actor());
     lead.mutable_pin()->set_reason(request.reason());
@@ -61,7 +60,7 @@ absl::StatusOr<v1::SetPinResponse> Assigner::SetPin(const v1::SetPinRequest& req
   v1::SetPinResponse response;
   RETURN_IF_ERROR(storage_.commits().Commit([&](storage::WriteTxn& txn) -> absl::Status {
     RETURN_IF_ERROR(call.CheckDeadline());
-    return SetPinInTxn(txn, request, response);
+    return SetPinInTxn(txn, request, absl::ToUnixMicros(clock().Now()), response);
   }));
   return response;
 }

@@ -272,8 +272,8 @@ absl::StatusOr<v1::ReassignResponse> Assigner::Reassign(const v1::ReassignReques
   absl::StatusOr<v1::ReassignResponse> result;
   RETURN_IF_ERROR(storage_.commits().Commit([&](storage::WriteTxn& txn) -> absl::Status {
     RETURN_IF_ERROR(call.CheckDeadline());
-    result =
-        ReassignInTxn(txn, request, fingerprint, *rules, absl::ToUnixMicros(absl::Now()), effects);
+    result = ReassignInTxn(txn, request, fingerprint, *rules, absl::ToUnixMicros(clock().Now()),
+                           effects);
     return result.status();
   }));
   effects.Apply();

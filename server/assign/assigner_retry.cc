@@ -64,7 +64,7 @@ absl::StatusOr<int> Assigner::RetryUnassigned(const std::string& why) {
             effects.after_commit.push_back([this, lead_name] { unassigned_.Remove(lead_name); });
             return storage::MutationResult::kRollBack;
           }
-          const int64_t now_us = absl::ToUnixMicros(absl::Now());
+          const int64_t now_us = absl::ToUnixMicros(clock().Now());
           ASSIGN_OR_RETURN(const storage::NextEntry next,
                            storage::NextAssignment(txn, lead->name()));
           ASSIGN_OR_RETURN(Decided decided,

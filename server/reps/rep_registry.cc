@@ -205,7 +205,7 @@ absl::StatusOr<v1::Rep> RepRegistry::WriteRep(storage::WriteTxn& txn, const v1::
 absl::Status RepRegistry::FillLoad(v1::Rep& rep) const {
   storage::DatabaseView view(storage_.database());
   const std::string id = IdOf(rep.name());
-  const int64_t now_seconds = absl::ToUnixSeconds(absl::Now());
+  const int64_t now_seconds = absl::ToUnixSeconds(assigner_.clock().Now());
   const dsl::PeriodIds periods = assigner_.calendar().Locate(now_seconds);
   storage::StoredDecisionState state(view);
   dsl::RepCounters counters;
@@ -252,7 +252,7 @@ absl::StatusOr<v1::UpsertRepResponse> RepRegistry::Upsert(const v1::UpsertRepReq
           return Aborted("ETAG_MISMATCH",
                          absl::StrCat(request.rep().name(), " does not exist; clear etag"));
         }
-        const int64_t now_us = absl::ToUnixMicros(absl::Now());
+        const int64_t now_us = absl::ToUnixMicros(assigner_.clock().Now());
         v1::Rep rep = exists ? stored->rep() : v1::Rep();
         const v1::RepStatus before = exists ? rep.status() : v1::REP_STATUS_UNSPECIFIED;
         if (!exists) {
@@ -358,7 +358,8 @@ absl::StatusOr<v1::SetRepStatusResponse> RepRegistry::SetStatus(
       return InvalidField("until", "only allowed with status AWAY");
     }
     RETURN_IF_ERROR(CheckTimestamp(request.until(), "until"));
-    if (TimeUtil::TimestampToMicroseconds(request.until()) <= absl::ToUnixMicros(absl::Now())) {
+    if (TimeUtil::TimestampToMicroseconds(request.until()) <=
+        absl::ToUnixMicros(assigner_.clock().Now())) {
       return InvalidField("until", "must be in the future");
     }
   }
@@ -373,7 +374,7 @@ absl::StatusOr<v1::SetRepStatusResponse> RepRegistry::SetStatus(
                          storage::ReadRep(txn, request.name()));
         if (!stored.has_value()) return NotFound(request.name());
         v1::Rep rep = stored->rep();
-        const int64_t now_us = absl::ToUnixMicros(absl::Now());
+        const int64_t now_us = absl::ToUnixMicros(assigner_.clock().Now());
         became_active =
             request.status() == v1::REP_STATUS_ACTIVE && rep.status() != v1::REP_STATUS_ACTIVE;
         if (rep.status() != request.status()) {
@@ -470,7 +471,7 @@ absl::StatusOr<v1::RemoveRepResponse> RepRegistry::Remove(const v1::RemoveRepReq
                                         names(owned), "; pass open_leads REASSIGN or UNASSIGN")),
               listed(owned));
         }
-        const int64_t now_us = absl::ToUnixMicros(absl::Now());
+        const int64_t now_us = absl::ToUnixMicros(assigner_.clock().Now());
         RETURN_IF_ERROR(storage::DeleteRep(
             txn, request.name(),
             storage::ChangeInfo{request.actor(), "rep.remove", request.reason(), "", now_us}));
@@ -513,7 +514,7 @@ absl::StatusOr<int> RepRegistry::EndExpiredAway(absl::Time now) {
               TimeUtil::TimestampToMicroseconds(rep.away_until()) != until_us) {
             return absl::OkStatus();  // someone set another status meanwhile: theirs stands
           }
-          const int64_t now_us = absl::ToUnixMicros(absl::Now());
+          const int64_t now_us = absl::ToUnixMicros(assigner_.clock().Now());
           const std::string reason =
               absl::StrCat("away until ", TimeUtil::ToString(rep.away_until()), " ended");
           rep.set_status(v1::REP_STATUS_ACTIVE);

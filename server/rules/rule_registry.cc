@@ -50,8 +50,6 @@ std::string FirstError(const std::vector<v1::Diagnostic>& diagnostics) {
   return "the rules have errors";
 }
 
-int64_t NowMicros() { return absl::ToUnixMicros(absl::Now()); }
-
 absl::Status CheckSource(const std::string& source, absl::string_view field) {
   if (source.size() > kMaxRuleSourceBytes) {
     return TooLarge(field,
@@ -68,8 +66,8 @@ int32_t RuleCount(const dsl::Program& program) {
 
 }  // namespace
 
-RuleRegistry::RuleRegistry(storage::Storage& storage)
-    : storage_(storage), active_(std::make_shared<const ActiveRules>()) {}
+RuleRegistry::RuleRegistry(storage::Storage& storage, const Clock& clock)
+    : storage_(storage), clock_(clock), active_(std::make_shared<const ActiveRules>()) {}
 
 RuleRegistry::Compiled RuleRegistry::CompileSource(const std::string& file_name,
                                                    const std::string& source) {
@@ -189,7 +187,7 @@ absl::StatusOr<RuleRegistry::Stored> RuleRegistry::Store(
     change.actor = version.author();
     change.action = version.restored_from() > 0 ? "rules.rollback" : "rules.publish";
     change.detail = version.message();
-    change.now_us = NowMicros();
+    change.now_us = absl::ToUnixMicros(clock_.Now());
     if (validate_only) {
       result.version = version;
       result.version.set_version(static_cast<int64_t>(active) + 1);

@@ -24,6 +24,7 @@
 #include "dsl/compile/program.h"
 #include "leadrouter/v1/rules.pb.h"
 #include "server/api/call_context.h"
+#include "server/api/clock.h"
 #include "storage/storage.h"
 
 namespace leadrouter::server {
@@ -42,7 +43,8 @@ inline constexpr size_t kMaxRuleSourceBytes = size_t{1} << 20;
 
 class RuleRegistry {
  public:
-  explicit RuleRegistry(storage::Storage& storage);
+  // `clock` dates the versions it stores and must outlive the registry.
+  explicit RuleRegistry(storage::Storage& storage, const Clock& clock = Clock::System());
   RuleRegistry(const RuleRegistry&) = delete;
   RuleRegistry& operator=(const RuleRegistry&) = delete;
 
@@ -92,6 +94,7 @@ class RuleRegistry {
   void Activate(int64_t version, const Compiled& compiled, const std::string& content_hash);
 
   storage::Storage& storage_;
+  const Clock& clock_;
   mutable std::mutex mu_;
   std::shared_ptr<const ActiveRules> active_;            // guarded by mu_
   std::vector<std::function<void(int64_t)>> listeners_;  // guarded by mu_
