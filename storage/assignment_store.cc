@@ -117,6 +117,7 @@ absl::StatusOr<CommittedAssignment> CommitAssignment(WriteTxn& txn, AssignmentCh
   const std::string name = AssignmentName(lead_name, change.sequence);
   entry.set_name(name);
   entry.set_lead(lead_name);
+  entry.set_principal(std::string(txn.principal()));
   entry.set_previous_rep(previous.lead().owner());
   if (!entry.has_decide_time()) {
     *entry.mutable_decide_time() = TimeUtil::MicrosecondsToTimestamp(change.change.now_us);

@@ -11,6 +11,7 @@ namespace leadrouter::storage {
 absl::StatusOr<uint64_t> AppendAudit(WriteTxn& txn, AuditRecord record, int64_t now_us) {
   ASSIGN_OR_RETURN(uint64_t sequence, txn.NextSequence(std::string(meta_key::kAuditSequence)));
   record.set_sequence(sequence);
+  if (record.principal().empty()) record.set_principal(std::string(txn.principal()));
   if (!record.has_time()) {
     *record.mutable_time() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(now_us);
   }

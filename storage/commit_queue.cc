@@ -25,15 +25,18 @@ void CommitQueue::Shutdown() {
   if (writer_.joinable()) writer_.join();
 }
 
-absl::Status CommitQueue::Commit(Mutation mutation) {
-  return CommitOrRollBack([mutation](WriteTxn& txn) -> absl::StatusOr<MutationResult> {
-    RETURN_IF_ERROR(mutation(txn));
-    return MutationResult::kCommit;
-  });
+absl::Status CommitQueue::Commit(Mutation mutation, std::string_view principal) {
+  return CommitOrRollBack(
+      [mutation](WriteTxn& txn) -> absl::StatusOr<MutationResult> {
+        RETURN_IF_ERROR(mutation(txn));
+        return MutationResult::kCommit;
+      },
+      principal);
 }
 
-absl::Status CommitQueue::CommitOrRollBack(RollBackableMutation mutation) {
-  Pending pending(mutation);
+absl::Status CommitQueue::CommitOrRollBack(RollBackableMutation mutation,
+                                           std::string_view principal) {
+  Pending pending(mutation, principal);
   std::unique_lock<std::mutex> lock(mutex_);
   if (stopping_) return absl::UnavailableError("storage is shutting down");
   queue_.push_back(&pending);
@@ -79,7 +82,7 @@ void CommitQueue::CommitGroup(std::deque<Pending*>& group) {
   };
   bool any_committed = false;
   for (Pending* pending : group) {
-    txn.StartMutation();
+    txn.StartMutation(pending->principal);
     const absl::StatusOr<MutationResult> result = pending->mutation(txn);
     if (result.ok() && *result == MutationResult::kCommit) {
       any_committed = true;

@@ -73,10 +73,16 @@ class CommitQueue {
   // its caller is valid), or the mutation's own error (nothing written), or the commit's error
   // (nothing of the group written: a failed RocksDB write is all-or-nothing). After Shutdown:
   // UNAVAILABLE.
-  [[nodiscard]] absl::Status Commit(Mutation mutation);
+  //
+  // `principal` is whom the change is made for: the principal the call's bearer token
+  // authenticated (empty when authentication is off, and for background jobs). The store stamps it
+  // on every audit record and history entry the mutation writes (WriteTxn::principal), so no
+  // operation can forget it.
+  [[nodiscard]] absl::Status Commit(Mutation mutation, std::string_view principal = {});
   // As Commit; a mutation that returns kRollBack leaves nothing behind, and this returns OK once
   // its group is done, whether or not the rest of the group then commits.
-  [[nodiscard]] absl::Status CommitOrRollBack(RollBackableMutation mutation);
+  [[nodiscard]] absl::Status CommitOrRollBack(RollBackableMutation mutation,
+                                              std::string_view principal = {});
 
   // Commits what is queued and stops the writer; later Commit calls fail. Idempotent.
   void Shutdown();
@@ -85,8 +91,9 @@ class CommitQueue {
 
  private:
   struct Pending {
-    explicit Pending(RollBackableMutation m) : mutation(m) {}
+    Pending(RollBackableMutation m, std::string_view p) : mutation(m), principal(p) {}
     RollBackableMutation mutation;
+    std::string_view principal;  // the caller's, who waits until done
     absl::Status status;
     bool rolled_back = false;  // writer thread only until done
     bool done = false;         // guarded by mutex_

@@ -108,7 +108,8 @@ absl::StatusOr<uint64_t> WriteTxn::NextSequence(absl::string_view name) {
   return next;
 }
 
-void WriteTxn::StartMutation() {
+void WriteTxn::StartMutation(std::string_view principal) {
+  principal_ = principal;
   mutation_counters_.clear();
   batch_.SetSavePoint();
 }

@@ -63,9 +63,14 @@ class WriteTxn final : public ReadView {
   CounterRows* counter_rows() const { return counter_rows_; }
 
   // The commit queue brackets each mutation: its writes are kept or discarded as a whole.
-  void StartMutation();
+  // `principal` is the mutation's (CommitQueue::Commit), valid until the mutation ends.
+  void StartMutation(std::string_view principal = {});
   void KeepMutation();
   [[nodiscard]] absl::Status DiscardMutation();
+
+  // Whom the current mutation is made for: the authenticated principal of its call, empty for
+  // none. Stamped on the audit records and history entries it writes.
+  std::string_view principal() const { return principal_; }
 
   // Counter values (nullopt: deleted) staged by the mutations kept so far.
   using StagedCounters = absl::flat_hash_map<std::string, CommittedCache::Value>;
@@ -84,6 +89,7 @@ class WriteTxn final : public ReadView {
   CounterRows* const counter_rows_;
   StagedCounters mutation_counters_;  // the current mutation's counter writes
   StagedCounters kept_counters_;      // those of the mutations kept before it
+  std::string_view principal_;
   bool sealed_ = false;
 };
 

@@ -135,7 +135,8 @@ absl::StatusOr<v1::AssignResponse> Assigner::Assign(const v1::AssignRequest& req
         RETURN_IF_ERROR(result.status());
         return item.validate_only ? storage::MutationResult::kRollBack
                                   : storage::MutationResult::kCommit;
-      }));
+      },
+      call.principal));
   if (item.validate_only) result->mutable_assignment()->clear_name();
   effects.Apply();
   spdlog::debug("assign lead={} rep={} rule={} version={} outcome={} replayed={} micros={}",

@@ -87,7 +87,8 @@ absl::StatusOr<v1::AssignBatchResponse> Assigner::AssignBatch(const v1::AssignBa
         }
         return request.validate_only() ? storage::MutationResult::kRollBack
                                        : storage::MutationResult::kCommit;
-      }));
+      },
+      call.principal));
   effects.Apply();
   v1::AssignBatchResponse response;
   for (auto& result : results) {

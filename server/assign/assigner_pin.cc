@@ -58,10 +58,12 @@ absl::StatusOr<v1::SetPinResponse> Assigner::SetPin(const v1::SetPinRequest& req
   RETURN_IF_ERROR(CheckText(request.actor(), "actor", 128, true));
   RETURN_IF_ERROR(CheckText(request.reason(), "reason", 1024, true));
   v1::SetPinResponse response;
-  RETURN_IF_ERROR(storage_.commits().Commit([&](storage::WriteTxn& txn) -> absl::Status {
-    RETURN_IF_ERROR(call.CheckDeadline());
-    return SetPinInTxn(txn, request, absl::ToUnixMicros(clock().Now()), response);
-  }));
+  RETURN_IF_ERROR(storage_.commits().Commit(
+      [&](storage::WriteTxn& txn) -> absl::Status {
+        RETURN_IF_ERROR(call.CheckDeadline());
+        return SetPinInTxn(txn, request, absl::ToUnixMicros(clock().Now()), response);
+      },
+      call.principal));
   return response;
 }
 

@@ -270,12 +270,14 @@ absl::StatusOr<v1::ReassignResponse> Assigner::Reassign(const v1::ReassignReques
   const std::shared_ptr<const ActiveRules> rules = RulesForCall();
   Effects effects;
   absl::StatusOr<v1::ReassignResponse> result;
-  RETURN_IF_ERROR(storage_.commits().Commit([&](storage::WriteTxn& txn) -> absl::Status {
-    RETURN_IF_ERROR(call.CheckDeadline());
-    result = ReassignInTxn(txn, request, fingerprint, *rules, absl::ToUnixMicros(clock().Now()),
-                           effects);
-    return result.status();
-  }));
+  RETURN_IF_ERROR(storage_.commits().Commit(
+      [&](storage::WriteTxn& txn) -> absl::Status {
+        RETURN_IF_ERROR(call.CheckDeadline());
+        result = ReassignInTxn(txn, request, fingerprint, *rules, absl::ToUnixMicros(clock().Now()),
+                               effects);
+        return result.status();
+      },
+      call.principal));
   effects.Apply();
   spdlog::info("reassign lead={} rep={} previous={} kind={} outcome={} forced={} actor={}",
                request.lead(), result->assignment().rep(), result->assignment().previous_rep(),

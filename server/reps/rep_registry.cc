@@ -239,8 +239,8 @@ absl::StatusOr<v1::UpsertRepResponse> RepRegistry::Upsert(const v1::UpsertRepReq
   const std::string actor = request.actor().empty() ? "api" : request.actor();
   v1::UpsertRepResponse response;
   bool became_active = false;
-  const absl::Status status =
-      storage_.commits().Commit([&](storage::WriteTxn& txn) -> absl::Status {
+  const absl::Status status = storage_.commits().Commit(
+      [&](storage::WriteTxn& txn) -> absl::Status {
         RETURN_IF_ERROR(call.CheckDeadline());
         ASSIGN_OR_RETURN(std::optional<storage::RepRecord> stored,
                          storage::ReadRep(txn, request.rep().name()));
@@ -280,7 +280,8 @@ absl::StatusOr<v1::UpsertRepResponse> RepRegistry::Upsert(const v1::UpsertRepReq
                                                       "", "", now_us}));
         *response.mutable_rep() = std::move(written);
         return absl::OkStatus();
-      });
+      },
+      call.principal);
   if (!status.ok()) {
     ReloadAfterFailedCommit(status);
     return status;
@@ -367,8 +368,8 @@ absl::StatusOr<v1::SetRepStatusResponse> RepRegistry::SetStatus(
   RETURN_IF_ERROR(CheckText(request.reason(), "reason", 1024, false));
   v1::SetRepStatusResponse response;
   bool became_active = false;
-  const absl::Status status =
-      storage_.commits().Commit([&](storage::WriteTxn& txn) -> absl::Status {
+  const absl::Status status = storage_.commits().Commit(
+      [&](storage::WriteTxn& txn) -> absl::Status {
         RETURN_IF_ERROR(call.CheckDeadline());
         ASSIGN_OR_RETURN(std::optional<storage::RepRecord> stored,
                          storage::ReadRep(txn, request.name()));
@@ -397,7 +398,8 @@ absl::StatusOr<v1::SetRepStatusResponse> RepRegistry::SetStatus(
                          "", now_us}));
         *response.mutable_rep() = std::move(written);
         return absl::OkStatus();
-      });
+      },
+      call.principal);
   if (!status.ok()) {
     ReloadAfterFailedCommit(status);
     return status;
@@ -419,8 +421,8 @@ absl::StatusOr<v1::RemoveRepResponse> RepRegistry::Remove(const v1::RemoveRepReq
   RETURN_IF_ERROR(CheckText(request.reason(), "reason", 1024, true));
   v1::RemoveRepResponse response;
   Assigner::MovedLeads moved;
-  const absl::Status status =
-      storage_.commits().Commit([&](storage::WriteTxn& txn) -> absl::Status {
+  const absl::Status status = storage_.commits().Commit(
+      [&](storage::WriteTxn& txn) -> absl::Status {
         RETURN_IF_ERROR(call.CheckDeadline());
         ASSIGN_OR_RETURN(std::optional<storage::RepRecord> stored,
                          storage::ReadRep(txn, request.name()));
@@ -486,7 +488,8 @@ absl::StatusOr<v1::RemoveRepResponse> RepRegistry::Remove(const v1::RemoveRepReq
         response.set_unassigned_leads(moved.unassigned);
         roster_.Erase(request.name());
         return absl::OkStatus();
-      });
+      },
+      call.principal);
   if (!status.ok()) {
     ReloadAfterFailedCommit(status);
     return status;

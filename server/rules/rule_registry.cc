@@ -162,45 +162,47 @@ absl::StatusOr<RuleRegistry::Stored> RuleRegistry::Store(
     const CallContext& call) {
   Stored result;
   const std::string hash = storage::ContentHash(version.source());
-  RETURN_IF_ERROR(storage_.commits().Commit([&](storage::WriteTxn& txn) -> absl::Status {
-    RETURN_IF_ERROR(call.CheckDeadline());
-    ASSIGN_OR_RETURN(uint64_t active, storage::ReadActiveRuleVersion(txn));
-    if (expected_active_version && *expected_active_version != static_cast<int64_t>(active)) {
-      return Aborted("VERSION_MISMATCH",
-                     absl::StrCat("expected_active_version is ", *expected_active_version,
-                                  " but the active version is ", active));
-    }
-    if (active > 0) {
-      ASSIGN_OR_RETURN(std::optional<v1::RuleVersion> current,
-                       storage::ReadRuleVersion(txn, active));
-      if (current.has_value()) {
-        result.previous = *current;
-        result.previous.clear_source();
-        if (current->content_hash() == hash) {
-          result.version = result.previous;
-          result.unchanged = true;
+  RETURN_IF_ERROR(storage_.commits().Commit(
+      [&](storage::WriteTxn& txn) -> absl::Status {
+        RETURN_IF_ERROR(call.CheckDeadline());
+        ASSIGN_OR_RETURN(uint64_t active, storage::ReadActiveRuleVersion(txn));
+        if (expected_active_version && *expected_active_version != static_cast<int64_t>(active)) {
+          return Aborted("VERSION_MISMATCH",
+                         absl::StrCat("expected_active_version is ", *expected_active_version,
+                                      " but the active version is ", active));
+        }
+        if (active > 0) {
+          ASSIGN_OR_RETURN(std::optional<v1::RuleVersion> current,
+                           storage::ReadRuleVersion(txn, active));
+          if (current.has_value()) {
+            result.previous = *current;
+            result.previous.clear_source();
+            if (current->content_hash() == hash) {
+              result.version = result.previous;
+              result.unchanged = true;
+              return absl::OkStatus();
+            }
+          }
+        }
+        storage::ChangeInfo change;
+        change.actor = version.author();
+        change.action = version.restored_from() > 0 ? "rules.rollback" : "rules.publish";
+        change.detail = version.message();
+        change.now_us = absl::ToUnixMicros(clock_.Now());
+        if (validate_only) {
+          result.version = version;
+          result.version.set_version(static_cast<int64_t>(active) + 1);
+          result.version.set_content_hash(hash);
+          *result.version.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(change.now_us);
+          result.version.clear_source();
           return absl::OkStatus();
         }
-      }
-    }
-    storage::ChangeInfo change;
-    change.actor = version.author();
-    change.action = version.restored_from() > 0 ? "rules.rollback" : "rules.publish";
-    change.detail = version.message();
-    change.now_us = absl::ToUnixMicros(clock_.Now());
-    if (validate_only) {
-      result.version = version;
-      result.version.set_version(static_cast<int64_t>(active) + 1);
-      result.version.set_content_hash(hash);
-      *result.version.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(change.now_us);
-      result.version.clear_source();
-      return absl::OkStatus();
-    }
-    ASSIGN_OR_RETURN(v1::RuleVersion stored,
-                     storage::PublishRuleVersion(txn, std::move(version), change));
-    result.version = std::move(stored);
-    return absl::OkStatus();
-  }));
+        ASSIGN_OR_RETURN(v1::RuleVersion stored,
+                         storage::PublishRuleVersion(txn, std::move(version), change));
+        result.version = std::move(stored);
+        return absl::OkStatus();
+      },
+      call.principal));
   return result;
 }
 

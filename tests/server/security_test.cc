@@ -8,12 +8,16 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <memory>
 #include <string>
 
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "server/auth/token_table.h"
 #include "server_harness.h"
+#include "storage/audit_log.h"
+#include "storage/read_view.h"
+#include "storage/storage.h"
 #include "test_certs.h"
 #include "test_fixtures.h"
 
@@ -133,6 +137,58 @@ TEST_F(AuthTest, ReloadRevokesAndAddsTokensAndKeepsTheOldTableWhenTheNewIsBroken
   EXPECT_EQ(broken.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(broken.message(), HasSubstr("tokens:1"));
   EXPECT_TRUE(ListReps("tok-new").ok()) << "the old table stays in force";
+}
+
+// The principal a token authenticates is recorded beside the actor the caller names (the person
+// a service acts for), in the history the API returns and in the audit log.
+TEST_F(AuthTest, ThePrincipalIsRecordedBesideTheActorInHistoryAndAudit) {
+  v1::AssignRequest assign = AssignOf(MakeLead("p1", "web", 50));
+  assign.set_actor("agent-7");
+  v1::AssignResponse assigned;
+  ASSERT_TRUE(CallWith("tok-service", [&](grpc::ClientContext* c) {
+                return server_.assignments().Assign(c, assign, &assigned);
+              }).ok());
+  EXPECT_EQ(assigned.assignment().principal(), "crm");
+  EXPECT_EQ(assigned.assignment().actor(), "agent-7");
+
+  v1::SetPinRequest pin;
+  pin.set_lead("leads/p1");
+  pin.set_pinned(true);
+  pin.set_actor("team-lead");
+  pin.set_reason("key account");
+  v1::SetPinResponse pinned;
+  ASSERT_TRUE(CallWith("tok-manager", [&](grpc::ClientContext* c) {
+                return server_.assignments().SetPin(c, pin, &pinned);
+              }).ok());
+
+  v1::ListAssignmentsRequest list;
+  list.set_parent("leads/p1");
+  v1::ListAssignmentsResponse history;
+  ASSERT_TRUE(CallWith("tok-viewer", [&](grpc::ClientContext* c) {
+                return server_.assignments().ListAssignments(c, list, &history);
+              }).ok());
+  ASSERT_EQ(history.assignments_size(), 1);
+  EXPECT_EQ(history.assignments(0).principal(), "crm");
+  EXPECT_EQ(history.assignments(0).actor(), "agent-7");
+
+  server_.Shutdown();
+  server_.server().Wait();
+  auto storage = storage::Storage::Open(server_.db_path());
+  ASSERT_TRUE(storage.ok()) << storage.status();
+  std::map<std::string, std::pair<std::string, std::string>> by_action;  // actor, principal
+  {
+    storage::DatabaseView view((*storage)->database());
+    ASSERT_TRUE(storage::ReadAudit(view, 1, [&](const storage::AuditRecord& record) {
+                  by_action[record.action()] = {record.actor(), record.principal()};
+                  return true;
+                }).ok());
+  }
+  using ActorAndPrincipal = std::pair<std::string, std::string>;
+  EXPECT_EQ(by_action["lead.assign"], ActorAndPrincipal("agent-7", "crm"));
+  EXPECT_EQ(by_action["lead.pin"], ActorAndPrincipal("team-lead", "ana"));
+  // The roster file loaded at start is the server's own doing: no principal.
+  EXPECT_EQ(by_action["rep.create"].second, "");
+  EXPECT_TRUE((*storage)->Close().ok());
 }
 
 TEST(ListenerTest, RefusesANonLoopbackListenerWithoutTls) {
