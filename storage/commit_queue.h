@@ -76,8 +76,9 @@ class CommitQueue {
   //
   // `principal` is whom the change is made for: the principal the call's bearer token
   // authenticated (empty when authentication is off, and for background jobs). The store stamps it
-  // on every audit record and history entry the mutation writes (WriteTxn::principal), so no
-  // operation can forget it.
+  // on every audit record and history entry the mutation writes (WriteTxn::principal): an
+  // operation passes it once here instead of to each record. Every server call site made for a
+  // caller must pass `call.principal`; the default is for storage tests and jobs.
   [[nodiscard]] absl::Status Commit(Mutation mutation, std::string_view principal = {});
   // As Commit; a mutation that returns kRollBack leaves nothing behind, and this returns OK once
   // its group is done, whether or not the rest of the group then commits.
