@@ -171,8 +171,8 @@ class Walker {
   bool Utf8(const std::string& value, const std::string& path) {
     const size_t bad = dsl::utf8::FirstInvalid(value);
     if (bad == std::string_view::npos) return true;
-    return Fail(path, absl::StrCat("not valid UTF-8 (", dsl::utf8::DescribeInvalid(value, bad),
-                                   ", at byte ", bad, ")"));
+    return Fail(path,
+                absl::StrCat("not valid UTF-8 (", dsl::utf8::DescribeInvalidAt(value, bad), ")"));
   }
 
   // The bytes left in the innermost message being read (a length beyond them is cut short).

@@ -33,4 +33,9 @@ size_t InvalidLength(std::string_view text, size_t offset);
 // "0xED 0xA0 0x80 is a UTF-16 surrogate", "0xFF is never used in UTF-8", "0xE2 0x82 is cut short".
 std::string DescribeInvalid(std::string_view text, size_t offset);
 
+// DescribeInvalid followed by where the sequence is: ", at byte 12" in one-line text, and in text
+// of several lines (a rule source sent through the API) ", at line 3, column 5 (byte 40)", the
+// line and byte column a rule file's diagnostic would give.
+std::string DescribeInvalidAt(std::string_view text, size_t offset);
+
 }  // namespace leadrouter::dsl::utf8

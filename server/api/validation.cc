@@ -138,9 +138,8 @@ absl::Status CheckText(absl::string_view text, absl::string_view field, size_t m
   }
   const std::string_view bytes(text.data(), text.size());
   if (const size_t at = dsl::utf8::FirstInvalid(bytes); at != std::string_view::npos) {
-    return InvalidField(field,
-                        absl::StrCat("not valid UTF-8 (", dsl::utf8::DescribeInvalid(bytes, at),
-                                     ", at byte ", at, ")"));
+    return InvalidField(
+        field, absl::StrCat("not valid UTF-8 (", dsl::utf8::DescribeInvalidAt(bytes, at), ")"));
   }
   return absl::OkStatus();
 }

@@ -17,6 +17,7 @@
 #include "status_matchers.h"
 #include "temp_dir.h"
 #include "tests/server/server_harness.h"
+#include "tests/server/test_fixtures.h"
 
 namespace leadrouter::leadctl {
 namespace {
@@ -310,6 +311,83 @@ TEST_F(LeadctlServerTest, AdminBackupWritesADatabaseDirectory) {
   backup = Leadctl("admin backup " + target + " 2>&1");
   EXPECT_EQ(backup.exit_code, 1);
   EXPECT_THAT(backup.output, StartsWith("leadctl: Backup failed: ALREADY_EXISTS: "));
+}
+
+// A server whose write-ahead log is damaged in its middle refuses to start and names the way out;
+// `leadctl admin salvage` copies every change before the damage, lists each readable one it
+// dropped, leaves the damaged directory as it was, and the copy serves what it kept.
+TEST_F(LeadctlServerTest, AdminSalvageKeepsWhatPrecedesADamagedLogAndListsWhatItDrops) {
+  AddExampleReps();
+  constexpr int kLeads = 300;  // each its own commit, all in the write-ahead log
+  for (int i = 0; i < kLeads; ++i) {
+    v1::AssignResponse response;
+    const v1::AssignRequest request = ::leadrouter::testing::AssignOf(
+        ::leadrouter::testing::MakeLead("S" + std::to_string(i), "web", 50));
+    ASSERT_TRUE(server_
+                    ->Call([&](grpc::ClientContext* c) {
+                      return server_->assignments().Assign(c, request, &response);
+                    })
+                    .ok());
+  }
+  server_->Shutdown();
+  const std::string db = server_->db_path();
+  std::filesystem::path wal;
+  for (const auto& entry : std::filesystem::directory_iterator(db)) {
+    if (entry.path().extension() == ".log" &&
+        (wal.empty() || entry.file_size() > std::filesystem::file_size(wal))) {
+      wal = entry.path();
+    }
+  }
+  ASSERT_FALSE(wal.empty());
+  {
+    std::fstream io(wal, std::ios::in | std::ios::out | std::ios::binary);
+    const auto middle = static_cast<std::streamoff>(std::filesystem::file_size(wal) / 2);
+    std::string bytes(64, '\0');
+    io.seekg(middle);
+    io.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    for (char& byte : bytes) byte = static_cast<char>(byte ^ 0xFF);
+    io.seekp(middle);
+    io.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  }
+
+  server::ServerOptions options;
+  options.listen_address = "127.0.0.1:0";
+  options.db_path = db;
+  absl::StatusOr<std::unique_ptr<server::Server>> refused = server::Server::Start(options);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_THAT(refused.status().message(),
+              AllOf(HasSubstr(wal.filename().string()), HasSubstr("leadctl admin salvage")));
+
+  const std::string target = dir_.Child("salvaged");
+  const std::string salvage = std::string(LEADCTL_PATH) + " admin salvage " + db + " ";
+  const CommandResult result = RunCommand(salvage + target);
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_THAT(result.output, AllOf(HasSubstr("damage: "), HasSubstr(wal.filename().string()),
+                                   HasSubstr("kept every change through audit sequence "),
+                                   HasSubstr("start the server with --db " + target)));
+  int dropped = 0;
+  std::istringstream lines(result.output);
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.starts_with("dropped: ")) continue;
+    ++dropped;
+    const nlohmann::json audit = nlohmann::json::parse(line.substr(9));
+    EXPECT_EQ(audit["action"], "lead.assign") << line;
+  }
+  EXPECT_GT(dropped, 0) << result.output;
+  // A second salvage into the same target is refused (1); the damaged source is still there.
+  EXPECT_EQ(RunCommand(salvage + target + " 2>&1").exit_code, 1);
+
+  options.db_path = target;
+  absl::StatusOr<std::unique_ptr<server::Server>> copy = server::Server::Start(options);
+  ASSERT_OK(copy);
+  const std::string copy_address = "127.0.0.1:" + std::to_string((*copy)->port());
+  const CommandResult first =
+      RunCommand(std::string(LEADCTL_PATH) + " lead S0 --server " + copy_address);
+  EXPECT_EQ(first.exit_code, 0) << first.output;
+  const CommandResult last =
+      RunCommand(std::string(LEADCTL_PATH) + " lead S" + std::to_string(kLeads - 1) + " --server " +
+                 copy_address + " 2>&1");
+  EXPECT_EQ(last.exit_code, 1) << "the last lead was after the damage: " << last.output;
 }
 
 // Backup, restore into a new directory, serve the copy: it answers as the original did, and what

@@ -59,6 +59,17 @@ TEST(Utf8Test, DecodeGivesTheCodePointAndLength) {
   EXPECT_EQ(Decode("abc", 3).length, 0u);  // past the end: nothing, not a read out of bounds
 }
 
+TEST(Utf8Test, WhereIsTheByteInOneLineAndTheLineAndColumnInSeveral) {
+  EXPECT_EQ(DescribeInvalidAt("ab\xFF", 2), "0xFF is never used in UTF-8, at byte 2");
+  // The third line's fifth byte: what a rule file's diagnostic would say (2:20 style, 1-based).
+  const std::string source = "rule \"a\"\n  when\n  x\xC0\x80 == 1\n";
+  ASSERT_EQ(FirstInvalid(source), 19u);
+  EXPECT_EQ(DescribeInvalidAt(source, 19),
+            "0xC0 0x80 is an overlong encoding, at line 3, column 4 (byte 19)");
+  EXPECT_EQ(DescribeInvalidAt("\n\xFF", 1),
+            "0xFF is never used in UTF-8, at line 2, column 1 (byte 1)");
+}
+
 TEST(Utf8Test, ScanningResumesAfterAnInvalidSequence) {
   const std::string text = "a\xC0\x80 b \xFF c";
   const size_t first = FirstInvalid(text);
