@@ -3,6 +3,7 @@
 
 BUILD_DIR      ?= build
 SANITIZE_DIR   ?= build-sanitize
+TSAN_DIR       ?= build-tsan
 FUZZ_SECONDS   ?= 30
 LISTEN         ?= 127.0.0.1:50051
 DATA_DIR       ?= ./data
@@ -10,7 +11,7 @@ JOBS           ?= $(shell nproc)
 
 CMAKE_FLAGS := -G Ninja -DCMAKE_BUILD_TYPE=Release -DLEADROUTER_WERROR=ON
 
-.PHONY: all deps build run test test-release test-sanitize fuzz-smoke bench bench-server fmt fmt-check clean
+.PHONY: all deps build run test test-release test-sanitize test-tsan fuzz-smoke bench bench-server fmt fmt-check clean
 
 all: build
 
@@ -40,26 +41,48 @@ run: build
 	$(BUILD_DIR)/server/leadrouterd --listen $(LISTEN) --db $(DATA_DIR) --rules $(RULES) --reps $(REPS)
 
 # Everything CI runs: the release build's tests, the same tests under AddressSanitizer and
-# UndefinedBehaviorSanitizer, and a bounded libFuzzer run over the rule compiler. The sanitizer
+# UndefinedBehaviorSanitizer, the concurrency tests under ThreadSanitizer, and bounded libFuzzer
+# runs over the rule compiler and over request handling. The sanitizer
 # build uses clang at -O1 with line tables only: clang compiles the instrumented code in two thirds
 # of GCC's time (GCC's UBSan instrumentation at -O1 is the slow part), which keeps CI on a 2-core
 # machine within its budget, and the release build stays GCC: both compilers' warnings are errors.
-test: test-release test-sanitize fuzz-smoke
+test: test-release test-sanitize test-tsan fuzz-smoke
 
 test-release: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
+# The sanitizer build also holds the request fuzzer (tests/fuzz/requests.cmake): its code gets
+# libFuzzer's coverage instrumentation, which the tests do not notice.
 $(SANITIZE_DIR)/build.ninja: | deps
 	CXX=clang++ cmake -S . -B $(SANITIZE_DIR) $(CMAKE_FLAGS) $(TEST_FLAGS) -DCMAKE_BUILD_TYPE=Debug \
 	  -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
-	  -DLEADROUTER_SANITIZE=address,undefined -DLEADROUTER_BUILD_BENCH=OFF
+	  -DLEADROUTER_SANITIZE=address,undefined -DLEADROUTER_BUILD_BENCH=OFF \
+	  -DLEADROUTER_FUZZ_REQUESTS=ON
 
 test-sanitize: deps $(SANITIZE_DIR)/build.ninja
 	cmake --build $(SANITIZE_DIR) -j $(JOBS)
 	ctest --test-dir $(SANITIZE_DIR) --output-on-failure -j $(JOBS)
 
-fuzz-smoke: deps
-	bash scripts/fuzz-smoke.sh $(FUZZ_SECONDS)
+# ThreadSanitizer over the tests labelled `concurrency` (the commit queue, exact caps under
+# concurrent assigns, a Program shared by threads), at the reduced rounds of a sanitizer build
+# (tests/storage/stress_scale.h). Only storage/ and dsl/ are built: they synchronise with the
+# standard library, which TSan sees; Debian's gRPC and Abseil are not instrumented, so a server
+# test under TSan would report their own synchronisation as races.
+TSAN_TARGETS   := storage_commit_queue_test storage_cap_concurrency_test \
+                  storage_large_roster_cap_test compiler_test
+
+$(TSAN_DIR)/build.ninja: | deps
+	CXX=clang++ cmake -S . -B $(TSAN_DIR) $(CMAKE_FLAGS) $(TEST_FLAGS) -DCMAKE_BUILD_TYPE=Debug \
+	  -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
+	  -DLEADROUTER_SANITIZE=thread -DLEADROUTER_BUILD_BENCH=OFF
+
+test-tsan: deps $(TSAN_DIR)/build.ninja
+	cmake --build $(TSAN_DIR) -j $(JOBS) --target $(TSAN_TARGETS)
+	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+	  ctest --test-dir $(TSAN_DIR) --output-on-failure -j $(JOBS) -L concurrency
+
+fuzz-smoke: deps $(SANITIZE_DIR)/build.ninja
+	bash scripts/fuzz-smoke.sh $(FUZZ_SECONDS) $(SANITIZE_DIR)
 
 # Every benchmark: bench/*_bench, then the server under load (leadrouter-loadgen against
 # leadrouterd with --durability async, then sync; BENCH_SECONDS per phase). `make bench-server`

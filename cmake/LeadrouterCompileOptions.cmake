@@ -27,6 +27,16 @@ if(LEADROUTER_SANITIZE)
   add_link_options(-fsanitize=${_leadrouter_sanitizers})
 endif()
 
+# Coverage for the request fuzzer (fuzzer-no-link: the counters and comparison hooks libFuzzer
+# reads, without its main). Outside the fuzzer, the sanitizer runtime's empty hooks answer them.
+if(LEADROUTER_FUZZ_REQUESTS)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang" OR NOT LEADROUTER_SANITIZE)
+    message(FATAL_ERROR "LEADROUTER_FUZZ_REQUESTS=ON needs clang (CXX=clang++) and "
+                        "LEADROUTER_SANITIZE (e.g. address,undefined)")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()
+
 function(leadrouter_target_defaults target)
   target_link_libraries(${target} PRIVATE leadrouter_warnings)
 endfunction()

@@ -18,6 +18,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <limits>
 #include <map>
@@ -26,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "fuzzed_methods.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "leadrouter/v1/followups.grpc.pb.h"
 #include "leadrouter/v1/reports.grpc.pb.h"
@@ -668,7 +671,9 @@ std::vector<Row> Catalogue() {
       {"check_utf8_source", kCheck, NotUtf8<v1::CheckRequest>([](v1::CheckRequest& r) {
          r.set_source("rule \"a\"\n  when source == \"@@\"\n");
        }),
-       StatusCode::INVALID_ARGUMENT, "source: not valid UTF-8"},
+       // A rule source has lines: where the bytes are, as a rule file's diagnostic would say it.
+       StatusCode::INVALID_ARGUMENT,
+       "source: not valid UTF-8 (0xFF is never used in UTF-8, at line 2, column 19 (byte 27))"},
       {"check_utf8_file_name", kCheck, NotUtf8<v1::CheckRequest>([](v1::CheckRequest& r) {
          r.set_source(kTestRules);
          r.set_file_name("@@.rules");
@@ -858,6 +863,18 @@ std::vector<Row> Unimplemented() {
   return rows;
 }
 
+// With LEADROUTER_FUZZ_WRITE_SEEDS=DIR, every request the catalogue sends is also written to DIR as
+// a seed of the request fuzzer (tests/fuzz/fuzz_requests.cc; scripts/fuzz-smoke.sh sets it), so the
+// fuzzer starts from the cases people thought of. Requests to methods it does not call are not.
+void WriteFuzzSeed(const std::string& name, const std::string& path, const std::string& wire) {
+  const char* dir = std::getenv("LEADROUTER_FUZZ_WRITE_SEEDS");
+  if (dir == nullptr || *dir == '\0') return;
+  static const std::vector<std::string> paths = FuzzedMethodPaths();
+  const std::string input = FuzzerInput(paths, path, wire);
+  if (input.empty()) return;
+  std::ofstream(std::string(dir) + "/" + name, std::ios::binary) << input;
+}
+
 class BadInputTest : public ::testing::Test {
  protected:
   BadInputTest()
@@ -870,6 +887,7 @@ class BadInputTest : public ::testing::Test {
   };
 
   Reply Send(const std::string& path, const std::string& wire) {
+    WriteFuzzSeed("seed-" + std::to_string(++sent_), path, wire);
     grpc::Slice slice(wire);
     grpc::ByteBuffer request(&slice, 1);
     grpc::ByteBuffer response;
@@ -958,6 +976,8 @@ class BadInputTest : public ::testing::Test {
         return server_.assignments().Assign(c, AssignOf(lead), &response);
       });
       EXPECT_TRUE(status.ok()) << status.error_message();
+      WriteFuzzSeed("valid-assign-" + lead.name().substr(lead.name().rfind('/') + 1), kAssign.path,
+                    Wire(AssignOf(lead)));
     }
     Seeds seeds;
     v1::ListAssignmentsRequest assignments;
@@ -978,6 +998,8 @@ class BadInputTest : public ::testing::Test {
             .Call([&](grpc::ClientContext* c) { return server_.reps().List(c, reps, &reps_reply); })
             .ok());
     seeds.reps_token = reps_reply.next_page_token();
+    WriteFuzzSeed("valid-list-assignments", kListAssignments.path, Wire(assignments));
+    WriteFuzzSeed("valid-list-reps", kListReps.path, Wire(reps));
     EXPECT_FALSE(seeds.assignments_token.empty());
     EXPECT_FALSE(seeds.reps_token.empty());
     return seeds;
@@ -985,6 +1007,7 @@ class BadInputTest : public ::testing::Test {
 
   ServerHarness server_;
   std::shared_ptr<grpc::Channel> channel_;
+  int sent_ = 0;
 };
 
 TEST_F(BadInputTest, EveryRowIsAPreciseStatusAndChangesNothing) {
