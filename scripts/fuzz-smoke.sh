@@ -52,8 +52,12 @@ ninja -C "${sanitize_dir}" -j "${jobs}" fuzz_requests bad_input_test
 corpus="${sanitize_dir}/fuzz-requests-corpus"
 artifacts="${sanitize_dir}/fuzz-artifacts"
 mkdir -p "${corpus}" "${artifacts}"
-LEADROUTER_FUZZ_WRITE_SEEDS="${corpus}" "${sanitize_dir}/tests/server/bad_input_test" \
-  --gtest_filter='BadInputTest.*' >/dev/null
+# Its output (protobuf's complaint about every string that is not UTF-8) is shown only if it fails.
+if ! LEADROUTER_FUZZ_WRITE_SEEDS="${corpus}" "${sanitize_dir}/tests/server/bad_input_test" \
+  --gtest_filter='BadInputTest.*' >"${sanitize_dir}/fuzz-seeds.log" 2>&1; then
+  cat "${sanitize_dir}/fuzz-seeds.log"
+  exit 1
+fi
 echo "fuzz_requests: $(ls "${corpus}" | wc -l) inputs in the corpus"
 
 "${sanitize_dir}/tests/fuzz_requests" \
