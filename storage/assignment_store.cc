@@ -8,6 +8,7 @@
 #include "dsl/base/status_macros.h"
 #include "google/protobuf/util/time_util.h"
 #include "storage/counter_store.h"
+#include "storage/event_log.h"
 #include "storage/key_codec.h"
 #include "storage/keys.h"
 #include "storage/lead_store.h"
@@ -143,6 +144,11 @@ absl::StatusOr<CommittedAssignment> CommitAssignment(WriteTxn& txn, AssignmentCh
   if (moves_counts) change.lead.set_current_assignment(name);
   *change.lead.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(change.change.now_us);
   change.change.assignment = name;
+  RETURN_IF_ERROR(
+      AppendLeadEvents(txn, previous.lead(), change.lead,
+                       EventContext{change.change.now_us,
+                                    entry.actor().empty() ? change.change.actor : entry.actor(),
+                                    entry.reason(), entry.rule_version(), name, entry.kind()}));
   ASSIGN_OR_RETURN(LeadRecord stored,
                    PutLead(txn, change.lead, change.change,
                            moves_counts ? std::optional<uint64_t>(change.sequence) : std::nullopt));

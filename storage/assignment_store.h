@@ -3,7 +3,9 @@
 // CommitAssignment stages, inside the caller's mutation (one WriteBatch): the lead with its new
 // owner and state, the history entry with its explanation, both history indexes (by rep and time,
 // by time), every counter the decision's delta moves, the credit back of the previous owner's
-// counts on a reassign or close, and the audit record. The caller adds the idempotency record in
+// counts on a reassign or close, the audit record, and the events of the change when the owner
+// or the pin changed (storage/event_log.h: ASSIGNED, REASSIGNED, UNASSIGNED, PINNED, UNPINNED).
+// The caller adds the idempotency record in
 // the same mutation. So a crash leaves all of it or none of it.
 //
 //   queue.Commit([&](WriteTxn& txn) -> absl::Status {

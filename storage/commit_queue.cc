@@ -107,6 +107,7 @@ void CommitQueue::CommitGroup(std::deque<Pending*>& group) {
       FromRocksDb(db_.raw().Write(db_.write_options(), batch.GetWriteBatch()), "commit changes");
   if (written.ok()) {
     for (const auto& [key, value] : txn.staged_counters()) counter_cache_.Put(key, value);
+    notifier_.Notify();
     return;
   }
   // A failed write may or may not have reached the database: trust nothing remembered.

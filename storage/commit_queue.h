@@ -24,6 +24,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "storage/commit_notifier.h"
 #include "storage/committed_cache.h"
 #include "storage/counter_rows.h"
 #include "storage/database.h"
@@ -90,6 +91,10 @@ class CommitQueue {
 
   Database& database() const { return db_; }
 
+  // Notified after every group whose write reached the database (and by whoever else needs its
+  // waiters to look again): readers of new commits wait on it instead of polling.
+  CommitNotifier& notifier() { return notifier_; }
+
  private:
   struct Pending {
     Pending(RollBackableMutation m, std::string_view p) : mutation(m), principal(p) {}
@@ -114,6 +119,7 @@ class CommitQueue {
   bool stopping_ = false;         // guarded by mutex_
   CommittedCache counter_cache_;  // writer thread only
   CounterRows counter_rows_;      // writer thread only
+  CommitNotifier notifier_;
   std::thread writer_;
 };
 

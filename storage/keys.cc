@@ -47,6 +47,12 @@ std::string Idempotency(absl::string_view scope, absl::string_view key) {
 
 std::string Audit(uint64_t sequence) { return KeyWriter().U64(sequence).key(); }
 
+std::string Event(uint64_t sequence) { return KeyWriter().U64(sequence).key(); }
+std::string EventByLead(absl::string_view lead, uint64_t sequence) {
+  return KeyWriter().String(lead).U64(sequence).key();
+}
+std::string EventsOfLead(absl::string_view lead) { return KeyWriter().String(lead).key(); }
+
 std::string FormatId(uint64_t sequence) { return absl::StrFormat("%016x", sequence); }
 
 }  // namespace leadrouter::storage::keys

@@ -49,6 +49,12 @@ std::string Idempotency(absl::string_view scope, absl::string_view key);
 // audit: sequence.
 std::string Audit(uint64_t sequence);
 
+// events: sequence.
+std::string Event(uint64_t sequence);
+// events_by_lead: lead name, sequence.
+std::string EventByLead(absl::string_view lead, uint64_t sequence);
+std::string EventsOfLead(absl::string_view lead);  // prefix
+
 // The server-chosen id of an assignment, task or follow-up: the sequence as 16 lowercase hex
 // digits, so ids sort like their sequences.
 std::string FormatId(uint64_t sequence);

@@ -11,6 +11,8 @@
 namespace leadrouter::storage {
 
 // The layout this build reads and writes. Open refuses a directory written with another one.
+// Column families added later without a new version (events, events_by_lead) are created empty
+// when a database from before them is opened (storage/database.cc).
 inline constexpr uint32_t kSchemaVersion = 1;
 
 enum class ColumnFamily : int {
@@ -29,9 +31,11 @@ enum class ColumnFamily : int {
   kTasksByRep,         // rep id, due time, sequence -> lead id
   kIdempotency,        // scope, key -> IdempotencyRecord
   kAudit,              // sequence -> AuditRecord (append-only)
+  kEvents,             // sequence -> leadrouter.v1.Event (the event log; trimmed by age)
+  kEventsByLead,       // lead id, sequence -> empty (a lead's events in order)
 };
 
-inline constexpr std::array<std::string_view, 15> kColumnFamilyNames = {"default",
+inline constexpr std::array<std::string_view, 17> kColumnFamilyNames = {"default",
                                                                         "meta",
                                                                         "leads",
                                                                         "reps",
@@ -45,7 +49,9 @@ inline constexpr std::array<std::string_view, 15> kColumnFamilyNames = {"default
                                                                         "tasks",
                                                                         "tasks_by_rep",
                                                                         "idempotency",
-                                                                        "audit"};
+                                                                        "audit",
+                                                                        "events",
+                                                                        "events_by_lead"};
 
 inline constexpr size_t kColumnFamilyCount = kColumnFamilyNames.size();
 
@@ -62,6 +68,7 @@ inline constexpr std::string_view kAssignmentSequence = "sequence/assignment";
 inline constexpr std::string_view kAuditSequence = "sequence/audit";
 inline constexpr std::string_view kFollowUpSequence = "sequence/followup";
 inline constexpr std::string_view kTaskSequence = "sequence/task";
+inline constexpr std::string_view kEventSequence = "sequence/event";
 }  // namespace meta_key
 
 }  // namespace leadrouter::storage
