@@ -63,3 +63,25 @@ class grpc::SerializationTraits<grpc::protobuf::MessageLite, void> {
     return leadrouter::proto::StrictDeserialize(buffer, message);
   }
 };
+
+// The handlers of server-streaming methods are not type-erased: gRPC 1.51 deserializes their
+// request through SerializationTraits<Request> itself, which the specialisation above does not
+// reach. So each streaming method's request type is named here (declared only; the members are
+// templates, instantiated where the type is complete) and parsed as strictly.
+namespace leadrouter::v1 {
+class WatchEventsRequest;
+}  // namespace leadrouter::v1
+
+template <>
+class grpc::SerializationTraits<leadrouter::v1::WatchEventsRequest, void> {
+ public:
+  template <typename Message>
+  static grpc::Status Serialize(const Message& message, grpc::ByteBuffer* buffer,
+                                bool* own_buffer) {
+    return grpc::GenericSerialize<grpc::ProtoBufferWriter, Message>(message, buffer, own_buffer);
+  }
+  template <typename Message>
+  static grpc::Status Deserialize(grpc::ByteBuffer* buffer, Message* message) {
+    return leadrouter::proto::StrictDeserialize(buffer, message);
+  }
+};

@@ -8,8 +8,10 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <thread>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -74,6 +76,18 @@ void WatchSignals(const sigset_t& signals, leadrouter::server::Server& server) {
   }
 }
 
+// "30d", "12h", "90m", "45s" or "0" (0: keep forever); nullopt for anything else.
+std::optional<std::chrono::seconds> ParseRetention(const std::string& text) {
+  if (text == "0") return std::chrono::seconds(0);
+  if (text.size() < 2) return std::nullopt;
+  int64_t count = 0;
+  if (!absl::SimpleAtoi(text.substr(0, text.size() - 1), &count) || count < 0) return std::nullopt;
+  const std::map<char, int64_t> seconds_per = {{'d', 86400}, {'h', 3600}, {'m', 60}, {'s', 1}};
+  const auto unit = seconds_per.find(text.back());
+  if (unit == seconds_per.end() || count > INT64_MAX / unit->second) return std::nullopt;
+  return std::chrono::seconds(count * unit->second);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -88,6 +102,7 @@ int main(int argc, char** argv) {
   int shutdown_grace_ms = static_cast<int>(options.shutdown_grace.count());
   int64_t max_deadline_ms = absl::ToInt64Milliseconds(options.max_deadline);
   int64_t min_client_ping_interval_ms = options.min_client_ping_interval.count();
+  std::string event_retention = "30d";
 
   CLI::App app{"leadrouterd: assigns sales leads to reps by rules", "leadrouterd"};
   app.set_config("--config", "",
@@ -159,7 +174,19 @@ int main(int argc, char** argv) {
   app.add_option("--assign-burst", options.assign_rate.burst,
                  "leads a caller may send at once after being idle (default: 2 x --assign-rate)")
       ->check(CLI::NonNegativeNumber);
+  app.add_option("--event-retention", event_retention,
+                 "events older than this are trimmed from the event log: 30d, 12h, 90m, 45s; "
+                 "0 keeps them all")
+      ->capture_default_str()
+      ->check([](const std::string& text) {
+        return ParseRetention(text).has_value() ? "" : "expected e.g. 30d, 12h, 90m, 45s or 0";
+      });
+  app.add_option("--max-event-watchers", options.max_event_watchers,
+                 "most WatchEvents streams at once (more: RESOURCE_EXHAUSTED)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   CLI11_PARSE(app, argc, argv);
+  options.event_retention = *ParseRetention(event_retention);
   options.max_deadline = absl::Milliseconds(max_deadline_ms);
   options.min_client_ping_interval = std::chrono::milliseconds(min_client_ping_interval_ms);
 

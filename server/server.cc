@@ -21,6 +21,7 @@
 #include "server/assign/assigner.h"
 #include "server/assign/lead_queries.h"
 #include "server/assign/unassigned_queue.h"
+#include "server/events/event_feed.h"
 #include "server/jobs/backup_taker.h"
 #include "server/jobs/periodic_job.h"
 #include "server/reps/rep_registry.h"
@@ -30,6 +31,7 @@
 #include "server/services/admin_service.h"
 #include "server/services/assignment_service.h"
 #include "server/services/call_gate.h"
+#include "server/services/event_service.h"
 #include "server/services/rep_service.h"
 #include "server/services/rule_service.h"
 #include "server/services/unimplemented_services.h"
@@ -54,7 +56,8 @@ class Server::Impl {
         reps_(*storage_, roster_, unassigned_, assigner_),
         queries_(storage_->database()),
         tester_(*storage_, rules_, roster_, calendar),
-        backups_(*storage_, rules_) {}
+        backups_(*storage_, rules_),
+        events_(*storage_, FeedOptions(options_)) {}
 
   // Loads what the core keeps in memory, then serves.
   absl::Status Start() {
@@ -74,6 +77,10 @@ class Server::Impl {
         [this] { return reps_.EndExpiredAway(options_.clock->Now()).status(); });
     idempotency_purge_ = std::make_unique<PeriodicJob>(
         "idempotency_purge", options_.idempotency_purge_interval, [this] { return PurgeKeys(); });
+    if (options_.event_retention.count() > 0) {
+      event_trim_ = std::make_unique<PeriodicJob>("event_trim", options_.event_trim_interval,
+                                                  [this] { return TrimEvents(); });
+    }
 
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -99,6 +106,7 @@ class Server::Impl {
     services_.push_back(std::make_unique<RuleServiceImpl>(gate_, rules_, tester_));
     services_.push_back(std::make_unique<RepServiceImpl>(gate_, reps_));
     services_.push_back(std::make_unique<AdminServiceImpl>(gate_, backups_));
+    services_.push_back(std::make_unique<EventServiceImpl>(gate_, events_));
     for (auto& service : MakeUnimplementedServices()) services_.push_back(std::move(service));
     for (const auto& service : services_) builder.RegisterService(service.get());
 
@@ -139,6 +147,9 @@ class Server::Impl {
     // cancels what is left.
     const auto deadline = std::chrono::system_clock::now() + options_.shutdown_grace;
     gate_.StartDraining();
+    // Event streams would otherwise run until their deadline: end them now, so that they are
+    // not what the grace period waits for.
+    events_.Stop();
     if (server_ != nullptr) {
       server_->GetHealthCheckService()->SetServingStatus(false);
       if (!gate_.WaitIdle(deadline)) {
@@ -165,6 +176,12 @@ class Server::Impl {
   }
 
  private:
+  static EventFeedOptions FeedOptions(const ServerOptions& options) {
+    EventFeedOptions feed;
+    feed.max_watchers = options.max_event_watchers;
+    return feed;
+  }
+
   // The limits of docs/operations.md's Limits table that gRPC itself enforces.
   void AddTransportLimits(grpc::ServerBuilder& builder) const {
     const auto ms = [](std::chrono::milliseconds value) { return static_cast<int>(value.count()); };
@@ -200,7 +217,16 @@ class Server::Impl {
     return absl::OkStatus();
   }
 
+  absl::Status TrimEvents() {
+    const absl::Time cutoff = options_.clock->Now() - absl::FromChrono(options_.event_retention);
+    ASSIGN_OR_RETURN(const int64_t trimmed,
+                     events_.TrimOlderThan(cutoff, options_.event_trim_batch));
+    if (trimmed > 0) spdlog::info("events trimmed count={}", trimmed);
+    return absl::OkStatus();
+  }
+
   void StopBackgroundJobs() {
+    if (event_trim_ != nullptr) event_trim_->Stop();
     if (idempotency_purge_ != nullptr) idempotency_purge_->Stop();
     if (away_expiry_ != nullptr) away_expiry_->Stop();
     unassigned_.Stop();
@@ -219,11 +245,13 @@ class Server::Impl {
   LeadQueries queries_;
   RuleTester tester_;
   BackupTaker backups_;
+  EventFeed events_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::unique_ptr<grpc::Server> server_;
   std::thread retry_worker_;
   std::unique_ptr<PeriodicJob> away_expiry_;
   std::unique_ptr<PeriodicJob> idempotency_purge_;
+  std::unique_ptr<PeriodicJob> event_trim_;
   int port_ = 0;
 
   std::mutex mu_;

@@ -81,6 +81,15 @@ struct ServerOptions {
   // job that runs every `idempotency_purge_interval`.
   std::chrono::seconds idempotency_retention = std::chrono::hours(24 * 7);
   std::chrono::milliseconds idempotency_purge_interval = std::chrono::hours(1);
+  // Events older than this are trimmed from the event log (0: kept forever), by a job that runs
+  // every `event_trim_interval` and deletes at most `event_trim_batch` events per mutation, so
+  // that trimming never holds the writer long. Ages are the server's business time (`clock`).
+  // Default: 30 days, 1 hour, 1000
+  std::chrono::seconds event_retention = std::chrono::hours(24 * 30);
+  std::chrono::milliseconds event_trim_interval = std::chrono::hours(1);
+  size_t event_trim_batch = 1000;
+  // Most WatchEvents streams at once (RESOURCE_EXHAUSTED past it). Default: 64
+  int max_event_watchers = 64;
   // Where the server's "now" comes from: receive and decide times, caps' days, away periods,
   // deadlines (server/api/clock.h). Tests pass a SimulatedClock, which must outlive the server.
   // Default: the system clock

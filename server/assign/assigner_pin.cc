@@ -7,6 +7,7 @@
 #include "server/assign/assigner.h"
 #include "server/assign/internal/assigner_internal.h"
 #include "server/assign/lead_fields.h"
+#include "storage/event_log.h"
 #include "storage/lead_store.h"
 
 namespace leadrouter::server {
@@ -15,9 +16,9 @@ namespace {
 namespace v1 = leadrouter::v1;
 using google::protobuf::util::TimeUtil;
 
-// Inside the writer: the pin set or cleared; `response` gets the lead as stored.
-absl::Status SetPinInTxn(storage::WriteTxn& txn, const v1::SetPinRequest& request, int64_t now_us,
-                         v1::SetPinResponse& response) {
+// Inside the writer: the pin set or cleared, with its event; `response` gets the lead as stored.
+absl::Status SetPinInTxn(storage::WriteTxn& txn, const v1::SetPinRequest& request,
+                         int64_t rule_version, int64_t now_us, v1::SetPinResponse& response) {
   ASSIGN_OR_RETURN(const std::optional<storage::LeadRecord> stored,
                    storage::ReadLead(txn, request.lead()));
   if (!stored.has_value()) return NotFound(request.lead());
@@ -46,6 +47,12 @@ absl::Status SetPinInTxn(storage::WriteTxn& txn, const v1::SetPinRequest& reques
           txn, lead,
           storage::ChangeInfo{request.actor(), request.pinned() ? "lead.pin" : "lead.unpin",
                               request.reason(), "", now_us}));
+  storage::EventContext event;
+  event.now_us = now_us;
+  event.actor = request.actor();
+  event.reason = request.reason();
+  event.rule_version = rule_version;
+  RETURN_IF_ERROR(storage::AppendLeadEvents(txn, stored->lead(), written.lead(), event));
   *response.mutable_lead() = written.lead();
   return absl::OkStatus();
 }
@@ -57,11 +64,12 @@ absl::StatusOr<v1::SetPinResponse> Assigner::SetPin(const v1::SetPinRequest& req
   RETURN_IF_ERROR(ParseName(request.lead(), "leads", "lead").status());
   RETURN_IF_ERROR(CheckText(request.actor(), "actor", 128, true));
   RETURN_IF_ERROR(CheckText(request.reason(), "reason", 1024, true));
+  const int64_t rule_version = RulesForCall()->version;
   v1::SetPinResponse response;
   RETURN_IF_ERROR(storage_.commits().Commit(
       [&](storage::WriteTxn& txn) -> absl::Status {
         RETURN_IF_ERROR(call.CheckDeadline());
-        return SetPinInTxn(txn, request, absl::ToUnixMicros(clock().Now()), response);
+        return SetPinInTxn(txn, request, rule_version, absl::ToUnixMicros(clock().Now()), response);
       },
       call.principal));
   return response;

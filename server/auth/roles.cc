@@ -87,6 +87,9 @@ const std::vector<MethodAccess>& MethodAccessTable() {
       {"/leadrouter.v1.ReportService/Distribution", kManagers},
       {"/leadrouter.v1.ReportService/FollowUps", kManagers},
       {"/leadrouter.v1.ReportService/Conversion", kManagers},
+      // EventService: reading what happened, like the history
+      {"/leadrouter.v1.EventService/WatchEvents", kEveryRole},
+      {"/leadrouter.v1.EventService/ListLeadEvents", kEveryRole},
       // AdminService
       {"/leadrouter.v1.AdminService/Backup", kAdmins},
       // Standard services: health checks come from load balancers and probes without a token;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <grpcpp/server_context.h>
+#include <grpcpp/support/sync_stream.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -73,31 +74,56 @@ inline grpc::Status NotImplementedYet(absl::string_view method) {
   return ToGrpcStatus(NotImplemented(method));
 }
 
-// Runs `core(call)` (returning absl::StatusOr<Response>) for `method` and fills `response`.
-template <typename Response, typename Core>
-grpc::Status Serve(const CallGate& gate, absl::string_view method, grpc::ServerContext* context,
-                   Response* response, Core&& core) {
+// Runs `core(call)` (returning absl::Status) for `method` around the gate, the policy and the
+// deadline, and converts its status: the part of Serve and ServeStream that is the same.
+template <typename Core>
+grpc::Status ServeCall(const CallGate& gate, absl::string_view method,
+                       const grpc::ServerContext& context, Core&& core) {
   if (absl::Status admitted = gate.Enter(method); !admitted.ok()) return ToGrpcStatus(admitted);
   struct Leave {
     const CallGate& gate;
     ~Leave() { gate.Leave(); }
   } leave{gate};
-  if (absl::Status s = CheckMetadataSize(*context, gate.policy()); !s.ok()) return ToGrpcStatus(s);
-  const CallContext call = ToCallContext(*context, gate.policy());
+  if (absl::Status s = CheckMetadataSize(context, gate.policy()); !s.ok()) return ToGrpcStatus(s);
+  const CallContext call = ToCallContext(context, gate.policy());
   if (absl::Status s = call.CheckDeadline(); !s.ok()) return ToGrpcStatus(s);
-  absl::StatusOr<Response> result = core(call);
-  if (!result.ok()) {
-    const absl::StatusCode code = result.status().code();
+  const absl::Status status = core(call);
+  if (!status.ok()) {
+    const absl::StatusCode code = status.code();
     if (code == absl::StatusCode::kInternal || code == absl::StatusCode::kDataLoss ||
         code == absl::StatusCode::kUnknown) {
-      spdlog::error("rpc method={} status={}", std::string(method), result.status().ToString());
+      spdlog::error("rpc method={} status={}", std::string(method), status.ToString());
     } else {
-      spdlog::debug("rpc method={} status={}", std::string(method), result.status().ToString());
+      spdlog::debug("rpc method={} status={}", std::string(method), status.ToString());
     }
-    return ToGrpcStatus(result.status());
   }
-  *response = *std::move(result);
-  return grpc::Status::OK;
+  return ToGrpcStatus(status);
+}
+
+// Runs `core(call)` (returning absl::StatusOr<Response>) for `method` and fills `response`.
+template <typename Response, typename Core>
+grpc::Status Serve(const CallGate& gate, absl::string_view method, grpc::ServerContext* context,
+                   Response* response, Core&& core) {
+  return ServeCall(gate, method, *context, [&](const CallContext& call) -> absl::Status {
+    absl::StatusOr<Response> result = core(call);
+    if (!result.ok()) return result.status();
+    *response = *std::move(result);
+    return absl::OkStatus();
+  });
+}
+
+// A server-streaming method: `core(call, cancelled, write)` (returning absl::Status) writes each
+// message with `write` (false: the client is gone) and polls `cancelled` (the client cancelled
+// or went away) while it waits.
+template <typename Message, typename Core>
+grpc::Status ServeStream(const CallGate& gate, absl::string_view method,
+                         grpc::ServerContext* context, grpc::ServerWriter<Message>* writer,
+                         Core&& core) {
+  return ServeCall(gate, method, *context, [&](const CallContext& call) -> absl::Status {
+    return core(
+        call, [context] { return context->IsCancelled(); },
+        [writer](const Message& message) { return writer->Write(message); });
+  });
 }
 
 }  // namespace leadrouter::server

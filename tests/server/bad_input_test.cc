@@ -52,6 +52,7 @@ constexpr int64_t kYear10000 = kYear9999 + 1;
 struct Seeds {
   std::string assignments_token;  // ListAssignments, newest first, page_size 1
   std::string reps_token;         // RepService.List, no filter, page_size 1
+  std::string lead_events_token;  // ListLeadEvents of leads/l1 (assigned, then pinned), page_size 1
 };
 
 // One RPC: its path and the type of its response (to describe an OK reply).
@@ -87,6 +88,9 @@ const Rpc kListVersions =
     Method<v1::ListVersionsResponse>("/leadrouter.v1.RuleService/ListVersions");
 const Rpc kRollback = Method<v1::RollbackResponse>("/leadrouter.v1.RuleService/Rollback");
 const Rpc kBackup = Method<v1::BackupResponse>("/leadrouter.v1.AdminService/Backup");
+const Rpc kWatchEvents = Method<v1::Event>("/leadrouter.v1.EventService/WatchEvents");
+const Rpc kListLeadEvents =
+    Method<v1::ListLeadEventsResponse>("/leadrouter.v1.EventService/ListLeadEvents");
 const Rpc kHealth = Method<grpc::health::v1::HealthCheckResponse>("/grpc.health.v1.Health/Check");
 
 // One catalogue row. `code` OK is for requests that are odd but valid and change nothing (a
@@ -823,6 +827,57 @@ std::vector<Row> Catalogue() {
        NotUtf8<v1::BackupRequest>([](v1::BackupRequest& r) { r.set_directory("/tmp/@@"); }),
        StatusCode::INVALID_ARGUMENT, "directory: not valid UTF-8"},
 
+      // ---- EventService (WatchEvents is a stream; each row is refused before any event)
+      {"watch_not_a_cursor", kWatchEvents,
+       Build<v1::WatchEventsRequest>([](v1::WatchEventsRequest& r) { r.set_after("nope"); }),
+       StatusCode::INVALID_ARGUMENT, "after"},
+      {"watch_cursor_past_the_end", kWatchEvents,
+       Build<v1::WatchEventsRequest>(
+           [](v1::WatchEventsRequest& r) { r.set_after("00000000000f423f"); }),
+       StatusCode::OUT_OF_RANGE, "00000000000f423f"},
+      {"watch_unknown_kind", kWatchEvents,
+       Build<v1::WatchEventsRequest>([](v1::WatchEventsRequest& r) { r.mutable_kinds()->Add(99); }),
+       StatusCode::INVALID_ARGUMENT, "kinds[0]"},
+      {"watch_unspecified_kind", kWatchEvents,
+       Build<v1::WatchEventsRequest>(
+           [](v1::WatchEventsRequest& r) { r.add_kinds(v1::EVENT_KIND_UNSPECIFIED); }),
+       StatusCode::INVALID_ARGUMENT, "kinds[0]"},
+      {"watch_lead_of_another_collection", kWatchEvents,
+       Build<v1::WatchEventsRequest>([](v1::WatchEventsRequest& r) { r.set_lead("reps/ana"); }),
+       StatusCode::INVALID_ARGUMENT, "lead"},
+      {"watch_utf8_lead", kWatchEvents,
+       NotUtf8<v1::WatchEventsRequest>([](v1::WatchEventsRequest& r) { r.set_lead("leads/@@"); }),
+       StatusCode::INVALID_ARGUMENT, "lead: not valid UTF-8"},
+      {"list_lead_events_no_lead", kListLeadEvents,
+       Build<v1::ListLeadEventsRequest>([](v1::ListLeadEventsRequest&) {}),
+       StatusCode::INVALID_ARGUMENT, "lead"},
+      {"list_lead_events_unknown_kind", kListLeadEvents,
+       Build<v1::ListLeadEventsRequest>([](v1::ListLeadEventsRequest& r) {
+         r.set_lead("leads/l1");
+         r.mutable_kinds()->Add(-3);
+       }),
+       StatusCode::INVALID_ARGUMENT, "kinds[0]"},
+      {"list_lead_events_negative_page_size", kListLeadEvents,
+       Build<v1::ListLeadEventsRequest>([](v1::ListLeadEventsRequest& r) {
+         r.set_lead("leads/l1");
+         r.set_page_size(-1);
+       }),
+       StatusCode::INVALID_ARGUMENT, "page_size"},
+      {"list_lead_events_foreign_token", kListLeadEvents,
+       Build<v1::ListLeadEventsRequest>([](v1::ListLeadEventsRequest& r) {
+         r.set_lead("leads/l1");
+         r.set_page_token("not-a-token");
+       }),
+       StatusCode::INVALID_ARGUMENT, "page_token"},
+      {"list_lead_events_token_of_another_lead", kListLeadEvents,
+       [](const Seeds& seeds) {
+         v1::ListLeadEventsRequest r;
+         r.set_lead("leads/l2");
+         r.set_page_token(seeds.lead_events_token);
+         return Wire(r);
+       },
+       StatusCode::INVALID_ARGUMENT, "page_token"},
+
       // ---- grpc.health.v1.Health: gRPC's own service, which parses its requests itself (the
       // strict parser of proto/strict_parse.h is not in front of it), so bytes that are not
       // UTF-8 are refused without naming the field.
@@ -947,6 +1002,16 @@ class BadInputTest : public ::testing::Test {
       }),
           reply);
     }
+    for (const std::string& lead : leads) {
+      v1::ListLeadEventsRequest events;
+      events.set_lead(lead);
+      events.set_page_size(1000);
+      v1::ListLeadEventsResponse reply;
+      add(server_.Call([&](grpc::ClientContext* c) {
+        return server_.events().ListLeadEvents(c, events, &reply);
+      }),
+          reply);
+    }
     v1::ListRepsRequest reps;
     reps.set_page_size(1000);
     v1::ListRepsResponse reps_reply;
@@ -1000,6 +1065,30 @@ class BadInputTest : public ::testing::Test {
     seeds.reps_token = reps_reply.next_page_token();
     WriteFuzzSeed("valid-list-assignments", kListAssignments.path, Wire(assignments));
     WriteFuzzSeed("valid-list-reps", kListReps.path, Wire(reps));
+    v1::SetPinRequest pin;
+    pin.set_lead("leads/l1");
+    pin.set_pinned(true);
+    pin.set_actor("test");
+    pin.set_reason("seed");
+    v1::SetPinResponse pinned;
+    EXPECT_TRUE(server_
+                    .Call([&](grpc::ClientContext* c) {
+                      return server_.assignments().SetPin(c, pin, &pinned);
+                    })
+                    .ok());
+    v1::ListLeadEventsRequest events;
+    events.set_lead("leads/l1");
+    events.set_page_size(1);
+    v1::ListLeadEventsResponse events_reply;
+    EXPECT_TRUE(server_
+                    .Call([&](grpc::ClientContext* c) {
+                      return server_.events().ListLeadEvents(c, events, &events_reply);
+                    })
+                    .ok());
+    seeds.lead_events_token = events_reply.next_page_token();
+    EXPECT_FALSE(seeds.lead_events_token.empty());
+    WriteFuzzSeed("valid-list-lead-events", "/leadrouter.v1.EventService/ListLeadEvents",
+                  Wire(events));
     EXPECT_FALSE(seeds.assignments_token.empty());
     EXPECT_FALSE(seeds.reps_token.empty());
     return seeds;
@@ -1050,7 +1139,7 @@ TEST_F(BadInputTest, EveryRowIsAPreciseStatusAndChangesNothing) {
     before = after;  // each row answers for its own change only
   }
   // Every RPC of every service has at least one row.
-  EXPECT_EQ(rpcs.size(), 30u);
+  EXPECT_EQ(rpcs.size(), 32u);
 }
 
 // A rule file (not an API string) that is not UTF-8 is the parser's `invalid-utf8` diagnostic at
