@@ -17,6 +17,7 @@ void AddImportCommand(CLI::App& app, int& exit_code);
 void AddReassignCommand(CLI::App& app, int& exit_code);
 void AddLeadCommand(CLI::App& app, int& exit_code);
 void AddHistoryCommand(CLI::App& app, int& exit_code);
+void AddWatchCommand(CLI::App& app, int& exit_code);
 void AddExplainCommand(CLI::App& app, int& exit_code);
 void AddRulesCommand(CLI::App& app, int& exit_code);
 void AddRepsCommand(CLI::App& app, int& exit_code);

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   leadrouter::leadctl::AddReassignCommand(app, exit_code);
   leadrouter::leadctl::AddLeadCommand(app, exit_code);
   leadrouter::leadctl::AddHistoryCommand(app, exit_code);
+  leadrouter::leadctl::AddWatchCommand(app, exit_code);
   leadrouter::leadctl::AddExplainCommand(app, exit_code);
   leadrouter::leadctl::AddRulesCommand(app, exit_code);
   leadrouter::leadctl::AddRepsCommand(app, exit_code);

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 
+#include "absl/strings/str_split.h"
 #include "files.h"
 #include "run_command.h"
 #include "server/auth/token_table.h"
@@ -173,6 +174,61 @@ TEST_F(LeadctlServerTest, AssignLeadHistoryExplainReassign) {
   reassign = Leadctl("reassign L1 --by-rule --actor maria --reason rebalance");
   ASSERT_EQ(reassign.exit_code, 0) << reassign.output;
   EXPECT_THAT(reassign.output, HasSubstr("L1    assigned"));
+}
+
+TEST_F(LeadctlServerTest, WatchPrintsEventsWithCursorsAndResumesAndHistoryIsTheTimeline) {
+  AddExampleReps();
+  CommandResult assign =
+      Leadctl("assign --id L1 --field source=ads --field quality=85 --actor crm");
+  ASSERT_EQ(assign.exit_code, 0) << assign.output;
+  const CommandResult moved = Leadctl("reassign L1 --by-rule --actor maria --reason rebalance");
+  ASSERT_EQ(moved.exit_code, 0) << moved.output;
+
+  // One line per event, each starting with the cursor to resume from.
+  const CommandResult both = Leadctl("watch --count 2");
+  ASSERT_EQ(both.exit_code, 0) << both.output;
+  const std::vector<std::string> lines = absl::StrSplit(both.output, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 2u) << both.output;
+  EXPECT_THAT(lines[0], AllOf(HasSubstr("  assigned  L1  rep="), HasSubstr("actor=crm")));
+  EXPECT_THAT(lines[1], AllOf(HasSubstr("  reassigned  L1  rep="), HasSubstr("  from="),
+                              HasSubstr("actor=maria"), HasSubstr("reason=\"rebalance\"")));
+  const std::string first_cursor = lines[0].substr(0, lines[0].find(' '));
+  const std::string second_cursor = lines[1].substr(0, lines[1].find(' '));
+  EXPECT_NE(first_cursor, second_cursor);
+
+  // Resumed after the first: the second only, here as JSON.
+  const CommandResult resumed =
+      Leadctl("watch --after " + first_cursor + " --count 1 --format json");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  const nlohmann::json event = nlohmann::json::parse(resumed.output);
+  EXPECT_EQ(event["kind"], "EVENT_KIND_REASSIGNED");
+  EXPECT_EQ(event["cursor"], second_cursor);
+  // Nothing after the last one: the watch waits, and --timeout ends it quietly.
+  const CommandResult quiet = Leadctl("watch --after " + second_cursor + " --timeout 1");
+  EXPECT_EQ(quiet.exit_code, 0) << quiet.output;
+  EXPECT_EQ(quiet.output, "");
+  // Filters: only reassignments of L1.
+  const CommandResult filtered = Leadctl("watch --kind reassigned --lead L1 --count 1");
+  ASSERT_EQ(filtered.exit_code, 0) << filtered.output;
+  EXPECT_THAT(filtered.output, StartsWith(second_cursor));
+  const CommandResult bad_kind = Leadctl("watch --kind exploded 2>&1");
+  EXPECT_EQ(bad_kind.exit_code, 2);
+  EXPECT_THAT(bad_kind.output, HasSubstr("not an event kind"));
+
+  // history LEAD: the timeline, oldest first, each change with its actor.
+  const CommandResult timeline = Leadctl("history L1");
+  ASSERT_EQ(timeline.exit_code, 0) << timeline.output;
+  EXPECT_THAT(timeline.output, StartsWith("TIME"));
+  EXPECT_THAT(timeline.output, AllOf(HasSubstr("EVENT"), HasSubstr("crm"), HasSubstr("maria"),
+                                     HasSubstr("rebalance")));
+  EXPECT_LT(timeline.output.find("  assigned  "), timeline.output.find("  reassigned  "));
+  const CommandResult timeline_json = Leadctl("history L1 --format json");
+  ASSERT_EQ(timeline_json.exit_code, 0) << timeline_json.output;
+  EXPECT_EQ(nlohmann::json::parse(timeline_json.output)["events"].size(), 2u);
+  // The assignment entries as before, with --assignments.
+  const CommandResult entries = Leadctl("history L1 --assignments");
+  ASSERT_EQ(entries.exit_code, 0) << entries.output;
+  EXPECT_THAT(entries.output, AllOf(StartsWith("TIME"), HasSubstr("KIND"), HasSubstr("OUTCOME")));
 }
 
 TEST_F(LeadctlServerTest, AssignInputErrorsAndRefusals) {
@@ -433,7 +489,7 @@ TEST_F(LeadctlServerTest, AdminRestorePutsABackupInPlaceThatServesTheSameData) {
     const nlohmann::json& entry = assigned[id];
     const std::string rep = entry["rep"];
     // The copy's history of the lead is the one entry Assign made, with its owner.
-    const CommandResult history_json = on_copy("history " + id + " --format json");
+    const CommandResult history_json = on_copy("history " + id + " --assignments --format json");
     ASSERT_EQ(history_json.exit_code, 0) << history_json.output;
     const nlohmann::json history = nlohmann::json::parse(history_json.output)["assignments"];
     ASSERT_EQ(history.size(), 1u) << id << ": " << history_json.output;
@@ -463,8 +519,9 @@ TEST_F(LeadctlServerTest, AdminRestorePutsABackupInPlaceThatServesTheSameData) {
 
 TEST(LeadctlUnreachableTest, EveryServerCommandExitsTwo) {
   for (const std::string command :
-       {"assign --id L1 --field quality=5", "lead L1", "history", "explain L1", "rules get",
-        "rules versions", "reps list", "admin backup /tmp/leadctl-never"}) {
+       {"assign --id L1 --field quality=5", "lead L1", "history", "history L1", "watch",
+        "explain L1", "rules get", "rules versions", "reps list",
+        "admin backup /tmp/leadctl-never"}) {
     const CommandResult result = RunCommand(std::string(LEADCTL_PATH) + " " + command +
                                             " --server 127.0.0.1:1 --timeout 2 2>&1");
     EXPECT_EQ(result.exit_code, 2) << command << ": " << result.output;
