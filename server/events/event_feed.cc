@@ -100,7 +100,7 @@ absl::Status EventFeed::Watch(const v1::WatchEventsRequest& request, const CallC
     if (stopped()) return ShuttingDown();
     if (cancelled()) return absl::OkStatus();
     RETURN_IF_ERROR(call.CheckDeadline());
-    // Read before the reads, so that a commit after them is not missed by the wait below.
+    // Taken before reading, so that a commit after the reads still ends the wait below at once.
     const uint64_t seen = notifier.generation();
     storage::EventPage page;
     uint64_t last = 0;
