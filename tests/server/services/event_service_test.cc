@@ -310,5 +310,27 @@ TEST_F(EventRetentionTest, OldEventsAreTrimmedByTheServersClockAndTheirCursorsRe
   EXPECT_EQ(resumed.events[0].lead(), "leads/new");
 }
 
+TEST_F(EventRetentionTest, ALeadsStreamOutlivesTheTrimOfOtherLeadsEvents) {
+  Assign("other");
+  // Waits for leads/late, which has no event yet, while leads/other's event is trimmed.
+  v1::WatchEventsRequest request = After("");
+  request.set_lead("leads/late");
+  Read read;
+  std::thread watcher([&] { read = Watch(request, 1); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the stream is waiting
+  clock_.Advance(absl::Hours(47));
+  v1::ListLeadEventsRequest of_other;
+  of_other.set_lead("leads/other");
+  EXPECT_TRUE(Eventually([&] {
+    v1::ListLeadEventsResponse response;
+    return ListLeadEvents(of_other, &response).ok() && response.events_size() == 0;
+  }));
+  // The stream had looked past the trimmed event: it is not behind the retention.
+  Assign("late");
+  watcher.join();
+  ASSERT_EQ(read.events.size(), 1u) << read.status.error_message();
+  EXPECT_EQ(read.events[0].lead(), "leads/late");
+}
+
 }  // namespace
 }  // namespace leadrouter::testing
