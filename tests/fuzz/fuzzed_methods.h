@@ -17,10 +17,12 @@ namespace leadrouter::testing {
 
 // Every service leadrouterd serves to clients, by full name, except AdminService (its backups
 // write directories: a fuzz run would fill the disk, and that is tested by tests/server, not
-// searched for). Unary methods only: the fuzzer's calls are one request, one answer.
-inline constexpr std::array<std::string_view, 6> kFuzzedServices = {
+// searched for). Unary methods only: the fuzzer's calls are one request, one answer (WatchEvents'
+// request is checked by the bad-input catalogue).
+inline constexpr std::array<std::string_view, 7> kFuzzedServices = {
     "leadrouter.v1.AssignmentService", "leadrouter.v1.RepService",    "leadrouter.v1.RuleService",
-    "leadrouter.v1.FollowUpService",   "leadrouter.v1.ReportService", "grpc.health.v1.Health",
+    "leadrouter.v1.FollowUpService",   "leadrouter.v1.ReportService", "leadrouter.v1.EventService",
+    "grpc.health.v1.Health",
 };
 
 // The gRPC paths ("/leadrouter.v1.RepService/Upsert") of the fuzzed methods, sorted. A service
