@@ -29,9 +29,10 @@ enum class ColumnFamily : int {
   kTasksByRep,         // rep id, due time, sequence -> lead id
   kIdempotency,        // scope, key -> IdempotencyRecord
   kAudit,              // sequence -> AuditRecord (append-only)
+  kLeadIndex,          // index, value, receive time, lead id -> "" (storage/lead_index.h)
 };
 
-inline constexpr std::array<std::string_view, 15> kColumnFamilyNames = {"default",
+inline constexpr std::array<std::string_view, 16> kColumnFamilyNames = {"default",
                                                                         "meta",
                                                                         "leads",
                                                                         "reps",
@@ -45,7 +46,8 @@ inline constexpr std::array<std::string_view, 15> kColumnFamilyNames = {"default
                                                                         "tasks",
                                                                         "tasks_by_rep",
                                                                         "idempotency",
-                                                                        "audit"};
+                                                                        "audit",
+                                                                        "lead_index"};
 
 inline constexpr size_t kColumnFamilyCount = kColumnFamilyNames.size();
 
@@ -62,6 +64,9 @@ inline constexpr std::string_view kAssignmentSequence = "sequence/assignment";
 inline constexpr std::string_view kAuditSequence = "sequence/audit";
 inline constexpr std::string_view kFollowUpSequence = "sequence/followup";
 inline constexpr std::string_view kTaskSequence = "sequence/task";
+// Present (u64 1) once the lead index holds every lead: a database from before the index gets it
+// built at open (storage/lead_index.h).
+inline constexpr std::string_view kLeadIndexBuilt = "lead_index_built";
 }  // namespace meta_key
 
 }  // namespace leadrouter::storage
