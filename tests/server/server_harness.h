@@ -24,6 +24,7 @@
 #include "leadrouter/v1/admin.grpc.pb.h"
 #include "leadrouter/v1/assignment.grpc.pb.h"
 #include "leadrouter/v1/errors.pb.h"
+#include "leadrouter/v1/followups.grpc.pb.h"
 #include "leadrouter/v1/reps.grpc.pb.h"
 #include "leadrouter/v1/rules.grpc.pb.h"
 #include "server/server.h"
@@ -77,6 +78,7 @@ class ServerHarness {
   v1::RuleService::Stub& rules() { return *rules_; }
   v1::RepService::Stub& reps() { return *reps_; }
   v1::AdminService::Stub& admin() { return *admin_; }
+  v1::FollowUpService::Stub& followups() { return *followups_; }
 
   // Runs one call with a fresh context and a 30 s deadline.
   template <typename Fn>
@@ -112,6 +114,7 @@ class ServerHarness {
     rules_ = v1::RuleService::NewStub(channel_);
     reps_ = v1::RepService::NewStub(channel_);
     admin_ = v1::AdminService::NewStub(channel_);
+    followups_ = v1::FollowUpService::NewStub(channel_);
   }
 
   HarnessOptions options_;
@@ -123,6 +126,7 @@ class ServerHarness {
   std::unique_ptr<v1::RuleService::Stub> rules_;
   std::unique_ptr<v1::RepService::Stub> reps_;
   std::unique_ptr<v1::AdminService::Stub> admin_;
+  std::unique_ptr<v1::FollowUpService::Stub> followups_;
 };
 
 // The ErrorStatus details of a failed call.
