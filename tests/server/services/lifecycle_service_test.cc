@@ -504,5 +504,16 @@ TEST_F(LifecycleAuthTest, OnlyAManagerRecordsForARepWhoDoesNotOwnTheLead) {
   EXPECT_TRUE(Close(CloseOf("leads/o1", v1::CLOSE_RESOLUTION_LOST), &closed).ok());
 }
 
+// A configured channel that is built in (or not a name) refuses the start, naming the option.
+TEST(LifecycleChannelsTest, ABadChannelRefusesTheStart) {
+  for (const std::string bad : {"phone", "two words", ""}) {
+    ServerHarness server({.rules = kRules,
+                          .reps_csv = kReps,
+                          .configure = [&](server::ServerOptions& o) { o.channels = {bad}; }});
+    EXPECT_EQ(server.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_THAT(std::string(server.status().message()), HasSubstr("--channels")) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace leadrouter::testing
