@@ -121,6 +121,10 @@ int main(int argc, char** argv) {
   app.add_option("--timezone", options.timezone,
                  "IANA time zone of day/week/month caps, e.g. Asia/Shanghai")
       ->capture_default_str();
+  app.add_option("--channels", options.channels,
+                 "follow-up channels on top of phone, email, sms, wechat, social, im, visit "
+                 "(comma-separated names, e.g. line,whatsapp)")
+      ->delimiter(',');
   app.add_option("--durability", durability,
                  "sync: fsync before acknowledging a change; async: survive a process crash only")
       ->capture_default_str()

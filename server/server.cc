@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "dsl/base/status_macros.h"
+#include "dsl/base/vocabulary.h"
 #include "dsl/decision/periods.h"
 #include "server/assign/assigner.h"
 #include "server/assign/lead_queries.h"
@@ -32,6 +33,7 @@
 #include "server/services/assignment_service.h"
 #include "server/services/call_gate.h"
 #include "server/services/event_service.h"
+#include "server/services/followup_service.h"
 #include "server/services/rep_service.h"
 #include "server/services/rule_service.h"
 #include "server/services/unimplemented_services.h"
@@ -52,9 +54,10 @@ class Server::Impl {
                          std::make_shared<RateLimiter>(options_.assign_rate), security_->auth()}),
         rules_(*storage_, *options_.clock),
         assigner_(*storage_, rules_, roster_, unassigned_,
-                  AssignerOptions{calendar, options_.clock, options_.before_decide_for_testing}),
+                  AssignerOptions{calendar, options_.clock, options_.before_decide_for_testing,
+                                  options_.channels}),
         reps_(*storage_, roster_, unassigned_, assigner_),
-        queries_(storage_->database()),
+        queries_(storage_->database(), *options_.clock),
         tester_(*storage_, rules_, roster_, calendar),
         backups_(*storage_, rules_),
         events_(*storage_, FeedOptions(options_)) {}
@@ -103,6 +106,7 @@ class Server::Impl {
                                 options_.max_threads);
 
     services_.push_back(std::make_unique<AssignmentServiceImpl>(gate_, assigner_, queries_));
+    services_.push_back(std::make_unique<FollowUpServiceImpl>(gate_, assigner_, queries_));
     services_.push_back(std::make_unique<RuleServiceImpl>(gate_, rules_, tester_));
     services_.push_back(std::make_unique<RepServiceImpl>(gate_, reps_));
     services_.push_back(std::make_unique<AdminServiceImpl>(gate_, backups_));
@@ -266,6 +270,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   if (!calendar.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat("--timezone ", options.timezone, ": ", calendar.status().message()));
+  }
+  if (absl::Status channels = dsl::CheckExtraChannels(options.channels); !channels.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("--channels: ", channels.message()));
   }
   // Before the database: a listener that may not serve as configured opens nothing.
   absl::StatusOr<std::unique_ptr<transport::ListenerSecurity>> security =

@@ -94,6 +94,10 @@ struct ServerOptions {
   // deadlines (server/api/clock.h). Tests pass a SimulatedClock, which must outlive the server.
   // Default: the system clock
   const Clock* clock = &Clock::System();
+  // Follow-up channels on top of the built-in ones (phone, email, ...): names of the rule
+  // language, checked with dsl::CheckExtraChannels at start (a bad one refuses to start).
+  // Default: none
+  std::vector<std::string> channels;
   // Tests only: see CallGate::Hook (server/services/call_gate.h). Default: none
   std::function<void(absl::string_view method)> call_hook_for_testing;
   // Tests only: see AssignerOptions::before_decide_for_testing. Default: none

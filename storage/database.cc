@@ -20,8 +20,9 @@ namespace {
 rocksdb::DBOptions MakeDbOptions(const DatabaseOptions& options) {
   rocksdb::DBOptions db_options;
   db_options.create_if_missing = options.create_if_missing;
-  // Also what opens a database written before a column family was added (events and
-  // events_by_lead came after schema version 1): the new ones start empty (docs/storage.md).
+  // Also what opens a database written before a column family was added (events,
+  // events_by_lead and lead_index came after schema version 1): the new ones start empty
+  // (docs/storage.md).
   db_options.create_missing_column_families = true;
   // Flushes of the column families are atomic together, so the files on disk never hold one half
   // of a batch without the other even when the write-ahead log is not replayed (checkpoints).

@@ -11,8 +11,9 @@
 namespace leadrouter::storage {
 
 // The layout this build reads and writes. Open refuses a directory written with another one.
-// Column families added later without a new version (events, events_by_lead) are created empty
-// when a database from before them is opened (storage/database.cc).
+// Column families added later without a new version (events, events_by_lead, lead_index) are
+// created empty when a database from before them is opened (storage/database.cc); the lead index
+// is then built from the leads (storage/lead_index.h).
 inline constexpr uint32_t kSchemaVersion = 1;
 
 enum class ColumnFamily : int {
@@ -33,9 +34,10 @@ enum class ColumnFamily : int {
   kAudit,              // sequence -> AuditRecord (append-only)
   kEvents,             // sequence -> leadrouter.v1.Event (the event log; trimmed by age)
   kEventsByLead,       // lead id, sequence -> empty (a lead's events in order)
+  kLeadIndex,          // index, value, receive time, lead id -> "" (storage/lead_index.h)
 };
 
-inline constexpr std::array<std::string_view, 17> kColumnFamilyNames = {"default",
+inline constexpr std::array<std::string_view, 18> kColumnFamilyNames = {"default",
                                                                         "meta",
                                                                         "leads",
                                                                         "reps",
@@ -51,7 +53,8 @@ inline constexpr std::array<std::string_view, 17> kColumnFamilyNames = {"default
                                                                         "idempotency",
                                                                         "audit",
                                                                         "events",
-                                                                        "events_by_lead"};
+                                                                        "events_by_lead",
+                                                                        "lead_index"};
 
 inline constexpr size_t kColumnFamilyCount = kColumnFamilyNames.size();
 
@@ -69,6 +72,9 @@ inline constexpr std::string_view kAuditSequence = "sequence/audit";
 inline constexpr std::string_view kFollowUpSequence = "sequence/followup";
 inline constexpr std::string_view kTaskSequence = "sequence/task";
 inline constexpr std::string_view kEventSequence = "sequence/event";
+// Present (u64 1) once the lead index holds every lead: a database from before the index gets it
+// built at open (storage/lead_index.h).
+inline constexpr std::string_view kLeadIndexBuilt = "lead_index_built";
 }  // namespace meta_key
 
 }  // namespace leadrouter::storage

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "dsl/base/status_macros.h"
+#include "storage/lead_index.h"
 
 namespace leadrouter::storage {
 
@@ -24,6 +25,7 @@ absl::StatusOr<std::unique_ptr<Storage>> Storage::Open(const std::string& path,
           path, report.disagreements, report.counters, report.history_entries);
     }
   }
+  RETURN_IF_ERROR(BuildLeadIndexIfMissing(*storage->database_).status());
   storage->commits_ = std::make_unique<CommitQueue>(*storage->database_, options.commits);
   return storage;
 }

@@ -16,6 +16,10 @@ void AddAssignCommand(CLI::App& app, int& exit_code);
 void AddImportCommand(CLI::App& app, int& exit_code);
 void AddReassignCommand(CLI::App& app, int& exit_code);
 void AddLeadCommand(CLI::App& app, int& exit_code);
+void AddLeadsCommand(CLI::App& app, int& exit_code);
+// `followup` (record a contact) and `followups` (list a lead's contacts).
+void AddFollowUpCommands(CLI::App& app, int& exit_code);
+void AddCloseCommand(CLI::App& app, int& exit_code);
 void AddHistoryCommand(CLI::App& app, int& exit_code);
 void AddWatchCommand(CLI::App& app, int& exit_code);
 void AddExplainCommand(CLI::App& app, int& exit_code);

@@ -17,6 +17,9 @@ int main(int argc, char** argv) {
   leadrouter::leadctl::AddImportCommand(app, exit_code);
   leadrouter::leadctl::AddReassignCommand(app, exit_code);
   leadrouter::leadctl::AddLeadCommand(app, exit_code);
+  leadrouter::leadctl::AddLeadsCommand(app, exit_code);
+  leadrouter::leadctl::AddFollowUpCommands(app, exit_code);
+  leadrouter::leadctl::AddCloseCommand(app, exit_code);
   leadrouter::leadctl::AddHistoryCommand(app, exit_code);
   leadrouter::leadctl::AddWatchCommand(app, exit_code);
   leadrouter::leadctl::AddExplainCommand(app, exit_code);

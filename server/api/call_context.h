@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "server/api/role.h"
 
 namespace leadrouter::server {
 
@@ -21,6 +22,9 @@ struct CallContext {
   // The principal its bearer token authenticated (server/auth/token_table.h); empty when
   // authentication is off. Default: empty
   std::string principal;
+  // The role of that principal (server/auth/roles.h). With authentication off every caller is
+  // an admin. Default: kAdmin
+  Role role = Role::kAdmin;
   // Whom per-caller limits count the call against: the principal, or the peer address when
   // authentication is off. Default: empty
   std::string caller;

@@ -28,7 +28,9 @@ uint64_t FilterFingerprint(const google::protobuf::Message& request) {
     coded.SetSerializationDeterministic(true);
     copy->SerializeToCodedStream(&coded);
   }
-  return dsl::StableHash(bytes);
+  // The message's type is part of it: a token of one list is refused by another even when
+  // neither has a filter set (both would serialize to nothing).
+  return dsl::StableHash(absl::StrCat(descriptor->full_name(), "\n", bytes));
 }
 
 std::string EncodePageToken(absl::string_view position, uint64_t filter_fingerprint) {

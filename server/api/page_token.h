@@ -11,8 +11,9 @@
 
 namespace leadrouter::server {
 
-// A fingerprint of `request` without its paging fields (`page_token`, `page_size`): what a token
-// is bound to.
+// A fingerprint of `request`'s type and of its fields but the paging ones (`page_token`,
+// `page_size`): what a token is bound to, so a token works only with the list and the filters
+// that issued it.
 uint64_t FilterFingerprint(const google::protobuf::Message& request);
 
 std::string EncodePageToken(absl::string_view position, uint64_t filter_fingerprint);

@@ -1,5 +1,6 @@
-// Who owns a lead: Assign, AssignBatch, Reassign and SetPin, the retry of unassigned leads, and
-// the moves a rep's removal needs. The core behind AssignmentService's writes; no gRPC here.
+// Who owns a lead and where it is in its life: Assign, AssignBatch, Reassign, SetPin, CloseLead
+// and RecordFollowUp, the retry of unassigned leads, and the moves a rep's removal needs. The core
+// behind AssignmentService's writes; no gRPC here.
 //
 // Every decision runs inside the storage's single ordered writer (storage/commit_queue.h): the
 // counters it reads are the committed ones plus whatever earlier mutations of the same group
@@ -16,7 +17,8 @@
 // One header, a file per operation (as RocksDB splits db_impl_*.cc): assigner.cc (construction,
 // the decision and the steps every operation shares), assigner_assign.cc, assigner_batch.cc,
 // assigner_reassign.cc, assigner_pin.cc, assigner_retry.cc (RetryUnassigned), assigner_moves.cc
-// (MoveOpenLeadsInTxn); what they share privately is in internal/assigner_internal.h.
+// (MoveOpenLeadsInTxn), assigner_close.cc (CloseLead), assigner_followup.cc (RecordFollowUp); what
+// they share privately is in internal/assigner_internal.h.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +33,7 @@
 #include "dsl/decision/decide.h"
 #include "dsl/decision/periods.h"
 #include "leadrouter/v1/assignment.pb.h"
+#include "leadrouter/v1/followups.pb.h"
 #include "leadrouter/v1/reps.pb.h"
 #include "server/api/call_context.h"
 #include "server/api/clock.h"
@@ -56,6 +59,9 @@ struct AssignerOptions {
   // Tests only: runs after a call took its rules snapshot and before it queues its decision, so a
   // test can hold a call in flight. Default: none.
   std::function<void()> before_decide_for_testing;
+  // Follow-up channels on top of the built-in ones (dsl/base/vocabulary.h), checked with
+  // dsl::CheckExtraChannels by whoever configures them. Default: none
+  std::vector<std::string> extra_channels;
 };
 
 // The Assigner's private parts, shared by its files (server/assign/internal/assigner_internal.h).
@@ -80,6 +86,15 @@ class Assigner {
       const leadrouter::v1::ReassignRequest& request, const CallContext& call);
   [[nodiscard]] absl::StatusOr<leadrouter::v1::SetPinResponse> SetPin(
       const leadrouter::v1::SetPinRequest& request, const CallContext& call);
+  // Closes a lead (WON, LOST, DISQUALIFIED) through CommitAssignment, crediting back the owner's
+  // open-lead count.
+  [[nodiscard]] absl::StatusOr<leadrouter::v1::CloseLeadResponse> CloseLead(
+      const leadrouter::v1::CloseLeadRequest& request, const CallContext& call);
+  // Records a contact and moves the lead's state (server/assign/lead_lifecycle.h); a closing
+  // outcome closes the lead as CloseLead does. A rep other than the owner needs a manager or
+  // admin caller (CallContext::role).
+  [[nodiscard]] absl::StatusOr<leadrouter::v1::RecordFollowUpResponse> RecordFollowUp(
+      const leadrouter::v1::RecordFollowUpRequest& request, const CallContext& call);
 
   // Re-decides every queued unassigned lead with the active rules (actor "system:retry",
   // `why` as the reason), one commit per lead; leads that stay unassigned write nothing. Returns
@@ -149,6 +164,16 @@ class Assigner {
                                   const leadrouter::v1::ReassignRequest& request,
                                   const ActiveRules& rules, int64_t now_us,
                                   storage::AssignmentChange& change);
+
+  // assigner_close.cc
+  absl::StatusOr<leadrouter::v1::CloseLeadResponse> CloseLeadInTxn(
+      storage::WriteTxn& txn, const leadrouter::v1::CloseLeadRequest& request,
+      const std::string& fingerprint, int64_t rule_version, int64_t now_us, Effects& effects);
+  // assigner_followup.cc
+  absl::StatusOr<leadrouter::v1::RecordFollowUpResponse> RecordFollowUpInTxn(
+      storage::WriteTxn& txn, const leadrouter::v1::RecordFollowUpRequest& request,
+      const std::string& fingerprint, const CallContext& call, int64_t rule_version, int64_t now_us,
+      Effects& effects);
 
   storage::Storage& storage_;
   RuleRegistry& rules_;

@@ -11,6 +11,7 @@
 #include "server/assign/assigner.h"
 #include "server/assign/internal/assigner_internal.h"
 #include "server/assign/lead_fields.h"
+#include "server/assign/lead_lifecycle.h"
 #include "storage/assignment_store.h"
 #include "storage/lead_store.h"
 
@@ -46,7 +47,7 @@ absl::StatusOr<v1::Lead> LeadWithInput(storage::WriteTxn& txn,
 }
 
 bool HasOwner(const v1::Lead& lead) {
-  return lead.state() == v1::LEAD_STATE_OPEN || lead.state() == v1::LEAD_STATE_PENDING_REVIEW;
+  return IsOwnedOpen(lead.state()) || lead.state() == v1::LEAD_STATE_PENDING_REVIEW;
 }
 
 // A lead with an owner gets its fields updated; the owner is not re-decided (Reassign moves

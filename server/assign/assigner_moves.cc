@@ -46,6 +46,7 @@ absl::StatusOr<Assigner::MovedLeads> Assigner::MoveOpenLeadsInTxn(
     lead.clear_sla_deadline();
     if (assigned) {
       lead.set_state(v1::LEAD_STATE_OPEN);
+      lead.clear_first_contact_time();  // the new owner has not contacted it yet
       ++moved.reassigned;
     } else {
       lead.set_owner("");

@@ -7,6 +7,7 @@
 #include "server/assign/assigner.h"
 #include "server/assign/internal/assigner_internal.h"
 #include "server/assign/lead_fields.h"
+#include "server/assign/lead_lifecycle.h"
 #include "storage/event_log.h"
 #include "storage/lead_store.h"
 
@@ -27,7 +28,7 @@ absl::Status SetPinInTxn(storage::WriteTxn& txn, const v1::SetPinRequest& reques
     *response.mutable_lead() = lead;
     return absl::OkStatus();
   }
-  if (request.pinned() && lead.state() != v1::LEAD_STATE_OPEN) {
+  if (request.pinned() && !IsOwnedOpen(lead.state())) {
     return Precondition(
         "LEAD_NOT_OPEN", lead.name(),
         absl::StrCat(lead.name(), " has no owner or is closed (", v1::LeadState_Name(lead.state()),

@@ -159,6 +159,7 @@ absl::StatusOr<bool> Assigner::ReassignByRuleInTxn(storage::WriteTxn& txn,
   if (decided.assigned()) {
     lead.set_owner(RepName(decided.decision.rep_id));
     lead.set_state(v1::LEAD_STATE_OPEN);
+    lead.clear_first_contact_time();  // the new owner has not contacted it yet
     change.delta = decided.decision.delta;
     change.previous = storage::PreviousCounts::kCreditBack;
     assign_internal::SetSlaDeadline(decided.sla, now_us, change.entry, lead);
@@ -214,6 +215,7 @@ absl::Status Assigner::ReassignToRepInTxn(storage::WriteTxn& txn,
   v1::Lead& lead = change.lead;
   lead.set_owner(rep_name);
   lead.set_state(v1::LEAD_STATE_OPEN);
+  lead.clear_first_contact_time();  // the new owner has not contacted it yet
   lead.clear_sla_deadline();
   change.delta = dsl::ManualAssignmentDelta(
       rep_id, periods, lead.has_quality() ? std::optional<double>(lead.quality()) : std::nullopt);

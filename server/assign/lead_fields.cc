@@ -3,6 +3,7 @@
 #include <string>
 
 #include "server/api/field_mask.h"
+#include "server/assign/lead_lifecycle.h"
 
 namespace leadrouter::server {
 
@@ -62,9 +63,7 @@ v1::Lead InputSnapshot(const v1::Lead& lead) {
   return snapshot;
 }
 
-bool IsClosed(const v1::Lead& lead) {
-  return lead.state() == v1::LEAD_STATE_CONVERTED || lead.state() == v1::LEAD_STATE_LOST;
-}
+bool IsClosed(const v1::Lead& lead) { return IsClosedState(lead.state()); }
 
 bool IsPinned(const v1::Lead& lead) { return lead.has_pin() && !lead.pin().actor().empty(); }
 

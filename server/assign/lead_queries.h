@@ -1,18 +1,23 @@
-// The read side of AssignmentService: GetLead, ListAssignments, Explain. Every call reads one
-// consistent snapshot of committed state (storage::DatabaseView) and never waits for the writer.
+// The read side of AssignmentService and FollowUpService: GetLead, ListAssignments, Explain
+// (lead_queries.cc), ListLeads (list_leads.cc, from the lead index of storage/lead_index.h) and
+// ListFollowUps (list_followups.cc). Every call reads one consistent snapshot of committed state
+// (storage::DatabaseView) and never waits for the writer.
 //
 // Thread safety: every method may be called from any thread.
 #pragma once
 
 #include "absl/status/statusor.h"
 #include "leadrouter/v1/assignment.pb.h"
+#include "leadrouter/v1/followups.pb.h"
+#include "server/api/clock.h"
 #include "storage/database.h"
 
 namespace leadrouter::server {
 
 class LeadQueries {
  public:
-  explicit LeadQueries(storage::Database& db) : db_(db) {}
+  // `clock` (whose "now" decides which SLA deadlines have passed) must outlive the queries.
+  LeadQueries(storage::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
 
   [[nodiscard]] absl::StatusOr<leadrouter::v1::GetLeadResponse> GetLead(
       const leadrouter::v1::GetLeadRequest& request) const;
@@ -20,9 +25,14 @@ class LeadQueries {
       const leadrouter::v1::ListAssignmentsRequest& request) const;
   [[nodiscard]] absl::StatusOr<leadrouter::v1::ExplainResponse> Explain(
       const leadrouter::v1::ExplainRequest& request) const;
+  [[nodiscard]] absl::StatusOr<leadrouter::v1::ListLeadsResponse> ListLeads(
+      const leadrouter::v1::ListLeadsRequest& request) const;
+  [[nodiscard]] absl::StatusOr<leadrouter::v1::ListFollowUpsResponse> ListFollowUps(
+      const leadrouter::v1::ListFollowUpsRequest& request) const;
 
  private:
   storage::Database& db_;
+  const Clock& clock_;
 };
 
 }  // namespace leadrouter::server

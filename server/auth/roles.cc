@@ -16,7 +16,8 @@ constexpr RoleSet kEveryRole = {Role::kAdmin, Role::kManager, Role::kService, Ro
 constexpr RoleSet kServices = {Role::kAdmin, Role::kService};
 // A person's decision about a lead, and looking at how leads were spread.
 constexpr RoleSet kManagers = {Role::kAdmin, Role::kManager};
-// Closing a lead: a manager's call, or the CRM reporting a won or lost deal.
+// Closing a lead or recording a contact: a manager's call (who may also record a contact for a
+// rep who does not own the lead), or the CRM reporting a contact or a won or lost deal.
 constexpr RoleSet kManagersAndServices = {Role::kAdmin, Role::kManager, Role::kService};
 // Rules, the roster and the database itself.
 constexpr RoleSet kAdmins = {Role::kAdmin};
@@ -80,7 +81,7 @@ const std::vector<MethodAccess>& MethodAccessTable() {
       {"/leadrouter.v1.RepService/SetStatus", kAdmins},
       {"/leadrouter.v1.RepService/Remove", kAdmins},
       // FollowUpService
-      {"/leadrouter.v1.FollowUpService/RecordFollowUp", kServices},
+      {"/leadrouter.v1.FollowUpService/RecordFollowUp", kManagersAndServices},
       {"/leadrouter.v1.FollowUpService/ListTasks", kEveryRole},
       {"/leadrouter.v1.FollowUpService/ListFollowUps", kEveryRole},
       // ReportService

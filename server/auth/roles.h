@@ -12,15 +12,12 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "server/api/role.h"
 
 namespace leadrouter::server::auth {
 
-enum class Role : uint8_t {
-  kAdmin,    // rules, reps, backups: everything
-  kManager,  // people's decisions: reassign, pin, review, close; reports and dry runs
-  kService,  // the systems that feed leads: assign, follow-ups, reads
-  kViewer,   // reads only
-};
+// The roles themselves are in server/api/role.h, where a CallContext can carry one.
+using ::leadrouter::server::Role;
 
 // "admin", "manager", "service", "viewer".
 absl::string_view RoleName(Role role);

@@ -21,6 +21,7 @@
 #include "server/api/page_token.h"
 #include "server/api/validation.h"
 #include "server/assign/lead_fields.h"
+#include "server/assign/lead_lifecycle.h"
 #include "storage/assignment_store.h"
 #include "storage/counter_store.h"
 #include "storage/lead_store.h"
@@ -119,8 +120,8 @@ absl::StatusOr<std::vector<storage::LeadRecord>> OpenLeadsOf(const storage::Read
     ASSIGN_OR_RETURN(std::optional<storage::LeadRecord> lead, storage::ReadLead(view, name));
     if (!lead.has_value()) continue;
     const v1::Lead& stored = lead->lead();
-    if (stored.owner() == rep_name && (stored.state() == v1::LEAD_STATE_OPEN ||
-                                       stored.state() == v1::LEAD_STATE_PENDING_REVIEW)) {
+    if (stored.owner() == rep_name &&
+        (IsOwnedOpen(stored.state()) || stored.state() == v1::LEAD_STATE_PENDING_REVIEW)) {
       open.push_back(*lead);
     }
   }

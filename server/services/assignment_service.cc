@@ -47,6 +47,20 @@ grpc::Status AssignmentServiceImpl::SetPin(grpc::ServerContext* context,
                [&](const CallContext& call) { return assigner_.SetPin(*request, call); });
 }
 
+grpc::Status AssignmentServiceImpl::CloseLead(grpc::ServerContext* context,
+                                              const v1::CloseLeadRequest* request,
+                                              v1::CloseLeadResponse* response) {
+  return Serve(gate_, "AssignmentService.CloseLead", context, response,
+               [&](const CallContext& call) { return assigner_.CloseLead(*request, call); });
+}
+
+grpc::Status AssignmentServiceImpl::ListLeads(grpc::ServerContext* context,
+                                              const v1::ListLeadsRequest* request,
+                                              v1::ListLeadsResponse* response) {
+  return Serve(gate_, "AssignmentService.ListLeads", context, response,
+               [&](const CallContext&) { return queries_.ListLeads(*request); });
+}
+
 grpc::Status AssignmentServiceImpl::GetLead(grpc::ServerContext* context,
                                             const v1::GetLeadRequest* request,
                                             v1::GetLeadResponse* response) {

@@ -1,5 +1,5 @@
 // AssignmentService over gRPC: one-line shims over Assigner (writes) and LeadQueries (reads).
-// Review, CloseLead and ListLeads are not implemented yet and answer UNIMPLEMENTED.
+// Review is not implemented yet and answers UNIMPLEMENTED.
 #pragma once
 
 #include <cstdint>
@@ -26,6 +26,12 @@ class AssignmentServiceImpl final : public leadrouter::v1::AssignmentService::Se
                         leadrouter::v1::ReassignResponse* response) override;
   grpc::Status SetPin(grpc::ServerContext* context, const leadrouter::v1::SetPinRequest* request,
                       leadrouter::v1::SetPinResponse* response) override;
+  grpc::Status CloseLead(grpc::ServerContext* context,
+                         const leadrouter::v1::CloseLeadRequest* request,
+                         leadrouter::v1::CloseLeadResponse* response) override;
+  grpc::Status ListLeads(grpc::ServerContext* context,
+                         const leadrouter::v1::ListLeadsRequest* request,
+                         leadrouter::v1::ListLeadsResponse* response) override;
   grpc::Status GetLead(grpc::ServerContext* context, const leadrouter::v1::GetLeadRequest* request,
                        leadrouter::v1::GetLeadResponse* response) override;
   grpc::Status ListAssignments(grpc::ServerContext* context,
@@ -38,14 +44,6 @@ class AssignmentServiceImpl final : public leadrouter::v1::AssignmentService::Se
   grpc::Status Review(grpc::ServerContext*, const leadrouter::v1::ReviewRequest*,
                       leadrouter::v1::ReviewResponse*) override {
     return NotImplementedYet("leadrouter.v1.AssignmentService/Review");
-  }
-  grpc::Status CloseLead(grpc::ServerContext*, const leadrouter::v1::CloseLeadRequest*,
-                         leadrouter::v1::CloseLeadResponse*) override {
-    return NotImplementedYet("leadrouter.v1.AssignmentService/CloseLead");
-  }
-  grpc::Status ListLeads(grpc::ServerContext*, const leadrouter::v1::ListLeadsRequest*,
-                         leadrouter::v1::ListLeadsResponse*) override {
-    return NotImplementedYet("leadrouter.v1.AssignmentService/ListLeads");
   }
 
  private:

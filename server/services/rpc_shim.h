@@ -42,9 +42,12 @@ inline CallContext ToCallContext(const grpc::ServerContext& context, const CallP
                      " (--max-deadline-ms) passed");
   }
   if (policy.auth != nullptr) {
+    // A call whose token is gone by now (revoked since it was admitted) has the least role.
+    call.role = Role::kViewer;
     if (std::optional<auth::Principal> principal =
             policy.auth->PrincipalOf(context.client_metadata())) {
       call.principal = std::move(principal->name);
+      call.role = principal->role;
     }
   }
   if (!call.principal.empty()) {

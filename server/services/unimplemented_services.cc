@@ -1,6 +1,5 @@
 #include "server/services/unimplemented_services.h"
 
-#include "leadrouter/v1/followups.grpc.pb.h"
 #include "leadrouter/v1/reports.grpc.pb.h"
 #include "server/services/rpc_shim.h"
 
@@ -8,22 +7,6 @@ namespace leadrouter::server {
 namespace {
 
 namespace v1 = leadrouter::v1;
-
-class FollowUpServiceNotYet final : public v1::FollowUpService::Service {
- public:
-  grpc::Status RecordFollowUp(grpc::ServerContext*, const v1::RecordFollowUpRequest*,
-                              v1::RecordFollowUpResponse*) override {
-    return NotImplementedYet("leadrouter.v1.FollowUpService/RecordFollowUp");
-  }
-  grpc::Status ListTasks(grpc::ServerContext*, const v1::ListTasksRequest*,
-                         v1::ListTasksResponse*) override {
-    return NotImplementedYet("leadrouter.v1.FollowUpService/ListTasks");
-  }
-  grpc::Status ListFollowUps(grpc::ServerContext*, const v1::ListFollowUpsRequest*,
-                             v1::ListFollowUpsResponse*) override {
-    return NotImplementedYet("leadrouter.v1.FollowUpService/ListFollowUps");
-  }
-};
 
 class ReportServiceNotYet final : public v1::ReportService::Service {
  public:
@@ -45,7 +28,6 @@ class ReportServiceNotYet final : public v1::ReportService::Service {
 
 std::vector<std::unique_ptr<grpc::Service>> MakeUnimplementedServices() {
   std::vector<std::unique_ptr<grpc::Service>> services;
-  services.push_back(std::make_unique<FollowUpServiceNotYet>());
   services.push_back(std::make_unique<ReportServiceNotYet>());
   return services;
 }

@@ -258,6 +258,69 @@ TEST_F(LeadctlServerTest, AssignInputErrorsAndRefusals) {
   EXPECT_THAT(result.output, StartsWith("leadctl: Reassign failed: NOT_FOUND: "));
 }
 
+TEST_F(LeadctlServerTest, FollowUpCloseAndListLeads) {
+  AddExampleReps();
+  CommandResult assign =
+      Leadctl("assign --id L1 --field source=ads --field quality=85 --actor crm");
+  ASSERT_EQ(assign.exit_code, 0) << assign.output;
+  assign = Leadctl("assign --id L2 --field source=referral --field quality=30 --actor crm");
+  ASSERT_EQ(assign.exit_code, 0) << assign.output;
+
+  CommandResult followup = Leadctl("followup L1 --channel phone --outcome reached --note 'ok'");
+  ASSERT_EQ(followup.exit_code, 0) << followup.output;
+  EXPECT_THAT(followup.output,
+              AllOf(HasSubstr("channel        phone\n"), HasSubstr("outcome        reached\n"),
+                    HasSubstr("first contact  yes"), HasSubstr("lead state     contacted\n")));
+  // Converting before qualifying is refused (1); a bad outcome is unusable input (2).
+  followup = Leadctl("followup L1 --channel email --outcome converted 2>&1");
+  EXPECT_EQ(followup.exit_code, 1) << followup.output;
+  EXPECT_THAT(followup.output, AllOf(StartsWith("leadctl: RecordFollowUp failed: "
+                                                "FAILED_PRECONDITION: "),
+                                     HasSubstr("LEAD_NOT_QUALIFIED")));
+  followup = Leadctl("followup L1 --channel phone --outcome maybe 2>&1");
+  EXPECT_EQ(followup.exit_code, 2) << followup.output;
+  followup = Leadctl("followup L1 --channel pigeon 2>&1");
+  EXPECT_EQ(followup.exit_code, 2) << followup.output;
+  EXPECT_THAT(followup.output, HasSubstr("followup.channel_name"));
+
+  const CommandResult listed = Leadctl("followups L1");
+  ASSERT_EQ(listed.exit_code, 0) << listed.output;
+  EXPECT_THAT(listed.output, AllOf(StartsWith("CONTACTED"), HasSubstr("reached"),
+                                   HasSubstr("contacted"), HasSubstr("ok")));
+
+  CommandResult leads = Leadctl("leads --state contacted --format json");
+  ASSERT_EQ(leads.exit_code, 0) << leads.output;
+  nlohmann::json json = nlohmann::json::parse(leads.output);
+  ASSERT_EQ(json["leads"].size(), 1u);
+  EXPECT_EQ(json["leads"][0]["name"], "leads/L1");
+  leads = Leadctl("leads --source referral");
+  ASSERT_EQ(leads.exit_code, 0) << leads.output;
+  EXPECT_THAT(leads.output, AllOf(StartsWith("LEAD"), HasSubstr("L2"), Not(HasSubstr("L1 "))));
+  leads = Leadctl("leads --state maybe 2>&1");
+  EXPECT_EQ(leads.exit_code, 2) << leads.output;
+  leads = Leadctl("leads --since yesterday 2>&1");
+  EXPECT_EQ(leads.exit_code, 2) << leads.output;
+
+  CommandResult close = Leadctl("close L1 --won --value 900 --actor crm --reason signed");
+  ASSERT_EQ(close.exit_code, 0) << close.output;
+  EXPECT_THAT(close.output,
+              AllOf(HasSubstr("state       converted\n"), HasSubstr("resolution  won\n")));
+  close = Leadctl("close L1 --lost --actor crm --reason 'changed mind' 2>&1");
+  EXPECT_EQ(close.exit_code, 1) << close.output;
+  EXPECT_THAT(close.output, HasSubstr("LEAD_CLOSED"));
+  close = Leadctl("close L2 --won --lost --actor crm --reason r 2>&1");
+  EXPECT_EQ(close.exit_code, 2) << close.output;
+  close = Leadctl("close L2 --disqualified --actor crm --reason spam --format json");
+  ASSERT_EQ(close.exit_code, 0) << close.output;
+  json = nlohmann::json::parse(close.output);
+  EXPECT_EQ(json["lead"]["state"], "LEAD_STATE_LOST");
+  EXPECT_EQ(json["lead"]["closeResolution"], "CLOSE_RESOLUTION_DISQUALIFIED");
+
+  leads = Leadctl("leads --state converted --state lost");
+  ASSERT_EQ(leads.exit_code, 0) << leads.output;
+  EXPECT_THAT(leads.output, AllOf(HasSubstr("L1"), HasSubstr("L2"), HasSubstr("converted")));
+}
+
 TEST_F(LeadctlServerTest, AssignExitsOneWhenNobodyGetsTheLead) {
   // No reps at all: the decision is a result, "unassigned", and leadctl says no.
   const CommandResult result = Leadctl("assign --id L9 --field quality=50");
@@ -520,7 +583,8 @@ TEST_F(LeadctlServerTest, AdminRestorePutsABackupInPlaceThatServesTheSameData) {
 TEST(LeadctlUnreachableTest, EveryServerCommandExitsTwo) {
   for (const std::string command :
        {"assign --id L1 --field quality=5", "lead L1", "history", "history L1", "watch",
-        "explain L1", "rules get", "rules versions", "reps list",
+        "explain L1", "leads", "followup L1 --channel phone", "followups L1",
+        "close L1 --won --actor a --reason r", "rules get", "rules versions", "reps list",
         "admin backup /tmp/leadctl-never"}) {
     const CommandResult result = RunCommand(std::string(LEADCTL_PATH) + " " + command +
                                             " --server 127.0.0.1:1 --timeout 2 2>&1");

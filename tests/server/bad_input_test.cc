@@ -75,6 +75,12 @@ const Rpc kGetLead = Method<v1::GetLeadResponse>("/leadrouter.v1.AssignmentServi
 const Rpc kListAssignments =
     Method<v1::ListAssignmentsResponse>("/leadrouter.v1.AssignmentService/ListAssignments");
 const Rpc kExplain = Method<v1::ExplainResponse>("/leadrouter.v1.AssignmentService/Explain");
+const Rpc kCloseLead = Method<v1::CloseLeadResponse>("/leadrouter.v1.AssignmentService/CloseLead");
+const Rpc kListLeads = Method<v1::ListLeadsResponse>("/leadrouter.v1.AssignmentService/ListLeads");
+const Rpc kRecordFollowUp =
+    Method<v1::RecordFollowUpResponse>("/leadrouter.v1.FollowUpService/RecordFollowUp");
+const Rpc kListFollowUps =
+    Method<v1::ListFollowUpsResponse>("/leadrouter.v1.FollowUpService/ListFollowUps");
 const Rpc kUpsertRep = Method<v1::UpsertRepResponse>("/leadrouter.v1.RepService/Upsert");
 const Rpc kGetRep = Method<v1::GetRepResponse>("/leadrouter.v1.RepService/Get");
 const Rpc kListReps = Method<v1::ListRepsResponse>("/leadrouter.v1.RepService/List");
@@ -151,6 +157,33 @@ std::function<std::string(const Seeds&)> AssignLead(std::function<void(v1::Lead&
 std::function<std::string(const Seeds&)> AssignLeadNotUtf8(std::function<void(v1::Lead&)> change,
                                                            std::string bytes = "\xFF\xFE") {
   return [change, bytes](const Seeds&) { return Patched(AssignWith(change), bytes); };
+}
+
+// A close of l1 (owned by a rep) as LOST, by a valid actor for a valid reason, then `change`.
+std::function<std::string(const Seeds&)> CloseWith(
+    std::function<void(v1::CloseLeadRequest&)> change) {
+  return [change](const Seeds&) {
+    v1::CloseLeadRequest request;
+    request.set_lead("leads/l1");
+    request.set_resolution(v1::CLOSE_RESOLUTION_LOST);
+    request.set_actor("test");
+    request.set_reason("why");
+    change(request);
+    return Wire(request);
+  };
+}
+
+// A reached phone follow-up of l2 (owned by ana), then `change`.
+std::function<std::string(const Seeds&)> FollowUpWith(
+    std::function<void(v1::RecordFollowUpRequest&)> change) {
+  return [change](const Seeds&) {
+    v1::RecordFollowUpRequest request;
+    request.mutable_followup()->set_lead("leads/l2");
+    request.mutable_followup()->set_channel(v1::CHANNEL_PHONE);
+    request.mutable_followup()->set_outcome(v1::FOLLOW_UP_OUTCOME_REACHED);
+    change(request);
+    return Wire(request);
+  };
 }
 
 v1::Rep Rep(const std::string& id = "zed") {
@@ -448,6 +481,169 @@ std::vector<Row> Catalogue() {
          r.set_reason("why");
        }),
        StatusCode::INVALID_ARGUMENT, "actor: not valid UTF-8"},
+
+      // ---- AssignmentService.CloseLead
+      {"close_lead_empty_lead", kCloseLead,
+       CloseWith([](v1::CloseLeadRequest& r) { r.clear_lead(); }), StatusCode::INVALID_ARGUMENT,
+       "lead"},
+      {"close_lead_no_resolution", kCloseLead,
+       CloseWith([](v1::CloseLeadRequest& r) { r.clear_resolution(); }),
+       StatusCode::INVALID_ARGUMENT, "resolution"},
+      {"close_lead_unknown_resolution", kCloseLead, CloseWith([](v1::CloseLeadRequest& r) {
+         r.set_resolution(static_cast<v1::CloseResolution>(99));
+       }),
+       StatusCode::INVALID_ARGUMENT, "resolution"},
+      {"close_lead_value_when_lost", kCloseLead,
+       CloseWith([](v1::CloseLeadRequest& r) { r.set_value(10); }), StatusCode::INVALID_ARGUMENT,
+       "value"},
+      {"close_lead_nan_value", kCloseLead, CloseWith([](v1::CloseLeadRequest& r) {
+         r.set_resolution(v1::CLOSE_RESOLUTION_WON);
+         r.set_value(kNaN);
+       }),
+       StatusCode::INVALID_ARGUMENT, "value"},
+      {"close_lead_no_reason", kCloseLead,
+       CloseWith([](v1::CloseLeadRequest& r) { r.clear_reason(); }), StatusCode::INVALID_ARGUMENT,
+       "reason"},
+      {"close_lead_no_actor", kCloseLead,
+       CloseWith([](v1::CloseLeadRequest& r) { r.clear_actor(); }), StatusCode::INVALID_ARGUMENT,
+       "actor"},
+      {"close_lead_unknown_lead", kCloseLead,
+       CloseWith([](v1::CloseLeadRequest& r) { r.set_lead("leads/nobody"); }),
+       StatusCode::NOT_FOUND, "leads/nobody"},
+      {"close_lead_in_the_future", kCloseLead,
+       CloseWith([](v1::CloseLeadRequest& r) { r.mutable_close_time()->set_seconds(kYear9999); }),
+       StatusCode::INVALID_ARGUMENT, "close_time"},
+      {"close_lead_time_past_year_9999", kCloseLead,
+       CloseWith([](v1::CloseLeadRequest& r) { r.mutable_close_time()->set_seconds(kYear10000); }),
+       StatusCode::INVALID_ARGUMENT, "close_time"},
+      {"close_lead_before_it_was_received", kCloseLead,
+       CloseWith([](v1::CloseLeadRequest& r) { r.mutable_close_time()->set_seconds(1); }),
+       StatusCode::INVALID_ARGUMENT, "close_time"},
+      {"close_lead_long_key", kCloseLead,
+       CloseWith([](v1::CloseLeadRequest& r) { r.set_idempotency_key(std::string(129, 'k')); }),
+       StatusCode::INVALID_ARGUMENT, "idempotency_key"},
+
+      // ---- AssignmentService.ListLeads
+      {"list_leads_bad_owner", kListLeads,
+       Build<v1::ListLeadsRequest>([](v1::ListLeadsRequest& r) { r.set_owner("ana"); }),
+       StatusCode::INVALID_ARGUMENT, "owner"},
+      {"list_leads_unknown_state", kListLeads,
+       Build<v1::ListLeadsRequest>(
+           [](v1::ListLeadsRequest& r) { r.add_states(static_cast<v1::LeadState>(99)); }),
+       StatusCode::INVALID_ARGUMENT, "states[0]"},
+      {"list_leads_negative_page_size", kListLeads,
+       Build<v1::ListLeadsRequest>([](v1::ListLeadsRequest& r) { r.set_page_size(-5); }),
+       StatusCode::INVALID_ARGUMENT, "page_size"},
+      {"list_leads_end_before_start", kListLeads,
+       Build<v1::ListLeadsRequest>([](v1::ListLeadsRequest& r) {
+         r.mutable_receive_time()->mutable_start_time()->set_seconds(2000);
+         r.mutable_receive_time()->mutable_end_time()->set_seconds(1000);
+       }),
+       StatusCode::INVALID_ARGUMENT, "receive_time.end_time"},
+      {"list_leads_token_of_another_list", kListLeads,
+       [](const Seeds& seeds) {
+         v1::ListLeadsRequest r;  // no filter, as the ListAssignments call that issued it
+         r.set_page_token(seeds.assignments_token);
+         return Wire(r);
+       },
+       StatusCode::INVALID_ARGUMENT, "page_token"},
+      {"list_leads_long_source", kListLeads,
+       Build<v1::ListLeadsRequest>(
+           [](v1::ListLeadsRequest& r) { r.set_source(std::string(129, 's')); }),
+       StatusCode::INVALID_ARGUMENT, "source"},
+      {"list_leads_utf8_source", kListLeads,
+       NotUtf8<v1::ListLeadsRequest>([](v1::ListLeadsRequest& r) { r.set_source("@@"); }),
+       StatusCode::INVALID_ARGUMENT, "source: not valid UTF-8"},
+
+      // ---- FollowUpService.RecordFollowUp, ListFollowUps
+      {"record_followup_missing", kRecordFollowUp,
+       Build<v1::RecordFollowUpRequest>([](v1::RecordFollowUpRequest&) {}),
+       StatusCode::INVALID_ARGUMENT, "followup"},
+      {"record_followup_no_lead", kRecordFollowUp,
+       FollowUpWith([](v1::RecordFollowUpRequest& r) { r.mutable_followup()->clear_lead(); }),
+       StatusCode::INVALID_ARGUMENT, "followup.lead"},
+      {"record_followup_no_channel", kRecordFollowUp,
+       FollowUpWith([](v1::RecordFollowUpRequest& r) { r.mutable_followup()->clear_channel(); }),
+       StatusCode::INVALID_ARGUMENT, "followup.channel"},
+      {"record_followup_unknown_channel_name", kRecordFollowUp,
+       FollowUpWith([](v1::RecordFollowUpRequest& r) {
+         r.mutable_followup()->clear_channel();
+         r.mutable_followup()->set_channel_name("pigeon");
+       }),
+       StatusCode::INVALID_ARGUMENT, "followup.channel_name"},
+      {"record_followup_channel_names_disagree", kRecordFollowUp,
+       FollowUpWith(
+           [](v1::RecordFollowUpRequest& r) { r.mutable_followup()->set_channel_name("email"); }),
+       StatusCode::INVALID_ARGUMENT, "followup.channel_name"},
+      {"record_followup_unknown_outcome", kRecordFollowUp,
+       FollowUpWith([](v1::RecordFollowUpRequest& r) {
+         r.mutable_followup()->set_outcome(static_cast<v1::FollowUpOutcome>(99));
+       }),
+       StatusCode::INVALID_ARGUMENT, "followup.outcome"},
+      {"record_followup_long_notes", kRecordFollowUp,
+       FollowUpWith([](v1::RecordFollowUpRequest& r) {
+         r.mutable_followup()->set_notes(std::string(4097, 'n'));
+       }),
+       StatusCode::INVALID_ARGUMENT, "followup.notes"},
+      {"record_followup_with_task", kRecordFollowUp, FollowUpWith([](v1::RecordFollowUpRequest& r) {
+         r.mutable_followup()->set_task("leads/l2/tasks/1");
+       }),
+       StatusCode::INVALID_ARGUMENT, "followup.task"},
+      {"record_followup_contact_past_year_9999", kRecordFollowUp,
+       FollowUpWith([](v1::RecordFollowUpRequest& r) {
+         r.mutable_followup()->mutable_contact_time()->set_seconds(kYear10000);
+       }),
+       StatusCode::INVALID_ARGUMENT, "followup.contact_time"},
+      {"record_followup_unknown_lead", kRecordFollowUp,
+       FollowUpWith(
+           [](v1::RecordFollowUpRequest& r) { r.mutable_followup()->set_lead("leads/nobody"); }),
+       StatusCode::NOT_FOUND, "leads/nobody"},
+      {"record_followup_unknown_rep", kRecordFollowUp,
+       FollowUpWith(
+           [](v1::RecordFollowUpRequest& r) { r.mutable_followup()->set_rep("reps/zed"); }),
+       StatusCode::NOT_FOUND, "reps/zed"},
+      {"record_followup_unassigned_lead", kRecordFollowUp,
+       FollowUpWith(
+           [](v1::RecordFollowUpRequest& r) { r.mutable_followup()->set_lead("leads/l3"); }),
+       StatusCode::FAILED_PRECONDITION, "UNASSIGNED"},
+      {"record_followup_converted_before_qualified", kRecordFollowUp,
+       FollowUpWith([](v1::RecordFollowUpRequest& r) {
+         r.mutable_followup()->set_outcome(v1::FOLLOW_UP_OUTCOME_CONVERTED);
+       }),
+       StatusCode::FAILED_PRECONDITION, "OPEN"},
+      {"record_followup_utf8_notes", kRecordFollowUp,
+       NotUtf8<v1::RecordFollowUpRequest>([](v1::RecordFollowUpRequest& r) {
+         r.mutable_followup()->set_lead("leads/l2");
+         r.mutable_followup()->set_channel(v1::CHANNEL_PHONE);
+         r.mutable_followup()->set_notes("@@");
+       }),
+       StatusCode::INVALID_ARGUMENT, "notes: not valid UTF-8"},
+      {"list_followups_every_lead", kListFollowUps,
+       Build<v1::ListFollowUpsRequest>(
+           [](v1::ListFollowUpsRequest& r) { r.set_parent("leads/-"); }),
+       StatusCode::INVALID_ARGUMENT, "parent"},
+      {"list_followups_bad_parent", kListFollowUps,
+       Build<v1::ListFollowUpsRequest>(
+           [](v1::ListFollowUpsRequest& r) { r.set_parent("reps/ana"); }),
+       StatusCode::INVALID_ARGUMENT, "parent"},
+      {"list_followups_unknown_lead", kListFollowUps,
+       Build<v1::ListFollowUpsRequest>(
+           [](v1::ListFollowUpsRequest& r) { r.set_parent("leads/nobody"); }),
+       StatusCode::NOT_FOUND, "leads/nobody"},
+      {"list_followups_unknown_channel", kListFollowUps,
+       Build<v1::ListFollowUpsRequest>([](v1::ListFollowUpsRequest& r) {
+         r.set_parent("leads/l2");
+         r.set_channel(static_cast<v1::Channel>(99));
+       }),
+       StatusCode::INVALID_ARGUMENT, "channel"},
+      {"list_followups_token_of_another_list", kListFollowUps,
+       [](const Seeds& seeds) {
+         v1::ListFollowUpsRequest r;
+         r.set_parent("leads/l2");
+         r.set_page_token(seeds.assignments_token);
+         return Wire(r);
+       },
+       StatusCode::INVALID_ARGUMENT, "page_token"},
 
       // ---- AssignmentService.GetLead, ListAssignments, Explain
       {"get_lead_empty_name", kGetLead, Build<v1::GetLeadRequest>([](v1::GetLeadRequest&) {}),
@@ -897,12 +1093,8 @@ std::vector<Row> Unimplemented() {
   std::vector<Row> rows;
   for (const char* path : {
            "/leadrouter.v1.AssignmentService/Review",
-           "/leadrouter.v1.AssignmentService/CloseLead",
-           "/leadrouter.v1.AssignmentService/ListLeads",
            "/leadrouter.v1.RuleService/Backtest",
-           "/leadrouter.v1.FollowUpService/RecordFollowUp",
            "/leadrouter.v1.FollowUpService/ListTasks",
-           "/leadrouter.v1.FollowUpService/ListFollowUps",
            "/leadrouter.v1.ReportService/Distribution",
            "/leadrouter.v1.ReportService/FollowUps",
            "/leadrouter.v1.ReportService/Conversion",

@@ -25,6 +25,7 @@
 #include "leadrouter/v1/assignment.grpc.pb.h"
 #include "leadrouter/v1/errors.pb.h"
 #include "leadrouter/v1/events.grpc.pb.h"
+#include "leadrouter/v1/followups.grpc.pb.h"
 #include "leadrouter/v1/reps.grpc.pb.h"
 #include "leadrouter/v1/rules.grpc.pb.h"
 #include "server/server.h"
@@ -79,6 +80,7 @@ class ServerHarness {
   v1::RepService::Stub& reps() { return *reps_; }
   v1::AdminService::Stub& admin() { return *admin_; }
   v1::EventService::Stub& events() { return *events_; }
+  v1::FollowUpService::Stub& followups() { return *followups_; }
 
   // Runs one call with a fresh context and a 30 s deadline.
   template <typename Fn>
@@ -115,6 +117,7 @@ class ServerHarness {
     reps_ = v1::RepService::NewStub(channel_);
     admin_ = v1::AdminService::NewStub(channel_);
     events_ = v1::EventService::NewStub(channel_);
+    followups_ = v1::FollowUpService::NewStub(channel_);
   }
 
   HarnessOptions options_;
@@ -127,6 +130,7 @@ class ServerHarness {
   std::unique_ptr<v1::RepService::Stub> reps_;
   std::unique_ptr<v1::AdminService::Stub> admin_;
   std::unique_ptr<v1::EventService::Stub> events_;
+  std::unique_ptr<v1::FollowUpService::Stub> followups_;
 };
 
 // The ErrorStatus details of a failed call.

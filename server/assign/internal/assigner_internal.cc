@@ -8,6 +8,7 @@
 #include "server/api/errors.h"
 #include "server/api/explanation_proto.h"
 #include "server/api/validation.h"
+#include "server/assign/lead_lifecycle.h"
 #include "storage/idempotency_store.h"
 
 namespace leadrouter::server::assign_internal {
@@ -132,6 +133,40 @@ storage::AssignmentChange DecidedAssignChange(Decided decided, v1::Lead lead, in
   change.delta = decided.decision.delta;
   change.previous = storage::PreviousCounts::kKeep;
   change.change = storage::ChangeInfo{actor, "lead.assign", change.entry.reason(), "", now_us};
+  return change;
+}
+
+absl::Status CheckEventTime(int64_t at_us, int64_t now_us, const v1::Lead& lead,
+                            absl::string_view field) {
+  constexpr int64_t kFutureSlackUs = int64_t{5} * 60 * 1'000'000;
+  if (at_us > now_us + kFutureSlackUs) {
+    return InvalidField(field, "is more than 5 minutes in the future");
+  }
+  if (lead.has_receive_time() && at_us < TimeUtil::TimestampToMicroseconds(lead.receive_time())) {
+    return InvalidField(field, absl::StrCat("is before ", lead.name(), " was received (",
+                                            TimeUtil::ToString(lead.receive_time()), ")"));
+  }
+  return absl::OkStatus();
+}
+
+storage::AssignmentChange CloseChange(v1::Lead lead, const Closing& closing, int64_t rule_version,
+                                      uint64_t sequence, int64_t now_us) {
+  storage::AssignmentChange change;
+  change.sequence = sequence;
+  change.entry =
+      NewEntry(v1::ASSIGNMENT_KIND_CLOSE, rule_version, closing.actor, closing.reason, now_us);
+  change.entry.set_rep(lead.owner());
+  change.entry.mutable_explanation()->set_text(absl::StrCat(
+      "closed as ", v1::CloseResolution_Name(closing.resolution), " by ", closing.actor));
+  lead.set_state(ClosedState(closing.resolution));
+  lead.set_close_resolution(closing.resolution);
+  *lead.mutable_close_time() = TimeUtil::MicrosecondsToTimestamp(closing.close_us);
+  if (closing.value.has_value()) lead.set_value(*closing.value);
+  lead.clear_pin();
+  lead.clear_sla_deadline();
+  change.lead = std::move(lead);
+  change.previous = storage::PreviousCounts::kClose;
+  change.change = storage::ChangeInfo{closing.actor, "lead.close", closing.reason, "", now_us};
   return change;
 }
 

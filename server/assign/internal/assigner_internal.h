@@ -81,6 +81,8 @@ std::string Fingerprint(const google::protobuf::Message& message);
 
 inline constexpr char kAssignScope[] = "assign";
 inline constexpr char kReassignScope[] = "reassign";
+inline constexpr char kCloseScope[] = "close";
+inline constexpr char kFollowUpScope[] = "followup";
 
 // Reads into `response` what an earlier request with `key` got; false when the key is empty or
 // new. INVALID_ARGUMENT (IDEMPOTENCY_KEY_REUSED) when the earlier request was another one
@@ -130,6 +132,28 @@ storage::AssignmentChange DecidedAssignChange(Decided decided, leadrouter::v1::L
                                               int64_t rule_version, const std::string& actor,
                                               const std::string& reason, uint64_t sequence,
                                               int64_t now_us);
+// A time a caller gives for something that happened to `lead` (a contact, a close): at most 5
+// minutes after `now_us` (clocks drift) and not before the lead was received. INVALID_ARGUMENT
+// naming `field` otherwise.
+[[nodiscard]] absl::Status CheckEventTime(int64_t at_us, int64_t now_us,
+                                          const leadrouter::v1::Lead& lead,
+                                          absl::string_view field);
+
+// What closes a lead.
+struct Closing {
+  leadrouter::v1::CloseResolution resolution = leadrouter::v1::CLOSE_RESOLUTION_UNSPECIFIED;
+  // The final deal value (WON only); nullopt keeps the lead's.
+  std::optional<double> value;
+  std::string actor;
+  std::string reason;
+  // When it closed (the lead's close_time).
+  int64_t close_us = 0;
+};
+// The change that closes `lead` (stored and closable, server/assign/lead_lifecycle.h) as entry
+// `sequence`, kind CLOSE: the state and resolution set, the pin and SLA deadline cleared, the
+// owner kept (it closed with them), and the owner's open-lead count credited back.
+storage::AssignmentChange CloseChange(leadrouter::v1::Lead lead, const Closing& closing,
+                                      int64_t rule_version, uint64_t sequence, int64_t now_us);
 // The sequence at the end of an assignment name ("leads/L1/assignments/00000000000000ff"); 0 when
 // it has none.
 uint64_t SequenceOf(const std::string& assignment_name);
