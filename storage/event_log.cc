@@ -89,7 +89,33 @@ absl::Status AppendLeadEvents(WriteTxn& txn, const leadrouter::v1::Lead& before,
     event.set_rep(after.owner());
     RETURN_IF_ERROR(AppendEvent(txn, std::move(event)).status());
   }
+  if (context.assignment_kind == v1::ASSIGNMENT_KIND_CLOSE) {
+    v1::Event event = base;
+    event.set_kind(v1::EVENT_KIND_LEAD_CLOSED);
+    event.set_rep(after.owner());
+    event.set_assignment(context.assignment);
+    event.set_assignment_kind(context.assignment_kind);
+    event.set_lead_state(after.state());
+    event.set_close_resolution(after.close_resolution());
+    RETURN_IF_ERROR(AppendEvent(txn, std::move(event)).status());
+  }
   return absl::OkStatus();
+}
+
+absl::Status AppendFollowUpEvent(WriteTxn& txn, const leadrouter::v1::FollowUp& followup,
+                                 int64_t rule_version) {
+  leadrouter::v1::Event event;
+  event.set_kind(leadrouter::v1::EVENT_KIND_FOLLOW_UP_RECORDED);
+  *event.mutable_time() = followup.create_time();
+  event.set_lead(followup.lead());
+  event.set_rep(followup.rep());
+  event.set_rule_version(rule_version);
+  event.set_actor(followup.actor());
+  event.set_lead_state(followup.lead_state());
+  event.set_followup(followup.name());
+  event.set_channel_name(followup.channel_name());
+  event.set_outcome(followup.outcome());
+  return AppendEvent(txn, std::move(event)).status();
 }
 
 absl::StatusOr<uint64_t> LastEventSequence(const ReadView& view) {

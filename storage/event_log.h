@@ -48,12 +48,20 @@ struct EventContext {
 };
 
 // Stages the events of `lead` going from `before` to `after`, in this order: ASSIGNED,
-// REASSIGNED or UNASSIGNED when the owner changed; PINNED or UNPINNED when the pin did. Nothing
-// when neither changed. The one place that decides which events a change of a lead makes:
-// CommitAssignment (storage/assignment_store.h) and SetPin call it.
+// REASSIGNED or UNASSIGNED when the owner changed; PINNED or UNPINNED when the pin did;
+// LEAD_CLOSED when the change is a close (its history entry's kind is CLOSE). Nothing when none
+// of these happened. With AppendFollowUpEvent, the one place that decides which events a change
+// of a lead makes: CommitAssignment (storage/assignment_store.h) and SetPin call it.
 [[nodiscard]] absl::Status AppendLeadEvents(WriteTxn& txn, const leadrouter::v1::Lead& before,
                                             const leadrouter::v1::Lead& after,
                                             const EventContext& context);
+
+// Stages FOLLOW_UP_RECORDED for `followup` (complete: name, rep, channel, outcome, lead state and
+// create time set). PutFollowUp (storage/followup_store.h) calls it, so no follow-up is stored
+// without its event.
+[[nodiscard]] absl::Status AppendFollowUpEvent(WriteTxn& txn,
+                                               const leadrouter::v1::FollowUp& followup,
+                                               int64_t rule_version);
 
 // The last event sequence handed out; 0 before the first.
 [[nodiscard]] absl::StatusOr<uint64_t> LastEventSequence(const ReadView& view);

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "dsl/base/status_macros.h"
+#include "storage/event_log.h"
 #include "storage/key_codec.h"
 #include "storage/keys.h"
 #include "storage/layout.h"
@@ -18,11 +19,12 @@ std::string FollowUpName(absl::string_view lead, uint64_t sequence) {
   return absl::StrCat(lead, "/followups/", keys::FormatId(sequence));
 }
 
-absl::Status PutFollowUp(WriteTxn& txn, uint64_t sequence,
-                         const leadrouter::v1::FollowUp& followup) {
+absl::Status PutFollowUp(WriteTxn& txn, uint64_t sequence, const leadrouter::v1::FollowUp& followup,
+                         int64_t rule_version) {
   if (followup.lead().empty()) return absl::InvalidArgumentError("follow-up without a lead");
-  return WriteMessage(txn, ColumnFamily::kFollowUps, keys::FollowUp(followup.lead(), sequence),
-                      followup);
+  RETURN_IF_ERROR(WriteMessage(txn, ColumnFamily::kFollowUps,
+                               keys::FollowUp(followup.lead(), sequence), followup));
+  return AppendFollowUpEvent(txn, followup, rule_version);
 }
 
 absl::Status ListLeadFollowUps(

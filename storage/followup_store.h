@@ -22,9 +22,11 @@ namespace leadrouter::storage {
 // "{lead}/followups/{sequence, 16 hex digits}".
 std::string FollowUpName(absl::string_view lead, uint64_t sequence);
 
-// Stores `followup` (its `lead` names it) as follow-up `sequence`.
+// Stores `followup` (its `lead` names it) as follow-up `sequence`, with its FOLLOW_UP_RECORDED
+// event (storage/event_log.h); `rule_version` is the active one, for the event.
 [[nodiscard]] absl::Status PutFollowUp(WriteTxn& txn, uint64_t sequence,
-                                       const leadrouter::v1::FollowUp& followup);
+                                       const leadrouter::v1::FollowUp& followup,
+                                       int64_t rule_version);
 
 // The lead's follow-ups in recording order; stops when `visit` returns false.
 [[nodiscard]] absl::Status ListLeadFollowUps(

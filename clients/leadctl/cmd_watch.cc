@@ -44,9 +44,8 @@ int RunWatch(const WatchArgs& args) {
   for (const std::string& text : args.kinds) {
     const std::optional<v1::EventKind> kind = ParseEventKind(text);
     if (!kind.has_value()) {
-      return client::ReportUnusable(absl::InvalidArgumentError(absl::StrCat(
-          "--kind ", text,
-          ": not an event kind (assigned, reassigned, unassigned, pinned, unpinned)")));
+      return client::ReportUnusable(absl::InvalidArgumentError(
+          absl::StrCat("--kind ", text, ": not an event kind (", EventKindList(), ")")));
     }
     request.add_kinds(*kind);
   }
@@ -94,13 +93,12 @@ int RunWatch(const WatchArgs& args) {
 void AddWatchCommand(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<WatchArgs>();
   args->server.timeout_seconds = 0;
-  CLI::App* command = app.add_subcommand(
-      "watch", "Print assignment and pin events as they happen, each with its cursor");
+  CLI::App* command =
+      app.add_subcommand("watch", "Print the lead events as they happen, each with its cursor");
   command->add_option("--after", args->after,
                       "the cursor of the last event already seen; none: the oldest kept");
   command->add_option("--kind", args->kinds,
-                      "only events of this kind (assigned, reassigned, unassigned, pinned, "
-                      "unpinned); repeatable");
+                      absl::StrCat("only events of this kind (", EventKindList(), "); repeatable"));
   command->add_option("--lead", args->lead, "only events of this lead (id or leads/ID)");
   command->add_option("--count", args->count, "stop after this many events; 0: no limit")
       ->capture_default_str()

@@ -147,6 +147,8 @@ absl::StatusOr<v1::RecordFollowUpResponse> Assigner::RecordFollowUpInTxn(
     lead_changes = true;
   }
 
+  // Stored (with its event) before a close it causes, so the timeline reads: contact, then close.
+  RETURN_IF_ERROR(storage::PutFollowUp(txn, sequence, followup, rule_version));
   v1::RecordFollowUpResponse response;
   const std::string why = absl::StrCat("follow-up ", followup.name(), ": ", channel.name, ", ",
                                        v1::FollowUpOutcome_Name(input.outcome()));
@@ -171,7 +173,6 @@ absl::StatusOr<v1::RecordFollowUpResponse> Assigner::RecordFollowUpInTxn(
   } else {
     *response.mutable_lead() = lead;
   }
-  RETURN_IF_ERROR(storage::PutFollowUp(txn, sequence, followup));
   *response.mutable_followup() = std::move(followup);
   RETURN_IF_ERROR(
       assign_internal::RecordResponse(txn, kFollowUpScope, key, fingerprint, response, now_us));

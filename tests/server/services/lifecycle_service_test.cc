@@ -238,6 +238,61 @@ TEST_F(LifecycleTest, FollowUpsMoveTheLeadForwardAndStopTheSla) {
   EXPECT_EQ(entries.assignments(0).rep(), "reps/ana");
 }
 
+// Follow-ups and closes are events of the lead's timeline (ListLeadEvents), in commit order: a
+// follow-up that converts the lead is its FOLLOW_UP_RECORDED, then its LEAD_CLOSED; a CloseLead
+// is a LEAD_CLOSED with its resolution and reason. A refused follow-up leaves none.
+TEST_F(LifecycleTest, FollowUpsAndClosesAreEventsOfTheLeadsTimeline) {
+  const std::string owner = MustAssign("t1", "web").lead().owner();
+  ASSERT_FALSE(owner.empty());
+  ASSERT_FALSE(MustAssign("t2", "web").lead().owner().empty());
+  MustFollowUp("leads/t1", v1::FOLLOW_UP_OUTCOME_REACHED);
+  v1::RecordFollowUpResponse refused;
+  ASSERT_EQ(
+      FollowUp(FollowUpOf("leads/t1", v1::FOLLOW_UP_OUTCOME_CONVERTED), &refused).error_code(),
+      grpc::StatusCode::FAILED_PRECONDITION);
+  MustFollowUp("leads/t1", v1::FOLLOW_UP_OUTCOME_QUALIFIED);
+  const v1::RecordFollowUpResponse won = MustFollowUp("leads/t1", v1::FOLLOW_UP_OUTCOME_CONVERTED);
+  v1::CloseLeadResponse closed;
+  ASSERT_TRUE(Close(CloseOf("leads/t2", v1::CLOSE_RESOLUTION_DISQUALIFIED), &closed).ok());
+
+  const auto timeline = [&](const std::string& lead) {
+    v1::ListLeadEventsRequest request;
+    request.set_lead(lead);
+    v1::ListLeadEventsResponse response;
+    EXPECT_TRUE(Call([&](grpc::ClientContext* c) {
+                  return server_.events().ListLeadEvents(c, request, &response);
+                }).ok());
+    return response;
+  };
+  const v1::ListLeadEventsResponse t1 = timeline("leads/t1");
+  ASSERT_EQ(t1.events_size(), 5) << t1.DebugString();
+  EXPECT_EQ(t1.events(0).kind(), v1::EVENT_KIND_ASSIGNED);
+  const v1::Event& reached = t1.events(1);
+  EXPECT_EQ(reached.kind(), v1::EVENT_KIND_FOLLOW_UP_RECORDED);
+  EXPECT_EQ(reached.rep(), owner);
+  EXPECT_EQ(reached.channel_name(), "phone");
+  EXPECT_EQ(reached.outcome(), v1::FOLLOW_UP_OUTCOME_REACHED);
+  EXPECT_EQ(reached.lead_state(), v1::LEAD_STATE_CONTACTED);
+  EXPECT_EQ(t1.events(2).outcome(), v1::FOLLOW_UP_OUTCOME_QUALIFIED);
+  EXPECT_EQ(t1.events(3).kind(), v1::EVENT_KIND_FOLLOW_UP_RECORDED);
+  EXPECT_EQ(t1.events(3).followup(), won.followup().name());
+  const v1::Event& close = t1.events(4);
+  EXPECT_EQ(close.kind(), v1::EVENT_KIND_LEAD_CLOSED);
+  EXPECT_EQ(close.rep(), owner);
+  EXPECT_EQ(close.lead_state(), v1::LEAD_STATE_CONVERTED);
+  EXPECT_EQ(close.close_resolution(), v1::CLOSE_RESOLUTION_WON);
+  EXPECT_EQ(close.assignment_kind(), v1::ASSIGNMENT_KIND_CLOSE);
+  EXPECT_EQ(close.assignment(), won.lead().current_assignment());
+
+  const v1::ListLeadEventsResponse t2 = timeline("leads/t2");
+  ASSERT_EQ(t2.events_size(), 2) << t2.DebugString();
+  EXPECT_EQ(t2.events(1).kind(), v1::EVENT_KIND_LEAD_CLOSED);
+  EXPECT_EQ(t2.events(1).lead_state(), v1::LEAD_STATE_LOST);
+  EXPECT_EQ(t2.events(1).close_resolution(), v1::CLOSE_RESOLUTION_DISQUALIFIED);
+  EXPECT_EQ(t2.events(1).actor(), "crm");
+  EXPECT_EQ(t2.events(1).reason(), "the deal is done");
+}
+
 TEST_F(LifecycleTest, LateFirstContactIsOutsideTheSla) {
   MustAssign("late", "capped");
   clock_.Advance(absl::Hours(2));
