@@ -157,6 +157,24 @@ absl::Status CheckTimestamp(const google::protobuf::Timestamp& time, absl::strin
   return absl::OkStatus();
 }
 
+absl::StatusOr<MicrosRange> CheckTimeRange(const leadrouter::v1::TimeRange& range,
+                                           absl::string_view field) {
+  using google::protobuf::util::TimeUtil;
+  MicrosRange micros;
+  if (range.has_start_time()) {
+    const std::string start = absl::StrCat(field, ".start_time");
+    RETURN_IF_ERROR(CheckTimestamp(range.start_time(), start));
+    micros.start_us = TimeUtil::TimestampToMicroseconds(range.start_time());
+  }
+  if (range.has_end_time()) {
+    const std::string end = absl::StrCat(field, ".end_time");
+    RETURN_IF_ERROR(CheckTimestamp(range.end_time(), end));
+    micros.end_us = TimeUtil::TimestampToMicroseconds(range.end_time());
+    if (micros.end_us < micros.start_us) return InvalidField(end, "is before start_time");
+  }
+  return micros;
+}
+
 bool IsValidAttributeKey(absl::string_view key) {
   if (key.empty() || key.size() > 64 || !absl::ascii_islower(static_cast<unsigned char>(key[0]))) {
     return false;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 
 #include "absl/status/status.h"
@@ -32,6 +33,16 @@ bool IsValidId(absl::string_view id);
 // [0, 999999999]. Beyond that the conversions to microseconds overflow.
 [[nodiscard]] absl::Status CheckTimestamp(const google::protobuf::Timestamp& time,
                                           absl::string_view field);
+
+// A TimeRange in microseconds since the Unix epoch, [start_us, end_us); an unset end is open.
+struct MicrosRange {
+  int64_t start_us = std::numeric_limits<int64_t>::min();
+  int64_t end_us = std::numeric_limits<int64_t>::max();
+};
+// `range` as microseconds: each end set must pass CheckTimestamp ("<field>.start_time",
+// "<field>.end_time"), and the end may not be before the start.
+[[nodiscard]] absl::StatusOr<MicrosRange> CheckTimeRange(const leadrouter::v1::TimeRange& range,
+                                                         absl::string_view field);
 
 // Custom attribute keys: [a-z][a-z0-9_]{0,63}.
 bool IsValidAttributeKey(absl::string_view key);

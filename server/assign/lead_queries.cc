@@ -125,17 +125,9 @@ absl::StatusOr<ListQuery> ParseListQuery(const v1::ListAssignmentsRequest& reque
       return InvalidField(absl::StrCat("kinds[", i, "]"), "unknown kind");
     }
   }
-  if (request.decide_time().has_start_time()) {
-    RETURN_IF_ERROR(CheckTimestamp(request.decide_time().start_time(), "decide_time.start_time"));
-    query.start_us = TimeUtil::TimestampToMicroseconds(request.decide_time().start_time());
-  }
-  if (request.decide_time().has_end_time()) {
-    RETURN_IF_ERROR(CheckTimestamp(request.decide_time().end_time(), "decide_time.end_time"));
-    query.end_us = TimeUtil::TimestampToMicroseconds(request.decide_time().end_time());
-  }
-  if (query.end_us < query.start_us) {
-    return InvalidField("decide_time.end_time", "is before start_time");
-  }
+  ASSIGN_OR_RETURN(const MicrosRange decided, CheckTimeRange(request.decide_time(), "decide_time"));
+  query.start_us = decided.start_us;
+  query.end_us = decided.end_us;
   query.fingerprint = FilterFingerprint(request);
   ASSIGN_OR_RETURN(const std::string token,
                    DecodePageToken(request.page_token(), query.fingerprint));

@@ -83,17 +83,10 @@ absl::StatusOr<LeadQuery> ParseLeadQuery(const v1::ListLeadsRequest& request, in
     query.states.insert(request.states(i));
   }
   RETURN_IF_ERROR(CheckText(request.source(), "source", 128, false));
-  if (request.receive_time().has_start_time()) {
-    RETURN_IF_ERROR(CheckTimestamp(request.receive_time().start_time(), "receive_time.start_time"));
-    query.start_us = TimeUtil::TimestampToMicroseconds(request.receive_time().start_time());
-  }
-  if (request.receive_time().has_end_time()) {
-    RETURN_IF_ERROR(CheckTimestamp(request.receive_time().end_time(), "receive_time.end_time"));
-    query.end_us = TimeUtil::TimestampToMicroseconds(request.receive_time().end_time());
-  }
-  if (query.end_us < query.start_us) {
-    return InvalidField("receive_time.end_time", "is before start_time");
-  }
+  ASSIGN_OR_RETURN(const MicrosRange received,
+                   CheckTimeRange(request.receive_time(), "receive_time"));
+  query.start_us = received.start_us;
+  query.end_us = received.end_us;
   query.fingerprint = FilterFingerprint(request);
   ASSIGN_OR_RETURN(const std::string token,
                    DecodePageToken(request.page_token(), query.fingerprint));

@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <string>
 
 #include "status_matchers.h"
@@ -63,6 +64,29 @@ TEST(CheckTimestampTest, AcceptsTheTypesRangeAndNamesTheFieldOutsideIt) {
                 StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("lead.create_time: ")))
         << bad.ShortDebugString();
   }
+}
+
+TEST(CheckTimeRangeTest, UnsetEndsAreOpenAndEachEndIsNamedWhenWrong) {
+  v1::TimeRange range;
+  absl::StatusOr<MicrosRange> micros = CheckTimeRange(range, "receive_time");
+  ASSERT_TRUE(micros.ok());
+  EXPECT_EQ(micros->start_us, std::numeric_limits<int64_t>::min());
+  EXPECT_EQ(micros->end_us, std::numeric_limits<int64_t>::max());
+
+  range.mutable_start_time()->set_seconds(100);
+  range.mutable_end_time()->set_seconds(200);
+  micros = CheckTimeRange(range, "receive_time");
+  ASSERT_TRUE(micros.ok());
+  EXPECT_EQ(micros->start_us, 100'000'000);
+  EXPECT_EQ(micros->end_us, 200'000'000);
+
+  range.mutable_end_time()->set_seconds(99);
+  EXPECT_THAT(CheckTimeRange(range, "decide_time"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("decide_time.end_time: is before start_time")));
+  range.mutable_start_time()->set_nanos(-1);
+  EXPECT_THAT(CheckTimeRange(range, "decide_time"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("decide_time.start_time: ")));
 }
 
 }  // namespace
