@@ -76,6 +76,7 @@ struct AssignerOptions {
 // The Assigner's private parts, shared by its files (server/assign/internal/assigner_internal.h).
 namespace assign_internal {
 struct BatchItem;
+struct Closing;
 struct Decided;
 struct Effects;
 }  // namespace assign_internal
@@ -196,6 +197,12 @@ class Assigner {
                             storage::AssignmentChange& change);
 
   // assigner_close.cc
+  // Commits the close of `lead` (assign_internal::CloseChange) as its next history entry, the
+  // unassigned queue updated once durable: what CloseLead and a closing follow-up both do.
+  absl::StatusOr<storage::CommittedAssignment> CommitCloseInTxn(
+      storage::WriteTxn& txn, const leadrouter::v1::Lead& lead,
+      const assign_internal::Closing& closing, int64_t rule_version, int64_t now_us,
+      Effects& effects);
   absl::StatusOr<leadrouter::v1::CloseLeadResponse> CloseLeadInTxn(
       storage::WriteTxn& txn, const leadrouter::v1::CloseLeadRequest& request,
       const std::string& fingerprint, int64_t rule_version, int64_t now_us, Effects& effects);
