@@ -71,6 +71,15 @@ enum : Slot {
 };
 }  // namespace rep_slot
 
+// The rep fields that come from the decision state (open_leads, assigned_today, assigned_week,
+// assigned_month, quality_today): refreshed at every decision, unlike the rep's own fields, which
+// are fixed for as long as a roster is bound.
+constexpr bool IsRepCounterSlot(Slot slot) {
+  return slot == rep_slot::kOpenLeads || slot == rep_slot::kAssignedToday ||
+         slot == rep_slot::kAssignedWeek || slot == rep_slot::kAssignedMonth ||
+         slot == rep_slot::kQualityToday;
+}
+
 struct FieldInfo {
   std::string name;
   // The kind of value a known field holds (null aside: a missing value); nullopt for a custom

@@ -113,10 +113,11 @@ class Decider {
   absl::Status LoadCandidates(size_t rule_index);
   // Filters, ranks and picks for one matching rule. True when it decided. The steps, in order:
   absl::StatusOr<bool> TryRule(const Rule& rule, size_t rule_index, RuleTrace* trace);
-  void FilterByRep(const Rule& rule);
+  void FilterByRep(const Rule& rule, size_t rule_index);
+  bool RequireHolds(const Rule& rule, size_t rule_index, uint32_t rep);
   absl::Status FilterByRule(const Rule& rule, const std::string& rule_key);
   bool RuleCapReached(const Rule& rule, uint32_t i, const RuleRepCounters& c);
-  void RankTieGroup(const Rule& rule);
+  void RankTieGroup(const Rule& rule, size_t rule_index);
   absl::Status PrepareStrategy(const Rule& rule, size_t rule_index, const std::string& rule_key);
   void RecordDecision(const Rule& rule, size_t rule_index, const std::string& rule_key,
                       uint32_t pick, const StrategyInputs& picked);
@@ -287,7 +288,22 @@ void Decider::NoteRequireFailed(const Rule& rule, uint32_t i, const EvalContext&
 // Stage 1 of the filters, from ws_.all_ (status, exclusion and team already applied) into
 // ws_.alive_: the rep's own caps, then require. The caps are compared on the roster's compact
 // arrays; CapAvailability says why only for the reps they remove.
-void Decider::FilterByRep(const Rule& rule) {
+// The rule's `require` for roster index `rep`: the conjuncts that read only the rep's fixed fields
+// were evaluated when the roster was bound; the others are evaluated now, in source order.
+bool Decider::RequireHolds(const Rule& rule, size_t rule_index, uint32_t rep) {
+  if (!rule.require) return true;
+  if (!roster_.passes_fixed_require(rule_index, rep)) return false;
+  const std::vector<const ExprNode*>& varying = roster_.varying_require(rule_index);
+  if (varying.empty()) return true;
+  const EvalContext context = Context(&ws_.records_[rep]);
+  for (const ExprNode* conjunct : varying) {
+    ws_.scratch_.Reset();
+    if (!conjunct->Evaluate(context).IsTrue()) return false;
+  }
+  return true;
+}
+
+void Decider::FilterByRep(const Rule& rule, size_t rule_index) {
   std::vector<uint32_t>& alive = ws_.alive_;
   alive.clear();
   for (const uint32_t i : ws_.all_) {
@@ -297,12 +313,9 @@ void Decider::FilterByRep(const Rule& rule) {
       NoteRemoval(i, caps.reason, CapScope::kRep, caps.cap_detail, caps.count);
       continue;
     }
-    if (rule.require) {
-      const EvalContext context = Context(&ws_.records_[i]);
-      if (!Holds(*rule.require, context)) {
-        NoteRequireFailed(rule, i, context);
-        continue;
-      }
+    if (!RequireHolds(rule, rule_index, i)) {
+      NoteRequireFailed(rule, i, Context(&ws_.records_[i]));
+      continue;
     }
     alive.push_back(i);
   }
@@ -362,7 +375,7 @@ bool Decider::RuleCapReached(const Rule& rule, uint32_t i, const RuleRepCounters
 
 // Ranking, into ws_.tie_: the positions in ws_.alive_ of the survivors with the best prefer keys
 // (all of them without keys). Keeps every survivor's keys in ws_.rank_keys_ for the explanation.
-void Decider::RankTieGroup(const Rule& rule) {
+void Decider::RankTieGroup(const Rule& rule, size_t rule_index) {
   const std::vector<uint32_t>& alive = ws_.alive_;
   const size_t key_count = rule.prefer.size();
   std::vector<uint32_t>& tie = ws_.tie_;
@@ -372,10 +385,15 @@ void Decider::RankTieGroup(const Rule& rule) {
     return;
   }
   ws_.rank_keys_.resize(alive.size() * key_count);
+  // Keys that read only the rep's fixed fields come from the roster (evaluated at its Bind).
   for (size_t k = 0; k < alive.size(); ++k) {
-    RankKeys(rule, Context(&ws_.records_[alive[k]]), ws_.row_keys_);
-    std::copy(ws_.row_keys_.begin(), ws_.row_keys_.end(),
-              ws_.rank_keys_.begin() + static_cast<ptrdiff_t>(k * key_count));
+    const uint32_t rep = alive[k];
+    double* row = ws_.rank_keys_.data() + k * key_count;
+    const EvalContext context = Context(&ws_.records_[rep]);
+    for (size_t j = 0; j < key_count; ++j) {
+      row[j] = roster_.rank_key_fixed(rule_index, j) ? roster_.fixed_rank_key(rule_index, rep, j)
+                                                     : RankKey(rule.prefer[j], context);
+    }
   }
   const double* keys = ws_.rank_keys_.data();
   size_t best = 0;
@@ -522,7 +540,7 @@ absl::StatusOr<bool> Decider::TryRule(const Rule& rule, size_t rule_index, RuleT
     for (PendingRemoval& r : removals_) r = PendingRemoval{};
   }
   const std::string& rule_key = roster_.rule_key(rule_index);
-  FilterByRep(rule);
+  FilterByRep(rule, rule_index);
   RETURN_IF_ERROR(FilterByRule(rule, rule_key));
   if (ws_.alive_.empty()) {
     if (trace != nullptr) {
@@ -531,7 +549,7 @@ absl::StatusOr<bool> Decider::TryRule(const Rule& rule, size_t rule_index, RuleT
     }
     return false;
   }
-  RankTieGroup(rule);
+  RankTieGroup(rule, rule_index);
   RETURN_IF_ERROR(PrepareStrategy(rule, rule_index, rule_key));
   const size_t pick_t = StrategyPick(strategy_context_, inputs_);
   const uint32_t pick = ws_.alive_[ws_.tie_[pick_t]];

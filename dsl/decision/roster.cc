@@ -6,6 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "dsl/decision/rule_eval.h"
+#include "dsl/eval/eval_context.h"
 
 namespace leadrouter::dsl {
 namespace {
@@ -142,6 +144,8 @@ absl::StatusOr<Roster> Roster::Bind(std::shared_ptr<const Program> program,
   for (const Rule& rule : p.rules()) roster.rule_team_.push_back(rule_team(rule));
   roster.rule_team_.push_back(p.fallback() != nullptr ? rule_team(*p.fallback()) : kNoTeam);
   roster.reps_ = std::move(reps);
+  for (const Rule& rule : p.rules()) roster.rules_fixed_.push_back(roster.BindFixedParts(&rule));
+  roster.rules_fixed_.push_back(roster.BindFixedParts(p.fallback()));
   roster.rule_keys_ = RuleKeys(p);
   for (const std::string& key : roster.rule_keys_) {
     roster.rule_key_hashes_.push_back(StableHash(key));
@@ -157,6 +161,63 @@ absl::StatusOr<Roster> Roster::Bind(std::shared_ptr<const Program> program,
   }
   roster.generation_ = next_generation.fetch_add(1, std::memory_order_relaxed);
   return roster;
+}
+
+namespace {
+
+// Depends on the rep's fixed fields and constants alone.
+bool ReadsFixedRepFieldsOnly(const ExprNode& node) {
+  return (node.reads() & (reads::kLead | reads::kRepCounters | reads::kTime)) == 0;
+}
+
+}  // namespace
+
+Roster::RuleFixed Roster::BindFixedParts(const Rule* rule) const {
+  RuleFixed fixed;
+  if (rule == nullptr) return fixed;
+  ScratchBuffer scratch;
+  const auto context = [&](size_t index) {
+    EvalContext c;
+    c.rep = &records_[index];
+    c.scratch = &scratch;
+    return c;
+  };
+  if (rule->require) {
+    std::vector<const ExprNode*> fixed_conjuncts;
+    for (const ExprNode* conjunct : rule->require->conjuncts) {
+      (ReadsFixedRepFieldsOnly(*conjunct) ? fixed_conjuncts : fixed.varying_require)
+          .push_back(conjunct);
+    }
+    if (!fixed_conjuncts.empty()) {
+      fixed.require_passes.resize(records_.size());
+      for (size_t i = 0; i < records_.size(); ++i) {
+        const EvalContext c = context(i);
+        fixed.require_passes[i] =
+            std::all_of(fixed_conjuncts.begin(), fixed_conjuncts.end(), [&](const ExprNode* e) {
+              scratch.Reset();
+              return e->Evaluate(c).IsTrue();
+            });
+      }
+    }
+  }
+  const size_t keys = rule->prefer.size();
+  fixed.key_fixed.resize(keys);
+  bool any_fixed_key = false;
+  for (size_t k = 0; k < keys; ++k) {
+    const ExprNode* expr = rule->prefer[k].expr.get();
+    fixed.key_fixed[k] = expr != nullptr && ReadsFixedRepFieldsOnly(*expr);
+    any_fixed_key = any_fixed_key || fixed.key_fixed[k];
+  }
+  if (any_fixed_key) {
+    fixed.rank_keys.resize(records_.size() * keys);
+    for (size_t i = 0; i < records_.size(); ++i) {
+      const EvalContext c = context(i);
+      for (size_t k = 0; k < keys; ++k) {
+        if (fixed.key_fixed[k]) fixed.rank_keys[i * keys + k] = RankKey(rule->prefer[k], c);
+      }
+    }
+  }
+  return fixed;
 }
 
 LineColumn Roster::Locate(uint32_t offset) const {

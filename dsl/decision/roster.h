@@ -95,6 +95,27 @@ class Roster {
   const std::vector<uint32_t>* team_members(size_t rule_index) const;
   bool in_team(size_t rule_index, size_t index) const;
 
+  // What of a rule's `require` and `prefer` depends on the rep's fixed fields alone (no lead, no
+  // counter, no time: ExprNode::reads()), evaluated once per rep here instead of at every decision:
+  // - whether rep `index` passes every such conjunct of rule `rule_index`'s `require` (true when
+  //   the rule has none), and the rule's other conjuncts, in source order, for the decision to
+  //   evaluate (a `require` holds when every conjunct does);
+  bool passes_fixed_require(size_t rule_index, size_t index) const {
+    const std::vector<uint8_t>& passes = rules_fixed_[rule_index].require_passes;
+    return passes.empty() || passes[index] != 0;
+  }
+  const std::vector<const ExprNode*>& varying_require(size_t rule_index) const {
+    return rules_fixed_[rule_index].varying_require;
+  }
+  // - prefer key `key` of the rule for rep `index` (RankKey's value), when the key is fixed.
+  bool rank_key_fixed(size_t rule_index, size_t key) const {
+    return rules_fixed_[rule_index].key_fixed[key] != 0;
+  }
+  double fixed_rank_key(size_t rule_index, size_t index, size_t key) const {
+    const RuleFixed& fixed = rules_fixed_[rule_index];
+    return fixed.rank_keys[index * fixed.key_fixed.size() + key];
+  }
+
   // The rep ids in roster order with this roster's generation: the positions a DecisionState
   // reads counters by (DecisionState::ReadRepCountersAt).
   RepIdList id_list() const { return RepIdList{generation_, ids_}; }
@@ -110,7 +131,16 @@ class Roster {
   uint64_t generation() const { return generation_; }
 
  private:
+  // Per rule (fallback last), what passes_fixed_require and fixed_rank_key read.
+  struct RuleFixed {
+    std::vector<uint8_t> require_passes;  // per rep; empty: no fixed conjunct
+    std::vector<const ExprNode*> varying_require;
+    std::vector<uint8_t> key_fixed;  // per prefer key
+    std::vector<double> rank_keys;   // rep-major, prefer.size() per rep; only fixed keys filled
+  };
+
   Roster() = default;
+  RuleFixed BindFixedParts(const Rule* rule) const;
 
   std::shared_ptr<const Program> program_;
   std::vector<RepInfo> reps_;
@@ -126,6 +156,7 @@ class Roster {
   static constexpr int32_t kEmptyTeam = -2;
   std::vector<int32_t> rep_team_;
   std::vector<int32_t> rule_team_;
+  std::vector<RuleFixed> rules_fixed_;
   std::vector<std::vector<uint32_t>> team_members_;
   std::vector<std::string> rule_keys_;
   std::vector<uint64_t> rule_key_hashes_;

@@ -192,14 +192,29 @@ class FieldCompareConstantNode final : public BinaryNode {
   const Value constant_;
 };
 
+}  // namespace
+
+// Where every node the factories make gets its reads() bits.
+struct NodeFactory {
+  template <typename Node>
+  static ExprNodePtr Finish(std::unique_ptr<Node> node, uint8_t reads) {
+    node->reads_ = reads;
+    return node;
+  }
+};
+
+namespace {
+
 template <BinaryOp kOp>
-ExprNodePtr MakeComparison(SourceSpan span, ExprNodePtr lhs, ExprNodePtr rhs) {
+ExprNodePtr MakeComparison(SourceSpan span, ExprNodePtr lhs, ExprNodePtr rhs, uint8_t reads) {
   const std::optional<ExprNode::FieldRef> field = lhs->field();
   if (field && rhs->constant() != nullptr) {
-    return std::make_unique<FieldCompareConstantNode<kOp>>(span, std::move(lhs), std::move(rhs),
-                                                           *field);
+    return NodeFactory::Finish(std::make_unique<FieldCompareConstantNode<kOp>>(
+                                   span, std::move(lhs), std::move(rhs), *field),
+                               reads);
   }
-  return std::make_unique<CompareNode>(span, kOp, std::move(lhs), std::move(rhs));
+  return NodeFactory::Finish(
+      std::make_unique<CompareNode>(span, kOp, std::move(lhs), std::move(rhs)), reads);
 }
 
 // `in`, `not in`, `contains` (which is `in` with the operands swapped).
@@ -357,56 +372,69 @@ class CallNode final : public ExprNode {
 }  // namespace
 
 ExprNodePtr MakeConstant(SourceSpan span, Value value) {
-  return std::make_unique<ConstantNode>(span, value);
+  return NodeFactory::Finish(std::make_unique<ConstantNode>(span, value), 0);
 }
 
 ExprNodePtr MakeField(SourceSpan span, RecordKind record, Slot slot, std::string name) {
-  return std::make_unique<FieldNode>(span, record, slot, std::move(name));
+  const uint8_t bits = record == RecordKind::kLead ? reads::kLead
+                       : IsRepCounterSlot(slot)    ? reads::kRep | reads::kRepCounters
+                                                   : reads::kRep;
+  return NodeFactory::Finish(std::make_unique<FieldNode>(span, record, slot, std::move(name)),
+                             bits);
 }
 
 ExprNodePtr MakeSegmentRef(SourceSpan span, std::string name, const ExprNode* segment) {
-  return std::make_unique<SegmentRefNode>(span, std::move(name), segment);
+  return NodeFactory::Finish(std::make_unique<SegmentRefNode>(span, std::move(name), segment),
+                             reads::kLead | (segment != nullptr ? segment->reads() : 0));
 }
 
 ExprNodePtr MakeNot(SourceSpan span, ExprNodePtr operand) {
-  return std::make_unique<NotNode>(span, std::move(operand));
+  const uint8_t bits = operand->reads();
+  return NodeFactory::Finish(std::make_unique<NotNode>(span, std::move(operand)), bits);
 }
 
 ExprNodePtr MakeNegate(SourceSpan span, ExprNodePtr operand) {
-  return std::make_unique<NegateNode>(span, std::move(operand));
+  const uint8_t bits = operand->reads();
+  return NodeFactory::Finish(std::make_unique<NegateNode>(span, std::move(operand)), bits);
 }
 
 ExprNodePtr MakeBinary(SourceSpan span, BinaryOp op, ExprNodePtr lhs, ExprNodePtr rhs) {
+  const uint8_t bits = lhs->reads() | rhs->reads();
   switch (op) {
     case BinaryOp::kAnd:
-      return std::make_unique<AndNode>(span, op, std::move(lhs), std::move(rhs));
+      return NodeFactory::Finish(
+          std::make_unique<AndNode>(span, op, std::move(lhs), std::move(rhs)), bits);
     case BinaryOp::kOr:
-      return std::make_unique<OrNode>(span, op, std::move(lhs), std::move(rhs));
+      return NodeFactory::Finish(std::make_unique<OrNode>(span, op, std::move(lhs), std::move(rhs)),
+                                 bits);
     case BinaryOp::kEqual:
-      return MakeComparison<BinaryOp::kEqual>(span, std::move(lhs), std::move(rhs));
+      return MakeComparison<BinaryOp::kEqual>(span, std::move(lhs), std::move(rhs), bits);
     case BinaryOp::kNotEqual:
-      return MakeComparison<BinaryOp::kNotEqual>(span, std::move(lhs), std::move(rhs));
+      return MakeComparison<BinaryOp::kNotEqual>(span, std::move(lhs), std::move(rhs), bits);
     case BinaryOp::kLess:
-      return MakeComparison<BinaryOp::kLess>(span, std::move(lhs), std::move(rhs));
+      return MakeComparison<BinaryOp::kLess>(span, std::move(lhs), std::move(rhs), bits);
     case BinaryOp::kLessEqual:
-      return MakeComparison<BinaryOp::kLessEqual>(span, std::move(lhs), std::move(rhs));
+      return MakeComparison<BinaryOp::kLessEqual>(span, std::move(lhs), std::move(rhs), bits);
     case BinaryOp::kGreater:
-      return MakeComparison<BinaryOp::kGreater>(span, std::move(lhs), std::move(rhs));
+      return MakeComparison<BinaryOp::kGreater>(span, std::move(lhs), std::move(rhs), bits);
     case BinaryOp::kGreaterEqual:
-      return MakeComparison<BinaryOp::kGreaterEqual>(span, std::move(lhs), std::move(rhs));
+      return MakeComparison<BinaryOp::kGreaterEqual>(span, std::move(lhs), std::move(rhs), bits);
     case BinaryOp::kIn:
     case BinaryOp::kNotIn:
     case BinaryOp::kContains:
-      return std::make_unique<MembershipNode>(span, op, std::move(lhs), std::move(rhs));
+      return NodeFactory::Finish(
+          std::make_unique<MembershipNode>(span, op, std::move(lhs), std::move(rhs)), bits);
     case BinaryOp::kStartsWith:
     case BinaryOp::kEndsWith:
-      return std::make_unique<AffixNode>(span, op, std::move(lhs), std::move(rhs));
+      return NodeFactory::Finish(
+          std::make_unique<AffixNode>(span, op, std::move(lhs), std::move(rhs)), bits);
     case BinaryOp::kAdd:
     case BinaryOp::kSubtract:
     case BinaryOp::kMultiply:
     case BinaryOp::kDivide:
     case BinaryOp::kModulo:
-      return std::make_unique<ArithmeticNode>(span, op, std::move(lhs), std::move(rhs));
+      return NodeFactory::Finish(
+          std::make_unique<ArithmeticNode>(span, op, std::move(lhs), std::move(rhs)), bits);
     case BinaryOp::kMatches:
       break;  // needs a compiled regex: MakeMatches
   }
@@ -415,15 +443,23 @@ ExprNodePtr MakeBinary(SourceSpan span, BinaryOp op, ExprNodePtr lhs, ExprNodePt
 
 ExprNodePtr MakeMatches(SourceSpan span, ExprNodePtr lhs, std::unique_ptr<const re2::RE2> regex,
                         std::string pattern) {
-  return std::make_unique<MatchesNode>(span, std::move(lhs), std::move(regex), std::move(pattern));
+  const uint8_t bits = lhs->reads();
+  return NodeFactory::Finish(
+      std::make_unique<MatchesNode>(span, std::move(lhs), std::move(regex), std::move(pattern)),
+      bits);
 }
 
 ExprNodePtr MakeBetween(SourceSpan span, ExprNodePtr value, ExprNodePtr low, ExprNodePtr high) {
-  return std::make_unique<BetweenNode>(span, std::move(value), std::move(low), std::move(high));
+  const uint8_t bits = value->reads() | low->reads() | high->reads();
+  return NodeFactory::Finish(
+      std::make_unique<BetweenNode>(span, std::move(value), std::move(low), std::move(high)), bits);
 }
 
 ExprNodePtr MakeCall(SourceSpan span, Builtin function, ExprNodePtr argument) {
-  return std::make_unique<CallNode>(span, function, std::move(argument));
+  uint8_t bits = argument->reads();
+  if (function == Builtin::kSkill || function == Builtin::kTag) bits |= reads::kRep;
+  if (function == Builtin::kHoursSince) bits |= reads::kTime;
+  return NodeFactory::Finish(std::make_unique<CallNode>(span, function, std::move(argument)), bits);
 }
 
 }  // namespace leadrouter::dsl

@@ -10,6 +10,7 @@
 // evaluates.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,6 +29,14 @@ class RE2;
 }
 
 namespace leadrouter::dsl {
+
+// What evaluating a node may read besides constants, as bits of ExprNode::reads().
+namespace reads {
+inline constexpr uint8_t kLead = 1;         // a lead field, a segment
+inline constexpr uint8_t kRep = 2;          // a rep field, skill(), tag()
+inline constexpr uint8_t kRepCounters = 4;  // a rep field the decision refreshes (IsRepCounterSlot)
+inline constexpr uint8_t kTime = 8;         // the decision's time: hours_since()
+}  // namespace reads
 
 class ExprNode {
  public:
@@ -68,8 +77,15 @@ class ExprNode {
 
   SourceSpan span() const { return span_; }
 
+  // The reads:: bits of this node and everything below it. A node without kLead, kRepCounters
+  // and kTime depends on the rep's fixed fields alone: a Roster evaluates it once per rep.
+  uint8_t reads() const { return reads_; }
+
  private:
+  friend struct NodeFactory;  // the factories below, which set reads_
+
   SourceSpan span_;
+  uint8_t reads_ = 0;
 };
 
 using ExprNodePtr = std::unique_ptr<const ExprNode>;

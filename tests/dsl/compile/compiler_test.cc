@@ -449,5 +449,21 @@ TEST(CompilerTest, AProgramIsSharedAcrossThreads) {
   EXPECT_THAT(matches, ElementsAre(1000, 1000, 1000, 1000));
 }
 
+// What each conjunct reads, as the roster needs it to evaluate the fixed ones once per rep.
+TEST(CompileTest, EveryNodeKnowsWhatItReads) {
+  const auto program = MustCompile(
+      "rule \"r\" when true\n"
+      "  require level >= 2 and skill(\"tech\") > 1 and open_leads < 3 and region == "
+      "lead.region and hours_since(lead.created_at) < 5\n");
+  ASSERT_NE(program, nullptr);
+  const std::vector<const ExprNode*>& c = program->rules()[0].require->conjuncts;
+  ASSERT_EQ(c.size(), 5u);
+  EXPECT_EQ(c[0]->reads(), reads::kRep);
+  EXPECT_EQ(c[1]->reads(), reads::kRep);
+  EXPECT_EQ(c[2]->reads(), reads::kRep | reads::kRepCounters);
+  EXPECT_EQ(c[3]->reads(), reads::kRep | reads::kLead);
+  EXPECT_EQ(c[4]->reads(), reads::kLead | reads::kTime);
+}
+
 }  // namespace
 }  // namespace leadrouter::dsl

@@ -63,6 +63,32 @@ TEST(Filters, RequireNamesTheFirstFailingConjunct) {
             "require failed: skill(\"tech\") >= 3 (skill(\"tech\") = 0)");
 }
 
+// A `require` and `prefer` mixing the rep's fixed fields (evaluated once per roster) with what
+// moves at every decision (counters, the lead, the time): the counters are read again each time,
+// the lead's fields for each lead, and the first failing conjunct is still the one named.
+TEST(Filters, FixedAndMovingPartsOfRequireAndPrefer) {
+  Router r(
+      "rule \"tech\" when true require level >= 2 and open_leads < 2 and region == lead.region "
+      "prefer skill(\"tech\"), -open_leads distribute least_loaded",
+      {Rep("a", {{"level", 3.0}, {"region", std::string("eu")}, {"skills", SkillMap{{"tech", 5}}}}),
+       Rep("b", {{"level", 3.0}, {"region", std::string("eu")}, {"skills", SkillMap{{"tech", 2}}}}),
+       Rep("c",
+           {{"level", 1.0}, {"region", std::string("eu")}, {"skills", SkillMap{{"tech", 9}}}})});
+  const std::vector<Attribute> eu = {{"region", std::string("eu")}};
+  // a has the best fixed key (skill 5; c, with 9, fails `level >= 2`) until its open_leads cap of
+  // the rule's `open_leads < 2` is reached; then b.
+  EXPECT_EQ(r.Assign(eu), "a");
+  EXPECT_EQ(r.Assign(eu), "a");
+  EXPECT_EQ(r.Assign(eu), "b");
+  EXPECT_EQ(r.Assign({{"region", std::string("us")}}), "") << "a lead field is read per lead";
+  const Decision d = r.DecideOnly(eu);
+  const RuleTrace& t = d.explanation.rules[0];
+  EXPECT_EQ(RemovalMessage(d.explanation, t, t.candidates[0]),
+            "require failed: open_leads < 2 (open_leads = 2)");
+  EXPECT_EQ(RemovalMessage(d.explanation, t, t.candidates[2]),
+            "require failed: level >= 2 (level = 1)");
+}
+
 TEST(Filters, ExcludedByTheCall) {
   Router r("rule \"all\" when true distribute least_loaded", ThreeReps());
   const Decision d = r.DecideOnly({}, -1, {"a", "c", "nobody"});
