@@ -17,10 +17,12 @@ absl::Status XgbStatus(int rc, std::string_view what, absl::StatusCode code) {
 absl::StatusOr<DMatrix> DMatrix::FromDense(const std::vector<float>& values, size_t rows,
                                            size_t columns, const std::vector<std::string>& types) {
   DMatrixHandle handle = nullptr;
-  RETURN_IF_ERROR(
-      XgbStatus(XGDMatrixCreateFromMat(values.data(), static_cast<bst_ulong>(rows),
-                                       static_cast<bst_ulong>(columns), std::nanf(""), &handle),
-                "XGDMatrixCreateFromMat"));
+  // One thread: OpenMP's spinning workers cost more than they save on a few leads, and fight the
+  // server's own threads for the cores.
+  RETURN_IF_ERROR(XgbStatus(
+      XGDMatrixCreateFromMat_omp(values.data(), static_cast<bst_ulong>(rows),
+                                 static_cast<bst_ulong>(columns), std::nanf(""), &handle, 1),
+      "XGDMatrixCreateFromMat"));
   DMatrix matrix(handle);
   std::vector<const char*> names;
   names.reserve(types.size());
@@ -63,6 +65,8 @@ absl::StatusOr<Booster> Booster::Load(std::string_view bytes) {
   Booster booster(handle);
   RETURN_IF_ERROR(XgbStatus(XGBoosterLoadModelFromBuffer(handle, bytes.data(), bytes.size()),
                             "the booster does not load", absl::StatusCode::kInvalidArgument));
+  // nthread is a run-time setting, not part of the saved model: predict on one thread, as trained.
+  RETURN_IF_ERROR(booster.SetParam("nthread", "1"));
   return booster;
 }
 
