@@ -77,7 +77,7 @@ void WatchSignals(const sigset_t& signals, leadrouter::server::Server& server) {
 }
 
 // "30d", "12h", "90m", "45s" or "0" (0: keep forever); nullopt for anything else.
-std::optional<std::chrono::seconds> ParseRetention(const std::string& text) {
+std::optional<std::chrono::seconds> ParseDurationFlag(const std::string& text) {
   if (text == "0") return std::chrono::seconds(0);
   if (text.size() < 2) return std::nullopt;
   int64_t count = 0;
@@ -103,6 +103,8 @@ int main(int argc, char** argv) {
   int64_t max_deadline_ms = absl::ToInt64Milliseconds(options.max_deadline);
   int64_t min_client_ping_interval_ms = options.min_client_ping_interval.count();
   std::string event_retention = "30d";
+  std::string review_timeout = "24h";
+  std::string review_timeout_action = "escalate";
 
   CLI::App app{"leadrouterd: assigns sales leads to reps by rules", "leadrouterd"};
   app.set_config("--config", "",
@@ -183,14 +185,29 @@ int main(int argc, char** argv) {
                  "0 keeps them all")
       ->capture_default_str()
       ->check([](const std::string& text) {
-        return ParseRetention(text).has_value() ? "" : "expected e.g. 30d, 12h, 90m, 45s or 0";
+        return ParseDurationFlag(text).has_value() ? "" : "expected e.g. 30d, 12h, 90m, 45s or 0";
       });
   app.add_option("--max-event-watchers", options.max_event_watchers,
                  "most WatchEvents streams at once (more: RESOURCE_EXHAUSTED)")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  app.add_option("--review-timeout", review_timeout,
+                 "a proposal waiting for review longer than this gets --review-timeout-action: "
+                 "24h, 90m, 2d; 0 never")
+      ->capture_default_str()
+      ->check([](const std::string& text) {
+        return ParseDurationFlag(text).has_value() ? "" : "expected e.g. 24h, 90m, 2d or 0";
+      });
+  app.add_option("--review-timeout-action", review_timeout_action,
+                 "what a timed-out review does: escalate (a REVIEW_EXPIRED event, the proposal "
+                 "keeps waiting), approve, or reject (the lead is unassigned)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"escalate", "approve", "reject"}));
   CLI11_PARSE(app, argc, argv);
-  options.event_retention = *ParseRetention(event_retention);
+  options.event_retention = *ParseDurationFlag(event_retention);
+  options.review_timeout = *ParseDurationFlag(review_timeout);
+  options.review_timeout_action =
+      *leadrouter::server::ParseReviewTimeoutAction(review_timeout_action);
   options.max_deadline = absl::Milliseconds(max_deadline_ms);
   options.min_client_ping_interval = std::chrono::milliseconds(min_client_ping_interval_ms);
 

@@ -55,7 +55,8 @@ class Server::Impl {
         rules_(*storage_, *options_.clock),
         assigner_(*storage_, rules_, roster_, unassigned_,
                   AssignerOptions{calendar, options_.clock, options_.before_decide_for_testing,
-                                  options_.channels}),
+                                  options_.channels, absl::FromChrono(options_.review_timeout),
+                                  options_.review_timeout_action}),
         reps_(*storage_, roster_, unassigned_, assigner_),
         queries_(storage_->database(), *options_.clock),
         tester_(*storage_, rules_, roster_, calendar),
@@ -80,6 +81,11 @@ class Server::Impl {
         [this] { return reps_.EndExpiredAway(options_.clock->Now()).status(); });
     idempotency_purge_ = std::make_unique<PeriodicJob>(
         "idempotency_purge", options_.idempotency_purge_interval, [this] { return PurgeKeys(); });
+    if (options_.review_timeout.count() > 0) {
+      review_expiry_ =
+          std::make_unique<PeriodicJob>("review_expiry", options_.review_check_interval,
+                                        [this] { return assigner_.ExpireReviews().status(); });
+    }
     if (options_.event_retention.count() > 0) {
       event_trim_ = std::make_unique<PeriodicJob>("event_trim", options_.event_trim_interval,
                                                   [this] { return TrimEvents(); });
@@ -230,6 +236,7 @@ class Server::Impl {
   }
 
   void StopBackgroundJobs() {
+    if (review_expiry_ != nullptr) review_expiry_->Stop();
     if (event_trim_ != nullptr) event_trim_->Stop();
     if (idempotency_purge_ != nullptr) idempotency_purge_->Stop();
     if (away_expiry_ != nullptr) away_expiry_->Stop();
@@ -256,6 +263,7 @@ class Server::Impl {
   std::unique_ptr<PeriodicJob> away_expiry_;
   std::unique_ptr<PeriodicJob> idempotency_purge_;
   std::unique_ptr<PeriodicJob> event_trim_;
+  std::unique_ptr<PeriodicJob> review_expiry_;
   int port_ = 0;
 
   std::mutex mu_;

@@ -15,6 +15,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "server/api/clock.h"
+#include "server/assign/review_timeout.h"
 #include "server/services/call_policy.h"
 #include "server/services/rate_limiter.h"
 #include "server/transport/listener_security.h"
@@ -90,6 +91,12 @@ struct ServerOptions {
   size_t event_trim_batch = 1000;
   // Most WatchEvents streams at once (RESOURCE_EXHAUSTED past it). Default: 64
   int max_event_watchers = 64;
+  // A proposal waiting for review longer than this (0: never) gets `review_timeout_action`
+  // (server/assign/assigner.h), checked every `review_check_interval`.
+  // Default: 24 hours, escalate (a REVIEW_EXPIRED event), 1 minute
+  std::chrono::seconds review_timeout = std::chrono::hours(24);
+  ReviewTimeoutAction review_timeout_action = ReviewTimeoutAction::kEscalate;
+  std::chrono::milliseconds review_check_interval = std::chrono::minutes(1);
   // Where the server's "now" comes from: receive and decide times, caps' days, away periods,
   // deadlines (server/api/clock.h). Tests pass a SimulatedClock, which must outlive the server.
   // Default: the system clock

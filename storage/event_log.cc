@@ -63,22 +63,62 @@ absl::StatusOr<uint64_t> AppendEvent(WriteTxn& txn, leadrouter::v1::Event event)
   return sequence;
 }
 
+namespace {
+
+bool InReview(const leadrouter::v1::Lead& lead) {
+  return lead.state() == leadrouter::v1::LEAD_STATE_PENDING_REVIEW;
+}
+
+// The owner as events report it: a rep a lead is only proposed to (PENDING_REVIEW) does not own
+// it until the proposal is approved.
+const std::string& EventOwner(const leadrouter::v1::Lead& lead) {
+  static const std::string kNone;
+  return InReview(lead) ? kNone : lead.owner();
+}
+
+leadrouter::v1::Event BaseEvent(const leadrouter::v1::Lead& lead, const EventContext& context) {
+  leadrouter::v1::Event event;
+  *event.mutable_time() = TimeUtil::MicrosecondsToTimestamp(context.now_us);
+  event.set_lead(lead.name());
+  event.set_rule_version(context.rule_version);
+  event.set_actor(context.actor);
+  event.set_reason(context.reason);
+  return event;
+}
+
+}  // namespace
+
 absl::Status AppendLeadEvents(WriteTxn& txn, const leadrouter::v1::Lead& before,
                               const leadrouter::v1::Lead& after, const EventContext& context) {
   namespace v1 = leadrouter::v1;
-  v1::Event base;
-  *base.mutable_time() = TimeUtil::MicrosecondsToTimestamp(context.now_us);
-  base.set_lead(after.name());
-  base.set_rule_version(context.rule_version);
-  base.set_actor(context.actor);
-  base.set_reason(context.reason);
-  if (before.owner() != after.owner()) {
+  const v1::Event base = BaseEvent(after, context);
+  const bool new_proposal =
+      InReview(after) && (!InReview(before) || before.owner() != after.owner());
+  const bool proposal_dropped = InReview(before) && (!InReview(after) || new_proposal) &&
+                                context.assignment_kind != v1::ASSIGNMENT_KIND_REVIEW;
+  if (proposal_dropped) {
     v1::Event event = base;
-    event.set_kind(before.owner().empty()  ? v1::EVENT_KIND_ASSIGNED
-                   : after.owner().empty() ? v1::EVENT_KIND_UNASSIGNED
-                                           : v1::EVENT_KIND_REASSIGNED);
+    event.set_kind(v1::EVENT_KIND_REVIEW_REJECTED);
+    event.set_rep(before.owner());
+    event.set_assignment(context.assignment);
+    event.set_assignment_kind(context.assignment_kind);
+    RETURN_IF_ERROR(AppendEvent(txn, std::move(event)).status());
+  }
+  if (new_proposal) {
+    v1::Event event = base;
+    event.set_kind(v1::EVENT_KIND_REVIEW_PENDING);
     event.set_rep(after.owner());
-    event.set_previous_rep(before.owner());
+    event.set_previous_rep(EventOwner(before));
+    event.set_assignment(context.assignment);
+    event.set_assignment_kind(context.assignment_kind);
+    RETURN_IF_ERROR(AppendEvent(txn, std::move(event)).status());
+  } else if (EventOwner(before) != EventOwner(after)) {
+    v1::Event event = base;
+    event.set_kind(EventOwner(before).empty()  ? v1::EVENT_KIND_ASSIGNED
+                   : EventOwner(after).empty() ? v1::EVENT_KIND_UNASSIGNED
+                                               : v1::EVENT_KIND_REASSIGNED);
+    event.set_rep(EventOwner(after));
+    event.set_previous_rep(EventOwner(before));
     event.set_assignment(context.assignment);
     event.set_assignment_kind(context.assignment_kind);
     RETURN_IF_ERROR(AppendEvent(txn, std::move(event)).status());
@@ -100,6 +140,15 @@ absl::Status AppendLeadEvents(WriteTxn& txn, const leadrouter::v1::Lead& before,
     RETURN_IF_ERROR(AppendEvent(txn, std::move(event)).status());
   }
   return absl::OkStatus();
+}
+
+absl::Status AppendReviewExpiredEvent(WriteTxn& txn, const leadrouter::v1::Lead& lead,
+                                      const EventContext& context) {
+  leadrouter::v1::Event event = BaseEvent(lead, context);
+  event.set_kind(leadrouter::v1::EVENT_KIND_REVIEW_EXPIRED);
+  event.set_rep(lead.owner());
+  event.set_assignment(lead.current_assignment());
+  return AppendEvent(txn, std::move(event)).status();
 }
 
 absl::Status AppendFollowUpEvent(WriteTxn& txn, const leadrouter::v1::FollowUp& followup,

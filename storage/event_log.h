@@ -47,14 +47,21 @@ struct EventContext {
   leadrouter::v1::AssignmentKind assignment_kind = leadrouter::v1::ASSIGNMENT_KIND_UNSPECIFIED;
 };
 
-// Stages the events of `lead` going from `before` to `after`, in this order: ASSIGNED,
-// REASSIGNED or UNASSIGNED when the owner changed; PINNED or UNPINNED when the pin did;
-// LEAD_CLOSED when the change is a close (its history entry's kind is CLOSE). Nothing when none
-// of these happened. With AppendFollowUpEvent, the one place that decides which events a change
-// of a lead makes: CommitAssignment (storage/assignment_store.h) and SetPin call it.
+// Stages the events of `lead` going from `before` to `after`, in this order: REVIEW_REJECTED when
+// a proposal (PENDING_REVIEW) ended other than by its approval (an entry of kind REVIEW);
+// REVIEW_PENDING when the lead became a new proposal, or else ASSIGNED, REASSIGNED or UNASSIGNED
+// when the owner changed, a proposed rep counting as no owner (so an approval is ASSIGNED);
+// PINNED or UNPINNED when the pin did; LEAD_CLOSED when the change is a close (its history entry's
+// kind is CLOSE). Nothing when none of these happened. With AppendFollowUpEvent and
+// AppendReviewExpiredEvent, the one place that decides which events a change of a lead makes:
+// CommitAssignment (storage/assignment_store.h) and SetPin call it.
 [[nodiscard]] absl::Status AppendLeadEvents(WriteTxn& txn, const leadrouter::v1::Lead& before,
                                             const leadrouter::v1::Lead& after,
                                             const EventContext& context);
+
+// Stages REVIEW_EXPIRED for `lead`, PENDING_REVIEW, whose proposal waited past the review timeout.
+[[nodiscard]] absl::Status AppendReviewExpiredEvent(WriteTxn& txn, const leadrouter::v1::Lead& lead,
+                                                    const EventContext& context);
 
 // Stages FOLLOW_UP_RECORDED for `followup` (complete: name, rep, channel, outcome, lead state and
 // create time set). PutFollowUp (storage/followup_store.h) calls it, so no follow-up is stored

@@ -22,6 +22,7 @@ void AddLeadsCommand(CLI::App& app, int& exit_code);
 // `followup` (record a contact) and `followups` (list a lead's contacts).
 void AddFollowUpCommands(CLI::App& app, int& exit_code);
 void AddCloseCommand(CLI::App& app, int& exit_code);
+void AddReviewCommand(CLI::App& app, int& exit_code);
 void AddHistoryCommand(CLI::App& app, int& exit_code);
 void AddWatchCommand(CLI::App& app, int& exit_code);
 void AddExplainCommand(CLI::App& app, int& exit_code);

@@ -24,9 +24,8 @@ std::string RuleOf(const dsl::DryRunResult& result, const dsl::DryRunLead& lead)
 }
 
 std::string OutcomeOf(const dsl::DryRunLead& lead) {
-  return lead.outcome == dsl::Outcome::kAssigned
-             ? "assigned"
-             : absl::StrCat("unassigned:", std::string(dsl::UnassignedReasonName(lead.reason)));
+  if (dsl::PicksRep(lead.outcome)) return std::string(dsl::OutcomeName(lead.outcome));
+  return absl::StrCat("unassigned:", std::string(dsl::UnassignedReasonName(lead.reason)));
 }
 
 // The unassigned lead's cause (dsl/decision/unassigned_why.h); "" for an assigned one.
@@ -78,6 +77,10 @@ void PrintSummaryText(std::ostream& out, const dsl::DryRunResult& result, absl::
   const dsl::DryRunSummary& s = result.summary;
   out << absl::StrFormat("summary: %d leads, %d assigned, %d unassigned\n", s.total, s.assigned,
                          s.total - s.assigned);
+  if (s.pending_review > 0) {
+    out << absl::StrFormat("of the assigned, %d wait for review (proposals of rules with review)\n",
+                           s.pending_review);
+  }
   out << absl::StrFormat("decided in %s: %.0f decisions/s (reading and printing excluded)\n",
                          absl::FormatDuration(absl::Trunc(deciding, absl::Microseconds(1))),
                          DecisionsPerSecond(result, deciding));
@@ -127,6 +130,7 @@ Json SummaryJson(const dsl::DryRunResult& result, absl::Duration deciding) {
   j["total"] = s.total;
   j["assigned"] = s.assigned;
   j["unassigned"] = s.total - s.assigned;
+  j["pending_review"] = s.pending_review;
   j["decide_seconds"] = absl::ToDoubleSeconds(deciding);
   j["decisions_per_second"] = DecisionsPerSecond(result, deciding);
   Json reasons = Json::object();

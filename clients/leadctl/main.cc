@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   leadrouter::leadctl::AddLeadsCommand(app, exit_code);
   leadrouter::leadctl::AddFollowUpCommands(app, exit_code);
   leadrouter::leadctl::AddCloseCommand(app, exit_code);
+  leadrouter::leadctl::AddReviewCommand(app, exit_code);
   leadrouter::leadctl::AddHistoryCommand(app, exit_code);
   leadrouter::leadctl::AddWatchCommand(app, exit_code);
   leadrouter::leadctl::AddExplainCommand(app, exit_code);

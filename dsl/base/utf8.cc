@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "dsl/base/source.h"
 
 namespace leadrouter::dsl::utf8 {
 namespace {
@@ -95,11 +96,9 @@ std::string DescribeInvalid(std::string_view text, size_t offset) {
 std::string DescribeInvalidAt(std::string_view text, size_t offset) {
   const std::string what = DescribeInvalid(text, offset);
   if (text.find('\n') == std::string_view::npos) return absl::StrCat(what, ", at byte ", offset);
-  const std::string_view before = text.substr(0, offset);
-  const size_t line_start = before.rfind('\n') + 1;  // npos + 1 == 0 on the first line
-  const size_t line = 1 + static_cast<size_t>(std::count(before.begin(), before.end(), '\n'));
-  return absl::StrCat(what, ", at line ", line, ", column ", offset - line_start + 1, " (byte ",
-                      offset, ")");
+  // The error path only: copying the text for the rule files' own line index is cheap enough.
+  const LineColumn at = SourceFile("", std::string(text)).Locate(static_cast<uint32_t>(offset));
+  return absl::StrCat(what, ", at line ", at.line, ", column ", at.column, " (byte ", offset, ")");
 }
 
 }  // namespace leadrouter::dsl::utf8

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "dsl/base/status_macros.h"
 #include "dsl/base/text_util.h"
+#include "dsl/decision/assignment_plan.h"
 #include "dsl/decision/availability.h"
 #include "dsl/decision/decision_strategy.h"
 #include "dsl/decision/rule_eval.h"
@@ -449,7 +450,8 @@ absl::Status Decider::PrepareStrategy(const Rule& rule, size_t rule_index,
 void Decider::RecordDecision(const Rule& rule, size_t rule_index, const std::string& rule_key,
                              uint32_t pick, const StrategyInputs& picked) {
   const StrategyKind kind = rule.distribute.kind;
-  decision_.outcome = Outcome::kAssigned;
+  decision_.outcome =
+      NeedsReview(rule, Context(nullptr)) ? Outcome::kPendingReview : Outcome::kAssigned;
   decision_.rep_id = roster_.rep(pick).id;
   decision_.rep_index = pick;
   decision_.rule_index = rule_index;
@@ -491,6 +493,7 @@ void Decider::ExplainPick(const Rule& rule, size_t rule_index, RuleTrace& trace,
                           const StrategyInputs& picked) {
   const std::vector<uint32_t>& tie = ws_.tie_;
   trace.result = RuleResult::kDecided;
+  trace.review = decision_.outcome == Outcome::kPendingReview;
   std::vector<uint32_t> order(tie.size());
   for (uint32_t t = 0; t < tie.size(); ++t) order[t] = t;
   std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
@@ -689,7 +692,7 @@ absl::StatusOr<Decision> Decider::Run() {
     if (decided) break;
   }
 
-  if (decision_.outcome != Outcome::kAssigned) {
+  if (!PicksRep(decision_.outcome)) {
     if (const Rule* fallback = program_.fallback()) {
       RuleTrace* trace = nullptr;
       if (explain) {

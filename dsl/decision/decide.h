@@ -73,7 +73,7 @@ struct Decision {
   Outcome outcome = Outcome::kUnassigned;
   // Set when outcome is kUnassigned.
   UnassignedReason unassigned_reason = UnassignedReason::kUnspecified;
-  // The picked rep (assigned only): its id and index in the roster.
+  // The picked rep (PicksRep(outcome) only): its id and index in the roster.
   std::string rep_id;
   std::optional<size_t> rep_index;
   // The deciding rule: index into program.rules(), or rules().size() for `otherwise`; nullopt when
@@ -82,7 +82,7 @@ struct Decision {
   std::string rule_label;
   std::string rule_key;
   int64_t rule_version = 0;
-  // What committing the assignment changes; present exactly when outcome is kAssigned.
+  // What committing the assignment (or proposal) changes; present exactly when PicksRep(outcome).
   std::optional<StateDelta> delta;
   // Empty unless DecideOptions::explain.
   Explanation explanation;

@@ -56,6 +56,7 @@ void TallyAssigned(const Decision& decision, const Record& lead, const DecisionW
   out.rep = static_cast<int32_t>(*decision.rep_index);
   out.rule = static_cast<int32_t>(*decision.rule_index);
   ++result.summary.assigned;
+  if (decision.outcome == Outcome::kPendingReview) ++result.summary.pending_review;
   ++result.summary.rule_hits[*decision.rule_index];
   DryRunRep& rep = result.reps[*decision.rep_index];
   ++rep.count;

@@ -64,7 +64,10 @@ struct DryRunRep {
 
 struct DryRunSummary {
   size_t total = 0;
+  // Leads that got a rep, proposals for review included (they count against caps as
+  // assignments do), and of those the proposals.
   size_t assigned = 0;
+  size_t pending_review = 0;
   // Indexed by UnassignedReason.
   std::vector<size_t> unassigned_by_reason;
   // The distinct UnassignedWhy lines (dsl/decision/unassigned_why.h) of the unassigned leads, in

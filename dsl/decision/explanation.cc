@@ -228,6 +228,9 @@ std::string SummaryText(const Explanation& ex) {
   std::string out;
   if (ex.outcome == Outcome::kAssigned && ex.rep && ex.decided_by) {
     out = absl::StrCat("assigned to ", RepId(ex, *ex.rep), " by ", ex.decided_by->label);
+  } else if (ex.outcome == Outcome::kPendingReview && ex.rep && ex.decided_by) {
+    out = absl::StrCat("proposed to ", RepId(ex, *ex.rep), " by ", ex.decided_by->label,
+                       ", pending review");
   } else {
     out = absl::StrCat("unassigned (", Piece(UnassignedReasonName(ex.unassigned_reason)), ")");
   }

@@ -25,6 +25,12 @@ namespace leadrouter::dsl {
 
 enum class Outcome : uint8_t { kUnspecified, kAssigned, kPendingReview, kUnassigned };
 
+// Whether the decision picked a rep: assigned, or proposed to a reviewer (a rule's `review`). A
+// proposal moves the counts as an assignment does, so that caps hold while it waits.
+inline bool PicksRep(Outcome outcome) {
+  return outcome == Outcome::kAssigned || outcome == Outcome::kPendingReview;
+}
+
 enum class UnassignedReason : uint8_t {
   kUnspecified,
   kNoActiveRules,
@@ -163,6 +169,7 @@ struct RuleTrace {
   // rank_key_labels.size() values per surviving candidate, at CandidateTrace::rank_offset.
   std::vector<double> rank_keys;
   std::optional<StrategyTrace> strategy;
+  // The rule decided and its `review` applied to the lead: the pick is a proposal.
   bool review = false;
 };
 

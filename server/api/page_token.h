@@ -3,11 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/message.h"
+#include "server/api/errors.h"
 
 namespace leadrouter::server {
 
@@ -22,5 +24,19 @@ std::string EncodePageToken(absl::string_view position, uint64_t filter_fingerpr
 // token that does not parse or was made for other filters.
 [[nodiscard]] absl::StatusOr<std::string> DecodePageToken(absl::string_view token,
                                                           uint64_t filter_fingerprint);
+
+// The position in `token` as `parse` (std::string -> std::optional<Position>) reads it; nullopt
+// for an empty token. INVALID_ARGUMENT (page_token) as DecodePageToken, and for a position
+// `parse` refuses.
+template <typename Position, typename Parse>
+[[nodiscard]] absl::StatusOr<std::optional<Position>> DecodePagePosition(
+    absl::string_view token, uint64_t filter_fingerprint, Parse parse) {
+  absl::StatusOr<std::string> text = DecodePageToken(token, filter_fingerprint);
+  if (!text.ok()) return text.status();
+  if (text->empty()) return std::nullopt;
+  std::optional<Position> position = parse(*text);
+  if (!position.has_value()) return InvalidField("page_token", "not a token this server issued");
+  return position;
+}
 
 }  // namespace leadrouter::server

@@ -51,7 +51,12 @@ absl::StatusOr<Assigner::Decided> Assigner::DecideInTxn(storage::WriteTxn& txn,
   const dsl::Record record = program.BindLead(LeadAttributes(lead));
   storage::StoredDecisionState state(txn);
   dsl::DecideOptions options;
-  options.excluded_rep_ids = excluded;
+  // A rep whose proposal a reviewer rejected is never proposed the lead again.
+  std::vector<std::string> excluded_reps = excluded;
+  for (const std::string& rejected : lead.review_rejected_reps()) {
+    excluded_reps.push_back(IdOf(rejected));
+  }
+  options.excluded_rep_ids = excluded_reps;
   options.rule_version = rules.version;
   options.lead_id = IdOf(lead.name());
   ASSIGN_OR_RETURN(decided.decision,
@@ -64,7 +69,7 @@ absl::StatusOr<Assigner::Decided> Assigner::DecideInTxn(storage::WriteTxn& txn,
   if (explanation.decided_by) {
     decided.rule = ToRuleRefProto(*explanation.decided_by, *rules.source);
   }
-  if (decided.assigned() && decided.decision.rule_index) {
+  if (decided.picked() && decided.decision.rule_index) {
     const size_t index = *decided.decision.rule_index;
     const dsl::Rule* rule =
         index < program.rules().size() ? &program.rules()[index] : program.fallback();

@@ -1,6 +1,6 @@
-// Who owns a lead and where it is in its life: Assign, AssignBatch, Reassign, SetPin, CloseLead
-// and RecordFollowUp, the retry of unassigned leads, and the moves a rep's removal needs. The core
-// behind AssignmentService's writes; no gRPC here.
+// Who owns a lead and where it is in its life: Assign, AssignBatch, Reassign, SetPin, Review,
+// CloseLead and RecordFollowUp, the retry of unassigned leads, and the moves a rep's removal needs.
+// The core behind AssignmentService's writes; no gRPC here.
 //
 // Every decision runs inside the storage's single ordered writer (storage/commit_queue.h): the
 // counters it reads are the committed ones plus whatever earlier mutations of the same group
@@ -17,7 +17,8 @@
 // One header, a file per operation (as RocksDB splits db_impl_*.cc): assigner.cc (construction,
 // the decision and the steps every operation shares), assigner_assign.cc, assigner_batch.cc,
 // assigner_reassign.cc, assigner_pin.cc, assigner_retry.cc (RetryUnassigned), assigner_moves.cc
-// (MoveOpenLeadsInTxn), assigner_close.cc (CloseLead), assigner_followup.cc (RecordFollowUp); what
+// (MoveOpenLeadsInTxn), assigner_close.cc (CloseLead), assigner_followup.cc (RecordFollowUp),
+// assigner_review.cc (Review, ExpireReviews); what
 // they share privately is in internal/assigner_internal.h.
 #pragma once
 
@@ -26,10 +27,12 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "dsl/decision/decide.h"
 #include "dsl/decision/periods.h"
 #include "leadrouter/v1/assignment.pb.h"
@@ -37,6 +40,7 @@
 #include "leadrouter/v1/reps.pb.h"
 #include "server/api/call_context.h"
 #include "server/api/clock.h"
+#include "server/assign/review_timeout.h"
 #include "server/assign/unassigned_queue.h"
 #include "server/roster/roster_cache.h"
 #include "server/rules/rule_registry.h"
@@ -62,11 +66,17 @@ struct AssignerOptions {
   // Follow-up channels on top of the built-in ones (dsl/base/vocabulary.h), checked with
   // dsl::CheckExtraChannels by whoever configures them. Default: none
   std::vector<std::string> extra_channels;
+  // How long a proposal may wait for review before ExpireReviews acts on it; zero or less: never.
+  // Default: 24 hours
+  absl::Duration review_timeout = absl::Hours(24);
+  // Default: kEscalate
+  ReviewTimeoutAction review_timeout_action = ReviewTimeoutAction::kEscalate;
 };
 
 // The Assigner's private parts, shared by its files (server/assign/internal/assigner_internal.h).
 namespace assign_internal {
 struct BatchItem;
+struct Closing;
 struct Decided;
 struct Effects;
 }  // namespace assign_internal
@@ -95,6 +105,15 @@ class Assigner {
   // admin caller (CallContext::role).
   [[nodiscard]] absl::StatusOr<leadrouter::v1::RecordFollowUpResponse> RecordFollowUp(
       const leadrouter::v1::RecordFollowUpRequest& request, const CallContext& call);
+  // A manager's verdict on a proposal (a lead PENDING_REVIEW): approved, the proposed rep owns it
+  // and its SLA starts; rejected, it goes to the rep the request names (checked as a manual
+  // Reassign) or becomes unassigned, and the rules never propose it to the rejected rep again.
+  [[nodiscard]] absl::StatusOr<leadrouter::v1::ReviewResponse> Review(
+      const leadrouter::v1::ReviewRequest& request, const CallContext& call);
+
+  // Applies review_timeout_action to every proposal older than review_timeout, one commit per
+  // lead (at most 1000 per run). Returns how many it acted on.
+  [[nodiscard]] absl::StatusOr<int> ExpireReviews();
 
   // Re-decides every queued unassigned lead with the active rules (actor "system:retry",
   // `why` as the reason), one commit per lead; leads that stay unassigned write nothing. Returns
@@ -165,7 +184,25 @@ class Assigner {
                                   const ActiveRules& rules, int64_t now_us,
                                   storage::AssignmentChange& change);
 
+  // assigner_review.cc
+  absl::StatusOr<leadrouter::v1::ReviewResponse> ReviewInTxn(
+      storage::WriteTxn& txn, const leadrouter::v1::ReviewRequest& request,
+      const std::string& fingerprint, const ActiveRules& rules, int64_t now_us, Effects& effects);
+  // Fills `change` (its lead the proposal, its entry new) to approve the proposal.
+  absl::Status ApproveInTxn(storage::WriteTxn& txn, const std::string& actor,
+                            const std::string& reason, int64_t now_us,
+                            storage::AssignmentChange& change);
+  // Fills `change` to drop the proposal: the lead unassigned, its counts credited back.
+  static void RejectToNoOne(const std::string& actor, const std::string& reason, int64_t now_us,
+                            storage::AssignmentChange& change);
+
   // assigner_close.cc
+  // Commits the close of `lead` (assign_internal::CloseChange) as its next history entry, the
+  // unassigned queue updated once durable: what CloseLead and a closing follow-up both do.
+  absl::StatusOr<storage::CommittedAssignment> CommitCloseInTxn(
+      storage::WriteTxn& txn, const leadrouter::v1::Lead& lead,
+      const assign_internal::Closing& closing, int64_t rule_version, int64_t now_us,
+      Effects& effects);
   absl::StatusOr<leadrouter::v1::CloseLeadResponse> CloseLeadInTxn(
       storage::WriteTxn& txn, const leadrouter::v1::CloseLeadRequest& request,
       const std::string& fingerprint, int64_t rule_version, int64_t now_us, Effects& effects);

@@ -97,8 +97,7 @@ absl::StatusOr<v1::AssignResponse> Assigner::DecideNewOwnerInTxn(
     const std::string& actor, int64_t now_us, Effects& effects) {
   ASSIGN_OR_RETURN(const storage::NextEntry next, storage::NextAssignment(txn, lead.name()));
   ASSIGN_OR_RETURN(Decided decided, DecideInTxn(txn, rules, lead, {}, next.sequence, now_us));
-  lead.set_owner(decided.assigned() ? RepName(decided.decision.rep_id) : "");
-  lead.set_state(decided.assigned() ? v1::LEAD_STATE_OPEN : v1::LEAD_STATE_UNASSIGNED);
+  assign_internal::SetDecidedOwner(decided, now_us, lead);
   // An unassigned decision moves no counts, so the commit would not make it current: it is
   // still what the lead's state comes from.
   lead.set_current_assignment(next.name);

@@ -44,6 +44,18 @@ absl::Status CheckCloseLead(const v1::CloseLeadRequest& request) {
 
 }  // namespace
 
+absl::StatusOr<storage::CommittedAssignment> Assigner::CommitCloseInTxn(
+    storage::WriteTxn& txn, const v1::Lead& lead, const assign_internal::Closing& closing,
+    int64_t rule_version, int64_t now_us, Effects& effects) {
+  ASSIGN_OR_RETURN(const storage::NextEntry next, storage::NextAssignment(txn, lead.name()));
+  ASSIGN_OR_RETURN(
+      storage::CommittedAssignment committed,
+      storage::CommitAssignment(
+          txn, assign_internal::CloseChange(lead, closing, rule_version, next.sequence, now_us)));
+  effects.after_commit.push_back(UpdateQueueAfter(committed, next.sequence));
+  return committed;
+}
+
 absl::StatusOr<v1::CloseLeadResponse> Assigner::CloseLeadInTxn(storage::WriteTxn& txn,
                                                                const v1::CloseLeadRequest& request,
                                                                const std::string& fingerprint,
@@ -71,14 +83,10 @@ absl::StatusOr<v1::CloseLeadResponse> Assigner::CloseLeadInTxn(storage::WriteTxn
     closing.close_us = TimeUtil::TimestampToMicroseconds(request.close_time());
     RETURN_IF_ERROR(assign_internal::CheckEventTime(closing.close_us, now_us, lead, "close_time"));
   }
-  ASSIGN_OR_RETURN(const storage::NextEntry next, storage::NextAssignment(txn, lead.name()));
-  ASSIGN_OR_RETURN(
-      const storage::CommittedAssignment committed,
-      storage::CommitAssignment(
-          txn, assign_internal::CloseChange(lead, closing, rule_version, next.sequence, now_us)));
+  ASSIGN_OR_RETURN(const storage::CommittedAssignment committed,
+                   CommitCloseInTxn(txn, lead, closing, rule_version, now_us, effects));
   *response.mutable_lead() = committed.lead.lead();
   *response.mutable_assignment() = committed.entry;
-  effects.after_commit.push_back(UpdateQueueAfter(committed, next.sequence));
   RETURN_IF_ERROR(
       assign_internal::RecordResponse(txn, kCloseScope, key, fingerprint, response, now_us));
   return response;

@@ -155,13 +155,9 @@ absl::StatusOr<v1::RecordFollowUpResponse> Assigner::RecordFollowUpInTxn(
   if (IsClosedState(next_state)) {
     assign_internal::Closing closing{CloseResolutionOf(input.outcome()), std::nullopt,
                                      followup.actor(), why, contact_us};
-    ASSIGN_OR_RETURN(const storage::NextEntry next, storage::NextAssignment(txn, lead.name()));
-    ASSIGN_OR_RETURN(
-        const storage::CommittedAssignment committed,
-        storage::CommitAssignment(
-            txn, assign_internal::CloseChange(lead, closing, rule_version, next.sequence, now_us)));
+    ASSIGN_OR_RETURN(const storage::CommittedAssignment committed,
+                     CommitCloseInTxn(txn, lead, closing, rule_version, now_us, effects));
     *response.mutable_lead() = committed.lead.lead();
-    effects.after_commit.push_back(UpdateQueueAfter(committed, next.sequence));
   } else if (lead_changes) {
     lead.set_state(next_state);
     *lead.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(now_us);

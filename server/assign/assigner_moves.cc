@@ -28,29 +28,26 @@ absl::StatusOr<Assigner::MovedLeads> Assigner::MoveOpenLeadsInTxn(
     change.entry = assign_internal::NewEntry(
         reassign ? v1::ASSIGNMENT_KIND_REASSIGN : v1::ASSIGNMENT_KIND_RELEASE, rules->version,
         actor, entry_reason, now_us);
-    bool assigned = false;
+    bool picked = false;
+    lead.clear_sla_deadline();
     if (reassign) {
       ASSIGN_OR_RETURN(Decided decided,
                        DecideInTxn(txn, *rules, lead, excluded, next.sequence, now_us));
-      assigned = decided.assigned();
+      picked = decided.picked();
       assign_internal::RecordDecision(decided, change.entry);
-      if (assigned) {
-        lead.set_owner(RepName(decided.decision.rep_id));
-        change.delta = decided.decision.delta;
-      }
+      assign_internal::SetDecidedOwner(decided, now_us, lead);
+      if (picked) change.delta = decided.decision.delta;
       change.explanation = std::move(decided.explanation);
     } else {
       change.entry.set_outcome(v1::OUTCOME_UNASSIGNED);
       change.entry.set_unassigned_reason(v1::UNASSIGNED_REASON_OWNER_REMOVED);
-    }
-    lead.clear_sla_deadline();
-    if (assigned) {
-      lead.set_state(v1::LEAD_STATE_OPEN);
-      lead.clear_first_contact_time();  // the new owner has not contacted it yet
-      ++moved.reassigned;
-    } else {
       lead.set_owner("");
       lead.set_state(v1::LEAD_STATE_UNASSIGNED);
+      assign_internal::ClearReview(lead);
+    }
+    if (picked) {
+      ++moved.reassigned;
+    } else {
       lead.set_current_assignment(next.name);
       ++moved.unassigned;
     }

@@ -156,18 +156,15 @@ absl::StatusOr<bool> Assigner::ReassignByRuleInTxn(storage::WriteTxn& txn,
                    DecideInTxn(txn, rules, lead, excluded, change.sequence, now_us));
   assign_internal::RecordDecision(decided, change.entry);
   change.explanation = std::move(decided.explanation);
-  if (decided.assigned()) {
-    lead.set_owner(RepName(decided.decision.rep_id));
-    lead.set_state(v1::LEAD_STATE_OPEN);
-    lead.clear_first_contact_time();  // the new owner has not contacted it yet
+  if (decided.picked()) {
+    assign_internal::SetDecidedOwner(decided, now_us, lead);
     change.delta = decided.decision.delta;
     change.previous = storage::PreviousCounts::kCreditBack;
-    assign_internal::SetSlaDeadline(decided.sla, now_us, change.entry, lead);
+    assign_internal::RecordSla(decided, now_us, change.entry, lead);
     return true;
   }
   if (!request.by_rule().release_if_none() || lead.owner().empty()) return false;
-  lead.set_owner("");
-  lead.set_state(v1::LEAD_STATE_UNASSIGNED);
+  assign_internal::SetDecidedOwner(decided, now_us, lead);
   lead.clear_sla_deadline();
   change.previous = storage::PreviousCounts::kCreditBack;
   lead.set_current_assignment(entry_name);
@@ -217,6 +214,7 @@ absl::Status Assigner::ReassignToRepInTxn(storage::WriteTxn& txn,
   lead.set_state(v1::LEAD_STATE_OPEN);
   lead.clear_first_contact_time();  // the new owner has not contacted it yet
   lead.clear_sla_deadline();
+  assign_internal::ClearReview(lead);
   change.delta = dsl::ManualAssignmentDelta(
       rep_id, periods, lead.has_quality() ? std::optional<double>(lead.quality()) : std::nullopt);
   change.previous = storage::PreviousCounts::kCreditBack;

@@ -36,8 +36,7 @@ absl::StatusOr<storage::CommittedAssignment> CommitRetried(storage::WriteTxn& tx
                                                            const ActiveRules& rules,
                                                            const std::string& why,
                                                            uint64_t sequence, int64_t now_us) {
-  lead.set_owner(RepName(decided.decision.rep_id));
-  lead.set_state(v1::LEAD_STATE_OPEN);
+  assign_internal::SetDecidedOwner(decided, now_us, lead);
   const std::string reason = absl::StrCat("retried (", why, "): ", decided.summary.text());
   return storage::CommitAssignment(
       txn, assign_internal::DecidedAssignChange(std::move(decided), std::move(lead), rules.version,
@@ -69,7 +68,7 @@ absl::StatusOr<int> Assigner::RetryUnassigned(const std::string& why) {
                            storage::NextAssignment(txn, lead->name()));
           ASSIGN_OR_RETURN(Decided decided,
                            DecideInTxn(txn, *rules, *lead, {}, next.sequence, now_us));
-          if (!decided.assigned()) {
+          if (!decided.picked()) {
             still = ToUnassignedReasonProto(decided.decision.unassigned_reason);
             return storage::MutationResult::kRollBack;  // nothing changed: no new history entry
           }

@@ -129,12 +129,8 @@ absl::StatusOr<ListQuery> ParseListQuery(const v1::ListAssignmentsRequest& reque
   query.start_us = decided.start_us;
   query.end_us = decided.end_us;
   query.fingerprint = FilterFingerprint(request);
-  ASSIGN_OR_RETURN(const std::string token,
-                   DecodePageToken(request.page_token(), query.fingerprint));
-  if (!token.empty()) {
-    query.after = ParsePosition(token);
-    if (!query.after) return InvalidField("page_token", "not a token this server issued");
-  }
+  ASSIGN_OR_RETURN(query.after, DecodePagePosition<Position>(request.page_token(),
+                                                             query.fingerprint, ParsePosition));
   query.ascending = request.oldest_first();
   return query;
 }

@@ -88,12 +88,8 @@ absl::StatusOr<LeadQuery> ParseLeadQuery(const v1::ListLeadsRequest& request, in
   query.start_us = received.start_us;
   query.end_us = received.end_us;
   query.fingerprint = FilterFingerprint(request);
-  ASSIGN_OR_RETURN(const std::string token,
-                   DecodePageToken(request.page_token(), query.fingerprint));
-  if (!token.empty()) {
-    query.after = ParsePosition(token);
-    if (!query.after) return InvalidField("page_token", "not a token this server issued");
-  }
+  ASSIGN_OR_RETURN(query.after, DecodePagePosition<LeadIndexPosition>(
+                                    request.page_token(), query.fingerprint, ParsePosition));
   return query;
 }
 

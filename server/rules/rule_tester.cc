@@ -216,7 +216,7 @@ void RecordResult(const v1::Lead& lead, int64_t at, const dsl::Decision& decisio
   if (decision.rule_index && *decision.rule_index < tally.rule_hits.size()) {
     ++tally.rule_hits[*decision.rule_index];
   }
-  if (decision.outcome == dsl::Outcome::kAssigned && decision.rep_index) {
+  if (dsl::PicksRep(decision.outcome) && decision.rep_index) {
     ++tally.assigned;
     result.set_rep(RepName(decision.rep_id));
     DryRunTally::Rep& rep = tally.reps[*decision.rep_index];

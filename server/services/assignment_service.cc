@@ -54,6 +54,13 @@ grpc::Status AssignmentServiceImpl::CloseLead(grpc::ServerContext* context,
                [&](const CallContext& call) { return assigner_.CloseLead(*request, call); });
 }
 
+grpc::Status AssignmentServiceImpl::Review(grpc::ServerContext* context,
+                                           const v1::ReviewRequest* request,
+                                           v1::ReviewResponse* response) {
+  return Serve(gate_, "AssignmentService.Review", context, response,
+               [&](const CallContext& call) { return assigner_.Review(*request, call); });
+}
+
 grpc::Status AssignmentServiceImpl::ListLeads(grpc::ServerContext* context,
                                               const v1::ListLeadsRequest* request,
                                               v1::ListLeadsResponse* response) {

@@ -1,5 +1,4 @@
 // AssignmentService over gRPC: one-line shims over Assigner (writes) and LeadQueries (reads).
-// Review is not implemented yet and answers UNIMPLEMENTED.
 #pragma once
 
 #include <cstdint>
@@ -40,11 +39,8 @@ class AssignmentServiceImpl final : public leadrouter::v1::AssignmentService::Se
   grpc::Status Explain(grpc::ServerContext* context, const leadrouter::v1::ExplainRequest* request,
                        leadrouter::v1::ExplainResponse* response) override;
 
-  // Not implemented yet.
-  grpc::Status Review(grpc::ServerContext*, const leadrouter::v1::ReviewRequest*,
-                      leadrouter::v1::ReviewResponse*) override {
-    return NotImplementedYet("leadrouter.v1.AssignmentService/Review");
-  }
+  grpc::Status Review(grpc::ServerContext* context, const leadrouter::v1::ReviewRequest* request,
+                      leadrouter::v1::ReviewResponse* response) override;
 
  private:
   // The per-caller rate limit of the policy (off when it has none): one token per lead.

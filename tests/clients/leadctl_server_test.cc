@@ -618,5 +618,46 @@ TEST(LeadctlAuthTest, SendsTheTokenFromTheEnvironmentOrAFile) {
   EXPECT_THAT(from_file.output, Not(HasSubstr("tok-viewer")));
 }
 
+// Every lead of these rules waits for review: leadctl review approves, rejects to a named rep,
+// and refuses what the server refuses (exit 1) or what is unusable (exit 2).
+class LeadctlReviewTest : public LeadctlServerTest {
+ protected:
+  void SetUp() override {
+    HarnessOptions options;
+    options.rules = "rule \"all\" when true review\n";
+    server_ = std::make_unique<ServerHarness>(options);
+    ASSERT_OK(server_->status());
+  }
+};
+
+TEST_F(LeadctlReviewTest, ApproveAndRejectAProposal) {
+  AddExampleReps();
+  CommandResult assign = Leadctl("assign --id R1 --field quality=50");
+  ASSERT_EQ(assign.exit_code, 0) << assign.output;
+  EXPECT_THAT(assign.output, HasSubstr("pending"));
+  assign = Leadctl("assign --id R2 --field quality=50");
+  ASSERT_EQ(assign.exit_code, 0) << assign.output;
+
+  CommandResult review = Leadctl("review R1 --approve --actor mia");
+  ASSERT_EQ(review.exit_code, 0) << review.output;
+  EXPECT_THAT(review.output,
+              AllOf(HasSubstr("state       open\n"), HasSubstr("kind        review\n"),
+                    HasSubstr("approved by mia")));
+  review = Leadctl("review R1 --approve --actor mia 2>&1");
+  EXPECT_EQ(review.exit_code, 1) << review.output;
+  EXPECT_THAT(review.output, HasSubstr("NOT_PENDING_REVIEW"));
+
+  review = Leadctl("review R2 --reject --to ana --force --actor mia --reason 'knows the account'");
+  ASSERT_EQ(review.exit_code, 0) << review.output;
+  EXPECT_THAT(review.output,
+              AllOf(HasSubstr("owner       ana\n"), HasSubstr("kind        manual\n")));
+
+  review = Leadctl("review R2 --approve --reject --actor mia 2>&1");
+  EXPECT_EQ(review.exit_code, 2) << review.output;
+  review = Leadctl("review R2 --reject --actor mia 2>&1");
+  EXPECT_EQ(review.exit_code, 2) << review.output;
+  EXPECT_THAT(review.output, HasSubstr("reason"));
+}
+
 }  // namespace
 }  // namespace leadrouter::leadctl

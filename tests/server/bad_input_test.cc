@@ -76,6 +76,7 @@ const Rpc kListAssignments =
     Method<v1::ListAssignmentsResponse>("/leadrouter.v1.AssignmentService/ListAssignments");
 const Rpc kExplain = Method<v1::ExplainResponse>("/leadrouter.v1.AssignmentService/Explain");
 const Rpc kCloseLead = Method<v1::CloseLeadResponse>("/leadrouter.v1.AssignmentService/CloseLead");
+const Rpc kReview = Method<v1::ReviewResponse>("/leadrouter.v1.AssignmentService/Review");
 const Rpc kListLeads = Method<v1::ListLeadsResponse>("/leadrouter.v1.AssignmentService/ListLeads");
 const Rpc kRecordFollowUp =
     Method<v1::RecordFollowUpResponse>("/leadrouter.v1.FollowUpService/RecordFollowUp");
@@ -160,6 +161,19 @@ std::function<std::string(const Seeds&)> AssignLeadNotUtf8(std::function<void(v1
 }
 
 // A close of l1 (owned by a rep) as LOST, by a valid actor for a valid reason, then `change`.
+std::function<std::string(const Seeds&)> ReviewWith(
+    std::function<void(v1::ReviewRequest&)> change) {
+  return [change](const Seeds&) {
+    v1::ReviewRequest request;
+    request.set_lead("leads/l1");
+    request.set_decision(v1::REVIEW_DECISION_REJECT);
+    request.set_actor("test");
+    request.set_reason("why");
+    change(request);
+    return Wire(request);
+  };
+}
+
 std::function<std::string(const Seeds&)> CloseWith(
     std::function<void(v1::CloseLeadRequest&)> change) {
   return [change](const Seeds&) {
@@ -522,6 +536,42 @@ std::vector<Row> Catalogue() {
       {"close_lead_long_key", kCloseLead,
        CloseWith([](v1::CloseLeadRequest& r) { r.set_idempotency_key(std::string(129, 'k')); }),
        StatusCode::INVALID_ARGUMENT, "idempotency_key"},
+
+      // ---- AssignmentService.Review
+      {"review_empty_lead", kReview, ReviewWith([](v1::ReviewRequest& r) { r.clear_lead(); }),
+       StatusCode::INVALID_ARGUMENT, "lead"},
+      {"review_no_decision", kReview, ReviewWith([](v1::ReviewRequest& r) { r.clear_decision(); }),
+       StatusCode::INVALID_ARGUMENT, "decision"},
+      {"review_unknown_decision", kReview, ReviewWith([](v1::ReviewRequest& r) {
+         r.set_decision(static_cast<v1::ReviewDecision>(99));
+       }),
+       StatusCode::INVALID_ARGUMENT, "decision"},
+      {"review_rep_with_approve", kReview, ReviewWith([](v1::ReviewRequest& r) {
+         r.set_decision(v1::REVIEW_DECISION_APPROVE);
+         r.set_rep("reps/ana");
+       }),
+       StatusCode::INVALID_ARGUMENT, "rep"},
+      {"review_bad_rep", kReview, ReviewWith([](v1::ReviewRequest& r) { r.set_rep("ana"); }),
+       StatusCode::INVALID_ARGUMENT, "rep"},
+      {"review_force_without_rep", kReview,
+       ReviewWith([](v1::ReviewRequest& r) { r.set_force(true); }), StatusCode::INVALID_ARGUMENT,
+       "force"},
+      {"review_other_leads_proposal", kReview,
+       ReviewWith([](v1::ReviewRequest& r) { r.set_proposal("leads/l2/assignments/1"); }),
+       StatusCode::INVALID_ARGUMENT, "proposal"},
+      {"review_reject_without_reason", kReview,
+       ReviewWith([](v1::ReviewRequest& r) { r.clear_reason(); }), StatusCode::INVALID_ARGUMENT,
+       "reason"},
+      {"review_no_actor", kReview, ReviewWith([](v1::ReviewRequest& r) { r.clear_actor(); }),
+       StatusCode::INVALID_ARGUMENT, "actor"},
+      {"review_long_key", kReview,
+       ReviewWith([](v1::ReviewRequest& r) { r.set_idempotency_key(std::string(129, 'k')); }),
+       StatusCode::INVALID_ARGUMENT, "idempotency_key"},
+      {"review_unknown_lead", kReview,
+       ReviewWith([](v1::ReviewRequest& r) { r.set_lead("leads/nobody"); }), StatusCode::NOT_FOUND,
+       "leads/nobody"},
+      {"review_lead_not_in_review", kReview, ReviewWith([](v1::ReviewRequest&) {}),
+       StatusCode::FAILED_PRECONDITION, "not waiting for review"},
 
       // ---- AssignmentService.ListLeads
       {"list_leads_bad_owner", kListLeads,
@@ -1092,7 +1142,6 @@ std::vector<Row> Catalogue() {
 std::vector<Row> Unimplemented() {
   std::vector<Row> rows;
   for (const char* path : {
-           "/leadrouter.v1.AssignmentService/Review",
            "/leadrouter.v1.RuleService/Backtest",
            "/leadrouter.v1.FollowUpService/ListTasks",
            "/leadrouter.v1.ReportService/Distribution",

@@ -5,6 +5,7 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/time_util.h"
+#include "server/api/dsl_binding.h"
 #include "server/api/errors.h"
 #include "server/api/explanation_proto.h"
 #include "server/api/validation.h"
@@ -104,7 +105,7 @@ void RecordDecision(const Decided& decided, v1::Assignment& entry) {
   entry.set_outcome(ToOutcomeProto(decided.decision.outcome));
   if (decided.rule) *entry.mutable_rule() = *decided.rule;
   *entry.mutable_explanation() = decided.summary;
-  if (!decided.assigned()) {
+  if (!decided.picked()) {
     entry.set_unassigned_reason(ToUnassignedReasonProto(decided.decision.unassigned_reason));
   }
 }
@@ -119,6 +120,34 @@ void SetSlaDeadline(const std::optional<v1::Sla>& sla, int64_t now_us, v1::Assig
   *lead.mutable_sla_deadline() = entry.sla_deadline();
 }
 
+void RecordSla(const Decided& decided, int64_t now_us, v1::Assignment& entry, v1::Lead& lead) {
+  if (decided.assigned()) return SetSlaDeadline(decided.sla, now_us, entry, lead);
+  lead.clear_sla_deadline();
+  if (decided.picked() && decided.sla) *entry.mutable_sla() = *decided.sla;
+}
+
+void SetDecidedOwner(const Decided& decided, int64_t now_us, v1::Lead& lead) {
+  ClearReview(lead);
+  if (!decided.picked()) {
+    lead.set_owner("");
+    lead.set_state(v1::LEAD_STATE_UNASSIGNED);
+    return;
+  }
+  lead.set_owner(RepName(decided.decision.rep_id));
+  lead.clear_first_contact_time();
+  if (decided.assigned()) {
+    lead.set_state(v1::LEAD_STATE_OPEN);
+  } else {
+    lead.set_state(v1::LEAD_STATE_PENDING_REVIEW);
+    *lead.mutable_review_since() = TimeUtil::MicrosecondsToTimestamp(now_us);
+  }
+}
+
+void ClearReview(v1::Lead& lead) {
+  lead.clear_review_since();
+  lead.clear_review_escalate_time();
+}
+
 storage::AssignmentChange DecidedAssignChange(Decided decided, v1::Lead lead, int64_t rule_version,
                                               const std::string& actor, const std::string& reason,
                                               uint64_t sequence, int64_t now_us) {
@@ -127,7 +156,7 @@ storage::AssignmentChange DecidedAssignChange(Decided decided, v1::Lead lead, in
   change.entry = NewEntry(v1::ASSIGNMENT_KIND_ASSIGN, rule_version, actor, reason, now_us);
   RecordDecision(decided, change.entry);
   change.entry.set_rep(lead.owner());
-  SetSlaDeadline(decided.sla, now_us, change.entry, lead);
+  RecordSla(decided, now_us, change.entry, lead);
   change.lead = std::move(lead);
   change.explanation = std::move(decided.explanation);
   change.delta = decided.decision.delta;

@@ -40,10 +40,12 @@ struct Decided {
   leadrouter::v1::ExplanationSummary summary;
   // The rule that decided, if any.
   std::optional<leadrouter::v1::RuleRef> rule;
-  // The deciding rule's SLA, when it assigned and the rule has one.
+  // The deciding rule's SLA, when it picked a rep and the rule has one.
   std::optional<leadrouter::v1::Sla> sla;
 
   bool assigned() const { return decision.outcome == dsl::Outcome::kAssigned; }
+  // Assigned, or proposed for review: a rep was picked and the counts move.
+  bool picked() const { return dsl::PicksRep(decision.outcome); }
 };
 
 // One lead to assign: an Assign request or one AssignBatch item.
@@ -83,6 +85,7 @@ inline constexpr char kAssignScope[] = "assign";
 inline constexpr char kReassignScope[] = "reassign";
 inline constexpr char kCloseScope[] = "close";
 inline constexpr char kFollowUpScope[] = "followup";
+inline constexpr char kReviewScope[] = "review";
 
 // Reads into `response` what an earlier request with `key` got; false when the key is empty or
 // new. INVALID_ARGUMENT (IDEMPOTENCY_KEY_REUSED) when the earlier request was another one
@@ -125,6 +128,16 @@ void RecordDecision(const Decided& decided, leadrouter::v1::Assignment& entry);
 // lead; without one, the lead has no deadline.
 void SetSlaDeadline(const std::optional<leadrouter::v1::Sla>& sla, int64_t now_us,
                     leadrouter::v1::Assignment& entry, leadrouter::v1::Lead& lead);
+// The SLA of a decision: an assignment starts its clock now (SetSlaDeadline); a proposal keeps
+// the rule's SLA on its entry, for its approval to start, and the lead has no deadline meanwhile.
+void RecordSla(const Decided& decided, int64_t now_us, leadrouter::v1::Assignment& entry,
+               leadrouter::v1::Lead& lead);
+// The owner and state `decided` gives a lead decided anew: the picked rep, OPEN (assigned) or
+// PENDING_REVIEW (proposed, since `now_us`), or no owner and UNASSIGNED. A rep picked has not
+// contacted the lead yet, and a proposal before it is over.
+void SetDecidedOwner(const Decided& decided, int64_t now_us, leadrouter::v1::Lead& lead);
+// Ends the lead's review bookkeeping (proposal time, escalation) when it leaves PENDING_REVIEW.
+void ClearReview(leadrouter::v1::Lead& lead);
 // The change that records `decided` as entry `sequence` of an assignment (kind ASSIGN, by `actor`
 // for `reason`) of `lead`, whose owner and state the caller has set: the decision, the SLA
 // deadline, the explanation and the counts, the lead's earlier counts kept (it had no owner).

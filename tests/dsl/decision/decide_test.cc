@@ -215,3 +215,50 @@ TEST(Decide, RosterBoundToAnotherProgramIsAnError) {
 
 }  // namespace
 }  // namespace leadrouter::dsl
+
+namespace leadrouter::dsl {
+namespace {
+
+using testing::Rep;
+using testing::Router;
+
+// A rule with `review` proposes instead of assigning: the same pick, the same counts moved (so its
+// caps hold while the proposal waits), the explanation marked; `review when` only for the leads
+// its condition holds for; a rule without review assigns.
+TEST(Review, AProposalPicksAndCountsLikeAnAssignment) {
+  Router r(
+      "rule \"big\" when source == \"big\" review when value >= 1000 cap 1/day\n"
+      "rule \"rest\" when true\n",
+      {Rep("a"), Rep("b")});
+  const Decision proposal = r.DecideOnly({{"source", std::string("big")}, {"value", 5000.0}});
+  EXPECT_EQ(proposal.outcome, Outcome::kPendingReview);
+  EXPECT_TRUE(PicksRep(proposal.outcome));
+  ASSERT_TRUE(proposal.delta.has_value());
+  EXPECT_FALSE(proposal.rep_id.empty());
+  EXPECT_TRUE(proposal.explanation.rules.back().review);
+  EXPECT_EQ(proposal.explanation.outcome, Outcome::kPendingReview);
+  EXPECT_NE(SummaryText(proposal.explanation).find("pending review"), std::string::npos)
+      << SummaryText(proposal.explanation);
+
+  // Two proposals fill both reps' `cap 1/day`: a third big lead finds nobody under the cap and
+  // falls through to "rest", which assigns.
+  r.Assign({{"source", std::string("big")}, {"value", 5000.0}});
+  r.Assign({{"source", std::string("big")}, {"value", 5000.0}});
+  const Decision third = r.DecideOnly({{"source", std::string("big")}, {"value", 5000.0}});
+  EXPECT_EQ(third.outcome, Outcome::kAssigned);
+  EXPECT_EQ(third.rule_label, "rest");
+
+  const Decision small = r.DecideOnly({{"source", std::string("web")}, {"value", 10.0}});
+  EXPECT_EQ(small.outcome, Outcome::kAssigned);
+  EXPECT_FALSE(small.explanation.rules.back().review);
+}
+
+TEST(Review, ReviewWhenFalseAssigns) {
+  Router r("rule \"big\" when true review when value >= 1000\n", {Rep("a")});
+  const Decision d = r.DecideOnly({{"value", 10.0}});
+  EXPECT_EQ(d.outcome, Outcome::kAssigned);
+  EXPECT_FALSE(d.explanation.rules.back().review);
+}
+
+}  // namespace
+}  // namespace leadrouter::dsl
