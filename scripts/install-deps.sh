@@ -21,6 +21,8 @@ packages=(
   libtomlplusplus-dev
   # leadctl rules diff: the shortest edit script of two rule sources (header-only)
   libdtl-dev
+  # lead scoring's gradient-boosted trees (dsl/score/, XGBoost's C API)
+  libxgboost-dev
   # IANA time zones for cap periods (read by Abseil from /usr/share/zoneinfo)
   tzdata
   # tests and benchmarks; jq reads the benchmarks' JSON in scripts/bench-compare.sh
@@ -29,6 +31,8 @@ packages=(
   clang libclang-rt-14-dev clang-format
   # the Python client smoke test, generated from proto/ by grpc_python_plugin
   python3 python3-grpcio python3-protobuf
+  # `make bench`'s lead-scoring anchors (bench/anchors/scoring_anchor.py)
+  python3-sklearn python3-pandas python3-xgboost
 )
 
 missing=()
