@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <sstream>
 #include <thread>
 
 #include "absl/strings/numbers.h"
@@ -105,6 +106,9 @@ int main(int argc, char** argv) {
   std::string event_retention = "30d";
   std::string review_timeout = "24h";
   std::string review_timeout_action = "escalate";
+  std::string work_schedule_file;
+  std::string sla_stops_on = "attempt";
+  int64_t sla_sweep_interval_ms = options.sla_sweep_interval.count();
 
   CLI::App app{"leadrouterd: assigns sales leads to reps by rules", "leadrouterd"};
   app.set_config("--config", "",
@@ -203,7 +207,40 @@ int main(int argc, char** argv) {
                  "keeps waiting), approve, or reject (the lead is unassigned)")
       ->capture_default_str()
       ->check(CLI::IsMember({"escalate", "approve", "reject"}));
+  app.add_option("--work-schedule", work_schedule_file,
+                 "JSON file with the working time of reps without their own schedule "
+                 "({\"time_zone\": \"Asia/Shanghai\", \"hours\": \"mon-fri 09:00-18:00\"}); "
+                 "default: around the clock in UTC")
+      ->check(CLI::ExistingFile);
+  app.add_option("--default-sla", options.default_sla,
+                 "the SLA of rules without `sla` and of manual assignments, as a rule writes it "
+                 "after `sla`, e.g. \"4 working hours then notify, 1 working day then reassign\"")
+      ->capture_default_str();
+  app.add_option("--sla-stops-on", sla_stops_on,
+                 "what stops an SLA clock: the owner's first follow-up (attempt) or the first "
+                 "that reached the lead (reached)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"attempt", "reached"}));
+  app.add_option("--escalation-target", options.escalation_target,
+                 "whom a bare `escalate` hands a lead to: team:NAME or rep:ID (default: nobody, "
+                 "the step only reports)");
+  app.add_option("--sla-sweep-interval-ms", sla_sweep_interval_ms,
+                 "how often due SLA steps and tasks are applied")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   CLI11_PARSE(app, argc, argv);
+  if (!work_schedule_file.empty()) {
+    std::ifstream in(work_schedule_file);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in) {
+      spdlog::critical("cannot read --work-schedule {}", work_schedule_file);
+      return EXIT_FAILURE;
+    }
+    options.work_schedule = text.str();
+  }
+  options.sla_stops_on = *leadrouter::server::ParseSlaStopsOn(sla_stops_on);
+  options.sla_sweep_interval = std::chrono::milliseconds(sla_sweep_interval_ms);
   options.event_retention = *ParseDurationFlag(event_retention);
   options.review_timeout = *ParseDurationFlag(review_timeout);
   options.review_timeout_action =

@@ -16,9 +16,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "dsl/base/escalation_target.h"
 #include "dsl/base/status_macros.h"
 #include "dsl/base/vocabulary.h"
+#include "dsl/compile/compiler.h"
 #include "dsl/decision/periods.h"
+#include "dsl/decision/working_time.h"
 #include "server/assign/assigner.h"
 #include "server/assign/lead_queries.h"
 #include "server/assign/unassigned_queue.h"
@@ -42,10 +45,44 @@
 
 namespace leadrouter::server {
 
+namespace {
+
+// The SLA and working-time options into `assigner`: InvalidArgument naming the flag for a bad one.
+absl::Status ReadAfterAssignmentOptions(const ServerOptions& options, AssignerOptions& assigner) {
+  if (!options.work_schedule.empty()) {
+    absl::StatusOr<dsl::WorkSchedule> schedule = dsl::ParseWorkScheduleJson(options.work_schedule);
+    if (!schedule.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--work-schedule: ", schedule.status().message()));
+    }
+    assigner.default_schedule = *std::move(schedule);
+  }
+  absl::StatusOr<dsl::SlaPolicy> sla = dsl::CompileSlaPolicy(options.default_sla);
+  if (!sla.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--default-sla \"", options.default_sla, "\": ", sla.status().message()));
+  }
+  assigner.default_sla = *std::move(sla);
+  assigner.sla_stops_on = options.sla_stops_on;
+  if (!options.escalation_target.empty()) {
+    absl::StatusOr<dsl::EscalationTarget> target =
+        dsl::ParseEscalationTarget(options.escalation_target);
+    if (!target.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--escalation-target: ", target.status().message()));
+    }
+    assigner.escalation_target = *std::move(target);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 class Server::Impl {
  public:
   Impl(ServerOptions options, std::unique_ptr<transport::ListenerSecurity> security,
-       std::unique_ptr<storage::Storage> storage, dsl::PeriodCalendar calendar)
+       std::unique_ptr<storage::Storage> storage, dsl::PeriodCalendar calendar,
+       AssignerOptions assigner_options)
       : options_(std::move(options)),
         security_(std::move(security)),
         storage_(std::move(storage)),
@@ -53,10 +90,7 @@ class Server::Impl {
               CallPolicy{options_.max_deadline, options_.max_metadata_bytes,
                          std::make_shared<RateLimiter>(options_.assign_rate), security_->auth()}),
         rules_(*storage_, *options_.clock),
-        assigner_(*storage_, rules_, roster_, unassigned_,
-                  AssignerOptions{calendar, options_.clock, options_.before_decide_for_testing,
-                                  options_.channels, absl::FromChrono(options_.review_timeout),
-                                  options_.review_timeout_action}),
+        assigner_(*storage_, rules_, roster_, unassigned_, std::move(assigner_options)),
         reps_(*storage_, roster_, unassigned_, assigner_),
         queries_(storage_->database(), *options_.clock),
         tester_(*storage_, rules_, roster_, calendar),
@@ -85,6 +119,10 @@ class Server::Impl {
       review_expiry_ =
           std::make_unique<PeriodicJob>("review_expiry", options_.review_check_interval,
                                         [this] { return assigner_.ExpireReviews().status(); });
+    }
+    if (options_.sla_sweep_interval.count() > 0) {
+      sla_sweep_ = std::make_unique<PeriodicJob>("sla_sweep", options_.sla_sweep_interval,
+                                                 [this] { return assigner_.SweepDue().status(); });
     }
     if (options_.event_retention.count() > 0) {
       event_trim_ = std::make_unique<PeriodicJob>("event_trim", options_.event_trim_interval,
@@ -142,6 +180,7 @@ class Server::Impl {
   }
 
   int port() const { return port_; }
+  absl::StatusOr<int> SweepDue() { return assigner_.SweepDue(); }
 
   absl::Status ReloadSecurity() { return security_->Reload(); }
 
@@ -237,6 +276,7 @@ class Server::Impl {
 
   void StopBackgroundJobs() {
     if (review_expiry_ != nullptr) review_expiry_->Stop();
+    if (sla_sweep_ != nullptr) sla_sweep_->Stop();
     if (event_trim_ != nullptr) event_trim_->Stop();
     if (idempotency_purge_ != nullptr) idempotency_purge_->Stop();
     if (away_expiry_ != nullptr) away_expiry_->Stop();
@@ -264,6 +304,7 @@ class Server::Impl {
   std::unique_ptr<PeriodicJob> idempotency_purge_;
   std::unique_ptr<PeriodicJob> event_trim_;
   std::unique_ptr<PeriodicJob> review_expiry_;
+  std::unique_ptr<PeriodicJob> sla_sweep_;
   int port_ = 0;
 
   std::mutex mu_;
@@ -282,6 +323,14 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   if (absl::Status channels = dsl::CheckExtraChannels(options.channels); !channels.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("--channels: ", channels.message()));
   }
+  AssignerOptions assigner;
+  assigner.calendar = *calendar;
+  assigner.clock = options.clock;
+  assigner.before_decide_for_testing = options.before_decide_for_testing;
+  assigner.extra_channels = options.channels;
+  assigner.review_timeout = absl::FromChrono(options.review_timeout);
+  assigner.review_timeout_action = options.review_timeout_action;
+  RETURN_IF_ERROR(ReadAfterAssignmentOptions(options, assigner));
   // Before the database: a listener that may not serve as configured opens nothing.
   absl::StatusOr<std::unique_ptr<transport::ListenerSecurity>> security =
       transport::ListenerSecurity::Create(options.listen_address, options.security);
@@ -291,7 +340,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   ASSIGN_OR_RETURN(std::unique_ptr<storage::Storage> storage,
                    storage::Storage::Open(options.db_path, storage_options));
   auto impl = std::make_unique<Impl>(options, *std::move(security), std::move(storage),
-                                     *std::move(calendar));
+                                     *std::move(calendar), std::move(assigner));
   if (absl::Status status = impl->Start(); !status.ok()) {
     impl->Shutdown();
     return status;
@@ -313,5 +362,7 @@ void Server::Shutdown() { impl_->Shutdown(); }
 absl::Status Server::ReloadSecurity() { return impl_->ReloadSecurity(); }
 
 void Server::Wait() { impl_->Wait(); }
+
+absl::StatusOr<int> Server::SweepDue() { return impl_->SweepDue(); }
 
 }  // namespace leadrouter::server

@@ -15,6 +15,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "server/api/clock.h"
+#include "server/assign/lead_lifecycle.h"
 #include "server/assign/review_timeout.h"
 #include "server/services/call_policy.h"
 #include "server/services/rate_limiter.h"
@@ -97,6 +98,19 @@ struct ServerOptions {
   std::chrono::seconds review_timeout = std::chrono::hours(24);
   ReviewTimeoutAction review_timeout_action = ReviewTimeoutAction::kEscalate;
   std::chrono::milliseconds review_check_interval = std::chrono::minutes(1);
+  // After the assignment (docs/followup.md). `work_schedule`: the schedule of reps without their
+  // own, as JSON ({"time_zone": ..., "hours": ...}); empty: around the clock in UTC.
+  // `default_sla`: the SLA of rules without `sla` and of manual assignments, as a rule writes it
+  // after `sla`. `escalation_target`: whom a bare `escalate` hands a lead to ("team:NAME" or
+  // "rep:ID"; empty: nobody, the step only reports). The SLA sweeper runs every
+  // `sla_sweep_interval` (0: never, for tests that call it themselves). A bad value refuses to
+  // start. Default: around the clock, "24h then notify", the first attempt stops the clock, no
+  // escalation target, 1 second
+  std::string work_schedule;
+  std::string default_sla = "24h then notify";
+  SlaStopsOn sla_stops_on = SlaStopsOn::kAttempt;
+  std::string escalation_target;
+  std::chrono::milliseconds sla_sweep_interval = std::chrono::seconds(1);
   // Where the server's "now" comes from: receive and decide times, caps' days, away periods,
   // deadlines (server/api/clock.h). Tests pass a SimulatedClock, which must outlive the server.
   // Default: the system clock
@@ -135,6 +149,10 @@ class Server {
 
   // Blocks until Shutdown() has completed.
   void Wait();
+
+  // Runs the SLA sweeper once, now (the sla_sweep job does it every sla_sweep_interval): for
+  // tests and benchmarks that move a simulated clock. Returns how many due items it handled.
+  [[nodiscard]] absl::StatusOr<int> SweepDue();
 
  private:
   class Impl;

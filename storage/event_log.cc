@@ -151,6 +151,36 @@ absl::Status AppendReviewExpiredEvent(WriteTxn& txn, const leadrouter::v1::Lead&
   return AppendEvent(txn, std::move(event)).status();
 }
 
+absl::Status AppendSlaStepEvent(WriteTxn& txn, leadrouter::v1::EventKind kind,
+                                const leadrouter::v1::Lead& lead,
+                                const leadrouter::v1::SlaStep& step, const EventContext& context) {
+  leadrouter::v1::Event event = BaseEvent(lead, context);
+  event.set_kind(kind);
+  event.set_rep(lead.owner());
+  event.set_assignment(lead.current_assignment());
+  event.set_sla_step(step.index());
+  *event.mutable_due_time() = step.due_time();
+  return AppendEvent(txn, std::move(event)).status();
+}
+
+absl::Status AppendTaskEvent(WriteTxn& txn, leadrouter::v1::EventKind kind,
+                             const leadrouter::v1::Task& task, const EventContext& context) {
+  leadrouter::v1::Event event;
+  event.set_kind(kind);
+  *event.mutable_time() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(context.now_us);
+  event.set_lead(task.lead());
+  event.set_rep(task.rep());
+  event.set_rule_version(context.rule_version);
+  event.set_actor(context.actor);
+  event.set_reason(context.reason);
+  event.set_assignment(task.assignment());
+  event.set_task(task.name());
+  event.set_channel_name(task.channel_name());
+  event.set_followup(task.followup());
+  *event.mutable_due_time() = task.due_time();
+  return AppendEvent(txn, std::move(event)).status();
+}
+
 absl::Status AppendFollowUpEvent(WriteTxn& txn, const leadrouter::v1::FollowUp& followup,
                                  int64_t rule_version) {
   leadrouter::v1::Event event;

@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "leadrouter/v1/events.pb.h"
+#include "leadrouter/v1/followups.pb.h"
 #include "storage/read_view.h"
 #include "storage/storage.h"
 #include "storage/write_txn.h"
@@ -62,6 +63,19 @@ struct EventContext {
 // Stages REVIEW_EXPIRED for `lead`, PENDING_REVIEW, whose proposal waited past the review timeout.
 [[nodiscard]] absl::Status AppendReviewExpiredEvent(WriteTxn& txn, const leadrouter::v1::Lead& lead,
                                                     const EventContext& context);
+
+// Stages an SLA step's event (SLA_WARNING, SLA_BREACHED, SLA_ESCALATED) for `lead` as it was
+// when the step came due: its owner is the rep who missed the step. When the step moves the lead,
+// the move's own event (REASSIGNED) follows.
+[[nodiscard]] absl::Status AppendSlaStepEvent(WriteTxn& txn, leadrouter::v1::EventKind kind,
+                                              const leadrouter::v1::Lead& lead,
+                                              const leadrouter::v1::SlaStep& step,
+                                              const EventContext& context);
+
+// Stages a task's event (TASK_CREATED, TASK_OVERDUE, TASK_DONE) for `task` as stored.
+[[nodiscard]] absl::Status AppendTaskEvent(WriteTxn& txn, leadrouter::v1::EventKind kind,
+                                           const leadrouter::v1::Task& task,
+                                           const EventContext& context);
 
 // Stages FOLLOW_UP_RECORDED for `followup` (complete: name, rep, channel, outcome, lead state and
 // create time set). PutFollowUp (storage/followup_store.h) calls it, so no follow-up is stored

@@ -11,7 +11,7 @@
 namespace leadrouter::storage {
 
 // The layout this build reads and writes. Open refuses a directory written with another one.
-// Column families added later without a new version (events, events_by_lead, lead_index) are
+// Column families added later without a new version (events, events_by_lead, lead_index, due) are
 // created empty when a database from before them is opened (storage/database.cc); the lead index
 // is then built from the leads (storage/lead_index.h).
 inline constexpr uint32_t kSchemaVersion = 1;
@@ -35,9 +35,10 @@ enum class ColumnFamily : int {
   kEvents,             // sequence -> leadrouter.v1.Event (the event log; trimmed by age)
   kEventsByLead,       // lead id, sequence -> empty (a lead's events in order)
   kLeadIndex,          // index, value, receive time, lead id -> "" (storage/lead_index.h)
+  kDue,                // due time, kind, lead name, id -> "" (storage/due_index.h)
 };
 
-inline constexpr std::array<std::string_view, 18> kColumnFamilyNames = {"default",
+inline constexpr std::array<std::string_view, 19> kColumnFamilyNames = {"default",
                                                                         "meta",
                                                                         "leads",
                                                                         "reps",
@@ -54,7 +55,8 @@ inline constexpr std::array<std::string_view, 18> kColumnFamilyNames = {"default
                                                                         "audit",
                                                                         "events",
                                                                         "events_by_lead",
-                                                                        "lead_index"};
+                                                                        "lead_index",
+                                                                        "due"};
 
 inline constexpr size_t kColumnFamilyCount = kColumnFamilyNames.size();
 

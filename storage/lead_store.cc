@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "dsl/base/status_macros.h"
 #include "storage/audit_log.h"
+#include "storage/due_index.h"
 #include "storage/key_codec.h"
 #include "storage/keys.h"
 #include "storage/lead_index.h"
@@ -28,6 +29,7 @@ absl::StatusOr<LeadRecord> PutLead(WriteTxn& txn, const leadrouter::v1::Lead& le
       current_sequence.value_or(before.has_value() ? before->current_sequence() : uint64_t{0}));
   RETURN_IF_ERROR(WriteMessage(txn, ColumnFamily::kLeads, keys::Lead(lead.name()), record));
   RETURN_IF_ERROR(UpdateLeadIndex(txn, before.has_value() ? &before->lead() : nullptr, lead));
+  RETURN_IF_ERROR(UpdateSlaDue(txn, before.has_value() ? &before->lead() : nullptr, lead));
   RETURN_IF_ERROR(
       AuditChange(txn, change, lead.name(), before_revision, record.revision()).status());
   return record;

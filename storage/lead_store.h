@@ -1,7 +1,8 @@
 // Leads: column family `leads`, keyed by the lead's resource name ("leads/acme-1").
 //
 // Every write bumps the lead's revision, moves its entries of the lead index
-// (storage/lead_index.h) and appends an audit record in the same change, so the audit log has a
+// (storage/lead_index.h) and its pending SLA steps' rows of the due index (storage/due_index.h),
+// and appends an audit record in the same change, so the audit log has a
 // record with before/after revision for every stored version of a lead.
 #pragma once
 

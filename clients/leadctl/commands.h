@@ -19,6 +19,7 @@ void AddImportCommand(CLI::App& app, int& exit_code);
 void AddReassignCommand(CLI::App& app, int& exit_code);
 void AddLeadCommand(CLI::App& app, int& exit_code);
 void AddLeadsCommand(CLI::App& app, int& exit_code);
+void AddTasksCommand(CLI::App& app, int& exit_code);
 // `followup` (record a contact) and `followups` (list a lead's contacts).
 void AddFollowUpCommands(CLI::App& app, int& exit_code);
 void AddCloseCommand(CLI::App& app, int& exit_code);

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   leadrouter::leadctl::AddReassignCommand(app, exit_code);
   leadrouter::leadctl::AddLeadCommand(app, exit_code);
   leadrouter::leadctl::AddLeadsCommand(app, exit_code);
+  leadrouter::leadctl::AddTasksCommand(app, exit_code);
   leadrouter::leadctl::AddFollowUpCommands(app, exit_code);
   leadrouter::leadctl::AddCloseCommand(app, exit_code);
   leadrouter::leadctl::AddReviewCommand(app, exit_code);

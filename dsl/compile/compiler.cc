@@ -343,4 +343,26 @@ CompileResult Compile(const SourceFile& source, const CompileOptions& options) {
   return result;
 }
 
+absl::StatusOr<SlaPolicy> CompileSlaPolicy(std::string_view text) {
+  if (text.find('\n') != std::string_view::npos) {
+    return absl::InvalidArgumentError("an SLA is one line, e.g. \"24h then notify\"");
+  }
+  // The chain inside a rule of its own, so that it is read and checked exactly as a rule's.
+  constexpr std::string_view kBefore = "rule \"default sla\"\n  when true\n  sla ";
+  const SourceFile source("default-sla", absl::StrCat(Piece(kBefore), Piece(text), "\n"));
+  const CompileResult result = Compile(source);
+  for (const Diagnostic& diagnostic : result.diagnostics) {
+    if (diagnostic.severity != Severity::kError) continue;
+    const int64_t column =
+        static_cast<int64_t>(diagnostic.span.begin) - static_cast<int64_t>(kBefore.size()) + 1;
+    return absl::InvalidArgumentError(
+        absl::StrCat("column ", std::max<int64_t>(column, 1), ": ", diagnostic.message));
+  }
+  if (result.program == nullptr || result.program->rules().empty() ||
+      !result.program->rules().front().sla.has_value()) {
+    return absl::InvalidArgumentError("expected an SLA, e.g. \"24h then notify\"");
+  }
+  return *result.program->rules().front().sla;
+}
+
 }  // namespace leadrouter::dsl

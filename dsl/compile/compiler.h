@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "dsl/base/diagnostics.h"
 #include "dsl/base/source.h"
 #include "dsl/compile/program.h"
@@ -50,5 +51,10 @@ struct CompileResult {
 };
 
 CompileResult Compile(const SourceFile& source, const CompileOptions& options = {});
+
+// An SLA chain written as in a rule, after `sla` ("15m then notify, 1h then reassign"): the
+// server's default SLA (leadrouterd --default-sla). Checked as a rule's `sla` is; InvalidArgument
+// with the first error and its 1-based column in `text` otherwise.
+absl::StatusOr<SlaPolicy> CompileSlaPolicy(std::string_view text);
 
 }  // namespace leadrouter::dsl

@@ -4,6 +4,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "dsl/base/status_macros.h"
 #include "dsl/base/text_util.h"
 #include "dsl/decision/rule_eval.h"
 
@@ -25,21 +26,29 @@ SlaPolicy DefaultSlaPolicy() {
 absl::StatusOr<AssignmentPlan> PlanAssignment(const Rule& rule, absl::Time start,
                                               const WorkSchedule& owner,
                                               const PlanOptions& options) {
-  AssignmentPlan plan;
+  ASSIGN_OR_RETURN(AssignmentPlan plan, PlanSteps(rule.sla ? *rule.sla : options.default_sla,
+                                                  rule.followup, start, owner, options.limits));
   plan.default_sla = !rule.sla.has_value();
-  const SlaPolicy& sla = rule.sla ? *rule.sla : options.default_sla;
+  return plan;
+}
+
+absl::StatusOr<AssignmentPlan> PlanSteps(const SlaPolicy& sla,
+                                         const std::vector<FollowupStep>& followup,
+                                         absl::Time start, const WorkSchedule& owner,
+                                         const WorkTimeLimits& limits) {
+  AssignmentPlan plan;
   for (size_t i = 0; i < sla.steps.size(); ++i) {
     const SlaStep& step = sla.steps[i];
-    absl::StatusOr<absl::Time> due = Deadline(start, step.after, owner, options.limits);
+    absl::StatusOr<absl::Time> due = Deadline(start, step.after, owner, limits);
     if (!due.ok()) {
       return Naming(absl::StrCat("sla step ", i + 1, " (", WorkDurationText(step.after), ")"),
                     due.status());
     }
     plan.sla.push_back(DueSlaStep{i, step, *due});
   }
-  for (size_t i = 0; i < rule.followup.size(); ++i) {
-    const FollowupStep& step = rule.followup[i];
-    absl::StatusOr<absl::Time> due = Deadline(start, step.within, owner, options.limits);
+  for (size_t i = 0; i < followup.size(); ++i) {
+    const FollowupStep& step = followup[i];
+    absl::StatusOr<absl::Time> due = Deadline(start, step.within, owner, limits);
     if (!due.ok()) {
       return Naming(
           absl::StrCat("follow-up ", step.channel, " within ", WorkDurationText(step.within)),

@@ -67,6 +67,13 @@ absl::StatusOr<AssignmentPlan> PlanAssignment(const Rule& rule, absl::Time start
                                               const WorkSchedule& owner,
                                               const PlanOptions& options = {});
 
+// The same for an SLA and a follow-up plan given apart from their rule (a proposal's, stored with
+// it until its approval); `default_sla` is left false.
+absl::StatusOr<AssignmentPlan> PlanSteps(const SlaPolicy& sla,
+                                         const std::vector<FollowupStep>& followup,
+                                         absl::Time start, const WorkSchedule& owner,
+                                         const WorkTimeLimits& limits = {});
+
 // Whether an assignment by `rule` waits for review: the rule has `review`, and its `when` (if
 // any) holds for context.lead. Reads no rep.
 bool NeedsReview(const Rule& rule, const EvalContext& context);

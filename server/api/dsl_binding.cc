@@ -54,16 +54,6 @@ bool ToValue(const dsl::AttributeValue& attribute, Value& out) {
   return true;
 }
 
-std::optional<leadrouter::v1::Channel> ParseChannel(absl::string_view name) {
-  leadrouter::v1::Channel channel;
-  if (!leadrouter::v1::Channel_Parse(absl::StrCat("CHANNEL_", absl::AsciiStrToUpper(name)),
-                                     &channel) ||
-      channel == leadrouter::v1::CHANNEL_UNSPECIFIED) {
-    return std::nullopt;
-  }
-  return channel;
-}
-
 }  // namespace
 
 std::string LeadName(absl::string_view id) { return absl::StrCat("leads/", id); }
@@ -170,7 +160,7 @@ Rep FromRepInfo(const dsl::RepInfo& info) {
     } else if (attribute.name == "channels") {
       if (const auto* channels = std::get_if<std::vector<std::string>>(&value)) {
         for (const std::string& channel : *channels) {
-          if (auto parsed = ParseChannel(channel)) rep.add_channels(*parsed);
+          if (auto parsed = ChannelFromName(channel)) rep.add_channels(*parsed);
         }
       }
     } else if (!std::holds_alternative<std::monostate>(value)) {

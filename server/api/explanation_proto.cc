@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 #include "server/api/dsl_binding.h"
+#include "server/api/plan_proto.h"
 
 namespace leadrouter::server {
 namespace {
@@ -81,35 +82,7 @@ std::string Number(double value) {
   return absl::StrFormat("%.4g", value);
 }
 
-v1::SlaAction ToSlaActionProto(dsl::SlaAction action) {
-  switch (action) {
-    case dsl::SlaAction::kReassign:
-      return v1::SLA_ACTION_REASSIGN;
-    case dsl::SlaAction::kEscalate:
-      return v1::SLA_ACTION_ESCALATE;
-    case dsl::SlaAction::kNotify:
-      return v1::SLA_ACTION_NOTIFY;
-  }
-  return v1::SLA_ACTION_UNSPECIFIED;
-}
-
-// Interim, until the server keeps owners' schedules (#11, its storage/server half): a working
-// duration counts as if the owner worked around the clock, a working day as 24 hours.
-int64_t NominalSeconds(const dsl::WorkDuration& duration) {
-  return duration.kind == dsl::DurationKind::kWorkingDays ? duration.amount * 86400
-                                                          : duration.amount;
-}
-
 }  // namespace
-
-v1::Sla ToSlaProto(const dsl::SlaPolicy& sla) {
-  v1::Sla out;
-  if (sla.steps.empty()) return out;
-  const dsl::SlaStep& first = sla.steps.front();
-  out.set_within_seconds(NominalSeconds(first.after));
-  out.set_action(ToSlaActionProto(first.action));
-  return out;
-}
 
 namespace {
 
@@ -135,15 +108,7 @@ v1::RuleInfo ToRuleInfo(const dsl::Rule& rule, bool otherwise, const dsl::Source
     out->set_scope(v1::CAP_SCOPE_RULE);
   }
   if (rule.sla) *info.mutable_sla() = ToSlaProto(*rule.sla);
-  for (const dsl::FollowupStep& step : rule.followup) {
-    v1::FollowUpStep* out = info.add_followup();
-    v1::Channel channel = v1::CHANNEL_UNSPECIFIED;
-    std::string upper = absl::StrCat("CHANNEL_", step.channel);
-    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    v1::Channel_Parse(upper, &channel);
-    out->set_channel(channel);
-    out->set_within_seconds(NominalSeconds(step.within));
-  }
+  *info.mutable_followup() = ToFollowUpPlanProto(rule.followup);
   return info;
 }
 

@@ -35,11 +35,6 @@ leadrouter::v1::Outcome ToOutcomeProto(dsl::Outcome outcome);
 leadrouter::v1::Removal ToRemovalProto(const dsl::Availability& availability);
 leadrouter::v1::UnassignedReason ToUnassignedReasonProto(dsl::UnassignedReason reason);
 
-// The API's one-step Sla for a rule's SLA chain: its first step (what the server enforces today),
-// a working duration counted as if the owner worked around the clock until the server keeps
-// owners' schedules.
-leadrouter::v1::Sla ToSlaProto(const dsl::SlaPolicy& sla);
-
 // Rule diagnostics with file, line and column.
 std::vector<leadrouter::v1::Diagnostic> ToDiagnosticsProto(
     const dsl::SourceFile& source, const std::vector<dsl::Diagnostic>& diagnostics);

@@ -12,6 +12,7 @@
 #include "dsl/base/status_macros.h"
 #include "dsl/base/utf8.h"
 #include "server/api/errors.h"
+#include "server/api/plan_proto.h"
 
 namespace leadrouter::server {
 namespace {
@@ -292,6 +293,10 @@ absl::Status CheckRep(const Rep& rep, absl::string_view field) {
     return InvalidField(absl::StrCat(field, ".max_open"),
                         absl::StrCat("must be in [0, 1000000], got ", rep.max_open()));
   }
+  if (rep.has_schedule()) {
+    RETURN_IF_ERROR(
+        FromWorkScheduleProto(rep.schedule(), absl::StrCat(field, ".schedule")).status());
+  }
   return CheckAttributes(rep.attributes(), KnownRepFields(), absl::StrCat(field, ".attributes"));
 }
 
@@ -305,8 +310,8 @@ absl::Status CheckLeadMask(const google::protobuf::FieldMask& mask, absl::string
 
 absl::Status CheckRepMask(const google::protobuf::FieldMask& mask, absl::string_view field) {
   static const auto* const plain = new std::set<std::string, std::less<>>{
-      "display_name", "team",   "level",     "region",  "tags",
-      "channels",     "status", "daily_cap", "max_open"};
+      "display_name", "team",   "level",     "region",   "tags",
+      "channels",     "status", "daily_cap", "max_open", "schedule"};
   static const auto* const maps = new std::set<std::string, std::less<>>{"skills", "attributes"};
   return CheckMaskPaths(mask, *plain, *maps, field);
 }
@@ -322,6 +327,16 @@ std::string ChannelName(leadrouter::v1::Channel channel) {
   if (channel == leadrouter::v1::CHANNEL_UNSPECIFIED) return "";
   std::string name = leadrouter::v1::Channel_Name(channel);
   return absl::AsciiStrToLower(absl::StripPrefix(name, "CHANNEL_"));
+}
+
+std::optional<leadrouter::v1::Channel> ChannelFromName(absl::string_view name) {
+  leadrouter::v1::Channel channel;
+  if (!leadrouter::v1::Channel_Parse(absl::StrCat("CHANNEL_", absl::AsciiStrToUpper(name)),
+                                     &channel) ||
+      channel == leadrouter::v1::CHANNEL_UNSPECIFIED) {
+    return std::nullopt;
+  }
+  return channel;
 }
 
 }  // namespace leadrouter::server

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -71,5 +72,7 @@ bool IsValidAttributeKey(absl::string_view key);
 
 // The channel's lower-case name as the rule language spells it ("phone"); empty for UNSPECIFIED.
 std::string ChannelName(leadrouter::v1::Channel channel);
+// The built-in channel a name spells ("phone"); nullopt for any other name (a configured channel).
+std::optional<leadrouter::v1::Channel> ChannelFromName(absl::string_view name);
 
 }  // namespace leadrouter::server

@@ -7,6 +7,7 @@
 
 #include "server/api/dsl_binding.h"
 #include "server/api/explanation_proto.h"
+#include "server/api/plan_proto.h"
 #include "server/assign/internal/assigner_internal.h"
 #include "server/assign/lead_fields.h"
 #include "storage/counter_store.h"
@@ -73,7 +74,10 @@ absl::StatusOr<Assigner::Decided> Assigner::DecideInTxn(storage::WriteTxn& txn,
     const size_t index = *decided.decision.rule_index;
     const dsl::Rule* rule =
         index < program.rules().size() ? &program.rules()[index] : program.fallback();
-    if (rule != nullptr && rule->sla) decided.sla = ToSlaProto(*rule->sla);
+    if (rule != nullptr) {
+      if (rule->sla) decided.sla = ToSlaProto(*rule->sla);
+      decided.followup_plan = ToFollowUpPlanProto(rule->followup);
+    }
   }
   return decided;
 }

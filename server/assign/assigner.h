@@ -1,5 +1,6 @@
 // Who owns a lead and where it is in its life: Assign, AssignBatch, Reassign, SetPin, Review,
-// CloseLead and RecordFollowUp, the retry of unassigned leads, and the moves a rep's removal needs.
+// CloseLead and RecordFollowUp, the SLA chains and follow-up tasks an owner gets and their sweeper,
+// the retry of unassigned leads, and the moves a rep's removal needs.
 // The core behind AssignmentService's writes; no gRPC here.
 //
 // Every decision runs inside the storage's single ordered writer (storage/commit_queue.h): the
@@ -18,8 +19,9 @@
 // the decision and the steps every operation shares), assigner_assign.cc, assigner_batch.cc,
 // assigner_reassign.cc, assigner_pin.cc, assigner_retry.cc (RetryUnassigned), assigner_moves.cc
 // (MoveOpenLeadsInTxn), assigner_close.cc (CloseLead), assigner_followup.cc (RecordFollowUp),
-// assigner_review.cc (Review, ExpireReviews); what
-// they share privately is in internal/assigner_internal.h.
+// assigner_review.cc (Review, ExpireReviews), assigner_plan.cc (what a change of owner starts:
+// SLA chain and tasks), assigner_sla.cc (SweepDue); what they share
+// privately is in internal/assigner_internal.h.
 #pragma once
 
 #include <cstdint>
@@ -33,18 +35,23 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "dsl/base/escalation_target.h"
+#include "dsl/decision/assignment_plan.h"
 #include "dsl/decision/decide.h"
 #include "dsl/decision/periods.h"
+#include "dsl/decision/working_time.h"
 #include "leadrouter/v1/assignment.pb.h"
 #include "leadrouter/v1/followups.pb.h"
 #include "leadrouter/v1/reps.pb.h"
 #include "server/api/call_context.h"
 #include "server/api/clock.h"
+#include "server/assign/lead_lifecycle.h"
 #include "server/assign/review_timeout.h"
 #include "server/assign/unassigned_queue.h"
 #include "server/roster/roster_cache.h"
 #include "server/rules/rule_registry.h"
 #include "storage/assignment_store.h"
+#include "storage/due_index.h"
 #include "storage/storage.h"
 #include "storage/write_txn.h"
 #include "storage_records.pb.h"
@@ -53,6 +60,9 @@ namespace leadrouter::server {
 
 // AssignBatch accepts at most this many items (RESOURCE_EXHAUSTED above).
 inline constexpr int kMaxBatchItems = 500;
+
+// Every day 00:00-24:00 in UTC: a schedule under which working time is wall-clock time.
+dsl::WorkSchedule AroundTheClock();
 
 struct AssignerOptions {
   // Day / week / month boundaries of caps. Default: UTC.
@@ -71,6 +81,19 @@ struct AssignerOptions {
   absl::Duration review_timeout = absl::Hours(24);
   // Default: kEscalate
   ReviewTimeoutAction review_timeout_action = ReviewTimeoutAction::kEscalate;
+  // The schedule of a rep without its own (Rep.schedule), for working-time SLA steps and tasks.
+  // Default: around the clock in UTC (AroundTheClock()), so a working hour is an hour
+  dsl::WorkSchedule default_schedule = AroundTheClock();
+  // The SLA of an assignment whose rule has no `sla`, and of a manual one. Default:
+  // `24h then notify` (dsl::DefaultSlaPolicy())
+  dsl::SlaPolicy default_sla = dsl::DefaultSlaPolicy();
+  // What stops the SLA clock. Default: the owner's first follow-up, whatever its outcome
+  SlaStopsOn sla_stops_on = SlaStopsOn::kAttempt;
+  // Whom a bare `escalate` hands the lead to; kDefault: nobody is configured, so such a step only
+  // reports (SLA_ESCALATED, the lead stays). Default: kDefault
+  dsl::EscalationTarget escalation_target;
+  // How far ahead a working-time due time may be searched (dsl/decision/working_time.h).
+  dsl::WorkTimeLimits work_time_limits;
 };
 
 // The Assigner's private parts, shared by its files (server/assign/internal/assigner_internal.h).
@@ -114,6 +137,12 @@ class Assigner {
   // Applies review_timeout_action to every proposal older than review_timeout, one commit per
   // lead (at most 1000 per run). Returns how many it acted on.
   [[nodiscard]] absl::StatusOr<int> ExpireReviews();
+
+  // The SLA sweeper (assigner_sla.cc): applies every SLA step and reports every task that is due
+  // at the clock's now, oldest first, at most `max_items` of them (the rest wait for the next
+  // run), each in its own commit that also deletes its row of the due index, so a step is applied
+  // exactly once across crashes and restarts. Returns how many it handled.
+  [[nodiscard]] absl::StatusOr<int> SweepDue(size_t max_items = 10000);
 
   // Re-decides every queued unassigned lead with the active rules (actor "system:retry",
   // `why` as the reason), one commit per lead; leads that stay unassigned write nothing. Returns
@@ -195,6 +224,43 @@ class Assigner {
   // Fills `change` to drop the proposal: the lead unassigned, its counts credited back.
   static void RejectToNoOne(const std::string& actor, const std::string& reason, int64_t now_us,
                             storage::AssignmentChange& change);
+
+  // assigner_plan.cc: what a change of owner starts and ends.
+  // Commits `change` (storage::CommitAssignment) with what it means for the lead's SLA and tasks:
+  // a lead that gets an owner (assigned, reassigned, approved, escalated) starts the chain of
+  // `change.entry.sla` (the server's default when it has none) and the tasks of
+  // `change.entry.followup_plan`, due in the new owner's working time; a lead that loses its owner
+  // drops its chain, one that closes stops it, and both cancel their open tasks. A lead that keeps
+  // its owner keeps its chain and tasks. The tasks created go to `tasks` when it is given.
+  absl::StatusOr<storage::CommittedAssignment> CommitChangeInTxn(
+      storage::WriteTxn& txn, storage::AssignmentChange change,
+      std::vector<leadrouter::v1::Task>* tasks = nullptr);
+  // The schedule `rep` works on: its own, or the server's default.
+  absl::StatusOr<dsl::WorkSchedule> ScheduleOf(const storage::ReadView& view,
+                                               const std::string& rep) const;
+  // Cancels the lead's OPEN tasks as of `now_us` (their owner lost the lead, or it closed).
+  static absl::Status CancelOpenTasks(storage::WriteTxn& txn, const std::string& lead,
+                                      int64_t now_us);
+  // Completes the task `followup` (named, with its rep and channel resolved) is for: the one it
+  // names (INVALID_ARGUMENT, NOT_FOUND or FAILED_PRECONDITION TASK_NOT_OPEN when that cannot be),
+  // or else the owner's open task on its channel that is due first. Returns the task as stored,
+  // nullopt when the follow-up completes none; the caller stages its TASK_DONE event.
+  static absl::StatusOr<std::optional<leadrouter::v1::Task>> CompleteTaskInTxn(
+      storage::WriteTxn& txn, const leadrouter::v1::Lead& lead,
+      const leadrouter::v1::FollowUp& followup, int64_t now_us);
+
+  // assigner_sla.cc: one due row of the sweeper, in its own mutation. Returns whether it acted.
+  absl::StatusOr<bool> ApplyDueInTxn(storage::WriteTxn& txn, const storage::DueItem& item,
+                                     const ActiveRules& rules, int64_t now_us, Effects& effects);
+  absl::StatusOr<bool> ApplySlaStepInTxn(storage::WriteTxn& txn, const storage::DueItem& item,
+                                         const ActiveRules& rules, int64_t now_us,
+                                         Effects& effects);
+  // Hands `lead` to the escalation target (a rep, or the least-loaded available rep of a team);
+  // returns what happened, for the step's result. `change` is filled when the lead moves.
+  absl::StatusOr<std::string> EscalateInTxn(storage::WriteTxn& txn,
+                                            const dsl::EscalationTarget& target,
+                                            const ActiveRules& rules, int64_t now_us,
+                                            storage::AssignmentChange& change, bool& moved);
 
   // assigner_close.cc
   // Commits the close of `lead` (assign_internal::CloseChange) as its next history entry, the

@@ -105,13 +105,15 @@ absl::StatusOr<v1::AssignResponse> Assigner::DecideNewOwnerInTxn(
   const std::string reason = decided.summary.text();
   storage::AssignmentChange change = assign_internal::DecidedAssignChange(
       std::move(decided), std::move(lead), rules.version, actor, reason, next.sequence, now_us);
+  std::vector<v1::Task> tasks;
   ASSIGN_OR_RETURN(const storage::CommittedAssignment committed,
-                   storage::CommitAssignment(txn, std::move(change)));
+                   CommitChangeInTxn(txn, std::move(change), &tasks));
   if (!item.validate_only)
     effects.after_commit.push_back(UpdateQueueAfter(committed, next.sequence));
   v1::AssignResponse response;
   *response.mutable_assignment() = committed.entry;
   *response.mutable_lead() = committed.lead.lead();
+  for (v1::Task& task : tasks) *response.add_tasks() = std::move(task);
   return response;
 }
 

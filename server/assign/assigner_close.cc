@@ -48,10 +48,9 @@ absl::StatusOr<storage::CommittedAssignment> Assigner::CommitCloseInTxn(
     storage::WriteTxn& txn, const v1::Lead& lead, const assign_internal::Closing& closing,
     int64_t rule_version, int64_t now_us, Effects& effects) {
   ASSIGN_OR_RETURN(const storage::NextEntry next, storage::NextAssignment(txn, lead.name()));
-  ASSIGN_OR_RETURN(
-      storage::CommittedAssignment committed,
-      storage::CommitAssignment(
-          txn, assign_internal::CloseChange(lead, closing, rule_version, next.sequence, now_us)));
+  ASSIGN_OR_RETURN(storage::CommittedAssignment committed,
+                   CommitChangeInTxn(txn, assign_internal::CloseChange(lead, closing, rule_version,
+                                                                       next.sequence, now_us)));
   effects.after_commit.push_back(UpdateQueueAfter(committed, next.sequence));
   return committed;
 }

@@ -14,9 +14,11 @@
 #include "server/assign/internal/assigner_internal.h"
 #include "server/assign/lead_lifecycle.h"
 #include "storage/assignment_store.h"
+#include "storage/event_log.h"
 #include "storage/followup_store.h"
 #include "storage/lead_store.h"
 #include "storage/rep_store.h"
+#include "storage/task_store.h"
 
 namespace leadrouter::server {
 namespace {
@@ -81,7 +83,9 @@ absl::Status CheckRecordFollowUp(const v1::RecordFollowUpRequest& request,
   RETURN_IF_ERROR(CheckText(followup.notes(), "followup.notes", 4096, false));
   RETURN_IF_ERROR(CheckText(followup.actor(), "followup.actor", 128, false));
   if (!followup.task().empty()) {
-    return InvalidField("followup.task", "tasks are not tracked yet; leave it empty");
+    if (const auto parsed = storage::ParseTaskName(followup.task()); !parsed.ok()) {
+      return InvalidField("followup.task", parsed.status().message());
+    }
   }
   return assign_internal::CheckKey(request.idempotency_key(), "idempotency_key");
 }
@@ -136,7 +140,6 @@ absl::StatusOr<v1::RecordFollowUpResponse> Assigner::RecordFollowUpInTxn(
   *followup.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(now_us);
   if (followup.actor().empty()) followup.set_actor(rep);
   followup.set_lead_state(next_state);
-  // The owner's first contact since the lead became theirs stops its SLA clock.
   bool lead_changes = next_state != lead.state();
   if (rep == lead.owner() && !lead.has_first_contact_time()) {
     followup.set_first_contact(true);
@@ -146,9 +149,24 @@ absl::StatusOr<v1::RecordFollowUpResponse> Assigner::RecordFollowUpInTxn(
     lead.clear_sla_deadline();
     lead_changes = true;
   }
+  // The owner's first qualifying follow-up stops the SLA clock: no later step applies.
+  if (rep == lead.owner() && lead.sla_steps_size() > 0 && !lead.has_sla_stop_time() &&
+      StopsSlaClock(input.outcome(), options_.sla_stops_on)) {
+    *lead.mutable_sla_stop_time() = followup.contact_time();
+    lead_changes = true;
+  }
+  ASSIGN_OR_RETURN(const std::optional<v1::Task> done,
+                   CompleteTaskInTxn(txn, lead, followup, now_us));
+  followup.set_task(done.has_value() ? done->name() : "");
 
   // Stored (with its event) before a close it causes, so the timeline reads: contact, then close.
   RETURN_IF_ERROR(storage::PutFollowUp(txn, sequence, followup, rule_version));
+  if (done.has_value()) {
+    RETURN_IF_ERROR(storage::AppendTaskEvent(
+        txn, v1::EVENT_KIND_TASK_DONE, *done,
+        storage::EventContext{now_us, followup.actor(), "", rule_version, done->assignment(),
+                              v1::ASSIGNMENT_KIND_UNSPECIFIED}));
+  }
   v1::RecordFollowUpResponse response;
   const std::string why = absl::StrCat("follow-up ", followup.name(), ": ", channel.name, ", ",
                                        v1::FollowUpOutcome_Name(input.outcome()));

@@ -55,7 +55,7 @@ absl::StatusOr<Assigner::MovedLeads> Assigner::MoveOpenLeadsInTxn(
     change.change = storage::ChangeInfo{actor, reassign ? "lead.reassign" : "lead.release",
                                         change.entry.reason(), "", now_us};
     ASSIGN_OR_RETURN(const storage::CommittedAssignment committed,
-                     storage::CommitAssignment(txn, std::move(change)));
+                     CommitChangeInTxn(txn, std::move(change)));
     moved.after_commit.push_back(UpdateQueueAfter(committed, next.sequence));
   }
   return moved;

@@ -160,7 +160,7 @@ absl::StatusOr<bool> Assigner::ReassignByRuleInTxn(storage::WriteTxn& txn,
     assign_internal::SetDecidedOwner(decided, now_us, lead);
     change.delta = decided.decision.delta;
     change.previous = storage::PreviousCounts::kCreditBack;
-    assign_internal::RecordSla(decided, now_us, change.entry, lead);
+    assign_internal::RecordPlan(decided, change.entry);
     return true;
   }
   if (!request.by_rule().release_if_none() || lead.owner().empty()) return false;
@@ -250,11 +250,13 @@ absl::StatusOr<v1::ReassignResponse> Assigner::ReassignInTxn(storage::WriteTxn& 
   }
   if (moved) ApplyPin(request, now_us, change.entry, change.lead);
   change.entry.set_rep(change.lead.owner());
+  std::vector<v1::Task> tasks;
   ASSIGN_OR_RETURN(const storage::CommittedAssignment committed,
-                   storage::CommitAssignment(txn, std::move(change)));
+                   CommitChangeInTxn(txn, std::move(change), &tasks));
   v1::ReassignResponse response;
   *response.mutable_assignment() = committed.entry;
   *response.mutable_lead() = committed.lead.lead();
+  for (v1::Task& task : tasks) *response.add_tasks() = std::move(task);
   effects.after_commit.push_back(UpdateQueueAfter(committed, next.sequence));
   RETURN_IF_ERROR(
       assign_internal::RecordResponse(txn, kReassignScope, key, fingerprint, response, now_us));

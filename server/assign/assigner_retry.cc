@@ -30,17 +30,14 @@ absl::StatusOr<std::optional<v1::Lead>> UnassignedLead(const storage::ReadView& 
   return stored->lead();
 }
 
-// The lead given to the rep the retry decided on, entry `sequence`.
-absl::StatusOr<storage::CommittedAssignment> CommitRetried(storage::WriteTxn& txn, v1::Lead lead,
-                                                           assign_internal::Decided decided,
-                                                           const ActiveRules& rules,
-                                                           const std::string& why,
-                                                           uint64_t sequence, int64_t now_us) {
+// The change that gives the lead to the rep the retry decided on, entry `sequence`.
+storage::AssignmentChange RetriedChange(v1::Lead lead, assign_internal::Decided decided,
+                                        const ActiveRules& rules, const std::string& why,
+                                        uint64_t sequence, int64_t now_us) {
   assign_internal::SetDecidedOwner(decided, now_us, lead);
   const std::string reason = absl::StrCat("retried (", why, "): ", decided.summary.text());
-  return storage::CommitAssignment(
-      txn, assign_internal::DecidedAssignChange(std::move(decided), std::move(lead), rules.version,
-                                                kRetryActor, reason, sequence, now_us));
+  return assign_internal::DecidedAssignChange(std::move(decided), std::move(lead), rules.version,
+                                              kRetryActor, reason, sequence, now_us);
 }
 
 }  // namespace
@@ -72,9 +69,10 @@ absl::StatusOr<int> Assigner::RetryUnassigned(const std::string& why) {
             still = ToUnassignedReasonProto(decided.decision.unassigned_reason);
             return storage::MutationResult::kRollBack;  // nothing changed: no new history entry
           }
-          ASSIGN_OR_RETURN(const storage::CommittedAssignment committed,
-                           CommitRetried(txn, std::move(*lead), std::move(decided), *rules, why,
-                                         next.sequence, now_us));
+          ASSIGN_OR_RETURN(
+              const storage::CommittedAssignment committed,
+              CommitChangeInTxn(txn, RetriedChange(std::move(*lead), std::move(decided), *rules,
+                                                   why, next.sequence, now_us)));
           got_owner = true;
           effects.after_commit.push_back(UpdateQueueAfter(committed, next.sequence));
           return storage::MutationResult::kCommit;

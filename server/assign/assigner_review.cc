@@ -81,8 +81,8 @@ absl::Status Assigner::ApproveInTxn(storage::WriteTxn& txn, const std::string& a
                                     const std::string& reason, int64_t now_us,
                                     storage::AssignmentChange& change) {
   v1::Lead& lead = change.lead;
-  // The proposal holds the counts (it moved them when it was made) and the rule's SLA, whose
-  // clock starts now that the rep owns the lead.
+  // The proposal holds the counts (it moved them when it was made) and the rule's SLA chain and
+  // follow-up plan, which start now that the rep owns the lead (CommitChangeInTxn plans them).
   ASSIGN_OR_RETURN(const std::optional<storage::HistoryRecord> proposal,
                    storage::ReadHistoryEntry(
                        txn, lead.name(), assign_internal::SequenceOf(lead.current_assignment())));
@@ -91,9 +91,8 @@ absl::Status Assigner::ApproveInTxn(storage::WriteTxn& txn, const std::string& a
   if (proposal.has_value()) {
     const v1::Assignment& proposed = proposal->assignment();
     if (proposed.has_rule()) *entry.mutable_rule() = proposed.rule();
-    if (proposed.has_sla()) {
-      assign_internal::SetSlaDeadline(proposed.sla(), now_us, entry, lead);
-    }
+    if (proposed.has_sla()) *entry.mutable_sla() = proposed.sla();
+    *entry.mutable_followup_plan() = proposed.followup_plan();
   }
   entry.mutable_explanation()->set_text(absl::StrCat(
       "proposal to ", lead.owner(), " approved by ", actor,
@@ -165,11 +164,13 @@ absl::StatusOr<v1::ReviewResponse> Assigner::ReviewInTxn(storage::WriteTxn& txn,
         absl::StrCat("lead.review.reject", change.entry.forced() ? ".forced" : "");
   }
   change.entry.set_rep(change.lead.owner());
+  std::vector<v1::Task> tasks;
   ASSIGN_OR_RETURN(const storage::CommittedAssignment committed,
-                   storage::CommitAssignment(txn, std::move(change)));
+                   CommitChangeInTxn(txn, std::move(change), &tasks));
   v1::ReviewResponse response;
   *response.mutable_assignment() = committed.entry;
   *response.mutable_lead() = committed.lead.lead();
+  for (v1::Task& task : tasks) *response.add_tasks() = std::move(task);
   effects.after_commit.push_back(UpdateQueueAfter(committed, next.sequence));
   RETURN_IF_ERROR(
       assign_internal::RecordResponse(txn, kReviewScope, key, fingerprint, response, now_us));
@@ -271,7 +272,7 @@ absl::StatusOr<int> Assigner::ExpireReviews() {
           }
           change.entry.set_rep(change.lead.owner());
           ASSIGN_OR_RETURN(const storage::CommittedAssignment committed,
-                           storage::CommitAssignment(txn, std::move(change)));
+                           CommitChangeInTxn(txn, std::move(change)));
           effects.after_commit.push_back(UpdateQueueAfter(committed, next.sequence));
           changed = true;
           return storage::MutationResult::kCommit;

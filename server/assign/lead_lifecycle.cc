@@ -1,5 +1,6 @@
 #include "server/assign/lead_lifecycle.h"
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "server/api/errors.h"
 
@@ -34,6 +35,27 @@ std::string StateName(v1::LeadState state) {
 }  // namespace
 
 bool IsOwnedOpen(v1::LeadState state) { return Progress(state) > 0; }
+
+bool StopsSlaClock(v1::FollowUpOutcome outcome, SlaStopsOn stops_on) {
+  if (stops_on == SlaStopsOn::kAttempt) return true;
+  switch (outcome) {
+    case v1::FOLLOW_UP_OUTCOME_REACHED:
+    case v1::FOLLOW_UP_OUTCOME_MEETING_BOOKED:
+    case v1::FOLLOW_UP_OUTCOME_QUALIFIED:
+    case v1::FOLLOW_UP_OUTCOME_CONVERTED:
+    case v1::FOLLOW_UP_OUTCOME_LOST:
+      return true;
+    default:
+      return false;
+  }
+}
+
+absl::StatusOr<SlaStopsOn> ParseSlaStopsOn(absl::string_view text) {
+  if (text == "attempt") return SlaStopsOn::kAttempt;
+  if (text == "reached") return SlaStopsOn::kReached;
+  return absl::InvalidArgumentError(
+      absl::StrCat("expected attempt or reached, got \"", absl::CEscape(text), "\""));
+}
 
 bool IsClosedState(v1::LeadState state) {
   return state == v1::LEAD_STATE_CONVERTED || state == v1::LEAD_STATE_LOST;

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "leadrouter/v1/common.pb.h"
 #include "leadrouter/v1/followups.pb.h"
 
@@ -33,6 +34,15 @@ leadrouter::v1::LeadState ClosedState(leadrouter::v1::CloseResolution resolution
 // The resolution a closing follow-up outcome means (CONVERTED: WON, LOST: LOST); UNSPECIFIED for
 // an outcome that does not close.
 leadrouter::v1::CloseResolution CloseResolutionOf(leadrouter::v1::FollowUpOutcome outcome);
+
+// What stops a lead's SLA clock (leadrouterd --sla-stops-on): the owner's first follow-up
+// whatever its outcome (an unanswered call is an attempt), or the first that reached the lead.
+enum class SlaStopsOn { kAttempt, kReached };
+// Whether a follow-up with `outcome` stops the clock. REACHED, MEETING_BOOKED, QUALIFIED,
+// CONVERTED and LOST reached the lead; UNSPECIFIED, NO_ANSWER and LEFT_MESSAGE did not.
+bool StopsSlaClock(leadrouter::v1::FollowUpOutcome outcome, SlaStopsOn stops_on);
+// "attempt" / "reached", and back (InvalidArgument listing both).
+[[nodiscard]] absl::StatusOr<SlaStopsOn> ParseSlaStopsOn(absl::string_view text);
 
 // Whether a lead in `from` may be closed: UNASSIGNED, OPEN, CONTACTED, QUALIFIED. A lead in review
 // is FAILED_PRECONDITION (LEAD_IN_REVIEW); a closed one LEAD_CLOSED (the caller treats closing

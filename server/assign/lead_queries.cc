@@ -20,6 +20,7 @@
 #include "storage/assignment_store.h"
 #include "storage/lead_store.h"
 #include "storage/read_view.h"
+#include "storage/task_store.h"
 
 namespace leadrouter::server {
 namespace {
@@ -178,6 +179,21 @@ absl::StatusOr<v1::GetLeadResponse> LeadQueries::GetLead(const v1::GetLeadReques
       if (entry.has_value()) *response.mutable_current_assignment() = entry->assignment();
     }
   }
+  // Its OPEN and OVERDUE tasks, soonest due first.
+  const int64_t now_us = absl::ToUnixMicros(clock_.Now());
+  std::vector<v1::Task> open;
+  RETURN_IF_ERROR(storage::ListLeadTasks(
+      view, request.name(), [&](uint64_t, const v1::Task& task) -> absl::StatusOr<bool> {
+        if (task.state() == v1::TASK_STATE_OPEN) {
+          open.push_back(task);
+          open.back().set_state(TaskStateAt(task, now_us));
+        }
+        return true;
+      }));
+  std::stable_sort(open.begin(), open.end(), [](const v1::Task& a, const v1::Task& b) {
+    return a.due_time() < b.due_time();
+  });
+  for (v1::Task& task : open) *response.add_open_tasks() = std::move(task);
   return response;
 }
 

@@ -1,7 +1,7 @@
 // The read side of AssignmentService and FollowUpService: GetLead, ListAssignments, Explain
 // (lead_queries.cc), ListLeads (list_leads.cc, from the lead index of storage/lead_index.h) and
-// ListFollowUps (list_followups.cc). Every call reads one consistent snapshot of committed state
-// (storage::DatabaseView) and never waits for the writer.
+// ListFollowUps (list_followups.cc) and ListTasks (list_tasks.cc). Every call reads one consistent
+// snapshot of committed state (storage::DatabaseView) and never waits for the writer.
 //
 // Thread safety: every method may be called from any thread.
 #pragma once
@@ -13,6 +13,9 @@
 #include "storage/database.h"
 
 namespace leadrouter::server {
+
+// A task's state as the API shows it at `now_us`: OPEN past its due time is OVERDUE.
+leadrouter::v1::TaskState TaskStateAt(const leadrouter::v1::Task& task, int64_t now_us);
 
 class LeadQueries {
  public:
@@ -29,6 +32,8 @@ class LeadQueries {
       const leadrouter::v1::ListLeadsRequest& request) const;
   [[nodiscard]] absl::StatusOr<leadrouter::v1::ListFollowUpsResponse> ListFollowUps(
       const leadrouter::v1::ListFollowUpsRequest& request) const;
+  [[nodiscard]] absl::StatusOr<leadrouter::v1::ListTasksResponse> ListTasks(
+      const leadrouter::v1::ListTasksRequest& request) const;
 
  private:
   storage::Database& db_;

@@ -34,6 +34,14 @@ namespace {
 namespace v1 = leadrouter::v1;
 using google::protobuf::util::TimeUtil;
 
+void MergeSchedule(const v1::Rep& input, v1::Rep& rep) {
+  if (input.has_schedule()) {
+    *rep.mutable_schedule() = input.schedule();
+  } else {
+    rep.clear_schedule();
+  }
+}
+
 // The input fields of `input` copied onto `rep`: all (an unset status keeps the current one) or
 // those `mask` names.
 void MergeRep(const v1::Rep& input, const google::protobuf::FieldMask& mask, v1::Rep& rep) {
@@ -50,6 +58,7 @@ void MergeRep(const v1::Rep& input, const google::protobuf::FieldMask& mask, v1:
     input.has_daily_cap() ? rep.set_daily_cap(input.daily_cap()) : rep.clear_daily_cap();
     input.has_max_open() ? rep.set_max_open(input.max_open()) : rep.clear_max_open();
     *rep.mutable_attributes() = input.attributes();
+    MergeSchedule(input, rep);
     return;
   }
   for (const std::string& path : mask.paths()) {
@@ -71,6 +80,8 @@ void MergeRep(const v1::Rep& input, const google::protobuf::FieldMask& mask, v1:
       input.has_daily_cap() ? rep.set_daily_cap(input.daily_cap()) : rep.clear_daily_cap();
     } else if (path == "max_open") {
       input.has_max_open() ? rep.set_max_open(input.max_open()) : rep.clear_max_open();
+    } else if (path == "schedule") {
+      MergeSchedule(input, rep);
     } else if (path == "skills") {
       *rep.mutable_skills() = input.skills();
     } else if (path == "attributes") {

@@ -18,4 +18,11 @@ grpc::Status FollowUpServiceImpl::ListFollowUps(grpc::ServerContext* context,
                [&](const CallContext&) { return queries_.ListFollowUps(*request); });
 }
 
+grpc::Status FollowUpServiceImpl::ListTasks(grpc::ServerContext* context,
+                                            const v1::ListTasksRequest* request,
+                                            v1::ListTasksResponse* response) {
+  return Serve(gate_, "FollowUpService.ListTasks", context, response,
+               [&](const CallContext&) { return queries_.ListTasks(*request); });
+}
+
 }  // namespace leadrouter::server

@@ -1,6 +1,5 @@
 // FollowUpService over gRPC: one-line shims over Assigner (RecordFollowUp) and LeadQueries
-// (ListFollowUps). ListTasks is not implemented yet and answers UNIMPLEMENTED: tasks are not
-// created yet.
+// (ListFollowUps, ListTasks).
 #pragma once
 
 #include "leadrouter/v1/followups.grpc.pb.h"
@@ -22,11 +21,9 @@ class FollowUpServiceImpl final : public leadrouter::v1::FollowUpService::Servic
                              const leadrouter::v1::ListFollowUpsRequest* request,
                              leadrouter::v1::ListFollowUpsResponse* response) override;
 
-  // Not implemented yet.
-  grpc::Status ListTasks(grpc::ServerContext*, const leadrouter::v1::ListTasksRequest*,
-                         leadrouter::v1::ListTasksResponse*) override {
-    return NotImplementedYet("leadrouter.v1.FollowUpService/ListTasks");
-  }
+  grpc::Status ListTasks(grpc::ServerContext* context,
+                         const leadrouter::v1::ListTasksRequest* request,
+                         leadrouter::v1::ListTasksResponse* response) override;
 
  private:
   const CallGate& gate_;

@@ -1,7 +1,8 @@
 // Faults of the whole leadrouterd process, through real gRPC (issue #14, point 6): SIGKILL in the
 // middle of the load, again and again on the same database, must lose no acknowledged change and
-// duplicate none; a full disk must refuse changes as UNAVAILABLE, half-write none, keep serving
-// reads, and take changes again by itself when space returns.
+// duplicate none; an SLA step due while the server was killed is applied once after it; a full
+// disk must refuse changes as UNAVAILABLE, half-write none, keep serving reads, and take changes
+// again by itself when space returns.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/mount.h>
@@ -28,6 +29,7 @@
 #include "daemon.h"
 #include "files.h"
 #include "leadrouter/v1/assignment.grpc.pb.h"
+#include "leadrouter/v1/events.grpc.pb.h"
 #include "leadrouter/v1/reps.grpc.pb.h"
 #include "sanitizers.h"
 #include "status_matchers.h"
@@ -398,6 +400,60 @@ void ExpectExactly(Client& client, const std::map<std::string, std::string>& ack
   }
   for (const auto& [rep, open] : OpenLeadsByRep(client)) {
     EXPECT_EQ(open, expected_open[rep]) << rep << "'s open_leads counter";
+  }
+}
+
+// The lead's SLA_WARNING events, as the server lists them.
+int SlaWarnings(const std::string& address, const std::string& lead) {
+  auto events = v1::EventService::NewStub(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  v1::ListLeadEventsRequest request;
+  request.set_lead(lead);
+  request.set_page_size(100);
+  v1::ListLeadEventsResponse response;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  if (!events->ListLeadEvents(&context, request, &response).ok()) return -1;
+  return static_cast<int>(std::count_if(
+      response.events().begin(), response.events().end(),
+      [](const v1::Event& event) { return event.kind() == v1::EVENT_KIND_SLA_WARNING; }));
+}
+
+TEST(FaultsTest, AnSlaStepDueWhileTheServerWasKilledIsAppliedOnceAfterIt) {
+  TempDir dir;
+  std::vector<std::string> flags = ServerFlags(dir);
+  flags.insert(flags.end(), {"--default-sla", "1s then notify"});
+  const std::string log_file = dir.Child("leadrouterd.log");
+  {
+    // A sweeper that never comes round: the step falls due and the server dies before it.
+    std::vector<std::string> idle = flags;
+    idle.insert(idle.end(), {"--sla-sweep-interval-ms", "3600000"});
+    Daemon daemon(dir, idle, log_file);
+    const std::string address = daemon.WaitUntilServing();
+    ASSERT_FALSE(address.empty());
+    Client client(address);
+    v1::AssignResponse assigned;
+    grpc::ClientContext context;
+    ASSERT_TRUE(
+        client.assignments->Assign(&context, AssignOf(MakeLead("k1", "web", 50)), &assigned).ok());
+    ASSERT_FALSE(assigned.lead().owner().empty());
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    EXPECT_EQ(SlaWarnings(address, "leads/k1"), 0);
+    ASSERT_TRUE(daemon.Kill());
+  }
+  for (int start = 0; start < 2; ++start) {
+    std::vector<std::string> sweeping = flags;
+    sweeping.insert(sweeping.end(), {"--sla-sweep-interval-ms", "50"});
+    Daemon daemon(dir, sweeping, log_file);
+    const std::string address = daemon.WaitUntilServing();
+    ASSERT_FALSE(address.empty());
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (SlaWarnings(address, "leads/k1") < 1 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // several more sweeps
+    EXPECT_EQ(SlaWarnings(address, "leads/k1"), 1) << "start " << start;
+    ASSERT_TRUE(daemon.Kill());  // and again right after the step
   }
 }
 

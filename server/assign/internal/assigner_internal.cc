@@ -110,20 +110,10 @@ void RecordDecision(const Decided& decided, v1::Assignment& entry) {
   }
 }
 
-void SetSlaDeadline(const std::optional<v1::Sla>& sla, int64_t now_us, v1::Assignment& entry,
-                    v1::Lead& lead) {
-  lead.clear_sla_deadline();
-  if (!sla) return;
-  *entry.mutable_sla() = *sla;
-  *entry.mutable_sla_deadline() =
-      TimeUtil::MicrosecondsToTimestamp(now_us + sla->within_seconds() * 1'000'000);
-  *lead.mutable_sla_deadline() = entry.sla_deadline();
-}
-
-void RecordSla(const Decided& decided, int64_t now_us, v1::Assignment& entry, v1::Lead& lead) {
-  if (decided.assigned()) return SetSlaDeadline(decided.sla, now_us, entry, lead);
-  lead.clear_sla_deadline();
-  if (decided.picked() && decided.sla) *entry.mutable_sla() = *decided.sla;
+void RecordPlan(const Decided& decided, v1::Assignment& entry) {
+  if (!decided.picked()) return;
+  if (decided.sla) *entry.mutable_sla() = *decided.sla;
+  *entry.mutable_followup_plan() = decided.followup_plan;
 }
 
 void SetDecidedOwner(const Decided& decided, int64_t now_us, v1::Lead& lead) {
@@ -156,7 +146,7 @@ storage::AssignmentChange DecidedAssignChange(Decided decided, v1::Lead lead, in
   change.entry = NewEntry(v1::ASSIGNMENT_KIND_ASSIGN, rule_version, actor, reason, now_us);
   RecordDecision(decided, change.entry);
   change.entry.set_rep(lead.owner());
-  RecordSla(decided, now_us, change.entry, lead);
+  RecordPlan(decided, change.entry);
   change.lead = std::move(lead);
   change.explanation = std::move(decided.explanation);
   change.delta = decided.decision.delta;

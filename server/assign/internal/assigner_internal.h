@@ -40,8 +40,11 @@ struct Decided {
   leadrouter::v1::ExplanationSummary summary;
   // The rule that decided, if any.
   std::optional<leadrouter::v1::RuleRef> rule;
-  // The deciding rule's SLA, when it picked a rep and the rule has one.
+  // The deciding rule's SLA chain, when it picked a rep and the rule has one (without: the
+  // server's default applies, Assigner::CommitChangeInTxn).
   std::optional<leadrouter::v1::Sla> sla;
+  // The deciding rule's follow-up plan, when it picked a rep.
+  google::protobuf::RepeatedPtrField<leadrouter::v1::FollowUpStep> followup_plan;
 
   bool assigned() const { return decision.outcome == dsl::Outcome::kAssigned; }
   // Assigned, or proposed for review: a rep was picked and the counts move.
@@ -124,14 +127,10 @@ leadrouter::v1::Assignment NewEntry(leadrouter::v1::AssignmentKind kind, int64_t
                                     int64_t now_us);
 // The decision on `entry`: outcome, deciding rule, summary and, when unassigned, the reason.
 void RecordDecision(const Decided& decided, leadrouter::v1::Assignment& entry);
-// The deadline of `sla` (the deciding rule's, if any) counted from `now_us`, on the entry and the
-// lead; without one, the lead has no deadline.
-void SetSlaDeadline(const std::optional<leadrouter::v1::Sla>& sla, int64_t now_us,
-                    leadrouter::v1::Assignment& entry, leadrouter::v1::Lead& lead);
-// The SLA of a decision: an assignment starts its clock now (SetSlaDeadline); a proposal keeps
-// the rule's SLA on its entry, for its approval to start, and the lead has no deadline meanwhile.
-void RecordSla(const Decided& decided, int64_t now_us, leadrouter::v1::Assignment& entry,
-               leadrouter::v1::Lead& lead);
+// What a decision that picked a rep starts once the rep owns the lead: the rule's SLA chain and
+// follow-up plan, on the entry (Assigner::CommitChangeInTxn plans them; a proposal keeps them
+// for its approval).
+void RecordPlan(const Decided& decided, leadrouter::v1::Assignment& entry);
 // The owner and state `decided` gives a lead decided anew: the picked rep, OPEN (assigned) or
 // PENDING_REVIEW (proposed, since `now_us`), or no owner and UNASSIGNED. A rep picked has not
 // contacted the lead yet, and a proposal before it is over.
