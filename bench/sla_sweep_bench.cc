@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "storage/due_index.h"
@@ -25,15 +26,26 @@ namespace {
 constexpr int64_t kNowUs = 1'800'000'000'000'000;
 constexpr int kDueNow = 100;
 
+// The stores, closed and removed when the benchmark exits.
+struct Stores {
+  std::map<int64_t, std::unique_ptr<Storage>> by_size;
+  std::vector<std::filesystem::path> dirs;
+  ~Stores() {
+    by_size.clear();
+    for (const auto& dir : dirs) std::filesystem::remove_all(dir);
+  }
+};
+
 // One store per size, filled once: `open` deadlines in the next weeks, kDueNow of them past due.
 Storage& StoreWith(int64_t open) {
-  static std::map<int64_t, std::unique_ptr<Storage>>* stores =
-      new std::map<int64_t, std::unique_ptr<Storage>>();
+  static Stores all;
+  auto* stores = &all.by_size;
   auto& store = (*stores)[open];
   if (store != nullptr) return *store;
   const std::filesystem::path dir = std::filesystem::temp_directory_path() /
                                     absl::StrCat("leadrouter-sla-bench-", getpid(), "-", open);
   std::filesystem::remove_all(dir);
+  all.dirs.push_back(dir);
   StorageOptions options;
   options.database.durability = Durability::kAsync;
   absl::StatusOr<std::unique_ptr<Storage>> opened = Storage::Open(dir.string(), options);

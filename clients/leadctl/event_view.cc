@@ -36,7 +36,8 @@ std::optional<v1::EventKind> ParseEventKind(absl::string_view text) {
 
 namespace {
 
-// What a kind's own fields say: "phone reached, now contacted" for a follow-up, "won" for a close.
+// What a kind's own fields say: "phone reached, now contacted" for a follow-up, "won" for a close,
+// the step and its due time for an SLA step, the task for a task.
 std::string KindDetail(const v1::Event& event) {
   switch (event.kind()) {
     case v1::EVENT_KIND_FOLLOW_UP_RECORDED:
@@ -47,6 +48,18 @@ std::string KindDetail(const v1::Event& event) {
     case v1::EVENT_KIND_LEAD_CLOSED:
       return client::EnumText(v1::CloseResolution_Name(event.close_resolution()),
                               "CLOSE_RESOLUTION_");
+    case v1::EVENT_KIND_SLA_WARNING:
+    case v1::EVENT_KIND_SLA_BREACHED:
+    case v1::EVENT_KIND_SLA_ESCALATED:
+      return absl::StrCat("sla step ", event.sla_step() + 1, ", due ",
+                          client::FormatTime(event.due_time()));
+    case v1::EVENT_KIND_TASK_CREATED:
+    case v1::EVENT_KIND_TASK_OVERDUE:
+      return absl::StrCat("task ", ShortName(event.task()), " ", event.channel_name(), ", due ",
+                          client::FormatTime(event.due_time()));
+    case v1::EVENT_KIND_TASK_DONE:
+      return absl::StrCat("task ", ShortName(event.task()), " ", event.channel_name(), " by ",
+                          ShortName(event.followup()));
     default:
       return "";
   }

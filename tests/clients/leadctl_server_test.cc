@@ -659,5 +659,45 @@ TEST_F(LeadctlReviewTest, ApproveAndRejectAProposal) {
   EXPECT_THAT(review.output, HasSubstr("reason"));
 }
 
+// Every lead of these rules gets a follow-up plan: leadctl tasks lists the owner's tasks, a
+// follow-up on the channel completes one, and bad flags are unusable input (exit 2).
+class LeadctlTasksTest : public LeadctlServerTest {
+ protected:
+  void SetUp() override {
+    HarnessOptions options;
+    options.rules = "rule \"all\" when true followup phone within 1h, email within 1d\n";
+    server_ = std::make_unique<ServerHarness>(options);
+    ASSERT_OK(server_->status());
+  }
+};
+
+TEST_F(LeadctlTasksTest, ListsTasksSoonestFirstAndAFollowUpCompletesOne) {
+  AddExampleReps();
+  const CommandResult assign = Leadctl("assign --id T1 --field quality=50");
+  ASSERT_EQ(assign.exit_code, 0) << assign.output;
+  CommandResult tasks = Leadctl("tasks --lead T1");
+  ASSERT_EQ(tasks.exit_code, 0) << tasks.output;
+  EXPECT_THAT(tasks.output,
+              AllOf(StartsWith("TASK"), HasSubstr("phone"), HasSubstr("email"), HasSubstr("open")));
+  EXPECT_LT(tasks.output.find("phone"), tasks.output.find("email")) << "soonest due first";
+
+  const CommandResult followup = Leadctl("followup T1 --channel phone --outcome reached");
+  ASSERT_EQ(followup.exit_code, 0) << followup.output;
+  tasks = Leadctl("tasks --lead T1 --format json");
+  ASSERT_EQ(tasks.exit_code, 0) << tasks.output;
+  nlohmann::json json = nlohmann::json::parse(tasks.output);
+  ASSERT_EQ(json["tasks"].size(), 1u);
+  EXPECT_EQ(json["tasks"][0]["channelName"], "email");
+  tasks = Leadctl("tasks --lead T1 --state done");
+  ASSERT_EQ(tasks.exit_code, 0) << tasks.output;
+  EXPECT_THAT(tasks.output, AllOf(HasSubstr("phone"), HasSubstr("done"), Not(HasSubstr("email"))));
+
+  tasks = Leadctl("tasks --state later 2>&1");
+  EXPECT_EQ(tasks.exit_code, 2) << tasks.output;
+  EXPECT_THAT(tasks.output, HasSubstr("--state later"));
+  tasks = Leadctl("tasks --due-before tomorrow 2>&1");
+  EXPECT_EQ(tasks.exit_code, 2) << tasks.output;
+}
+
 }  // namespace
 }  // namespace leadrouter::leadctl

@@ -82,6 +82,7 @@ const Rpc kRecordFollowUp =
     Method<v1::RecordFollowUpResponse>("/leadrouter.v1.FollowUpService/RecordFollowUp");
 const Rpc kListFollowUps =
     Method<v1::ListFollowUpsResponse>("/leadrouter.v1.FollowUpService/ListFollowUps");
+const Rpc kListTasks = Method<v1::ListTasksResponse>("/leadrouter.v1.FollowUpService/ListTasks");
 const Rpc kUpsertRep = Method<v1::UpsertRepResponse>("/leadrouter.v1.RepService/Upsert");
 const Rpc kGetRep = Method<v1::GetRepResponse>("/leadrouter.v1.RepService/Get");
 const Rpc kListReps = Method<v1::ListRepsResponse>("/leadrouter.v1.RepService/List");
@@ -695,6 +696,69 @@ std::vector<Row> Catalogue() {
        },
        StatusCode::INVALID_ARGUMENT, "page_token"},
 
+      // ---- FollowUpService.ListTasks
+      {"list_tasks_bad_rep", kListTasks,
+       Build<v1::ListTasksRequest>([](v1::ListTasksRequest& r) { r.set_rep("ana"); }),
+       StatusCode::INVALID_ARGUMENT, "rep"},
+      {"list_tasks_bad_lead", kListTasks,
+       Build<v1::ListTasksRequest>([](v1::ListTasksRequest& r) { r.set_lead("reps/ana"); }),
+       StatusCode::INVALID_ARGUMENT, "lead"},
+      {"list_tasks_unspecified_state", kListTasks,
+       Build<v1::ListTasksRequest>(
+           [](v1::ListTasksRequest& r) { r.add_states(v1::TASK_STATE_UNSPECIFIED); }),
+       StatusCode::INVALID_ARGUMENT, "states[0]"},
+      {"list_tasks_unknown_channel", kListTasks,
+       Build<v1::ListTasksRequest>(
+           [](v1::ListTasksRequest& r) { r.set_channel(static_cast<v1::Channel>(99)); }),
+       StatusCode::INVALID_ARGUMENT, "channel"},
+      {"list_tasks_due_backwards", kListTasks,
+       Build<v1::ListTasksRequest>([](v1::ListTasksRequest& r) {
+         r.mutable_due()->mutable_start_time()->set_seconds(2'000'000'000);
+         r.mutable_due()->mutable_end_time()->set_seconds(1'000'000'000);
+       }),
+       StatusCode::INVALID_ARGUMENT, "due.end_time"},
+      {"list_tasks_negative_page_size", kListTasks,
+       Build<v1::ListTasksRequest>([](v1::ListTasksRequest& r) { r.set_page_size(-1); }),
+       StatusCode::INVALID_ARGUMENT, "page_size"},
+      {"list_tasks_token_of_another_list", kListTasks,
+       [](const Seeds& seeds) {
+         v1::ListTasksRequest r;
+         r.set_page_token(seeds.assignments_token);
+         return Wire(r);
+       },
+       StatusCode::INVALID_ARGUMENT, "page_token"},
+      {"record_followup_task_of_another_lead", kRecordFollowUp,
+       FollowUpWith([](v1::RecordFollowUpRequest& r) {
+         r.mutable_followup()->set_task("leads/l9/tasks/0000000000000001");
+       }),
+       StatusCode::INVALID_ARGUMENT, "followup.task"},
+      {"record_followup_not_a_task", kRecordFollowUp,
+       FollowUpWith([](v1::RecordFollowUpRequest& r) { r.mutable_followup()->set_task("nope"); }),
+       StatusCode::INVALID_ARGUMENT, "followup.task"},
+      {"upsert_rep_bad_schedule_hours", kUpsertRep,
+       Build<v1::UpsertRepRequest>([](v1::UpsertRepRequest& r) {
+         r.mutable_rep()->set_name("reps/sched");
+         r.mutable_rep()->mutable_schedule()->set_time_zone("UTC");
+         r.mutable_rep()->mutable_schedule()->set_hours("mon-fri 9-5");
+       }),
+       StatusCode::INVALID_ARGUMENT, "rep.schedule.hours"},
+      {"upsert_rep_schedule_without_zone", kUpsertRep,
+       Build<v1::UpsertRepRequest>([](v1::UpsertRepRequest& r) {
+         r.mutable_rep()->set_name("reps/sched");
+         r.mutable_rep()->mutable_schedule()->set_hours("mon-fri 09:00-17:00");
+       }),
+       StatusCode::INVALID_ARGUMENT, "rep.schedule.time_zone"},
+      {"upsert_rep_time_off_backwards", kUpsertRep,
+       Build<v1::UpsertRepRequest>([](v1::UpsertRepRequest& r) {
+         r.mutable_rep()->set_name("reps/sched");
+         r.mutable_rep()->mutable_schedule()->set_time_zone("UTC");
+         r.mutable_rep()->mutable_schedule()->set_hours("mon-fri 09:00-17:00");
+         v1::TimeRange& off = *r.mutable_rep()->mutable_schedule()->add_time_off();
+         off.mutable_start_time()->set_seconds(2'000'000'000);
+         off.mutable_end_time()->set_seconds(1'000'000'000);
+       }),
+       StatusCode::INVALID_ARGUMENT, "rep.schedule.time_off[0].end_time"},
+
       // ---- AssignmentService.GetLead, ListAssignments, Explain
       {"get_lead_empty_name", kGetLead, Build<v1::GetLeadRequest>([](v1::GetLeadRequest&) {}),
        StatusCode::INVALID_ARGUMENT, "name"},
@@ -1143,13 +1207,12 @@ std::vector<Row> Unimplemented() {
   std::vector<Row> rows;
   for (const char* path : {
            "/leadrouter.v1.RuleService/Backtest",
-           "/leadrouter.v1.FollowUpService/ListTasks",
            "/leadrouter.v1.ReportService/Distribution",
            "/leadrouter.v1.ReportService/FollowUps",
            "/leadrouter.v1.ReportService/Conversion",
        }) {
     const std::string method = std::string(path).substr(std::string(path).rfind('/') + 1);
-    // "leadrouter.v1.FollowUpService/ListTasks" is what the message must name.
+    // "leadrouter.v1.RuleService/Backtest" is what the message must name.
     rows.push_back({std::string("unimplemented_") + method,
                     {path, nullptr},
                     [](const Seeds&) { return std::string(); },

@@ -66,13 +66,6 @@ TEST(ServerTest, ApiMethodsNotYetBuiltAnswerUnimplemented) {
 
   {
     grpc::ClientContext context;
-    v1::ListTasksResponse response;
-    const grpc::Status status = v1::FollowUpService::NewStub(channel)->ListTasks(
-        &context, v1::ListTasksRequest(), &response);
-    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
-  }
-  {
-    grpc::ClientContext context;
     v1::BacktestResponse response;
     const grpc::Status status =
         v1::RuleService::NewStub(channel)->Backtest(&context, v1::BacktestRequest(), &response);
