@@ -12,6 +12,7 @@
 #pragma once
 
 #include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 
 #include <chrono>
 #include <fstream>
@@ -19,6 +20,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "leadrouter/v1/admin.grpc.pb.h"
@@ -29,6 +31,8 @@
 #include "leadrouter/v1/reps.grpc.pb.h"
 #include "leadrouter/v1/rules.grpc.pb.h"
 #include "server/server.h"
+#include "storage/counter_recovery.h"
+#include "storage/database.h"
 #include "temp_dir.h"
 
 namespace leadrouter::testing {
@@ -160,6 +164,37 @@ inline std::string BadField(const grpc::Status& status) {
     }
   }
   return "";
+}
+
+// The lead's events (EventService.ListLeadEvents, the first 100), oldest first.
+inline std::vector<v1::Event> LeadEvents(ServerHarness& server, const std::string& lead) {
+  v1::ListLeadEventsRequest request;
+  request.set_lead(lead);
+  request.set_page_size(100);
+  v1::ListLeadEventsResponse response;
+  EXPECT_TRUE(server
+                  .Call([&](grpc::ClientContext* c) {
+                    return server.events().ListLeadEvents(c, request, &response);
+                  })
+                  .ok());
+  return {response.events().begin(), response.events().end()};
+}
+
+inline std::vector<v1::EventKind> KindsOf(const std::vector<v1::Event>& events) {
+  std::vector<v1::EventKind> kinds;
+  for (const v1::Event& event : events) kinds.push_back(event.kind());
+  return kinds;
+}
+
+// Stops the server and checks its counters against the history (storage/counter_recovery.h).
+inline void ExpectCountersAgree(ServerHarness& server) {
+  server.Shutdown();
+  server.server().Wait();
+  absl::StatusOr<std::unique_ptr<storage::Database>> db = storage::Database::Open(server.db_path());
+  ASSERT_TRUE(db.ok()) << db.status();
+  absl::StatusOr<storage::CounterCheckReport> report = storage::CheckCounters(**db, false);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->disagreements, 0);
 }
 
 // Polls `condition` every 20 ms for up to `timeout`.

@@ -115,38 +115,13 @@ class SlaTest : public ::testing::Test {
       return server_.followups().RecordFollowUp(c, request, response);
     });
   }
-  std::vector<v1::Event> EventsOf(const std::string& lead) {
-    v1::ListLeadEventsRequest request;
-    request.set_lead(lead);
-    request.set_page_size(100);
-    v1::ListLeadEventsResponse response;
-    EXPECT_TRUE(server_
-                    .Call([&](grpc::ClientContext* c) {
-                      return server_.events().ListLeadEvents(c, request, &response);
-                    })
-                    .ok());
-    return {response.events().begin(), response.events().end()};
-  }
-  static std::vector<v1::EventKind> KindsOf(const std::vector<v1::Event>& events) {
-    std::vector<v1::EventKind> kinds;
-    for (const v1::Event& event : events) kinds.push_back(event.kind());
-    return kinds;
-  }
+  std::vector<v1::Event> EventsOf(const std::string& lead) { return LeadEvents(server_, lead); }
   grpc::Status ListTasks(const v1::ListTasksRequest& request, v1::ListTasksResponse* response) {
     return server_.Call([&](grpc::ClientContext* c) {
       return server_.followups().ListTasks(c, request, response);
     });
   }
-  void ExpectCountersAgree() {
-    server_.Shutdown();
-    server_.server().Wait();
-    absl::StatusOr<std::unique_ptr<storage::Database>> db =
-        storage::Database::Open(server_.db_path());
-    ASSERT_OK(db);
-    absl::StatusOr<storage::CounterCheckReport> report = storage::CheckCounters(**db, false);
-    ASSERT_OK(report);
-    EXPECT_EQ(report->disagreements, 0);
-  }
+  void ExpectCountersAgree() { testing::ExpectCountersAgree(server_); }
 
   server::SimulatedClock clock_;
   ServerHarness server_;
