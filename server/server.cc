@@ -58,7 +58,7 @@ class Server::Impl {
                                   options_.channels, absl::FromChrono(options_.review_timeout),
                                   options_.review_timeout_action}),
         reps_(*storage_, roster_, unassigned_, assigner_),
-        queries_(storage_->database(), *options_.clock),
+        queries_(storage_->database(), *options_.clock, calendar),
         tester_(*storage_, rules_, roster_, calendar),
         backups_(*storage_, rules_),
         events_(*storage_, FeedOptions(options_)) {}
