@@ -515,9 +515,23 @@ void Decider::ExplainPick(const Rule& rule, size_t rule_index, RuleTrace& trace,
   trace.review = decision_.outcome == Outcome::kPendingReview;
   std::vector<uint32_t> order(tie.size());
   for (uint32_t t = 0; t < tie.size(); ++t) order[t] = t;
-  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    return StrategyBefore(strategy_context_, inputs_[a], inputs_[b]);
-  });
+  if (options_.bound) {
+    // Only the first members in strategy order are listed: those, as the stable sort below
+    // would order them (equal ones by position).
+    const size_t listed =
+        std::min(tie.size(), std::max(options_.bound->tie_group, options_.bound->runners_up + 1));
+    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(listed),
+                      order.end(), [&](uint32_t a, uint32_t b) {
+                        if (StrategyBefore(strategy_context_, inputs_[a], inputs_[b])) return true;
+                        if (StrategyBefore(strategy_context_, inputs_[b], inputs_[a])) return false;
+                        return a < b;
+                      });
+    order.resize(listed);
+  } else {
+    std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+      return StrategyBefore(strategy_context_, inputs_[a], inputs_[b]);
+    });
+  }
   std::vector<uint32_t> ranked_tie;
   ranked_tie.reserve(order.size());
   for (const uint32_t t : order) ranked_tie.push_back(ws_.alive_[tie[t]]);
@@ -701,7 +715,7 @@ StrategyTrace Decider::MakeStrategyTrace(const Rule& rule, std::span<const uint3
   const size_t shown =
       options_.bound ? std::min(ranked_tie.size(), options_.bound->tie_group) : ranked_tie.size();
   s.tie_group.assign(ranked_tie.begin(), ranked_tie.begin() + static_cast<std::ptrdiff_t>(shown));
-  s.tie_group_size = static_cast<uint32_t>(ranked_tie.size());
+  s.tie_group_size = static_cast<uint32_t>(ws_.tie_.size());  // ranked_tie may list fewer
   s.pick = pick;
   s.score_label = StrategyScoreLabel(strategy_context_);
   if (ranked_tie.size() > 1) {
@@ -820,9 +834,12 @@ void Decider::StartExplanation() {
   ex.rules_file = program_.source_name();
   ex.decide_time = time_.unix_seconds;
   ex.sequence = time_.sequence;
-  ex.reps.reserve(roster_.size());
-  for (const RepInfo& rep : roster_.reps()) {
-    ex.reps.push_back(RepRef{rep.id, rep.name, rep.daily_cap, rep.max_open});
+  // Bounded: only the reps the trace names, filled in at the end (FinishExplanation).
+  if (!options_.bound) {
+    ex.reps.reserve(roster_.size());
+    for (const RepInfo& rep : roster_.reps()) {
+      ex.reps.push_back(RepRef{rep.id, rep.name, rep.daily_cap, rep.max_open});
+    }
   }
   for (const std::string& id : options_.excluded_rep_ids) ex.excluded_reps.push_back(id);
 }
@@ -833,6 +850,37 @@ void Decider::FinishExplanation() {
   ex.outcome = decision_.outcome;
   ex.unassigned_reason = decision_.unassigned_reason;
   if (decision_.rep_index) ex.rep = static_cast<uint32_t>(*decision_.rep_index);
+  if (options_.bound) {
+    // The trace names roster indices: keep the reps it names, renumbered in roster order.
+    std::vector<uint32_t> named;
+    const auto name = [&](uint32_t i) { named.push_back(i); };
+    if (ex.rep) name(*ex.rep);
+    for (const RuleTrace& rule : ex.rules) {
+      for (const CandidateTrace& c : rule.candidates) name(c.rep);
+      if (rule.strategy) {
+        for (const uint32_t i : rule.strategy->tie_group) name(i);
+        if (rule.strategy->pick) name(*rule.strategy->pick);
+      }
+    }
+    std::sort(named.begin(), named.end());
+    named.erase(std::unique(named.begin(), named.end()), named.end());
+    const auto renumber = [&](uint32_t& i) {
+      i = static_cast<uint32_t>(std::lower_bound(named.begin(), named.end(), i) - named.begin());
+    };
+    if (ex.rep) renumber(*ex.rep);
+    for (RuleTrace& rule : ex.rules) {
+      for (CandidateTrace& c : rule.candidates) renumber(c.rep);
+      if (rule.strategy) {
+        for (uint32_t& i : rule.strategy->tie_group) renumber(i);
+        if (rule.strategy->pick) renumber(*rule.strategy->pick);
+      }
+    }
+    ex.reps.reserve(named.size());
+    for (const uint32_t i : named) {
+      const RepInfo& rep = roster_.rep(i);
+      ex.reps.push_back(RepRef{rep.id, rep.name, rep.daily_cap, rep.max_open});
+    }
+  }
   if (decision_.rule_index) {
     for (const RuleTrace& trace : ex.rules) {
       if (trace.result == RuleResult::kDecided) ex.decided_by = trace.rule;
