@@ -151,6 +151,20 @@ TEST_F(StoresTest, RepsAsOfRebuildsTheRosterEachDecisionSaw) {
   EXPECT_EQ(roster(4), (std::vector<std::string>{"reps/bo@4"}));
 }
 
+// A database opened by a build before rep versions records where they start; older decisions'
+// rosters cannot be rebuilt and say so.
+TEST_F(StoresTest, RepsAsOfRefusesDecisionsFromBeforeRepVersions) {
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_OK(queue_->Commit([](WriteTxn& txn) { return NextAssignmentSequence(txn).status(); }));
+  }
+  ASSERT_OK(MarkRepVersionsStart(*db_));
+  ASSERT_OK(MarkRepVersionsStart(*db_));  // once recorded, kept
+  DatabaseView view(*db_);
+  EXPECT_THAT(RepsAsOf(view, 3),
+              StatusIs(absl::StatusCode::kFailedPrecondition, ::testing::HasSubstr("from 4")));
+  EXPECT_OK(RepsAsOf(view, 4));
+}
+
 TEST_F(StoresTest, RuleVersionsAreNumberedHashedAndActive) {
   for (const char* source : {"rule \"a\" { }", "rule \"b\" { }"}) {
     leadrouter::v1::RuleVersion version;

@@ -263,5 +263,53 @@ TEST_F(ExplainRepTest, UnknownRepIsNotFoundAndABadOneInvalid) {
   EXPECT_EQ(response.assignment().name(), entry);
 }
 
+TEST_F(ExplainRepTest, AManualAssignmentHasNoRepTraces) {
+  Assign("l1", 80);
+  v1::ReassignRequest request;
+  request.set_lead("leads/l1");
+  request.set_rep("reps/r00");
+  request.set_actor("maria");
+  request.set_reason("asked for her");
+  v1::ReassignResponse reassigned;
+  const grpc::Status moved = server_.Call([&](grpc::ClientContext* c) {
+    return server_.assignments().Reassign(c, request, &reassigned);
+  });
+  ASSERT_TRUE(moved.ok()) << moved.error_message();
+  v1::ExplainResponse response;
+  const grpc::Status status = Explain(reassigned.assignment().name(), "reps/r01", &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(ErrorReason(status), "NOT_DECIDED_BY_RULES");
+}
+
+// Removing a rep with REASSIGN re-decides its leads with the rep still on the roster, excluded:
+// the rebuilt roster of those decisions has it too.
+TEST_F(ExplainRepTest, TheRosterOfAReassignOnRemovalStillHasTheRemovedRep) {
+  const std::string first = Assign("l1", 80);
+  v1::ExplainResponse explained;
+  ASSERT_TRUE(Explain(first, "", &explained).ok());
+  const std::string owner = explained.explanation().rep();
+  v1::RemoveRepRequest request;
+  request.set_name(owner);
+  request.set_open_leads(v1::OPEN_LEADS_POLICY_REASSIGN);
+  request.set_actor("test");
+  request.set_reason("left");
+  v1::RemoveRepResponse removed;
+  const grpc::Status status = server_.Call(
+      [&](grpc::ClientContext* c) { return server_.reps().Remove(c, request, &removed); });
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(removed.reassigned_leads(), 1);
+  // The lead's current assignment is the reassign made by the removal.
+  v1::ExplainResponse why;
+  const grpc::Status traced = Explain("leads/l1", owner, &why);
+  ASSERT_TRUE(traced.ok()) << traced.error_message();
+  EXPECT_NE(why.assignment().name(), first);
+  ASSERT_GE(why.explanation().rules_size(), 1);
+  const v1::RuleTrace& rule = why.explanation().rules(0);
+  ASSERT_EQ(rule.candidates_size(), 1);
+  EXPECT_EQ(rule.candidates(0).rep(), owner);
+  EXPECT_EQ(rule.candidates(0).removed().reason(), v1::REMOVAL_REASON_EXCLUDED);
+  EXPECT_EQ(rule.candidate_count(), 40);
+}
+
 }  // namespace
 }  // namespace leadrouter::testing
