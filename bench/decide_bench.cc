@@ -30,12 +30,13 @@ std::shared_ptr<const Program> CompileText(const std::string& text) {
 // turn) over the whole roster, one second and one sequence number after the last, and applies its
 // delta, as the writer does.
 void TimeDecisions(benchmark::State& state, const Program& program, std::span<const Record> leads,
-                   const Roster& roster, bool explain) {
+                   const Roster& roster, bool explain, bool bounded = false) {
   InMemoryDecisionState decision_state;
   DecisionWorkspace workspace;
   const PeriodCalendar calendar;
   DecideOptions options;
   options.explain = explain;
+  if (bounded) options.bound = ExplanationBound{};
   uint64_t sequence = 0;
   for (auto _ : state) {
     ++sequence;
@@ -134,10 +135,12 @@ void BM_DecideRoster(benchmark::State& state) {
       program->BindLead({{"quality", 90.0}}),
       program->BindLead({{"quality", 30.0}}),
   };
-  TimeDecisions(state, *program, leads, roster, /*explain=*/state.range(1) != 0);
+  // explain: 0 none, 1 every candidate (dry runs), 2 bounded (what the server stores).
+  TimeDecisions(state, *program, leads, roster, /*explain=*/state.range(1) != 0,
+                /*bounded=*/state.range(1) == 2);
 }
 BENCHMARK(BM_DecideRoster)
-    ->ArgsProduct({{12, 100, 1000, 10000}, {0, 1}})
+    ->ArgsProduct({{12, 100, 1000, 10000}, {0, 1, 2}})
     ->ArgNames({"reps", "explain"})
     ->Unit(benchmark::kMicrosecond);
 

@@ -92,7 +92,7 @@ class Server::Impl {
         rules_(*storage_, *options_.clock),
         assigner_(*storage_, rules_, roster_, unassigned_, std::move(assigner_options)),
         reps_(*storage_, roster_, unassigned_, assigner_),
-        queries_(storage_->database(), *options_.clock),
+        queries_(storage_->database(), *options_.clock, calendar),
         tester_(*storage_, rules_, roster_, calendar),
         backups_(*storage_, rules_),
         events_(*storage_, FeedOptions(options_)) {}

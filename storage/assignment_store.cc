@@ -13,6 +13,7 @@
 #include "storage/keys.h"
 #include "storage/lead_store.h"
 #include "storage/records.h"
+#include "storage/rule_version_store.h"
 #include "storage/value_codec.h"
 
 namespace leadrouter::storage {
@@ -137,6 +138,7 @@ absl::StatusOr<CommittedAssignment> CommitAssignment(WriteTxn& txn, AssignmentCh
                           keys::Lead(lead_name)));
   if (change.explanation.has_value()) {
     change.explanation->set_assignment(name);
+    StripRangeFiles(*change.explanation);
     RETURN_IF_ERROR(WriteMessage(txn, ColumnFamily::kExplanations,
                                  keys::Explanation(change.sequence), *change.explanation));
   }
@@ -206,8 +208,58 @@ absl::Status ListAllHistory(const ReadView& view,
 
 absl::StatusOr<std::optional<leadrouter::v1::Explanation>> ReadExplanation(const ReadView& view,
                                                                            uint64_t sequence) {
-  return ReadMessage<leadrouter::v1::Explanation>(view, ColumnFamily::kExplanations,
-                                                  keys::Explanation(sequence), "explanation");
+  ASSIGN_OR_RETURN(
+      std::optional<leadrouter::v1::Explanation> explanation,
+      ReadMessage<leadrouter::v1::Explanation>(view, ColumnFamily::kExplanations,
+                                               keys::Explanation(sequence), "explanation"));
+  if (!explanation.has_value() || explanation->rule_version() <= 0) return explanation;
+  bool stripped = false;
+  ForEachRange(*explanation, [&](leadrouter::v1::SourceRange& range) {
+    stripped = stripped || range.file().empty();
+  });
+  if (!stripped) return explanation;
+  ASSIGN_OR_RETURN(std::optional<leadrouter::v1::RuleVersion> version,
+                   ReadRuleVersion(view, static_cast<uint64_t>(explanation->rule_version())));
+  if (version.has_value()) {
+    ForEachRange(*explanation, [&](leadrouter::v1::SourceRange& range) {
+      if (range.file().empty()) range.set_file(version->file_name());
+    });
+  }
+  return explanation;
+}
+
+void ForEachRange(leadrouter::v1::Explanation& explanation,
+                  absl::FunctionRef<void(leadrouter::v1::SourceRange&)> visit) {
+  const auto candidate = [&](leadrouter::v1::CandidateTrace& c) {
+    if (!c.has_removed()) return;
+    if (c.removed().has_expression() && c.removed().expression().has_range()) {
+      visit(*c.mutable_removed()->mutable_expression()->mutable_range());
+    }
+    if (c.removed().has_cap() && c.removed().cap().has_range()) {
+      visit(*c.mutable_removed()->mutable_cap()->mutable_range());
+    }
+  };
+  for (leadrouter::v1::RuleTrace& rule : *explanation.mutable_rules()) {
+    if (rule.has_rule() && rule.rule().has_range()) visit(*rule.mutable_rule()->mutable_range());
+    if (rule.has_when() && rule.when().has_range()) visit(*rule.mutable_when()->mutable_range());
+    for (leadrouter::v1::CandidateTrace& c : *rule.mutable_candidates()) candidate(c);
+  }
+  if (explanation.has_decided_by() && explanation.decided_by().has_range()) {
+    visit(*explanation.mutable_decided_by()->mutable_range());
+  }
+  if (explanation.has_manual_target()) candidate(*explanation.mutable_manual_target());
+}
+
+void StripRangeFiles(leadrouter::v1::Explanation& explanation) {
+  if (explanation.rule_version() <= 0) return;
+  std::optional<std::string> file;
+  bool one_file = true;
+  ForEachRange(explanation, [&](leadrouter::v1::SourceRange& range) {
+    if (!file) file = range.file();
+    one_file = one_file && range.file() == *file;
+  });
+  if (!file || !one_file) return;
+  ForEachRange(explanation, [](leadrouter::v1::SourceRange& range) { range.clear_file(); });
 }
 
 }  // namespace leadrouter::storage

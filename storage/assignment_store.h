@@ -112,8 +112,19 @@ struct CommittedAssignment {
 [[nodiscard]] absl::Status ListAllHistory(const ReadView& view,
                                           absl::FunctionRef<bool(const HistoryRecord&)> visit);
 
-// The full explanation stored with an entry; nullopt when none was stored.
+// The explanation stored with an entry, as it was given to CommitAssignment; nullopt when none
+// was stored.
 [[nodiscard]] absl::StatusOr<std::optional<leadrouter::v1::Explanation>> ReadExplanation(
     const ReadView& view, uint64_t sequence);
+
+// Every source range of `explanation` (rules, `when`, removals, the deciding rule, a manual
+// target's removal), those that are set.
+void ForEachRange(leadrouter::v1::Explanation& explanation,
+                  absl::FunctionRef<void(leadrouter::v1::SourceRange&)> visit);
+
+// The stored form's one compaction: every range of an explanation of a rule version names that
+// version's file (RuleVersion.file_name), so the file is left out of each range when they all
+// name one file; ReadExplanation puts it back.
+void StripRangeFiles(leadrouter::v1::Explanation& explanation);
 
 }  // namespace leadrouter::storage

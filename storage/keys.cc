@@ -8,6 +8,10 @@ namespace leadrouter::storage::keys {
 std::string Lead(absl::string_view lead) { return KeyWriter().String(lead).key(); }
 std::string Rep(absl::string_view rep) { return KeyWriter().String(rep).key(); }
 
+std::string RepVersion(absl::string_view rep, uint64_t sequence, uint64_t revision) {
+  return KeyWriter().String(rep).U64(sequence).U64(revision).key();
+}
+
 std::string Assignment(absl::string_view lead, uint64_t sequence) {
   return KeyWriter().String(lead).U64(sequence).key();
 }

@@ -18,6 +18,9 @@ namespace leadrouter::storage::keys {
 std::string Lead(absl::string_view lead);
 // reps: rep name.
 std::string Rep(absl::string_view rep);
+// rep_versions: rep name, the last assignment sequence handed out when the version was replaced,
+// the replaced revision (0: the rep did not exist).
+std::string RepVersion(absl::string_view rep, uint64_t sequence, uint64_t revision);
 
 // assignments: lead name, sequence. A lead's history in order.
 std::string Assignment(absl::string_view lead, uint64_t sequence);

@@ -11,9 +11,9 @@
 namespace leadrouter::storage {
 
 // The layout this build reads and writes. Open refuses a directory written with another one.
-// Column families added later without a new version (events, events_by_lead, lead_index, due) are
-// created empty when a database from before them is opened (storage/database.cc); the lead index
-// is then built from the leads (storage/lead_index.h).
+// Column families added later without a new version (events, events_by_lead, lead_index,
+// rep_versions, due) are created empty when a database from before them is opened
+// (storage/database.cc); the lead index is then built from the leads (storage/lead_index.h).
 inline constexpr uint32_t kSchemaVersion = 1;
 
 enum class ColumnFamily : int {
@@ -35,10 +35,11 @@ enum class ColumnFamily : int {
   kEvents,             // sequence -> leadrouter.v1.Event (the event log; trimmed by age)
   kEventsByLead,       // lead id, sequence -> empty (a lead's events in order)
   kLeadIndex,          // index, value, receive time, lead id -> "" (storage/lead_index.h)
+  kRepVersions,        // rep id, assignment sequence, revision -> RepRecord replaced (rep_store.h)
   kDue,                // due time, kind, lead name, id -> "" (storage/due_index.h)
 };
 
-inline constexpr std::array<std::string_view, 19> kColumnFamilyNames = {"default",
+inline constexpr std::array<std::string_view, 20> kColumnFamilyNames = {"default",
                                                                         "meta",
                                                                         "leads",
                                                                         "reps",
@@ -56,6 +57,7 @@ inline constexpr std::array<std::string_view, 19> kColumnFamilyNames = {"default
                                                                         "events",
                                                                         "events_by_lead",
                                                                         "lead_index",
+                                                                        "rep_versions",
                                                                         "due"};
 
 inline constexpr size_t kColumnFamilyCount = kColumnFamilyNames.size();
@@ -77,6 +79,9 @@ inline constexpr std::string_view kEventSequence = "sequence/event";
 // Present (u64 1) once the lead index holds every lead: a database from before the index gets it
 // built at open (storage/lead_index.h).
 inline constexpr std::string_view kLeadIndexBuilt = "lead_index_built";
+// The first assignment sequence whose roster rep_versions can rebuild (u64): 1 for a database
+// created with it, the next sequence for one opened from before it (storage/rep_store.h).
+inline constexpr std::string_view kRepVersionsFrom = "rep_versions_from";
 }  // namespace meta_key
 
 }  // namespace leadrouter::storage

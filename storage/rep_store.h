@@ -2,11 +2,14 @@
 //
 // Every write bumps the rep's revision (also its etag) and appends an audit record in the same
 // change, so the audit log has a record with before/after revision for every stored version of a
-// rep.
+// rep. It also keeps the version it replaces in `rep_versions`, keyed by the last assignment
+// sequence handed out at the time: the roster a past decision saw can be rebuilt exactly
+// (RepsAsOf), which is what Explain needs to recompute any rep's trace.
 #pragma once
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
@@ -32,6 +35,15 @@ namespace leadrouter::storage {
 // history, counters and index entries stay: they are facts about the past.
 [[nodiscard]] absl::Status DeleteRep(WriteTxn& txn, absl::string_view name,
                                      const ChangeInfo& change);
+
+// The reps as decision `sequence` saw them (every change committed before it, none after), in
+// name order: also reps deleted since, not those created since. FAILED_PRECONDITION when the
+// database did not keep rep versions yet at that decision (it was opened by a build without them).
+[[nodiscard]] absl::StatusOr<std::vector<leadrouter::v1::Rep>> RepsAsOf(const ReadView& view,
+                                                                        uint64_t sequence);
+
+// Records where rep versions start (meta_key::kRepVersionsFrom) when the database has none yet.
+[[nodiscard]] absl::Status MarkRepVersionsStart(Database& db);
 
 // Visits reps in name order starting after `start_after` (empty: from the first).
 [[nodiscard]] absl::Status ListReps(const ReadView& view, absl::string_view start_after,

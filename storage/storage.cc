@@ -6,6 +6,7 @@
 
 #include "dsl/base/status_macros.h"
 #include "storage/lead_index.h"
+#include "storage/rep_store.h"
 
 namespace leadrouter::storage {
 
@@ -26,6 +27,7 @@ absl::StatusOr<std::unique_ptr<Storage>> Storage::Open(const std::string& path,
     }
   }
   RETURN_IF_ERROR(BuildLeadIndexIfMissing(*storage->database_).status());
+  RETURN_IF_ERROR(MarkRepVersionsStart(*storage->database_));
   storage->commits_ = std::make_unique<CommitQueue>(*storage->database_, options.commits);
   return storage;
 }

@@ -1,6 +1,8 @@
-// leadctl explain LEAD|ASSIGNMENT: why a lead went where it went: every rule tried, every
-// candidate with the reason it was removed or its rank, and the strategy's pick
-// (AssignmentService.Explain). Exit 0, 1 no such lead or assignment, 2 unusable input or server.
+// leadctl explain LEAD|ASSIGNMENT [--rep ID]: why a lead went where it went: every rule tried, the
+// decisive candidates (the pick, its closest runners-up, an example of each removal reason) with
+// the counts of the rest, and the strategy's pick; with --rep, why that rep did or did not get it,
+// recomputed exactly (AssignmentService.Explain). Exit 0, 1 no such lead, assignment or rep,
+// 2 unusable input or server.
 #include <iostream>
 #include <memory>
 #include <string>
@@ -22,6 +24,7 @@ struct ExplainArgs {
   client::ServerArgs server;
   std::string target;
   std::string assignment;
+  std::string rep;
 };
 
 int RunExplain(const ExplainArgs& args) {
@@ -34,6 +37,7 @@ int RunExplain(const ExplainArgs& args) {
                : absl::StrCat(name, "/assignments/", args.assignment);
   }
   request.set_name(name);
+  if (!args.rep.empty()) request.set_rep(client::RepName(args.rep));
   auto stub = v1::AssignmentService::NewStub(client::Connect(args.server));
   v1::ExplainResponse response;
   const grpc::Status status =
@@ -68,6 +72,9 @@ void AddExplainCommand(CLI::App& app, int& exit_code) {
       ->required();
   command->add_option("--assignment", args->assignment,
                       "an earlier assignment id of the lead (see leadctl history)");
+  command->add_option("--rep", args->rep,
+                      "why this rep (id or reps/ID) did or did not get the lead: its trace in "
+                      "every rule tried, recomputed from the decision's inputs");
   client::AddServerOptions(*command, args->server);
   command->callback([args, &exit_code] { exit_code = RunExplain(*args); });
 }

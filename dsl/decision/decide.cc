@@ -1,6 +1,7 @@
 #include "dsl/decision/decide.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 
@@ -514,9 +515,23 @@ void Decider::ExplainPick(const Rule& rule, size_t rule_index, RuleTrace& trace,
   trace.review = decision_.outcome == Outcome::kPendingReview;
   std::vector<uint32_t> order(tie.size());
   for (uint32_t t = 0; t < tie.size(); ++t) order[t] = t;
-  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    return StrategyBefore(strategy_context_, inputs_[a], inputs_[b]);
-  });
+  if (options_.bound) {
+    // Only the first members in strategy order are listed: those, as the stable sort below
+    // would order them (equal ones by position).
+    const size_t listed =
+        std::min(tie.size(), std::max(options_.bound->tie_group, options_.bound->runners_up + 1));
+    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(listed),
+                      order.end(), [&](uint32_t a, uint32_t b) {
+                        if (StrategyBefore(strategy_context_, inputs_[a], inputs_[b])) return true;
+                        if (StrategyBefore(strategy_context_, inputs_[b], inputs_[a])) return false;
+                        return a < b;
+                      });
+    order.resize(listed);
+  } else {
+    std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+      return StrategyBefore(strategy_context_, inputs_[a], inputs_[b]);
+    });
+  }
   std::vector<uint32_t> ranked_tie;
   ranked_tie.reserve(order.size());
   for (const uint32_t t : order) ranked_tie.push_back(ws_.alive_[tie[t]]);
@@ -579,28 +594,88 @@ void Decider::TraceCandidates(const Rule& rule, size_t rule_index, RuleTrace& tr
     }
   }
 
-  trace.candidates.reserve(std::min(n, options_.max_explained_candidates));
+  // What each candidate became: its removal reason (kNone: it survived), and whether a filter of
+  // the rule removed it (then removals_ says how).
+  struct Fate {
+    RemovalReason reason = RemovalReason::kNone;
+    bool filtered = false;
+  };
+  const auto fate_of = [&](uint32_t i) {
+    if (const Availability status = StatusAvailability(roster_.rep(i)); !status.available()) {
+      return Fate{status.reason};
+    }
+    if (ws_.excluded_[i]) return Fate{RemovalReason::kExcluded};
+    // Never visited: the team index skipped it.
+    if (!roster_.in_team(rule_index, i)) return Fate{RemovalReason::kNotInTeam};
+    if (survivor_pos[i] < 0) return Fate{removals_[i].reason, true};
+    return Fate{};
+  };
+  constexpr size_t kReasons = static_cast<size_t>(RemovalReason::kNoWeight) + 1;
+  std::array<uint32_t, kReasons> counts{};
+  // Bounded: which roster indices the list keeps (the pick, its closest runners-up, the first
+  // examples of each removal reason).
+  std::vector<uint8_t> keep;
+  if (options_.bound) {
+    const ExplanationBound& bound = *options_.bound;
+    keep.assign(n, 0);
+    // The survivors in the order they came after the pick: the tie group as the strategy ranked
+    // it, then the lower tie groups (roster order within a group).
+    size_t ranked = 0;
+    for (const uint32_t i : ranked_tie) {
+      if (ranked++ > bound.runners_up) break;
+      keep[i] = 1;
+    }
+    if (ranked <= bound.runners_up && survivors.size() > ranked_tie.size()) {
+      std::vector<uint32_t> rest;
+      for (size_t k = 0; k < survivors.size(); ++k) {
+        if (tie_rank[survivors[k]] < 0) rest.push_back(static_cast<uint32_t>(k));
+      }
+      const size_t take = std::min(rest.size(), bound.runners_up + 1 - ranked);
+      std::partial_sort(rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(take), rest.end(),
+                        [&](uint32_t a, uint32_t b) {
+                          return group[a] != group[b] ? group[a] < group[b]
+                                                      : survivors[a] < survivors[b];
+                        });
+      for (size_t r = 0; r < take; ++r) keep[survivors[rest[r]]] = 1;
+    }
+    if (pick) keep[*pick] = 1;
+    for (uint32_t i = 0; i < n; ++i) {
+      const RemovalReason reason = fate_of(i).reason;
+      if (reason == RemovalReason::kNone) continue;
+      if (counts[static_cast<size_t>(reason)]++ < bound.examples_per_reason) keep[i] = 1;
+    }
+    counts = {};
+  } else {
+    trace.candidates.reserve(std::min(n, options_.max_explained_candidates));
+  }
+  trace.candidate_count = static_cast<uint32_t>(n);
   for (uint32_t i = 0; i < n; ++i) {
-    const bool important = tie_rank[i] >= 0 || (pick && *pick == i);
-    if (trace.candidates.size() >= options_.max_explained_candidates && !important) {
-      decision_.explanation.truncated = true;
-      continue;
+    const Fate fate = fate_of(i);
+    const RemovalReason reason = fate.reason;
+    if (reason != RemovalReason::kNone) ++counts[static_cast<size_t>(reason)];
+    if (options_.bound) {
+      if (!keep[i]) {
+        decision_.explanation.truncated = true;
+        continue;
+      }
+    } else {
+      const bool important = tie_rank[i] >= 0 || (pick && *pick == i);
+      if (trace.candidates.size() >= options_.max_explained_candidates && !important) {
+        decision_.explanation.truncated = true;
+        continue;
+      }
     }
     CandidateTrace c;
     c.rep = i;
-    if (const Availability status = StatusAvailability(roster_.rep(i)); !status.available()) {
-      c.removed = status.reason;
-    } else if (ws_.excluded_[i]) {
-      c.removed = RemovalReason::kExcluded;
-    } else if (!roster_.in_team(rule_index, i)) {
-      c.removed = RemovalReason::kNotInTeam;  // never visited: the team index skipped it
-    } else if (survivor_pos[i] < 0) {
-      PendingRemoval& r = removals_[i];
-      c.removed = r.reason;
-      c.cap_scope = r.scope;
-      c.detail = r.detail;
-      c.count = r.count;
-      c.value = std::move(r.value);
+    c.removed = reason;
+    if (reason != RemovalReason::kNone) {
+      if (fate.filtered) {
+        PendingRemoval& r = removals_[i];
+        c.cap_scope = r.scope;
+        c.detail = r.detail;
+        c.count = r.count;
+        c.value = std::move(r.value);
+      }
     } else {
       const auto k = static_cast<size_t>(survivor_pos[i]);
       c.tie_group = group[k];
@@ -621,6 +696,12 @@ void Decider::TraceCandidates(const Rule& rule, size_t rule_index, RuleTrace& tr
     }
     trace.candidates.push_back(std::move(c));
   }
+  for (size_t r = 1; r < kReasons; ++r) {
+    if (counts[r] > 0) {
+      trace.removal_counts.push_back(
+          RemovalCount{static_cast<RemovalReason>(r), static_cast<uint32_t>(counts[r])});
+    }
+  }
 
   if (!ranked_tie.empty()) trace.strategy = MakeStrategyTrace(rule, ranked_tie, pick);
 }
@@ -631,7 +712,10 @@ StrategyTrace Decider::MakeStrategyTrace(const Rule& rule, std::span<const uint3
   s.kind = rule.distribute.kind;
   s.implicit = rule.distribute.implicit;
   s.text = rule.distribute.implicit ? "round_robin" : CutText(rule.distribute.text);
-  s.tie_group.assign(ranked_tie.begin(), ranked_tie.end());
+  const size_t shown =
+      options_.bound ? std::min(ranked_tie.size(), options_.bound->tie_group) : ranked_tie.size();
+  s.tie_group.assign(ranked_tie.begin(), ranked_tie.begin() + static_cast<std::ptrdiff_t>(shown));
+  s.tie_group_size = static_cast<uint32_t>(ws_.tie_.size());  // ranked_tie may list fewer
   s.pick = pick;
   s.score_label = StrategyScoreLabel(strategy_context_);
   if (ranked_tie.size() > 1) {
@@ -750,9 +834,12 @@ void Decider::StartExplanation() {
   ex.rules_file = program_.source_name();
   ex.decide_time = time_.unix_seconds;
   ex.sequence = time_.sequence;
-  ex.reps.reserve(roster_.size());
-  for (const RepInfo& rep : roster_.reps()) {
-    ex.reps.push_back(RepRef{rep.id, rep.name, rep.daily_cap, rep.max_open});
+  // Bounded: only the reps the trace names, filled in at the end (FinishExplanation).
+  if (!options_.bound) {
+    ex.reps.reserve(roster_.size());
+    for (const RepInfo& rep : roster_.reps()) {
+      ex.reps.push_back(RepRef{rep.id, rep.name, rep.daily_cap, rep.max_open});
+    }
   }
   for (const std::string& id : options_.excluded_rep_ids) ex.excluded_reps.push_back(id);
 }
@@ -763,6 +850,37 @@ void Decider::FinishExplanation() {
   ex.outcome = decision_.outcome;
   ex.unassigned_reason = decision_.unassigned_reason;
   if (decision_.rep_index) ex.rep = static_cast<uint32_t>(*decision_.rep_index);
+  if (options_.bound) {
+    // The trace names roster indices: keep the reps it names, renumbered in roster order.
+    std::vector<uint32_t> named;
+    const auto name = [&](uint32_t i) { named.push_back(i); };
+    if (ex.rep) name(*ex.rep);
+    for (const RuleTrace& rule : ex.rules) {
+      for (const CandidateTrace& c : rule.candidates) name(c.rep);
+      if (rule.strategy) {
+        for (const uint32_t i : rule.strategy->tie_group) name(i);
+        if (rule.strategy->pick) name(*rule.strategy->pick);
+      }
+    }
+    std::sort(named.begin(), named.end());
+    named.erase(std::unique(named.begin(), named.end()), named.end());
+    const auto renumber = [&](uint32_t& i) {
+      i = static_cast<uint32_t>(std::lower_bound(named.begin(), named.end(), i) - named.begin());
+    };
+    if (ex.rep) renumber(*ex.rep);
+    for (RuleTrace& rule : ex.rules) {
+      for (CandidateTrace& c : rule.candidates) renumber(c.rep);
+      if (rule.strategy) {
+        for (uint32_t& i : rule.strategy->tie_group) renumber(i);
+        if (rule.strategy->pick) renumber(*rule.strategy->pick);
+      }
+    }
+    ex.reps.reserve(named.size());
+    for (const uint32_t i : named) {
+      const RepInfo& rep = roster_.rep(i);
+      ex.reps.push_back(RepRef{rep.id, rep.name, rep.daily_cap, rep.max_open});
+    }
+  }
   if (decision_.rule_index) {
     for (const RuleTrace& trace : ex.rules) {
       if (trace.result == RuleResult::kDecided) ex.decided_by = trace.rule;

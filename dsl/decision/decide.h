@@ -62,6 +62,10 @@ struct DecideOptions {
   // At most this many candidates per rule in the explanation (the rest: Explanation::truncated).
   // Default: 1000
   size_t max_explained_candidates = 1000;
+  // Set: the explanation is bounded (explanation.h, ExplanationBound): each rule lists the pick,
+  // its closest runners-up and a few removed reps per reason, whatever the roster size, and
+  // max_explained_candidates does not apply. Unset: every candidate. Default: unset
+  std::optional<ExplanationBound> bound;
   // Copied into the explanation's RuleRefs. Default: 0 (unpublished source)
   int64_t rule_version = 0;
   // The lead's id for the explanation (`leads/{lead}` without the prefix). Owned, not a view:

@@ -1,5 +1,7 @@
 #include "dsl/decision/explanation.h"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -140,6 +142,24 @@ std::string_view RemovalReasonName(RemovalReason reason) {
   return "none";
 }
 
+size_t CandidateCount(const RuleTrace& rule) {
+  return std::max<size_t>(rule.candidate_count, rule.candidates.size());
+}
+
+size_t RemovedCount(const RuleTrace& rule) {
+  size_t removed = 0;
+  if (rule.candidate_count > 0) {
+    for (const RemovalCount& count : rule.removal_counts) removed += count.count;
+    return removed;
+  }
+  for (const CandidateTrace& c : rule.candidates) removed += c.removed != RemovalReason::kNone;
+  return removed;
+}
+
+size_t TieGroupSize(const StrategyTrace& strategy) {
+  return std::max<size_t>(strategy.tie_group_size, strategy.tie_group.size());
+}
+
 std::string CapText(const CapTrace& cap) {
   if (cap.scope == CapScope::kRep) {
     return absl::StrCat(cap.unit == CapUnit::kOpen ? "rep max_open " : "rep daily_cap ", cap.limit);
@@ -235,13 +255,11 @@ std::string SummaryText(const Explanation& ex) {
     out = absl::StrCat("unassigned (", Piece(UnassignedReasonName(ex.unassigned_reason)), ")");
   }
   const RuleTrace* last = ex.rules.empty() ? nullptr : &ex.rules.back();
-  if (last != nullptr && !last->candidates.empty()) {
-    size_t removed = 0;
-    for (const CandidateTrace& c : last->candidates) removed += c.removed != RemovalReason::kNone;
-    absl::StrAppend(&out, "; ", last->candidates.size(), " candidates, ", removed, " removed");
+  if (last != nullptr && CandidateCount(*last) > 0) {
+    absl::StrAppend(&out, "; ", CandidateCount(*last), " candidates, ", RemovedCount(*last),
+                    " removed");
     if (last->strategy) {
-      absl::StrAppend(&out, "; ", last->strategy->text, " among ",
-                      last->strategy->tie_group.size());
+      absl::StrAppend(&out, "; ", last->strategy->text, " among ", TieGroupSize(*last->strategy));
     }
   }
   absl::StrAppend(&out, "; ", ex.rules.size(), " rule(s) tried");
@@ -254,6 +272,30 @@ namespace {
 std::string RulesText(const Explanation& ex) {
   if (ex.rule_version == 0 && !ex.rules_file.empty()) return absl::StrCat("rules ", ex.rules_file);
   return absl::StrCat("rules v", ex.rule_version);
+}
+
+// The candidates a bounded rule does not list, e.g. `12 more not listed: 7 eligible, 5
+// cap_reached`; empty when it lists them all.
+std::string OmittedText(const RuleTrace& rule) {
+  if (rule.candidates.size() >= rule.candidate_count) return "";
+  constexpr size_t kReasons = static_cast<size_t>(RemovalReason::kNoWeight) + 1;
+  std::array<int64_t, kReasons> omitted{};
+  for (const RemovalCount& count : rule.removal_counts) {
+    omitted[static_cast<size_t>(count.reason)] += count.count;
+    omitted[0] -= count.count;
+  }
+  omitted[0] += rule.candidate_count;  // the survivors
+  for (const CandidateTrace& c : rule.candidates) --omitted[static_cast<size_t>(c.removed)];
+  std::string out =
+      absl::StrCat(rule.candidate_count - rule.candidates.size(), " more not listed:");
+  const char* sep = " ";
+  for (size_t r = 0; r < kReasons; ++r) {
+    if (omitted[r] <= 0) continue;
+    absl::StrAppend(&out, sep, omitted[r], " ",
+                    r == 0 ? "eligible" : Piece(RemovalReasonName(static_cast<RemovalReason>(r))));
+    sep = ", ";
+  }
+  return out;
 }
 
 }  // namespace
@@ -306,11 +348,17 @@ std::string RenderExplanationText(const Explanation& ex) {
       if (c.picked) absl::StrAppend(&out, "  <- picked");
       absl::StrAppend(&out, "\n");
     }
+    if (const std::string omitted = OmittedText(rule); !omitted.empty()) {
+      absl::StrAppend(&out, "  (", omitted, ")\n");
+    }
     if (rule.strategy) {
       const StrategyTrace& s = *rule.strategy;
       absl::StrAppend(&out, "  strategy ", s.text, s.implicit ? " (default)" : "",
                       ", score = ", s.score_label, "\n  tie group:");
       for (const uint32_t rep : s.tie_group) absl::StrAppend(&out, " ", RepId(ex, rep));
+      if (s.tie_group_size > s.tie_group.size()) {
+        absl::StrAppend(&out, " (", s.tie_group_size, " in all)");
+      }
       absl::StrAppend(&out, "\n  ", StrategyMessage(ex, s), "\n");
       if (!s.tie_break.empty()) absl::StrAppend(&out, "  ties broken by: ", s.tie_break, "\n");
     }
@@ -368,6 +416,7 @@ Json StrategyJson(const Explanation& ex, const StrategyTrace& s) {
   Json tie = Json::array();
   for (const uint32_t rep : s.tie_group) tie.push_back(RepId(ex, rep));
   sj["tie_group"] = tie;
+  if (s.tie_group_size > s.tie_group.size()) sj["tie_group_size"] = s.tie_group_size;
   sj["pick"] = s.pick ? RepId(ex, *s.pick) : "";
   sj["score_label"] = s.score_label;
   sj["tie_break"] = s.tie_break;
@@ -405,6 +454,15 @@ std::string RenderExplanationJson(const Explanation& ex) {
       candidates.push_back(CandidateJson(ex, rule, c));
     }
     r["candidates"] = std::move(candidates);
+    if (rule.candidates.size() < rule.candidate_count) {
+      // Bounded: the counts say what the list leaves out.
+      r["candidate_count"] = rule.candidate_count;
+      Json counts = Json::object();
+      for (const RemovalCount& count : rule.removal_counts) {
+        counts[std::string(RemovalReasonName(count.reason))] = count.count;
+      }
+      r["removal_counts"] = std::move(counts);
+    }
     if (rule.strategy) {
       r["strategy"] = StrategyJson(ex, *rule.strategy);
     }

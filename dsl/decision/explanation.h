@@ -10,6 +10,11 @@
 //   failing conjunct's subject value as short text. Sentences are rendered on demand
 //   (RemovalMessage, RenderExplanationText/Json), never stored per rep.
 // - Rank keys of all surviving candidates of a rule live in one flat array.
+// - Bounded (DecideOptions::bound, the form stored with every assignment): a rule lists only the
+//   decisive candidates, the pick and its closest runners-up and a few examples per removal
+//   reason, with the counts per reason complete (RuleTrace::candidate_count, removal_counts), so
+//   that what is stored does not grow with the roster. Every other rep's trace is recomputed on
+//   demand from the decision's inputs (AssignmentService.Explain with `rep`).
 #pragma once
 
 #include <cstddef>
@@ -130,8 +135,11 @@ struct StrategyTrace {
   StrategyKind kind = StrategyKind::kRoundRobin;
   bool implicit = true;  // no `distribute` clause: round robin by default
   std::string text;      // `balanced(quality)`, "round_robin" when defaulted
-  // Indices into Explanation::reps, in the order the strategy ranked them (the pick first).
+  // Indices into Explanation::reps, in the order the strategy ranked them (the pick first); in a
+  // bounded explanation only the first ExplanationBound::tie_group of them.
   std::vector<uint32_t> tie_group;
+  // How many reps the tie group had (tie_group.size() unless bounded).
+  uint32_t tie_group_size = 0;
   std::optional<uint32_t> pick;
   std::string score_label;  // "seconds waited", "open leads", ...
   // How exact ties on the score were broken, e.g. "waited longest, then hash(rep id, rule)"; empty
@@ -141,6 +149,22 @@ struct StrategyTrace {
   // The pick's measure: its strategy score; for kWaitedLongest also when it was last chosen.
   std::optional<double> pick_score;
   std::optional<int64_t> pick_last_chosen_time;  // nullopt + kWaitedLongest: never chosen
+};
+
+struct RemovalCount {
+  RemovalReason reason = RemovalReason::kNone;
+  uint32_t count = 0;
+};
+
+// What a bounded explanation keeps of each rule (DecideOptions::bound).
+struct ExplanationBound {
+  // The pick's closest runners-up: the survivors after it in the strategy's order within the tie
+  // group, then by rank (tie group, then roster order).
+  size_t runners_up = 5;
+  // StrategyTrace::tie_group: its first members in strategy order (the pick first).
+  size_t tie_group = 5;
+  // Removed candidates listed per removal reason: the first in roster order.
+  size_t examples_per_reason = 1;
 };
 
 struct RuleRef {
@@ -171,6 +195,11 @@ struct RuleTrace {
   std::optional<StrategyTrace> strategy;
   // The rule decided and its `review` applied to the lead: the pick is a proposal.
   bool review = false;
+  // Every rep the rule considered (the roster), listed in `candidates` or not; 0 for NOT_MATCHED.
+  uint32_t candidate_count = 0;
+  // How many of them each filter removed: reasons with a count, in RemovalReason order. Complete
+  // also when `candidates` is bounded.
+  std::vector<RemovalCount> removal_counts;
 };
 
 struct RepRef {
@@ -195,6 +224,7 @@ struct Explanation {
   std::optional<RuleRef> decided_by;
   UnassignedReason unassigned_reason = UnassignedReason::kUnspecified;
   std::vector<std::string> excluded_reps;
+  // Some rule lists fewer candidates than it considered (max_explained_candidates, or bounded).
   bool truncated = false;
   // The reps CandidateTrace::rep points at (the roster, sorted by id).
   std::vector<RepRef> reps;
@@ -216,6 +246,14 @@ std::string SummaryText(const Explanation& explanation);
 std::string RenderExplanationText(const Explanation& explanation);
 // One JSON object whose field names are the proto's (snake_case), with the rendered sentences.
 std::string RenderExplanationJson(const Explanation& explanation);
+
+// The reps the rule considered, listed or not (RuleTrace::candidate_count; for a trace built
+// without it, its list's length).
+size_t CandidateCount(const RuleTrace& rule);
+// How many of them were removed, for any reason.
+size_t RemovedCount(const RuleTrace& rule);
+// The reps of the tie group, listed or not.
+size_t TieGroupSize(const StrategyTrace& strategy);
 
 // "cap 20/day", "cap 40 open", "daily_cap 10", "max_open 40".
 std::string CapText(const CapTrace& cap);

@@ -2,7 +2,9 @@
 
 #include <cctype>
 #include <cmath>
+#include <map>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
@@ -241,20 +243,21 @@ v1::StrategyTrace ToStrategyTraceProto(const dsl::Explanation& ex, const dsl::St
   strategy.set_score_label(s.score_label);
   strategy.set_tie_break(s.tie_break);
   strategy.set_message(dsl::StrategyMessage(ex, s));
+  strategy.set_tie_group_count(static_cast<int32_t>(dsl::TieGroupSize(s)));
   return strategy;
 }
 
-// What became of the rule, in one sentence; `removed` of its candidates were removed.
-std::string RuleMessage(const dsl::RuleTrace& rule, size_t removed) {
+// What became of the rule, in one sentence.
+std::string RuleMessage(const dsl::RuleTrace& rule) {
   switch (rule.result) {
     case dsl::RuleResult::kNotMatched:
       return rule.when ? absl::StrCat("`when` is false at `", rule.when->text, "`") : "not matched";
     case dsl::RuleResult::kNoEligibleRep:
-      return absl::StrCat("matched, but all ", rule.candidates.size(),
+      return absl::StrCat("matched, but all ", dsl::CandidateCount(rule),
                           " candidates were removed: fell through");
     case dsl::RuleResult::kDecided:
-      return absl::StrCat("matched and decided; ", rule.candidates.size(), " candidates, ", removed,
-                          " removed");
+      return absl::StrCat("matched and decided; ", dsl::CandidateCount(rule), " candidates, ",
+                          dsl::RemovedCount(rule), " removed");
     case dsl::RuleResult::kUnassigned:
       return "otherwise unassigned";
     case dsl::RuleResult::kError:
@@ -263,6 +266,22 @@ std::string RuleMessage(const dsl::RuleTrace& rule, size_t removed) {
       break;
   }
   return "";
+}
+
+// The rule's removals per API reason (no_weight is EVALUATION_ERROR there), in enum order; from
+// the candidate list for a trace built without counts.
+std::map<v1::RemovalReason, int32_t> RemovalCounts(const dsl::RuleTrace& rule) {
+  std::map<v1::RemovalReason, int32_t> counts;
+  if (rule.candidate_count > 0) {
+    for (const dsl::RemovalCount& count : rule.removal_counts) {
+      counts[ToRemovalProto(count.reason)] += static_cast<int32_t>(count.count);
+    }
+    return counts;
+  }
+  for (const dsl::CandidateTrace& c : rule.candidates) {
+    if (c.removed != dsl::RemovalReason::kNone) ++counts[ToRemovalProto(c.removed)];
+  }
+  return counts;
 }
 
 v1::RuleTrace ToRuleTraceProto(const dsl::Explanation& ex, const dsl::RuleTrace& rule,
@@ -275,13 +294,17 @@ v1::RuleTrace ToRuleTraceProto(const dsl::Explanation& ex, const dsl::RuleTrace&
   }
   for (const std::string& label : rule.rank_key_labels) trace.add_rank_key_labels(label);
   trace.set_review(rule.review);
-  size_t removed = 0;
   for (const dsl::CandidateTrace& c : rule.candidates) {
-    if (c.removed != dsl::RemovalReason::kNone) ++removed;
     *trace.add_candidates() = ToCandidateProto(ex, rule, c, source);
   }
   if (rule.strategy) *trace.mutable_strategy() = ToStrategyTraceProto(ex, *rule.strategy);
-  trace.set_message(RuleMessage(rule, removed));
+  trace.set_message(RuleMessage(rule));
+  trace.set_candidate_count(static_cast<int32_t>(dsl::CandidateCount(rule)));
+  for (const auto& [reason, count] : RemovalCounts(rule)) {
+    v1::RemovalCount& out = *trace.add_removal_counts();
+    out.set_reason(reason);
+    out.set_count(count);
+  }
   return trace;
 }
 
@@ -308,16 +331,14 @@ v1::ExplanationSummary ToSummaryProto(const dsl::Explanation& ex) {
   summary.set_rules_tried(static_cast<int32_t>(ex.rules.size()));
   if (ex.rules.empty()) return summary;
   const dsl::RuleTrace& last = ex.rules.back();
-  summary.set_candidates(static_cast<int32_t>(last.candidates.size()));
-  for (const dsl::CandidateTrace& c : last.candidates) {
-    if (c.removed == dsl::RemovalReason::kNone) continue;
-    const std::string name(
-        absl::StripPrefix(v1::RemovalReason_Name(ToRemovalProto(c.removed)), "REMOVAL_REASON_"));
-    ++(*summary.mutable_removed())[name];
+  summary.set_candidates(static_cast<int32_t>(dsl::CandidateCount(last)));
+  for (const auto& [reason, count] : RemovalCounts(last)) {
+    const std::string name(absl::StripPrefix(v1::RemovalReason_Name(reason), "REMOVAL_REASON_"));
+    (*summary.mutable_removed())[name] += count;
   }
   if (last.strategy) {
     summary.set_strategy(ToStrategyProto(last.strategy->kind, last.strategy->implicit));
-    summary.set_tie_group_size(static_cast<int32_t>(last.strategy->tie_group.size()));
+    summary.set_tie_group_size(static_cast<int32_t>(dsl::TieGroupSize(*last.strategy)));
   }
   return summary;
 }
@@ -365,6 +386,39 @@ std::vector<v1::RuleInfo> ToRuleInfos(const dsl::Program& program, const dsl::So
   }
   return infos;
 }
+
+namespace {
+
+// The candidates a bounded rule does not list, e.g. `12 more not listed: 7 eligible, 5
+// cap_reached`; empty when it lists them all.
+std::string OmittedText(const v1::RuleTrace& rule) {
+  if (rule.candidates_size() >= rule.candidate_count()) return "";
+  std::map<v1::RemovalReason, int64_t> omitted;  // UNSPECIFIED: the eligible
+  int64_t eligible = rule.candidate_count();
+  for (const v1::RemovalCount& count : rule.removal_counts()) {
+    omitted[count.reason()] += count.count();
+    eligible -= count.count();
+  }
+  omitted[v1::REMOVAL_REASON_UNSPECIFIED] += eligible;
+  for (const v1::CandidateTrace& c : rule.candidates()) {
+    --omitted[c.has_removed() ? c.removed().reason() : v1::REMOVAL_REASON_UNSPECIFIED];
+  }
+  std::string out =
+      absl::StrCat(rule.candidate_count() - rule.candidates_size(), " more not listed:");
+  const char* sep = " ";
+  for (const auto& [reason, count] : omitted) {
+    if (count <= 0) continue;
+    std::string name = reason == v1::REMOVAL_REASON_UNSPECIFIED
+                           ? "eligible"
+                           : absl::AsciiStrToLower(absl::StripPrefix(v1::RemovalReason_Name(reason),
+                                                                     "REMOVAL_REASON_"));
+    absl::StrAppend(&out, sep, count, " ", name);
+    sep = ", ";
+  }
+  return out;
+}
+
+}  // namespace
 
 std::string RenderExplanationText(const v1::Explanation& ex) {
   std::string out = absl::StrCat(ex.lead(), " (rules v", ex.rule_version(), "): ");
@@ -419,6 +473,9 @@ std::string RenderExplanationText(const v1::Explanation& ex) {
       }
       if (c.picked()) out += "  <- picked";
       out += "\n";
+    }
+    if (const std::string omitted = OmittedText(rule); !omitted.empty()) {
+      absl::StrAppend(&out, "  (", omitted, ")\n");
     }
     if (rule.has_strategy()) {
       absl::StrAppend(&out, "  strategy ", rule.strategy().text(), ": ", rule.strategy().message(),

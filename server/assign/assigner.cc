@@ -60,6 +60,9 @@ absl::StatusOr<Assigner::Decided> Assigner::DecideInTxn(storage::WriteTxn& txn,
   options.excluded_rep_ids = excluded_reps;
   options.rule_version = rules.version;
   options.lead_id = IdOf(lead.name());
+  // Stored with the entry: the decisive reps and the counts, whatever the roster size; Explain
+  // recomputes any other rep's trace (lead_queries.h).
+  options.bound = dsl::ExplanationBound{};
   ASSIGN_OR_RETURN(decided.decision,
                    dsl::Decide(program, record, *roster, state, {now_seconds, sequence},
                                options_.calendar, options, workspace_));

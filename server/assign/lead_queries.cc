@@ -236,6 +236,7 @@ absl::StatusOr<v1::ListAssignmentsResponse> LeadQueries::ListAssignments(
 
 absl::StatusOr<v1::ExplainResponse> LeadQueries::Explain(const v1::ExplainRequest& request) const {
   if (request.name().empty()) return InvalidField("name", "required");
+  if (!request.rep().empty()) RETURN_IF_ERROR(ParseName(request.rep(), "reps", "rep").status());
   storage::DatabaseView view(db_);
   std::string lead_name;
   uint64_t sequence = 0;
@@ -265,7 +266,15 @@ absl::StatusOr<v1::ExplainResponse> LeadQueries::Explain(const v1::ExplainReques
                    storage::ReadExplanation(view, sequence));
   v1::ExplainResponse response;
   *response.mutable_assignment() = entry->assignment();
-  if (explanation.has_value()) {
+  if (!request.rep().empty()) {
+    if (!explanation.has_value() || explanation->rules_size() == 0) {
+      return Precondition("NOT_DECIDED_BY_RULES", entry->assignment().name(),
+                          absl::StrCat(entry->assignment().name(),
+                                       " was not decided by the rules: no rep was judged by them"));
+    }
+    ASSIGN_OR_RETURN(*response.mutable_explanation(),
+                     ExplainRep(view, *entry, *explanation, request.rep()));
+  } else if (explanation.has_value()) {
     *response.mutable_explanation() = *explanation;
   } else {
     // Entries without a trace (a release) explain themselves through the entry.

@@ -3,14 +3,26 @@
 // ListFollowUps (list_followups.cc) and ListTasks (list_tasks.cc). Every call reads one consistent
 // snapshot of committed state (storage::DatabaseView) and never waits for the writer.
 //
+// Explain with a rep recomputes that rep's trace (explain_rep.cc): the decision is run again, with
+// the lead as decided (the stored explanation's lead_snapshot and exclusions), the rule version's
+// program, the roster as it was (storage::RepsAsOf) and the counters as they were
+// (storage::CountersAsOf, a replay of the history before the entry), at the decision's time and
+// sequence. Decide is deterministic, so the rep's trace is the one the decision computed.
+//
 // Thread safety: every method may be called from any thread.
 #pragma once
 
+#include <string>
+#include <utility>
+
 #include "absl/status/statusor.h"
+#include "dsl/decision/periods.h"
 #include "leadrouter/v1/assignment.pb.h"
 #include "leadrouter/v1/followups.pb.h"
 #include "server/api/clock.h"
 #include "storage/database.h"
+#include "storage/read_view.h"
+#include "storage_records.pb.h"
 
 namespace leadrouter::server {
 
@@ -19,8 +31,11 @@ leadrouter::v1::TaskState TaskStateAt(const leadrouter::v1::Task& task, int64_t 
 
 class LeadQueries {
  public:
-  // `clock` (whose "now" decides which SLA deadlines have passed) must outlive the queries.
-  LeadQueries(storage::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
+  // `clock` (whose "now" decides which SLA deadlines have passed) must outlive the queries;
+  // `calendar` is the one decisions use (periods of caps and counters).
+  LeadQueries(storage::Database& db, const Clock& clock,
+              dsl::PeriodCalendar calendar = dsl::PeriodCalendar())
+      : db_(db), clock_(clock), calendar_(std::move(calendar)) {}
 
   [[nodiscard]] absl::StatusOr<leadrouter::v1::GetLeadResponse> GetLead(
       const leadrouter::v1::GetLeadRequest& request) const;
@@ -36,8 +51,15 @@ class LeadQueries {
       const leadrouter::v1::ListTasksRequest& request) const;
 
  private:
+  // The explanation of history entry `entry` (its stored one, `stored`) for `rep` alone,
+  // recomputed.
+  [[nodiscard]] absl::StatusOr<leadrouter::v1::Explanation> ExplainRep(
+      const storage::ReadView& view, const storage::HistoryRecord& entry,
+      const leadrouter::v1::Explanation& stored, const std::string& rep) const;
+
   storage::Database& db_;
   const Clock& clock_;
+  const dsl::PeriodCalendar calendar_;
 };
 
 }  // namespace leadrouter::server

@@ -486,15 +486,17 @@ absl::StatusOr<v1::RemoveRepResponse> RepRegistry::Remove(const v1::RemoveRepReq
               listed(owned));
         }
         const int64_t now_us = absl::ToUnixMicros(assigner_.clock().Now());
-        RETURN_IF_ERROR(storage::DeleteRep(
-            txn, request.name(),
-            storage::ChangeInfo{request.actor(), "rep.remove", request.reason(), "", now_us}));
         ASSIGN_OR_RETURN(
             Assigner::MovedLeads result,
             assigner_.MoveOpenLeadsInTxn(txn, open, request.name(),
                                          request.open_leads() == v1::OPEN_LEADS_POLICY_REASSIGN,
                                          request.actor(), request.reason(), now_us));
         moved = std::move(result);
+        // After the moves: their decisions still had the rep on the roster (excluded), and the
+        // version this keeps (storage/rep_store.h) must say so to rebuild their roster.
+        RETURN_IF_ERROR(storage::DeleteRep(
+            txn, request.name(),
+            storage::ChangeInfo{request.actor(), "rep.remove", request.reason(), "", now_us}));
         *response.mutable_rep() = WithEtag(*stored);
         response.set_reassigned_leads(moved.reassigned);
         response.set_unassigned_leads(moved.unassigned);

@@ -151,6 +151,14 @@ TEST_F(LeadctlServerTest, AssignLeadHistoryExplainReassign) {
   const CommandResult explain = Leadctl("explain L2");
   ASSERT_EQ(explain.exit_code, 0) << explain.output;
   EXPECT_THAT(explain.output, AllOf(HasSubstr("big deals"), HasSubstr(owner.substr(5))));
+  // Why not another rep: its line in every rule tried, recomputed by the server.
+  const std::string not_owner = owner == "reps/ana" ? "ben" : "ana";
+  const CommandResult why_not = Leadctl("explain L2 --rep " + not_owner);
+  ASSERT_EQ(why_not.exit_code, 0) << why_not.output;
+  EXPECT_THAT(why_not.output, AllOf(HasSubstr("big deals"), HasSubstr("reps/" + not_owner + ": ")));
+  const CommandResult nobody = Leadctl("explain L2 --rep nobody 2>&1");
+  EXPECT_EQ(nobody.exit_code, 1) << nobody.output;
+  EXPECT_THAT(nobody.output, HasSubstr("rep: reps/nobody"));
 
   // A manager moves it to another enterprise rep, with actor and reason.
   const std::string other = owner == "reps/ana" ? "ben" : "ana";

@@ -4,8 +4,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "dsl/base/status_macros.h"
 #include "status_matchers.h"
+#include "storage/assignment_store.h"
 #include "storage/audit_log.h"
 #include "storage/commit_queue.h"
 #include "storage/idempotency_store.h"
@@ -108,6 +110,59 @@ TEST_F(StoresTest, RepsListInNameOrderAndDeleteIsAudited) {
   ASSERT_EQ(audit.size(), 4u);  // the failed delete left no record
   EXPECT_EQ(audit.back().action(), "rep.remove");
   EXPECT_EQ(audit.back().after_version(), 0u);
+}
+
+// Each rep change keeps the version it replaced under the last assignment sequence, so the
+// roster any decision saw can be rebuilt: changes before it, none after.
+TEST_F(StoresTest, RepsAsOfRebuildsTheRosterEachDecisionSaw) {
+  const auto put = [&](const std::string& name, int level) {
+    leadrouter::v1::Rep rep;
+    rep.set_name(name);
+    rep.set_level(level);
+    ASSERT_OK(queue_->Commit(
+        [&](WriteTxn& txn) { return PutRep(txn, rep, Change("rep.upsert")).status(); }));
+  };
+  const auto decide = [&] {
+    ASSERT_OK(queue_->Commit([](WriteTxn& txn) { return NextAssignmentSequence(txn).status(); }));
+  };
+  put("reps/ana", 1);
+  decide();  // 1
+  put("reps/ana", 2);
+  put("reps/bo", 0);
+  decide();  // 2
+  ASSERT_OK(queue_->Commit(
+      [&](WriteTxn& txn) { return DeleteRep(txn, "reps/ana", Change("rep.remove")); }));
+  put("reps/bo", 3);
+  put("reps/bo", 4);
+  decide();  // 3
+  const auto roster = [&](uint64_t sequence) {
+    DatabaseView view(*db_);
+    absl::StatusOr<std::vector<leadrouter::v1::Rep>> reps = RepsAsOf(view, sequence);
+    EXPECT_OK(reps);
+    std::vector<std::string> out;
+    for (const leadrouter::v1::Rep& rep : reps.value_or(std::vector<leadrouter::v1::Rep>())) {
+      out.push_back(absl::StrCat(rep.name(), "@", rep.level()));
+    }
+    return out;
+  };
+  EXPECT_EQ(roster(1), (std::vector<std::string>{"reps/ana@1"}));
+  EXPECT_EQ(roster(2), (std::vector<std::string>{"reps/ana@2", "reps/bo@0"}));
+  EXPECT_EQ(roster(3), (std::vector<std::string>{"reps/bo@4"}));
+  EXPECT_EQ(roster(4), (std::vector<std::string>{"reps/bo@4"}));
+}
+
+// A database opened by a build before rep versions records where they start; older decisions'
+// rosters cannot be rebuilt and say so.
+TEST_F(StoresTest, RepsAsOfRefusesDecisionsFromBeforeRepVersions) {
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_OK(queue_->Commit([](WriteTxn& txn) { return NextAssignmentSequence(txn).status(); }));
+  }
+  ASSERT_OK(MarkRepVersionsStart(*db_));
+  ASSERT_OK(MarkRepVersionsStart(*db_));  // once recorded, kept
+  DatabaseView view(*db_);
+  EXPECT_THAT(RepsAsOf(view, 3),
+              StatusIs(absl::StatusCode::kFailedPrecondition, ::testing::HasSubstr("from 4")));
+  EXPECT_OK(RepsAsOf(view, 4));
 }
 
 TEST_F(StoresTest, RuleVersionsAreNumberedHashedAndActive) {
