@@ -92,6 +92,10 @@ struct AddArgs {
   int daily_cap = 0;
   int max_open = 0;
   std::vector<std::string> attributes;
+  // The working schedule (Rep.schedule): given together, they replace it.
+  std::string time_zone;
+  std::string hours;
+  std::vector<std::string> holidays;
   std::string actor;
   bool replace = false;
   // Which field options were given (CLI11 counts them).
@@ -121,10 +125,21 @@ absl::StatusOr<v1::UpsertRepRequest> SingleRepRequest(const AddArgs& args) {
   rep.set_level(args.level);
   rep.set_region(args.region);
   auto& mask = *request.mutable_update_mask();
+  bool schedule = false;
   for (const auto& [path, option] : args.field_options) {
     if (option->count() == 0) continue;
     if (path == "skills" || path == "attributes") continue;  // per entry, below
+    if (path == "schedule") {
+      if (schedule) continue;  // one path for its three options
+      schedule = true;
+    }
     mask.add_paths(path);
+  }
+  if (schedule) {
+    v1::WorkSchedule& work = *rep.mutable_schedule();
+    work.set_time_zone(args.time_zone);
+    work.set_hours(args.hours);
+    for (const std::string& day : args.holidays) work.add_holidays(day);
   }
   for (const std::string& skill : args.skills) {
     const absl::StatusOr<client::NameValue> pair = client::SplitAssignment(skill);
@@ -445,6 +460,15 @@ void AddRepsCommand(CLI::App& app, int& exit_code) {
                                       "no automatic leads while owning this many open ones"));
     field("attributes", add->add_option("--attr", args->attributes,
                                         "KEY=VALUE custom attribute, repeatable: weight=2"));
+    field("schedule",
+          add->add_option("--time-zone", args->time_zone,
+                          "the rep's IANA time zone for working-time SLAs, with --hours "
+                          "(e.g. Asia/Shanghai)"));
+    field("schedule",
+          add->add_option("--hours", args->hours,
+                          "weekly working hours, e.g. \"mon-fri 09:00-12:00,13:00-18:00\""));
+    field("schedule", add->add_option("--holiday", args->holidays,
+                                      "a date without working time, YYYY-MM-DD (repeatable)"));
     add->add_option("--actor", args->actor, "who asks (recorded)")->envname("LEADCTL_ACTOR");
     add->add_flag("--replace", args->replace,
                   "replace every field of an existing rep, not only the ones given");

@@ -83,6 +83,17 @@ TEST_F(LeadctlServerTest, RepsAddFromFileListStatusRemove) {
   EXPECT_THAT(zed.output,
               AllOf(HasSubstr("updated"), HasSubstr("smb"), HasSubstr("sales:2;tech:3")));
 
+  // A working schedule, and one the server refuses naming the part.
+  CommandResult schedule = Leadctl(
+      "reps add zed --time-zone Asia/Shanghai --hours 'mon-fri 09:00-18:00' --holiday 2027-02-11 "
+      "--actor test --format json");
+  ASSERT_EQ(schedule.exit_code, 0) << schedule.output;
+  EXPECT_THAT(schedule.output, AllOf(HasSubstr("Asia/Shanghai"), HasSubstr("2027-02-11")));
+  schedule =
+      Leadctl("reps add zed --time-zone Asia/Shanghai --hours 'mon-fri 9-6' --actor test 2>&1");
+  EXPECT_EQ(schedule.exit_code, 1) << schedule.output;
+  EXPECT_THAT(schedule.output, HasSubstr("rep.schedule.hours"));
+
   CommandResult list = Leadctl("reps list --team smb");
   ASSERT_EQ(list.exit_code, 0) << list.output;
   EXPECT_THAT(list.output, StartsWith("REP "));
