@@ -91,7 +91,7 @@ TEST_F(LeadctlServerTest, RepsAddFromFileListStatusRemove) {
   EXPECT_THAT(schedule.output, AllOf(HasSubstr("Asia/Shanghai"), HasSubstr("2027-02-11")));
   schedule =
       Leadctl("reps add zed --time-zone Asia/Shanghai --hours 'mon-fri 9-6' --actor test 2>&1");
-  EXPECT_EQ(schedule.exit_code, 1) << schedule.output;
+  EXPECT_EQ(schedule.exit_code, 2) << schedule.output;  // INVALID_ARGUMENT: unusable input
   EXPECT_THAT(schedule.output, HasSubstr("rep.schedule.hours"));
 
   CommandResult list = Leadctl("reps list --team smb");
