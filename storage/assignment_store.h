@@ -72,7 +72,8 @@ struct AssignmentChange {
   // The history entry. name, lead and previous_rep are set by the commit; decide_time defaults to
   // change.now_us.
   leadrouter::v1::Assignment entry;
-  // The full explanation, stored apart from the entry (lists of entries do not carry it).
+  // The explanation (bounded: the decisive reps and the counts of the rest), stored apart from
+  // the entry (lists of entries do not carry it).
   std::optional<leadrouter::v1::Explanation> explanation;
   // The decision's delta: present when the lead gets (or is proposed to) an owner.
   std::optional<dsl::StateDelta> delta;

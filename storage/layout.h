@@ -24,7 +24,7 @@ enum class ColumnFamily : int {
   kAssignments,        // lead id, sequence -> HistoryRecord (a lead's history in order)
   kAssignmentsByRep,   // rep id, decide time, sequence -> lead id
   kAssignmentsByTime,  // decide time, sequence -> lead id
-  kExplanations,       // sequence -> leadrouter.v1.Explanation (the full trace)
+  kExplanations,       // sequence -> leadrouter.v1.Explanation (the bounded trace)
   kCounters,           // rep, rule, period kind, period start -> CounterValue
   kRuleVersions,       // version -> leadrouter.v1.RuleVersion (source, author, message, hash)
   kFollowUps,          // lead id, sequence -> leadrouter.v1.FollowUp
