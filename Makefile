@@ -68,7 +68,7 @@ test-sanitize: deps $(SANITIZE_DIR)/build.ninja
 # (tests/storage/stress_scale.h). Only storage/ and dsl/ are built: they synchronise with the
 # standard library, which TSan sees; Debian's gRPC and Abseil are not instrumented, so a server
 # test under TSan would report their own synchronisation as races.
-TSAN_TARGETS   := storage_commit_queue_test storage_cap_concurrency_test \
+TSAN_TARGETS   := storage_commit_queue_test storage_write_txn_test storage_cap_concurrency_test \
                   storage_large_roster_cap_test compiler_test
 
 $(TSAN_DIR)/build.ninja: | deps

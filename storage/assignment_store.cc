@@ -69,6 +69,10 @@ absl::StatusOr<bool> VisitIndexedEntry(const ReadView& view, absl::string_view k
 
 }  // namespace
 
+ExplanationBuilder Built(leadrouter::v1::Explanation explanation) {
+  return [explanation = std::move(explanation)]() mutable { return std::move(explanation); };
+}
+
 absl::StatusOr<uint64_t> NextAssignmentSequence(WriteTxn& txn) {
   return txn.NextSequence(std::string(meta_key::kAssignmentSequence));
 }
@@ -126,21 +130,26 @@ absl::StatusOr<CommittedAssignment> CommitAssignment(WriteTxn& txn, AssignmentCh
   }
   const int64_t decide_us = TimeUtil::TimestampToMicroseconds(entry.decide_time());
 
-  RETURN_IF_ERROR(WriteMessage(txn, ColumnFamily::kAssignments,
-                               keys::Assignment(lead_name, change.sequence), history));
+  // A new sequence's records: written once, read back rarely before the group commits.
+  RETURN_IF_ERROR(txn.PutUnindexed(ColumnFamily::kAssignments,
+                                   keys::Assignment(lead_name, change.sequence),
+                                   EncodeProto(history)));
   if (!entry.rep().empty()) {
-    RETURN_IF_ERROR(txn.Put(ColumnFamily::kAssignmentsByRep,
-                            keys::AssignmentByRep(entry.rep(), decide_us, change.sequence),
-                            keys::Lead(lead_name)));
+    RETURN_IF_ERROR(txn.PutUnindexed(ColumnFamily::kAssignmentsByRep,
+                                     keys::AssignmentByRep(entry.rep(), decide_us, change.sequence),
+                                     keys::Lead(lead_name)));
   }
-  RETURN_IF_ERROR(txn.Put(ColumnFamily::kAssignmentsByTime,
-                          keys::AssignmentByTime(decide_us, change.sequence),
-                          keys::Lead(lead_name)));
-  if (change.explanation.has_value()) {
-    change.explanation->set_assignment(name);
-    StripRangeFiles(*change.explanation);
-    RETURN_IF_ERROR(WriteMessage(txn, ColumnFamily::kExplanations,
-                                 keys::Explanation(change.sequence), *change.explanation));
+  RETURN_IF_ERROR(txn.PutUnindexed(ColumnFamily::kAssignmentsByTime,
+                                   keys::AssignmentByTime(decide_us, change.sequence),
+                                   keys::Lead(lead_name)));
+  if (change.explanation) {
+    RETURN_IF_ERROR(txn.PutLater(ColumnFamily::kExplanations, keys::Explanation(change.sequence),
+                                 [build = std::move(change.explanation), name]() mutable {
+                                   leadrouter::v1::Explanation explanation = std::move(build)();
+                                   explanation.set_assignment(name);
+                                   StripRangeFiles(explanation);
+                                   return EncodeProto(explanation);
+                                 }));
   }
 
   if (moves_counts) change.lead.set_current_assignment(name);

@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -63,6 +64,12 @@ enum class PreviousCounts {
   kClose,
 };
 
+// Builds the explanation an entry stores. It runs when the commit group is encoded, maybe on the
+// thread of the mutation's caller (WriteTxn::Encoder): it owns what it reads.
+using ExplanationBuilder = absl::AnyInvocable<leadrouter::v1::Explanation() &&>;
+// The builder of an explanation already built.
+ExplanationBuilder Built(leadrouter::v1::Explanation explanation);
+
 struct AssignmentChange {
   // From NextAssignmentSequence in the same mutation.
   uint64_t sequence = 0;
@@ -73,8 +80,8 @@ struct AssignmentChange {
   // change.now_us.
   leadrouter::v1::Assignment entry;
   // The explanation (bounded: the decisive reps and the counts of the rest), stored apart from
-  // the entry (lists of entries do not carry it).
-  std::optional<leadrouter::v1::Explanation> explanation;
+  // the entry (lists of entries do not carry it); empty: none is stored.
+  ExplanationBuilder explanation;
   // The decision's delta: present when the lead gets (or is proposed to) an owner.
   std::optional<dsl::StateDelta> delta;
   PreviousCounts previous = PreviousCounts::kKeep;

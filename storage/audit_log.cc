@@ -15,7 +15,8 @@ absl::StatusOr<uint64_t> AppendAudit(WriteTxn& txn, AuditRecord record, int64_t 
   if (!record.has_time()) {
     *record.mutable_time() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(now_us);
   }
-  RETURN_IF_ERROR(WriteMessage(txn, ColumnFamily::kAudit, keys::Audit(sequence), record));
+  RETURN_IF_ERROR(
+      WriteMessageLater(txn, ColumnFamily::kAudit, keys::Audit(sequence), std::move(record)));
   return sequence;
 }
 

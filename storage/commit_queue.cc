@@ -1,6 +1,7 @@
 #include "storage/commit_queue.h"
 
 #include <utility>
+#include <vector>
 
 #include "dsl/base/status_macros.h"
 #include "rocksdb/comparator.h"
@@ -41,7 +42,17 @@ absl::Status CommitQueue::CommitOrRollBack(RollBackableMutation mutation,
   if (stopping_) return absl::UnavailableError("storage is shutting down");
   queue_.push_back(&pending);
   work_ready_.notify_one();
-  pending.finished.wait(lock, [&] { return pending.done; });
+  while (true) {
+    pending.finished.wait(lock,
+                          [&] { return pending.done || pending.encoding == Encoding::kOffered; });
+    if (pending.done) break;
+    pending.encoding = Encoding::kByCaller;
+    lock.unlock();
+    pending.txn->EncodeLater(pending.later_begin, pending.later_end);
+    lock.lock();
+    pending.encoding = Encoding::kDone;
+    encoded_.notify_one();
+  }
   return std::move(pending.status);
 }
 
@@ -83,10 +94,14 @@ void CommitQueue::CommitGroup(std::deque<Pending*>& group) {
   bool any_committed = false;
   for (Pending* pending : group) {
     txn.StartMutation(pending->principal);
+    const size_t later_begin = txn.later_count();
     const absl::StatusOr<MutationResult> result = pending->mutation(txn);
     if (result.ok() && *result == MutationResult::kCommit) {
       any_committed = true;
       txn.KeepMutation();
+      pending->txn = &txn;
+      pending->later_begin = later_begin;
+      pending->later_end = txn.later_count();
       continue;
     }
     pending->status = result.status();
@@ -98,7 +113,8 @@ void CommitQueue::CommitGroup(std::deque<Pending*>& group) {
     pending->rolled_back = result.ok();
   }
   if (!any_committed) return;
-  if (const absl::Status sealed = txn.SealCounters(); !sealed.ok()) {
+  EncodeLater(txn, group);
+  if (const absl::Status sealed = txn.Seal(); !sealed.ok()) {
     fail_group(sealed);
     return;
   }
@@ -113,6 +129,41 @@ void CommitQueue::CommitGroup(std::deque<Pending*>& group) {
   // A failed write may or may not have reached the database: trust nothing remembered.
   counter_cache_.Clear();
   fail_group(written);
+}
+
+void CommitQueue::EncodeLater(WriteTxn& txn, std::deque<Pending*>& group) {
+  std::vector<Pending*> encoding;
+  for (Pending* pending : group) {
+    if (pending->later_end > pending->later_begin) encoding.push_back(pending);
+  }
+  // One caller's records: waking it would cost more than the writer encoding them. Seal encodes
+  // whatever is left.
+  if (!options_.encode_on_callers || encoding.size() < 2) return;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (Pending* pending : encoding) {
+      pending->encoding = Encoding::kOffered;
+      pending->finished.notify_one();
+    }
+  }
+  // The callers wake in queue order; the writer takes from the other end meanwhile.
+  for (auto it = encoding.rbegin(); it != encoding.rend(); ++it) {
+    Pending* pending = *it;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (pending->encoding != Encoding::kOffered) continue;
+      pending->encoding = Encoding::kByWriter;
+    }
+    txn.EncodeLater(pending->later_begin, pending->later_end);
+  }
+  std::unique_lock<std::mutex> lock(mutex_);
+  encoded_.wait(lock, [&] {
+    for (const Pending* pending : encoding) {
+      if (pending->encoding == Encoding::kByCaller) return false;
+    }
+    return true;
+  });
+  for (Pending* pending : encoding) pending->encoding = Encoding::kNone;
 }
 
 }  // namespace leadrouter::storage

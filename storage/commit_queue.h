@@ -13,6 +13,12 @@
 // at all, and a failed mutation leaves nothing behind (its writes are rolled back to a save point
 // while the rest of the group proceeds).
 //
+// The writer runs only what must be ordered. Records a mutation stages with WriteTxn::PutLater
+// (history entries, explanations, audit records, events) are built and encoded after the group's
+// last mutation, before its write: each caller encodes its own while the writer encodes those of
+// callers not awake yet, from the group's end. So with many calls in flight that work is spread
+// over the callers' threads instead of serialised in the writer.
+//
 // Thread safety: Commit may be called from any number of threads at once.
 #pragma once
 
@@ -42,6 +48,12 @@ struct CommitQueueOptions {
   // twice this many are kept. 0 reads every counter from RocksDB.
   // Default: 131072 (some tens of MiB at most)
   size_t counter_cache_entries = 131072;
+
+  // Whether the callers of a group encode their own staged-later records (WriteTxn::PutLater)
+  // when the group holds two or more mutations that staged some; false: the writer encodes all.
+  // Waking the callers costs each a futex round trip; it pays when they have cores of their own
+  // (docs/performance.md, "Little work in the writer"). Default: true on more than two cores
+  bool encode_on_callers = std::thread::hardware_concurrency() > 2;
 };
 
 // Runs on the writer thread. Reads and stages writes through the WriteTxn; returns OK to commit
@@ -96,13 +108,21 @@ class CommitQueue {
   CommitNotifier& notifier() { return notifier_; }
 
  private:
+  // Who encodes a kept mutation's staged-later records (guarded by mutex_).
+  enum class Encoding { kNone, kOffered, kByCaller, kByWriter, kDone };
+
   struct Pending {
     Pending(RollBackableMutation m, std::string_view p) : mutation(m), principal(p) {}
     RollBackableMutation mutation;
     std::string_view principal;  // the caller's, who waits until done
     absl::Status status;
     bool rolled_back = false;  // writer thread only until done
-    bool done = false;         // guarded by mutex_
+    // Its staged-later writes, [later_begin, later_end) of *txn, once kept.
+    WriteTxn* txn = nullptr;
+    size_t later_begin = 0;
+    size_t later_end = 0;
+    Encoding encoding = Encoding::kNone;  // guarded by mutex_
+    bool done = false;                    // guarded by mutex_
     // Each caller waits on its own condition variable: finishing a group wakes exactly the
     // callers in it, not every waiting thread.
     std::condition_variable finished;
@@ -110,15 +130,19 @@ class CommitQueue {
 
   void WriterLoop();
   void CommitGroup(std::deque<Pending*>& group);
+  // Has the group's staged-later records encoded (by their callers and the writer) and returns
+  // once all are.
+  void EncodeLater(WriteTxn& txn, std::deque<Pending*>& group);
 
   Database& db_;
   const CommitQueueOptions options_;
   std::mutex mutex_;
   std::condition_variable work_ready_;
-  std::deque<Pending*> queue_;    // guarded by mutex_
-  bool stopping_ = false;         // guarded by mutex_
-  CommittedCache counter_cache_;  // writer thread only
-  CounterRows counter_rows_;      // writer thread only
+  std::condition_variable encoded_;  // a caller finished encoding (the writer waits on it)
+  std::deque<Pending*> queue_;       // guarded by mutex_
+  bool stopping_ = false;            // guarded by mutex_
+  CommittedCache counter_cache_;     // writer thread only
+  CounterRows counter_rows_;         // writer thread only
   CommitNotifier notifier_;
   std::thread writer_;
 };

@@ -57,9 +57,10 @@ absl::StatusOr<uint64_t> AppendEvent(WriteTxn& txn, leadrouter::v1::Event event)
                    txn.NextSequence(std::string(meta_key::kEventSequence)));
   event.clear_cursor();
   if (event.principal().empty()) event.set_principal(std::string(txn.principal()));
-  RETURN_IF_ERROR(WriteMessage(txn, ColumnFamily::kEvents, keys::Event(sequence), event));
+  std::string by_lead = keys::EventByLead(event.lead(), sequence);
   RETURN_IF_ERROR(
-      txn.Put(ColumnFamily::kEventsByLead, keys::EventByLead(event.lead(), sequence), ""));
+      WriteMessageLater(txn, ColumnFamily::kEvents, keys::Event(sequence), std::move(event)));
+  RETURN_IF_ERROR(txn.PutUnindexed(ColumnFamily::kEventsByLead, std::move(by_lead), ""));
   return sequence;
 }
 

@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -32,6 +33,15 @@ template <typename Message>
                                                absl::string_view key,
                                                const google::protobuf::MessageLite& message) {
   return txn.Put(cf, key, EncodeProto(message));
+}
+
+// As WriteMessage for a record only its own mutation writes, encoded when the commit group is
+// (WriteTxn::PutLater); `message` moves into the encoder.
+template <typename Message>
+[[nodiscard]] absl::Status WriteMessageLater(WriteTxn& txn, ColumnFamily cf, std::string key,
+                                             Message message) {
+  return txn.PutLater(cf, std::move(key),
+                      [message = std::move(message)]() mutable { return EncodeProto(message); });
 }
 
 }  // namespace leadrouter::storage

@@ -13,11 +13,27 @@ namespace {
 rocksdb::Slice ToSlice(absl::string_view s) { return {s.data(), s.size()}; }
 std::string Name(ColumnFamily cf) { return std::string(ColumnFamilyName(cf)); }
 
+uint64_t FamilyBit(ColumnFamily cf) { return uint64_t{1} << static_cast<int>(cf); }
+
+std::string LaterKey(ColumnFamily cf, absl::string_view key) {
+  std::string joined(1, static_cast<char>(cf));
+  joined.append(key.data(), key.size());
+  return joined;
+}
+
 }  // namespace
 
 absl::StatusOr<std::optional<std::string>> WriteTxn::Get(ColumnFamily cf,
                                                          absl::string_view key) const {
   if (cf == ColumnFamily::kCounters) return GetCounter(key);
+  if (const size_t* index = FindLater(cf, key); index != nullptr && !later_[*index].in_batch) {
+    LaterWrite& write = later_[*index];
+    if (write.encode) {
+      write.value = std::move(write.encode)();
+      write.encode = nullptr;
+    }
+    return write.value;
+  }
   std::string value;
   const rocksdb::Status status = batch_.GetFromBatchAndDB(db_.db(), rocksdb::ReadOptions(),
                                                           db_.handle(cf), ToSlice(key), &value);
@@ -51,6 +67,7 @@ absl::Status WriteTxn::Scan(ColumnFamily cf, absl::string_view begin, absl::stri
         "counters cannot be scanned inside a commit: the group's own counter writes are staged "
         "outside the batch until it is sealed");
   }
+  RETURN_IF_ERROR(MaterializeLater(cf));
   rocksdb::ColumnFamilyHandle* handle = db_.handle(cf);
   std::unique_ptr<rocksdb::Iterator> base(db_.db()->NewIterator(rocksdb::ReadOptions(), handle));
   return ScanIterator(
@@ -65,6 +82,8 @@ absl::Status WriteTxn::Put(ColumnFamily cf, absl::string_view key, absl::string_
     mutation_counters_[key] = std::string(value);
     return absl::OkStatus();
   }
+  // A key staged for later enters the batch first, so that this write comes after it.
+  if (const size_t* index = FindLater(cf, key)) RETURN_IF_ERROR(MaterializeLater(*index));
   return FromRocksDb(batch_.Put(db_.handle(cf), ToSlice(key), ToSlice(value)),
                      absl::StrCat("stage write to ", Name(cf)));
 }
@@ -76,22 +95,91 @@ absl::Status WriteTxn::Delete(ColumnFamily cf, absl::string_view key) {
     mutation_counters_[key] = std::nullopt;
     return absl::OkStatus();
   }
+  if (const size_t* index = FindLater(cf, key)) RETURN_IF_ERROR(MaterializeLater(*index));
   return FromRocksDb(batch_.Delete(db_.handle(cf), ToSlice(key)),
                      absl::StrCat("stage delete in ", Name(cf)));
 }
 
-absl::Status WriteTxn::SealCounters() {
+absl::Status WriteTxn::PutLater(ColumnFamily cf, std::string key, Encoder encode) {
+  return StageLater(LaterWrite{cf, std::move(key), std::move(encode), {}});
+}
+
+absl::Status WriteTxn::PutUnindexed(ColumnFamily cf, std::string key, std::string value) {
+  return StageLater(LaterWrite{cf, std::move(key), nullptr, std::move(value)});
+}
+
+absl::Status WriteTxn::StageLater(LaterWrite write) {
+  if (sealed_) return absl::FailedPreconditionError("write to a sealed commit group");
+  if (write.cf == ColumnFamily::kCounters) {
+    return absl::InvalidArgumentError("counters are not staged for later");
+  }
+  // A second write of the key: the first goes into the batch, where the second will follow it.
+  if (const size_t* index = FindLater(write.cf, write.key)) {
+    RETURN_IF_ERROR(MaterializeLater(*index));
+  }
+  later_families_ |= FamilyBit(write.cf);
+  later_index_[LaterKey(write.cf, write.key)] = later_.size();
+  later_.push_back(std::move(write));
+  return absl::OkStatus();
+}
+
+const size_t* WriteTxn::FindLater(ColumnFamily cf, absl::string_view key) const {
+  if ((later_families_ & FamilyBit(cf)) == 0) return nullptr;
+  const auto it = later_index_.find(LaterKey(cf, key));
+  return it == later_index_.end() ? nullptr : &it->second;
+}
+
+absl::Status WriteTxn::MaterializeLater(size_t index) const {
+  LaterWrite& write = later_[index];
+  if (write.in_batch) return absl::OkStatus();
+  if (write.encode) {
+    write.value = std::move(write.encode)();
+    write.encode = nullptr;
+  }
+  RETURN_IF_ERROR(
+      FromRocksDb(batch_.Put(db_.handle(write.cf), ToSlice(write.key), ToSlice(write.value)),
+                  absl::StrCat("stage write to ", Name(write.cf))));
+  write.in_batch = true;
+  if (index < mutation_later_begin_) materialized_by_mutation_.push_back(index);
+  return absl::OkStatus();
+}
+
+absl::Status WriteTxn::MaterializeLater(ColumnFamily cf) const {
+  if ((later_families_ & FamilyBit(cf)) == 0) return absl::OkStatus();
+  for (size_t index = 0; index < later_.size(); ++index) {
+    if (later_[index].cf == cf) RETURN_IF_ERROR(MaterializeLater(index));
+  }
+  return absl::OkStatus();
+}
+
+void WriteTxn::EncodeLater(size_t begin, size_t end) {
+  for (size_t index = begin; index < end && index < later_.size(); ++index) {
+    LaterWrite& write = later_[index];
+    if (!write.encode) continue;
+    write.value = std::move(write.encode)();
+    write.encode = nullptr;
+  }
+}
+
+absl::Status WriteTxn::Seal() {
   if (sealed_) return absl::OkStatus();
   sealed_ = true;
   rocksdb::WriteBatch& raw = *batch_.GetWriteBatch();
-  rocksdb::ColumnFamilyHandle* counters = db_.handle(ColumnFamily::kCounters);
   // Straight into the underlying batch: nothing reads through the index any more, so keeping it
   // up to date would only cost a seek per key.
+  rocksdb::ColumnFamilyHandle* counters = db_.handle(ColumnFamily::kCounters);
   for (const auto& [key, value] : kept_counters_) {
     const rocksdb::Status status = value.has_value()
                                        ? raw.Put(counters, ToSlice(key), ToSlice(*value))
                                        : raw.Delete(counters, ToSlice(key));
     if (!status.ok()) return FromRocksDb(status, "stage counters");
+  }
+  EncodeLater(0, later_.size());  // what no caller encoded
+  for (const LaterWrite& write : later_) {
+    if (write.in_batch) continue;
+    const rocksdb::Status status =
+        raw.Put(db_.handle(write.cf), ToSlice(write.key), ToSlice(write.value));
+    if (!status.ok()) return FromRocksDb(status, absl::StrCat("stage write to ", Name(write.cf)));
   }
   return absl::OkStatus();
 }
@@ -111,12 +199,16 @@ absl::StatusOr<uint64_t> WriteTxn::NextSequence(absl::string_view name) {
 void WriteTxn::StartMutation(std::string_view principal) {
   principal_ = principal;
   mutation_counters_.clear();
+  mutation_later_begin_ = later_.size();
+  materialized_by_mutation_.clear();
   batch_.SetSavePoint();
 }
 
 void WriteTxn::KeepMutation() {
   for (auto& [key, value] : mutation_counters_) kept_counters_[key] = std::move(value);
   mutation_counters_.clear();
+  materialized_by_mutation_.clear();
+  mutation_later_begin_ = later_.size();
   (void)batch_.PopSavePoint();  // NotFound only without a save point, and StartMutation set one
 }
 
@@ -126,7 +218,22 @@ absl::Status WriteTxn::DiscardMutation() {
     for (const auto& entry : mutation_counters_) counter_rows_->Invalidate(entry.first);
   }
   mutation_counters_.clear();
-  return FromRocksDb(batch_.RollbackToSavePoint(), "roll back a failed change");
+  RETURN_IF_ERROR(FromRocksDb(batch_.RollbackToSavePoint(), "roll back a failed change"));
+  // Kept writes this mutation's reads had moved into the batch went with the rollback.
+  for (const size_t index : materialized_by_mutation_) {
+    const LaterWrite& write = later_[index];
+    RETURN_IF_ERROR(
+        FromRocksDb(batch_.Put(db_.handle(write.cf), ToSlice(write.key), ToSlice(write.value)),
+                    "restore a kept change"));
+  }
+  materialized_by_mutation_.clear();
+  while (later_.size() > mutation_later_begin_) {
+    const LaterWrite& write = later_.back();
+    const auto it = later_index_.find(LaterKey(write.cf, write.key));
+    if (it != later_index_.end() && it->second == later_.size() - 1) later_index_.erase(it);
+    later_.pop_back();
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace leadrouter::storage

@@ -16,10 +16,13 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -54,6 +57,18 @@ class WriteTxn final : public ReadView {
   [[nodiscard]] absl::Status Put(ColumnFamily cf, absl::string_view key, absl::string_view value);
   [[nodiscard]] absl::Status Delete(ColumnFamily cf, absl::string_view key);
 
+  // Builds the bytes of a value staged with PutLater. It runs once, on the writer or on the
+  // thread of the mutation's caller, possibly while other encoders of the group run: it must own
+  // what it reads or read only what nothing changes until the group has committed.
+  using Encoder = absl::AnyInvocable<std::string() &&>;
+  // Stages `key` with the value `encode` builds, encoded when the group is finished
+  // (EncodeLater) or when something reads the key first. For keys the group writes once (a new
+  // sequence's records); a later Put or Delete of the key in the group still wins, as for Put.
+  // Not for counters.
+  [[nodiscard]] absl::Status PutLater(ColumnFamily cf, std::string key, Encoder encode);
+  // As PutLater with bytes already encoded: the write only stays out of the batch's index.
+  [[nodiscard]] absl::Status PutUnindexed(ColumnFamily cf, std::string key, std::string value);
+
   // Hands out the next value of the sequence stored at meta key `name` (1, 2, ...). The new value
   // is part of this change: rolled back with it, committed with it.
   [[nodiscard]] absl::StatusOr<uint64_t> NextSequence(absl::string_view name);
@@ -76,12 +91,36 @@ class WriteTxn final : public ReadView {
   using StagedCounters = absl::flat_hash_map<std::string, CommittedCache::Value>;
   const StagedCounters& staged_counters() const { return kept_counters_; }
 
-  // Writes the kept counters into the batch, each key once, after the last mutation of the group
-  // and before the batch is written. The transaction takes no mutation after that.
-  [[nodiscard]] absl::Status SealCounters();
+  // How many PutLater / PutUnindexed writes the transaction holds: the ones a mutation staged
+  // are those between the counts before and after it (once it is kept).
+  size_t later_count() const { return later_.size(); }
+  // Encodes the staged-later writes [begin, end) not encoded yet. After the group's last
+  // mutation, callable from any thread for disjoint ranges at once (the commit queue hands each
+  // mutation's range to its caller).
+  void EncodeLater(size_t begin, size_t end);
+
+  // Writes the kept counters and the staged-later writes into the batch, each key once, after
+  // the last mutation of the group, once every EncodeLater has returned, and before the batch is
+  // written. The transaction takes no mutation after that.
+  [[nodiscard]] absl::Status Seal();
 
  private:
   [[nodiscard]] absl::StatusOr<std::optional<std::string>> GetCounter(absl::string_view key) const;
+
+  struct LaterWrite {
+    ColumnFamily cf;
+    std::string key;
+    Encoder encode;     // empty once run
+    std::string value;  // valid once `encode` has run
+    bool in_batch = false;
+  };
+  // The index of `cf` and `key` among later_, if staged there.
+  const size_t* FindLater(ColumnFamily cf, absl::string_view key) const;
+  // Puts later_[index] into the batch now (encoding it first), for a read or an overwrite.
+  [[nodiscard]] absl::Status MaterializeLater(size_t index) const;
+  // Every staged-later write of `cf` into the batch, for a scan.
+  [[nodiscard]] absl::Status MaterializeLater(ColumnFamily cf) const;
+  [[nodiscard]] absl::Status StageLater(LaterWrite write);
 
   Database& db_;
   rocksdb::WriteBatchWithIndex& batch_;
@@ -89,6 +128,15 @@ class WriteTxn final : public ReadView {
   CounterRows* const counter_rows_;
   StagedCounters mutation_counters_;  // the current mutation's counter writes
   StagedCounters kept_counters_;      // those of the mutations kept before it
+  // Staged-later writes: read back rarely, so materialized lazily (hence mutable: a read that
+  // finds one moves it into the batch without changing what the transaction holds).
+  mutable std::deque<LaterWrite> later_;
+  absl::flat_hash_map<std::string, size_t> later_index_;  // column family byte + key -> later_
+  uint64_t later_families_ = 0;                           // bit per column family in later_
+  size_t mutation_later_begin_ = 0;                       // the current mutation's first
+  // Kept mutations' later writes that the current mutation's reads moved into the batch: put back
+  // when it is discarded, since rolling the batch back to its save point drops them.
+  mutable std::vector<size_t> materialized_by_mutation_;
   std::string_view principal_;
   bool sealed_ = false;
 };

@@ -40,10 +40,12 @@ absl::StatusOr<Assigner::Decided> Assigner::DecideInTxn(storage::WriteTxn& txn,
   if (rules.program == nullptr) {
     decided.decision.outcome = dsl::Outcome::kUnassigned;
     decided.decision.unassigned_reason = dsl::UnassignedReason::kNoActiveRules;
-    decided.explanation.set_lead(lead.name());
-    decided.explanation.set_outcome(v1::OUTCOME_UNASSIGNED);
-    decided.explanation.set_unassigned_reason(v1::UNASSIGNED_REASON_NO_ACTIVE_RULES);
-    decided.explanation.mutable_decide_time()->set_seconds(now_seconds);
+    v1::Explanation explanation;
+    explanation.set_lead(lead.name());
+    explanation.set_outcome(v1::OUTCOME_UNASSIGNED);
+    explanation.set_unassigned_reason(v1::UNASSIGNED_REASON_NO_ACTIVE_RULES);
+    explanation.mutable_decide_time()->set_seconds(now_seconds);
+    decided.explanation = storage::Built(std::move(explanation));
     decided.summary.set_text("unassigned (no_active_rules): no rule version is published");
     return decided;
   }
@@ -67,12 +69,17 @@ absl::StatusOr<Assigner::Decided> Assigner::DecideInTxn(storage::WriteTxn& txn,
                    dsl::Decide(program, record, *roster, state, {now_seconds, sequence},
                                options_.calendar, options, workspace_));
   const dsl::Explanation& explanation = decided.decision.explanation;
-  decided.explanation = ToExplanationProto(explanation, *rules.source);
-  *decided.explanation.mutable_lead_snapshot() = InputSnapshot(lead);
   decided.summary = ToSummaryProto(explanation);
   if (explanation.decided_by) {
     decided.rule = ToRuleRefProto(*explanation.decided_by, *rules.source);
   }
+  // The full message is built off the writer when the group is encoded.
+  decided.explanation = [trace = std::move(decided.decision.explanation), source = rules.source,
+                         snapshot = InputSnapshot(lead)]() mutable {
+    v1::Explanation built = ToExplanationProto(trace, *source);
+    *built.mutable_lead_snapshot() = std::move(snapshot);
+    return built;
+  };
   if (decided.picked() && decided.decision.rule_index) {
     const size_t index = *decided.decision.rule_index;
     const dsl::Rule* rule =

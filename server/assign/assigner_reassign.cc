@@ -218,8 +218,9 @@ absl::Status Assigner::ReassignToRepInTxn(storage::WriteTxn& txn,
   change.delta = dsl::ManualAssignmentDelta(
       rep_id, periods, lead.has_quality() ? std::optional<double>(lead.quality()) : std::nullopt);
   change.previous = storage::PreviousCounts::kCreditBack;
-  change.explanation = ManualExplanation(lead, rep_name, rules.version, now_us,
-                                         ManualTargetTrace(rep_name, target, rep_id, availability));
+  change.explanation =
+      storage::Built(ManualExplanation(lead, rep_name, rules.version, now_us,
+                                       ManualTargetTrace(rep_name, target, rep_id, availability)));
   return absl::OkStatus();
 }
 

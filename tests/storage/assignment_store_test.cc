@@ -57,7 +57,7 @@ class AssignmentStoreTest : public ::testing::Test {
       change.lead.set_state(leadrouter::v1::LEAD_STATE_OPEN);
       change.entry.set_outcome(leadrouter::v1::OUTCOME_ASSIGNED);
       change.entry.set_rep(rep);
-      change.explanation.emplace();
+      change.explanation = Built(leadrouter::v1::Explanation());
       change.delta = AssignDelta(rep);
       change.previous = previous;
       change.change.actor = "tester";

@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "dsl/base/status_macros.h"
 #include "status_matchers.h"
 #include "storage/read_view.h"
@@ -216,6 +217,44 @@ TEST_P(CommitQueueTest, CounterCacheDoesNotChangeResults) {
     for (int k = 0; k < 5; ++k) total += Committed(prefix + std::to_string(k));
     EXPECT_EQ(total, 200u) << "cache entries " << entries;
   }
+}
+
+// Records staged for later are encoded by their callers when a group holds several (and by the
+// writer for callers not awake yet): every one is committed once, whoever encoded it.
+TEST_P(CommitQueueTest, CallersEncodeTheirLaterWritesAndEveryOneCommits) {
+  CommitQueueOptions options;
+  options.encode_on_callers = true;
+  queue_ = std::make_unique<CommitQueue>(*db_, options);
+  constexpr int kThreads = 16;
+  constexpr int kPerThread = 40;
+  std::atomic<int> encoded = 0;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        const std::string key = absl::StrCat(t, "/", i);
+        EXPECT_OK(queue_->Commit([&](WriteTxn& txn) -> absl::Status {
+          RETURN_IF_ERROR(Increment(txn, "n"));
+          return txn.PutLater(ColumnFamily::kAudit, key, [&encoded, key] {
+            ++encoded;
+            return key;
+          });
+        }));
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(encoded, kThreads * kPerThread);
+  EXPECT_EQ(Committed("n"), uint64_t{kThreads * kPerThread});
+  DatabaseView view(*db_);
+  int stored = 0;
+  ASSERT_OK(view.Scan(ColumnFamily::kAudit, "", "", ScanOrder::kAscending,
+                      [&](absl::string_view key, absl::string_view value) -> absl::StatusOr<bool> {
+                        EXPECT_EQ(key, value);
+                        ++stored;
+                        return true;
+                      }));
+  EXPECT_EQ(stored, kThreads * kPerThread);
 }
 
 TEST_P(CommitQueueTest, CommitAfterShutdownIsUnavailable) {

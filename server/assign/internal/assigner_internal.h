@@ -36,7 +36,9 @@ struct Effects {
 // A decision with the API's messages for it.
 struct Decided {
   dsl::Decision decision;
-  leadrouter::v1::Explanation explanation;
+  // Builds the stored explanation when the commit group is encoded (decision.explanation has
+  // moved into it).
+  storage::ExplanationBuilder explanation;
   leadrouter::v1::ExplanationSummary summary;
   // The rule that decided, if any.
   std::optional<leadrouter::v1::RuleRef> rule;
