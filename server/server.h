@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -43,6 +44,10 @@ struct ServerOptions {
   // When a change is acknowledged: kSync fsyncs the write-ahead log first, kAsync does not
   // (storage/database.h). Default: kSync
   storage::Durability durability = storage::Durability::kSync;
+  // Whether the callers of a commit group encode its write-once records instead of the writer
+  // (storage::CommitQueueOptions::encode_on_callers). Default: nullopt, that option's default (on
+  // with more than two cores)
+  std::optional<bool> encode_on_callers;
   // How long Shutdown() lets in-flight calls finish before cancelling them.
   // Default: 5 seconds
   std::chrono::milliseconds shutdown_grace = std::chrono::seconds(5);

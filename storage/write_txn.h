@@ -10,7 +10,7 @@
 // already kept), and committed values come from the writer's CommittedCache
 // (storage/committed_cache.h) before RocksDB. Seeking the batch's index for each of them cost more
 // than the decision itself once a group held a few hundred writes. Staged counters enter the batch
-// only when the group is sealed (SealCounters), once per key: the decisions of a group mostly move
+// only when the group is sealed (Seal), once per key: the decisions of a group mostly move
 // the same few counters (a rep's day, the roster's load), so most of their writes never reach the
 // batch's index, the write-ahead log or the memtable.
 #pragma once

@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "status_matchers.h"
 #include "storage/audit_log.h"
 #include "storage/read_view.h"
@@ -249,6 +250,51 @@ TEST_F(AssignmentServiceTest, CapsHoldUnderConcurrentCalls) {
       server_.Call([&](grpc::ClientContext* c) { return server_.reps().Get(c, get, &ana); }).ok());
   EXPECT_EQ(ana.rep().load().assigned_today(), 2);
   EXPECT_EQ(ana.rep().load().open_leads(), 2);
+}
+
+// With the calls' threads encoding their groups' records (--encode-on-callers on), every
+// concurrent Assign still stores its history entry, explanation and events, and the counters agree
+// with history.
+TEST(AssignmentEncodeOnCallersTest, ConcurrentAssignsStoreEveryRecordWhoeverEncodesIt) {
+  ServerHarness server(
+      {.rules = kTestRules, .reps_csv = kTestReps, .configure = [](server::ServerOptions& options) {
+         options.encode_on_callers = true;
+       }});
+  ASSERT_OK(server.status());
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 15;
+  std::vector<std::thread> threads;
+  std::vector<grpc::Status> statuses(kThreads * kPerThread);
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        v1::AssignResponse response;
+        const v1::AssignRequest request =
+            AssignOf(MakeLead(absl::StrCat("enc", t, "-", i), "ads", 40 + i));
+        statuses[t * kPerThread + i] = server.Call([&](grpc::ClientContext* c) {
+          return server.assignments().Assign(c, request, &response);
+        });
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (const grpc::Status& status : statuses) ASSERT_TRUE(status.ok()) << status.error_message();
+  for (int t = 0; t < kThreads; ++t) {
+    for (int i = 0; i < kPerThread; ++i) {
+      const std::string lead = absl::StrCat("leads/enc", t, "-", i);
+      v1::ExplainRequest request;
+      request.set_name(lead);
+      v1::ExplainResponse explained;
+      const grpc::Status status = server.Call([&](grpc::ClientContext* c) {
+        return server.assignments().Explain(c, request, &explained);
+      });
+      ASSERT_TRUE(status.ok()) << lead << ": " << status.error_message();
+      EXPECT_EQ(explained.explanation().lead(), lead);
+      EXPECT_THAT(explained.explanation().assignment(), StartsWith(lead + "/assignments/"));
+      EXPECT_FALSE(LeadEvents(server, lead).empty()) << lead;
+    }
+  }
+  ExpectCountersAgree(server);
 }
 
 TEST_F(AssignmentServiceTest, AssignBatchDecidesInOrderAndReportsItemErrors) {
