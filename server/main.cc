@@ -99,6 +99,7 @@ int main(int argc, char** argv) {
   leadrouter::server::ServerOptions options;
   std::string log_level = "info";
   std::string durability = "sync";
+  std::string counter_check = "incremental";
   std::string port_file;
   int shutdown_grace_ms = static_cast<int>(options.shutdown_grace.count());
   int64_t max_deadline_ms = absl::ToInt64Milliseconds(options.max_deadline);
@@ -135,6 +136,11 @@ int main(int argc, char** argv) {
                  "sync: fsync before acknowledging a change; async: survive a process crash only")
       ->capture_default_str()
       ->check(CLI::IsMember({"sync", "async"}));
+  app.add_option("--counter-check", counter_check,
+                 "the counter check at start: incremental (from the counter checkpoint, the whole "
+                 "history when there is none) or full (every history entry replayed)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"incremental", "full"}));
   app.add_option("--shutdown-grace-ms", shutdown_grace_ms,
                  "how long in-flight calls may finish on shutdown")
       ->capture_default_str()
@@ -251,6 +257,7 @@ int main(int argc, char** argv) {
   options.shutdown_grace = std::chrono::milliseconds(shutdown_grace_ms);
   options.durability = durability == "async" ? leadrouter::storage::Durability::kAsync
                                              : leadrouter::storage::Durability::kSync;
+  options.counter_check = *leadrouter::storage::ParseCounterCheckMode(counter_check);
   spdlog::set_level(spdlog::level::from_str(log_level));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%fZ %l %v", spdlog::pattern_time_type::utc);
 

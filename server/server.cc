@@ -337,6 +337,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   if (!security.ok()) return security.status();
   storage::StorageOptions storage_options;
   storage_options.database.durability = options.durability;
+  storage_options.counter_check = options.counter_check;
   ASSIGN_OR_RETURN(std::unique_ptr<storage::Storage> storage,
                    storage::Storage::Open(options.db_path, storage_options));
   auto impl = std::make_unique<Impl>(options, *std::move(security), std::move(storage),

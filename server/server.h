@@ -20,6 +20,7 @@
 #include "server/services/call_policy.h"
 #include "server/services/rate_limiter.h"
 #include "server/transport/listener_security.h"
+#include "storage/counter_recovery.h"
 #include "storage/database.h"
 
 namespace leadrouter::server {
@@ -43,6 +44,10 @@ struct ServerOptions {
   // When a change is acknowledged: kSync fsyncs the write-ahead log first, kAsync does not
   // (storage/database.h). Default: kSync
   storage::Durability durability = storage::Durability::kSync;
+  // How the counter check at start gets what history implies (storage/counter_recovery.h):
+  // kIncremental from the counter checkpoint plus the entries after it, kFull from every entry.
+  // Default: kIncremental
+  storage::CounterCheckMode counter_check = storage::CounterCheckMode::kIncremental;
   // How long Shutdown() lets in-flight calls finish before cancelling them.
   // Default: 5 seconds
   std::chrono::milliseconds shutdown_grace = std::chrono::seconds(5);

@@ -17,8 +17,17 @@ absl::StatusOr<std::unique_ptr<Storage>> Storage::Open(const std::string& path,
   storage->database_ = std::move(database);
   if (options.check_counters_at_open) {
     ASSIGN_OR_RETURN(CounterCheckReport report,
-                     CheckCounters(*storage->database_, /*repair=*/true));
+                     CheckCounters(*storage->database_, CounterCheckOptions{
+                                                            .mode = options.counter_check,
+                                                            .repair = true,
+                                                            .write_checkpoint = true,
+                                                        }));
     storage->counter_check_ = report;
+    spdlog::info(
+        "counters of {} checked against history ({}{}): {} history entries replayed, {} counters",
+        path, report.incremental ? "from the checkpoint at sequence " : "full",
+        report.incremental ? std::to_string(report.checkpoint_sequence) : "",
+        report.history_entries, report.counters);
     if (report.disagreements > 0) {
       spdlog::warn(
           "counter check of {}: {} of {} counters disagreed with {} history entries; "
