@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark of a build directory: the Google Benchmark programs in bench/, then the
-# server under load (scripts/bench-server.sh), then the server at scale (scripts/bench-scale.sh). The figures in docs/performance.md come from here.
+# server under load (scripts/bench-server.sh), then the server at scale (scripts/bench-scale.sh).
+# The figures in docs/performance.md come from here.
 set -euo pipefail
 build_dir=${1:-build}
 shopt -s nullglob
