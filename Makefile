@@ -11,7 +11,7 @@ JOBS           ?= $(shell nproc)
 
 CMAKE_FLAGS := -G Ninja -DCMAKE_BUILD_TYPE=Release -DLEADROUTER_WERROR=ON
 
-.PHONY: all deps build run test test-release test-sanitize test-tsan fuzz-smoke bench bench-server fmt fmt-check clean
+.PHONY: all deps build run test test-release test-sanitize test-tsan fuzz-smoke bench bench-server bench-scale fmt fmt-check clean
 
 all: build
 
@@ -85,16 +85,24 @@ fuzz-smoke: deps $(SANITIZE_DIR)/build.ninja
 	bash scripts/fuzz-smoke.sh $(FUZZ_SECONDS) $(SANITIZE_DIR)
 
 # Every benchmark: bench/*_bench, then the server under load (leadrouter-loadgen against
-# leadrouterd with --durability async, then sync; BENCH_SECONDS per phase). `make bench-server`
-# runs only the latter.
+# leadrouterd with --durability async, then sync; BENCH_SECONDS per phase), then the server with
+# SCALE_REPS reps and SCALE_ASSIGNMENTS assignments (default 10,000 and 1,000,000: RSS, size on
+# disk, restart time). `make bench-server` and `make bench-scale` run one of the latter two;
+# `make bench-scale SCALE_ASSIGNMENTS=50000` is the quick one.
 BENCH_SECONDS  ?= 10
 export BENCH_SECONDS
+SCALE_REPS        ?= 10000
+SCALE_ASSIGNMENTS ?= 1000000
+export SCALE_REPS SCALE_ASSIGNMENTS
 
 bench: build
 	bash scripts/run-benchmarks.sh $(BUILD_DIR)
 
 bench-server: build
 	bash scripts/bench-server.sh $(BUILD_DIR)
+
+bench-scale: build
+	bash scripts/bench-scale.sh $(BUILD_DIR)
 
 fmt:
 	git ls-files '*.h' '*.cc' | xargs clang-format -i

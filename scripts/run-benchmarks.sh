@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark of a build directory: the Google Benchmark programs in bench/, then the
-# server under load (scripts/bench-server.sh). The figures in docs/performance.md come from here.
+# server under load (scripts/bench-server.sh), then the server at scale (scripts/bench-scale.sh).
+# The figures in docs/performance.md come from here.
 set -euo pipefail
 build_dir=${1:-build}
 shopt -s nullglob
@@ -31,3 +32,6 @@ for bench in "${benches[@]}"; do
   fi
 done
 bash "$(dirname "$0")/bench-server.sh" "$build_dir"
+# 10,000 reps and 1,000,000 assignments (SCALE_REPS, SCALE_ASSIGNMENTS): most of an hour on the
+# 2-core machine of docs/performance.md, nearly all of it loading the assignments.
+bash "$(dirname "$0")/bench-scale.sh" "$build_dir"

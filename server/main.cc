@@ -100,6 +100,7 @@ int main(int argc, char** argv) {
   std::string log_level = "info";
   std::string durability = "sync";
   std::string encode_on_callers = "auto";
+  std::string counter_check = "incremental";
   std::string port_file;
   int shutdown_grace_ms = static_cast<int>(options.shutdown_grace.count());
   int64_t max_deadline_ms = absl::ToInt64Milliseconds(options.max_deadline);
@@ -141,6 +142,11 @@ int main(int argc, char** argv) {
                  "on: the calls' threads, off: the writer, auto: on with more than two cores")
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "on", "off"}));
+  app.add_option("--counter-check", counter_check,
+                 "the counter check at start: incremental (from the counter checkpoint, the whole "
+                 "history when there is none) or full (every history entry replayed)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"incremental", "full"}));
   app.add_option("--shutdown-grace-ms", shutdown_grace_ms,
                  "how long in-flight calls may finish on shutdown")
       ->capture_default_str()
@@ -258,6 +264,7 @@ int main(int argc, char** argv) {
   options.durability = durability == "async" ? leadrouter::storage::Durability::kAsync
                                              : leadrouter::storage::Durability::kSync;
   if (encode_on_callers != "auto") options.encode_on_callers = encode_on_callers == "on";
+  options.counter_check = *leadrouter::storage::ParseCounterCheckMode(counter_check);
   spdlog::set_level(spdlog::level::from_str(log_level));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%fZ %l %v", spdlog::pattern_time_type::utc);
 

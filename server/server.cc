@@ -340,6 +340,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   if (options.encode_on_callers.has_value()) {
     storage_options.commits.encode_on_callers = *options.encode_on_callers;
   }
+  storage_options.counter_check = options.counter_check;
   ASSIGN_OR_RETURN(std::unique_ptr<storage::Storage> storage,
                    storage::Storage::Open(options.db_path, storage_options));
   auto impl = std::make_unique<Impl>(options, *std::move(security), std::move(storage),

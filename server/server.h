@@ -21,6 +21,7 @@
 #include "server/services/call_policy.h"
 #include "server/services/rate_limiter.h"
 #include "server/transport/listener_security.h"
+#include "storage/counter_recovery.h"
 #include "storage/database.h"
 
 namespace leadrouter::server {
@@ -48,6 +49,10 @@ struct ServerOptions {
   // (storage::CommitQueueOptions::encode_on_callers). Default: nullopt, that option's default (on
   // with more than two cores)
   std::optional<bool> encode_on_callers;
+  // How the counter check at start gets what history implies (storage/counter_recovery.h):
+  // kIncremental from the counter checkpoint plus the entries after it, kFull from every entry.
+  // Default: kIncremental
+  storage::CounterCheckMode counter_check = storage::CounterCheckMode::kIncremental;
   // How long Shutdown() lets in-flight calls finish before cancelling them.
   // Default: 5 seconds
   std::chrono::milliseconds shutdown_grace = std::chrono::seconds(5);

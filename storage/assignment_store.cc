@@ -142,6 +142,9 @@ absl::StatusOr<CommittedAssignment> CommitAssignment(WriteTxn& txn, AssignmentCh
   RETURN_IF_ERROR(txn.PutUnindexed(ColumnFamily::kAssignmentsByTime,
                                    keys::AssignmentByTime(decide_us, change.sequence),
                                    keys::Lead(lead_name)));
+  RETURN_IF_ERROR(txn.PutUnindexed(ColumnFamily::kAssignmentsBySequence,
+                                   keys::AssignmentBySequence(change.sequence),
+                                   keys::Lead(lead_name)));
   if (change.explanation) {
     RETURN_IF_ERROR(txn.PutLater(ColumnFamily::kExplanations, keys::Explanation(change.sequence),
                                  [build = std::move(change.explanation), name]() mutable {
@@ -213,6 +216,26 @@ absl::Status ListAllHistory(const ReadView& view,
   return view.Scan(
       ColumnFamily::kAssignments, "", "", ScanOrder::kAscending,
       [&](absl::string_view, absl::string_view value) { return VisitHistoryValue(value, visit); });
+}
+
+absl::Status ListHistoryAfter(const ReadView& view, uint64_t after,
+                              absl::FunctionRef<bool(const HistoryRecord&)> visit) {
+  if (after == std::numeric_limits<uint64_t>::max()) return absl::OkStatus();
+  return view.Scan(ColumnFamily::kAssignmentsBySequence, keys::AssignmentBySequence(after + 1), "",
+                   ScanOrder::kAscending,
+                   [&](absl::string_view key, absl::string_view value) -> absl::StatusOr<bool> {
+                     KeyReader reader(key);
+                     ASSIGN_OR_RETURN(const uint64_t sequence, reader.U64());
+                     KeyReader lead_reader(value);
+                     ASSIGN_OR_RETURN(const std::string lead, lead_reader.String());
+                     ASSIGN_OR_RETURN(const std::optional<HistoryRecord> entry,
+                                      ReadHistoryEntry(view, lead, sequence));
+                     if (!entry.has_value()) {
+                       return absl::DataLossError(absl::StrCat(
+                           "sequence index names missing history entry ", sequence, " of ", lead));
+                     }
+                     return visit(*entry);
+                   });
 }
 
 absl::StatusOr<std::optional<leadrouter::v1::Explanation>> ReadExplanation(const ReadView& view,

@@ -1,12 +1,12 @@
 // Assignment history and the atomic assignment commit.
 //
 // CommitAssignment stages, inside the caller's mutation (one WriteBatch): the lead with its new
-// owner and state, the history entry with its explanation, both history indexes (by rep and time,
-// by time), every counter the decision's delta moves, the credit back of the previous owner's
-// counts on a reassign or close, the audit record, and the events of the change when the owner
-// or the pin changed (storage/event_log.h: ASSIGNED, REASSIGNED, UNASSIGNED, PINNED, UNPINNED).
-// The caller adds the idempotency record in
-// the same mutation. So a crash leaves all of it or none of it.
+// owner and state, the history entry with its explanation, the three history indexes (by rep and
+// time, by time, by sequence), every counter the decision's delta moves, the credit back of the
+// previous owner's counts on a reassign or close, the audit record, and the events of the change
+// when the owner or the pin changed (storage/event_log.h: ASSIGNED, REASSIGNED, UNASSIGNED, PINNED,
+// UNPINNED). The caller adds the idempotency record in the same mutation. So a crash leaves all of
+// it or none of it.
 //
 //   queue.Commit([&](WriteTxn& txn) -> absl::Status {
 //     ASSIGN_OR_RETURN(uint64_t sequence, NextAssignmentSequence(txn));
@@ -119,6 +119,13 @@ struct CommittedAssignment {
 // Every history entry of every lead, in key order (lead, then sequence).
 [[nodiscard]] absl::Status ListAllHistory(const ReadView& view,
                                           absl::FunctionRef<bool(const HistoryRecord&)> visit);
+
+// The history entries with a sequence above `after`, in sequence (commit) order, through the
+// sequence index (`assignments_by_sequence`, written with each entry). A database from before the
+// index has no index rows for its older entries: only entries committed since are listed.
+// DATA_LOSS when the index names an entry that is missing.
+[[nodiscard]] absl::Status ListHistoryAfter(const ReadView& view, uint64_t after,
+                                            absl::FunctionRef<bool(const HistoryRecord&)> visit);
 
 // The explanation stored with an entry, as it was given to CommitAssignment; nullopt when none
 // was stored.

@@ -9,26 +9,6 @@
 #include "storage/value_codec.h"
 
 namespace leadrouter::storage {
-namespace {
-
-class MapCounters final : public CounterAccess {
- public:
-  explicit MapCounters(std::map<std::string, CounterValue>& values) : values_(values) {}
-  absl::StatusOr<CounterValue> Read(const std::string& key) override {
-    const auto it = values_.find(key);
-    return it == values_.end() ? CounterValue() : it->second;
-  }
-  absl::Status Write(const std::string& key, const CounterValue& value) override {
-    values_[key] = value;
-    return absl::OkStatus();
-  }
-
- private:
-  std::map<std::string, CounterValue>& values_;
-};
-
-}  // namespace
-
 absl::StatusOr<std::optional<std::string>> CountersAsOf::ReplayedView::Get(
     ColumnFamily cf, absl::string_view key) const {
   if (cf != ColumnFamily::kCounters) return base_.Get(cf, key);
@@ -67,7 +47,7 @@ absl::StatusOr<std::unique_ptr<CountersAsOf>> CountersAsOf::Replay(const ReadVie
   }));
   std::sort(entries.begin(), entries.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
-  MapCounters counters(past->counters_);
+  MapCounterAccess counters(past->counters_);
   for (const auto& [entry, deltas] : entries) {
     for (const StoredDelta& delta : deltas) {
       RETURN_IF_ERROR(ApplyStateDelta(counters, FromStoredDelta(delta)));

@@ -233,6 +233,17 @@ absl::Status StoredDecisionState::ReadRuleCounters(std::string_view rule_key,
   return absl::OkStatus();
 }
 
+absl::StatusOr<CounterValue> MapCounterAccess::Read(const std::string& key) {
+  const auto it = values_.find(key);
+  return it == values_.end() ? CounterValue() : it->second;
+}
+
+absl::Status MapCounterAccess::Write(const std::string& key, const CounterValue& value) {
+  values_[key] = value;
+  if (touched_ != nullptr) touched_->insert(key);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<CounterValue> TxnCounterAccess::Read(const std::string& key) {
   ASSIGN_OR_RETURN(std::optional<CounterValue> stored,
                    ReadMessage<CounterValue>(txn_, ColumnFamily::kCounters, key, "counter"));

@@ -9,6 +9,8 @@
 // of being dropped.
 #pragma once
 
+#include <map>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -61,6 +63,22 @@ class CounterAccess {
   // The stored value; a default CounterValue when absent.
   [[nodiscard]] virtual absl::StatusOr<CounterValue> Read(const std::string& key) = 0;
   [[nodiscard]] virtual absl::Status Write(const std::string& key, const CounterValue& value) = 0;
+};
+
+// Counters in memory, in key order: the replays of history (the recovery check at open, the
+// counters a past decision read). `values` must outlive this object. When `touched` is given,
+// every key written is added to it.
+class MapCounterAccess final : public CounterAccess {
+ public:
+  explicit MapCounterAccess(std::map<std::string, CounterValue>& values,
+                            std::set<std::string>* touched = nullptr)
+      : values_(values), touched_(touched) {}
+  [[nodiscard]] absl::StatusOr<CounterValue> Read(const std::string& key) override;
+  [[nodiscard]] absl::Status Write(const std::string& key, const CounterValue& value) override;
+
+ private:
+  std::map<std::string, CounterValue>& values_;
+  std::set<std::string>* const touched_;
 };
 
 // Counters read and staged in a commit.

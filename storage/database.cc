@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <memory>
 #include <system_error>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "dsl/base/status_macros.h"
+#include "rocksdb/cache.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/table.h"
 #include "storage/checked_open.h"
@@ -17,8 +19,24 @@
 namespace leadrouter::storage {
 namespace {
 
+// Memory RocksDB may take, whatever the database's size: the memtables of all column families
+// together, and one block cache for all their table files. Without these each of the 22 column
+// families had its own 64 MB memtables and its own block cache, and a server holding 1,000,000
+// assignments grew past 400 MB (docs/performance.md, "10,000 reps and 1,000,000 assignments").
+constexpr size_t kMemtableBudget = size_t{64} << 20;
+constexpr size_t kBlockCacheBytes = size_t{32} << 20;
+
+const std::shared_ptr<rocksdb::Cache>& SharedBlockCache() {
+  static const auto* const cache =
+      new std::shared_ptr<rocksdb::Cache>(rocksdb::NewLRUCache(kBlockCacheBytes));
+  return *cache;
+}
+
 rocksdb::DBOptions MakeDbOptions(const DatabaseOptions& options) {
   rocksdb::DBOptions db_options;
+  // Every column family's memtables count against one budget; reaching it flushes (all of them
+  // together: atomic_flush).
+  db_options.db_write_buffer_size = kMemtableBudget;
   db_options.create_if_missing = options.create_if_missing;
   // Also what opens a database written before a column family was added (events,
   // events_by_lead and lead_index came after schema version 1): the new ones start empty
@@ -41,6 +59,7 @@ rocksdb::DBOptions MakeDbOptions(const DatabaseOptions& options) {
 rocksdb::ColumnFamilyOptions MakeColumnFamilyOptions() {
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.block_cache = SharedBlockCache();
   rocksdb::ColumnFamilyOptions cf_options;
   cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   cf_options.memtable_whole_key_filtering = true;

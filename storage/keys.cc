@@ -26,6 +26,8 @@ std::string AssignmentByTime(int64_t decide_time_us, uint64_t sequence) {
   return KeyWriter().I64(decide_time_us).U64(sequence).key();
 }
 
+std::string AssignmentBySequence(uint64_t sequence) { return KeyWriter().U64(sequence).key(); }
+
 std::string Explanation(uint64_t sequence) { return KeyWriter().U64(sequence).key(); }
 
 std::string RuleVersion(uint64_t version) { return KeyWriter().U64(version).key(); }

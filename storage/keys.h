@@ -30,6 +30,8 @@ std::string AssignmentByRep(absl::string_view rep, int64_t decide_time_us, uint6
 std::string AssignmentsOfRep(absl::string_view rep);  // prefix
 // assignments_by_time: decide time, sequence.
 std::string AssignmentByTime(int64_t decide_time_us, uint64_t sequence);
+// assignments_by_sequence: sequence. Every history entry in sequence (commit) order.
+std::string AssignmentBySequence(uint64_t sequence);
 // explanations: sequence.
 std::string Explanation(uint64_t sequence);
 

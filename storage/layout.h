@@ -12,8 +12,9 @@ namespace leadrouter::storage {
 
 // The layout this build reads and writes. Open refuses a directory written with another one.
 // Column families added later without a new version (events, events_by_lead, lead_index,
-// rep_versions, due) are created empty when a database from before them is opened
-// (storage/database.cc); the lead index is then built from the leads (storage/lead_index.h).
+// rep_versions, due, assignments_by_sequence, counter_checkpoint) are created empty when a database
+// from before them is opened (storage/database.cc); the lead index is then built from the leads
+// (storage/lead_index.h).
 inline constexpr uint32_t kSchemaVersion = 1;
 
 enum class ColumnFamily : int {
@@ -37,9 +38,11 @@ enum class ColumnFamily : int {
   kLeadIndex,          // index, value, receive time, lead id -> "" (storage/lead_index.h)
   kRepVersions,        // rep id, assignment sequence, revision -> RepRecord replaced (rep_store.h)
   kDue,                // due time, kind, lead name, id -> "" (storage/due_index.h)
+  kAssignmentsBySequence,  // sequence -> lead id (every history entry in sequence order)
+  kCounterCheckpoint,      // "" -> header; counter key -> CounterValue (storage/counter_recovery.h)
 };
 
-inline constexpr std::array<std::string_view, 20> kColumnFamilyNames = {"default",
+inline constexpr std::array<std::string_view, 22> kColumnFamilyNames = {"default",
                                                                         "meta",
                                                                         "leads",
                                                                         "reps",
@@ -58,7 +61,9 @@ inline constexpr std::array<std::string_view, 20> kColumnFamilyNames = {"default
                                                                         "events_by_lead",
                                                                         "lead_index",
                                                                         "rep_versions",
-                                                                        "due"};
+                                                                        "due",
+                                                                        "assignments_by_sequence",
+                                                                        "counter_checkpoint"};
 
 inline constexpr size_t kColumnFamilyCount = kColumnFamilyNames.size();
 

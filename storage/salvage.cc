@@ -142,7 +142,7 @@ absl::StatusOr<uint64_t> Replay(const std::string& path,
 }
 
 // Copies `source` to `staging`, opens the copy point-in-time (persisting the prefix), then as
-// leadrouterd opens it: the strict open, the schema check and the counter check.
+// leadrouterd opens it: the strict open, the schema check and the full counter check.
 absl::Status BuildCopy(const std::string& source, const fs::path& staging,
                        const std::vector<rocksdb::ColumnFamilyDescriptor>& descriptors) {
   std::error_code error;
@@ -173,6 +173,9 @@ absl::Status BuildCopy(const std::string& source, const fs::path& staging,
   }
   StorageOptions storage_options;
   storage_options.database.create_if_missing = false;
+  // The copy lost changes: its counters are checked against every history entry it kept, not
+  // from a checkpoint (which the copy does keep consistent: it is a prefix of the same log).
+  storage_options.counter_check = CounterCheckMode::kFull;
   ASSIGN_OR_RETURN(std::unique_ptr<Storage> storage,
                    Storage::Open(staging.string(), storage_options));
   return storage->Close();

@@ -23,9 +23,14 @@ struct StorageOptions {
   DatabaseOptions database;
   CommitQueueOptions commits;
   // Compare every counter with the assignment history at open and rewrite the ones that disagree
-  // (each logged). Open takes one scan of the history longer.
+  // (each logged), then write the counter checkpoint (storage/counter_recovery.h).
   // Default: true
   bool check_counters_at_open = true;
+  // How the check at open gets what history implies: kIncremental from the counter checkpoint
+  // plus the entries after it (the whole history when there is no usable checkpoint), kFull from
+  // every entry. Both compare every counter.
+  // Default: kIncremental
+  CounterCheckMode counter_check = CounterCheckMode::kIncremental;
 };
 
 class Storage {

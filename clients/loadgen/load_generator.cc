@@ -10,6 +10,7 @@
 #include <cmath>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -298,6 +299,85 @@ PhaseResult RunPhase(Rpc rpc, const LoadOptions& options, const SyntheticLeads& 
                      uint64_t& first_lead) {
   if (rpc == Rpc::kAssign) return Run<AssignTraits>(rpc, options, leads, first_lead);
   return Run<HealthTraits>(rpc, options, leads, first_lead);
+}
+
+}  // namespace leadrouter::loadgen
+
+namespace leadrouter::loadgen {
+
+BatchLoadResult LoadBatches(const LoadOptions& load, const BatchLoadOptions& options,
+                            const SyntheticLeads& leads, uint64_t& first_lead) {
+  BatchLoadResult result;
+  if (options.leads <= 0) return result;
+  const int64_t batch_size = std::max(1, options.batch_size);
+  const int64_t batches = (options.leads + batch_size - 1) / batch_size;
+  const int threads = std::max(1, options.in_flight);
+  std::vector<std::unique_ptr<v1::AssignmentService::Stub>> stubs;
+  for (int i = 0; i < std::max(1, load.channels); ++i) {
+    grpc::ChannelArguments arguments;
+    arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);  // a connection per channel
+    arguments.SetMaxReceiveMessageSize(-1);
+    stubs.push_back(v1::AssignmentService::NewStub(
+        grpc::CreateCustomChannel(load.server, grpc::InsecureChannelCredentials(), arguments)));
+  }
+  std::atomic<int64_t> next_batch{0};
+  std::mutex mutex;  // guards result and latencies
+  std::vector<int64_t> latencies_ns;
+  const uint64_t base = first_lead;
+  const Clock::time_point start = Clock::now();
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      v1::AssignmentService::Stub& stub = *stubs[static_cast<size_t>(t) % stubs.size()];
+      for (int64_t batch = next_batch.fetch_add(1); batch < batches;
+           batch = next_batch.fetch_add(1)) {
+        v1::AssignBatchRequest request;
+        request.set_actor("loadgen");
+        const int64_t begin = batch * batch_size;
+        const int64_t end = std::min(options.leads, begin + batch_size);
+        for (int64_t i = begin; i < end; ++i) {
+          leads.Fill(base + static_cast<uint64_t>(i), *request.add_items()->mutable_lead());
+        }
+        grpc::ClientContext context;
+        context.set_deadline(std::chrono::system_clock::now() +
+                             absl::ToChronoNanoseconds(options.timeout));
+        v1::AssignBatchResponse response;
+        const Clock::time_point sent = Clock::now();
+        const grpc::Status status = stub.AssignBatch(&context, request, &response);
+        const int64_t latency =
+            std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - sent).count();
+        std::lock_guard<std::mutex> lock(mutex);
+        ++result.batches;
+        latencies_ns.push_back(latency);
+        if (!status.ok()) {
+          ++result.failed_calls;
+          if (result.first_error.empty()) {
+            result.first_error = absl::StrCat(client::StatusCodeName(status.error_code()), ": ",
+                                              status.error_message());
+          }
+          continue;
+        }
+        for (const v1::AssignBatchResult& item : response.results()) {
+          if (item.has_response()) {
+            ++result.leads;
+            ++result.outcomes[v1::Outcome_Name(item.response().assignment().outcome()).substr(8)];
+          } else {
+            ++result.failed_items;
+            if (result.first_error.empty()) result.first_error = item.error().message();
+          }
+        }
+      }
+    });
+  }
+  for (std::thread& worker : workers) worker.join();
+  result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  result.leads_per_second =
+      result.seconds > 0 ? static_cast<double>(result.leads) / result.seconds : 0;
+  std::sort(latencies_ns.begin(), latencies_ns.end());
+  result.p50_batch_ms = Percentile(latencies_ns, 0.50) / 1000.0;
+  result.p99_batch_ms = Percentile(latencies_ns, 0.99) / 1000.0;
+  first_lead = base + static_cast<uint64_t>(options.leads);
+  return result;
 }
 
 }  // namespace leadrouter::loadgen

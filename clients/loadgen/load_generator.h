@@ -85,6 +85,38 @@ struct PhaseResult {
   double client_cpu_us_per_call = 0;
 };
 
+// Loading a database: `leads` new leads sent through AssignmentService/AssignBatch, `batch_size`
+// per call, from `in_flight` threads with one batch outstanding each (on options.channels
+// channels), before the measured phases (scale benchmarks: a server holding a million
+// assignments).
+struct BatchLoadOptions {
+  int64_t leads = 0;
+  // Default: 500 (AssignBatch's limit)
+  int batch_size = 500;
+  // Default: 4
+  int in_flight = 4;
+  // Deadline of each batch.
+  // Default: 60 s
+  absl::Duration timeout = absl::Seconds(60);
+};
+
+struct BatchLoadResult {
+  int64_t batches = 0;
+  int64_t leads = 0;         // items answered (assigned or not)
+  int64_t failed_items = 0;  // items whose result was an error
+  int64_t failed_calls = 0;  // batches that failed as a whole
+  std::string first_error;
+  std::map<std::string, int64_t> outcomes;  // of the items answered
+  double seconds = 0;
+  double leads_per_second = 0;
+  double p50_batch_ms = 0;
+  double p99_batch_ms = 0;
+};
+
+// Loads options.leads leads `leads.Fill(first_lead)`, ... and advances `first_lead` past them.
+BatchLoadResult LoadBatches(const LoadOptions& load, const BatchLoadOptions& options,
+                            const SyntheticLeads& leads, uint64_t& first_lead);
+
 // Runs one phase against options.server. Assign leads are `leads.Fill(i)` for i = first_lead,
 // first_lead + 1, ...; `first_lead` is advanced past the leads used, so that later phases of the
 // same run use new ids.

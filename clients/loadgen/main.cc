@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,7 @@ namespace {
 
 struct Args {
   LoadOptions load;
+  BatchLoadOptions preload;
   std::vector<std::string> rpcs = {"assign", "health"};
   double duration_seconds = 10;
   double warmup_seconds = 1;
@@ -86,6 +88,7 @@ int Run(Args& args) {
   load.timeout = absl::Seconds(args.timeout_seconds);
   std::vector<Rpc> rpcs;
   for (const std::string& name : args.rpcs) {
+    if (name == "none") continue;
     rpcs.push_back(name == "assign" ? Rpc::kAssign : Rpc::kHealth);
   }
   if (!ServerAnswers(load.server, args.timeout_seconds)) return client::kExitUnusable;
@@ -94,6 +97,15 @@ int Run(Args& args) {
   }
   const SyntheticLeads leads(args.id_prefix);
   uint64_t next_lead = 0;
+
+  std::optional<BatchLoadResult> preload;
+  if (args.preload.leads > 0) {
+    if (args.format == "table") {
+      std::fprintf(stderr, "leadrouter-loadgen: loading %lld leads through AssignBatch ...\n",
+                   static_cast<long long>(args.preload.leads));
+    }
+    preload = LoadBatches(load, args.preload, leads, next_lead);
+  }
 
   std::vector<PhaseResult> phases;
   for (const Rpc rpc : rpcs) {
@@ -112,7 +124,7 @@ int Run(Args& args) {
   const double ratio = assign != nullptr && health != nullptr && health->calls_per_second > 0
                            ? assign->calls_per_second / health->calls_per_second
                            : 0;
-  bool any_error = false;
+  bool any_error = preload.has_value() && (preload->failed_calls > 0 || preload->failed_items > 0);
   for (const PhaseResult& phase : phases) any_error = any_error || phase.errors > 0;
 
   if (args.format == "json") {
@@ -127,9 +139,35 @@ int Run(Args& args) {
                            {"id_prefix", args.id_prefix},
                            {"phases", nlohmann::json::array()}};
     for (const PhaseResult& phase : phases) json["phases"].push_back(ToJson(phase));
+    if (preload.has_value()) {
+      json["preload"] = {
+          {"leads", preload->leads},
+          {"batches", preload->batches},
+          {"batch_size", args.preload.batch_size},
+          {"in_flight", args.preload.in_flight},
+          {"failed_calls", preload->failed_calls},
+          {"failed_items", preload->failed_items},
+          {"first_error", preload->first_error},
+          {"outcomes", preload->outcomes},
+          {"seconds", preload->seconds},
+          {"leads_per_second", preload->leads_per_second},
+          {"batch_latency_ms", {{"p50", preload->p50_batch_ms}, {"p99", preload->p99_batch_ms}}}};
+    }
     if (ratio > 0) json["assign_to_health_throughput"] = ratio;
     std::cout << json.dump(2) << '\n';
   } else {
+    if (preload.has_value()) {
+      std::cout << absl::StrFormat(
+          "preload: %d leads in %d AssignBatch calls of %d, %d in flight: %.1f s, %.0f leads/s, "
+          "batch p50 %.0f ms, p99 %.0f ms; %d failed calls, %d failed items\n",
+          preload->leads, preload->batches, args.preload.batch_size, args.preload.in_flight,
+          preload->seconds, preload->leads_per_second, preload->p50_batch_ms, preload->p99_batch_ms,
+          preload->failed_calls, preload->failed_items);
+      if (!preload->first_error.empty()) {
+        std::cout << "preload first error: " << preload->first_error << '\n';
+      }
+      if (phases.empty()) return any_error ? client::kExitNo : client::kExitOk;
+    }
     std::cout << "server " << load.server
               << (args.label.empty() ? "" : absl::StrCat(" (", args.label, ")")) << ": "
               << load.in_flight << " in flight, " << load.channels << " channels, " << load.threads
@@ -176,9 +214,9 @@ int main(int argc, char** argv) {
       "throughput and latency of Assign and of the health check (the baseline)",
       "leadrouter-loadgen"};
   app.add_option("--server", args.load.server, "host:port of leadrouterd")->capture_default_str();
-  app.add_option("--rpc", args.rpcs, "phases to run, in order: assign, health")
+  app.add_option("--rpc", args.rpcs, "phases to run, in order: assign, health (none: no phase)")
       ->delimiter(',')
-      ->check(CLI::IsMember({"assign", "health"}))
+      ->check(CLI::IsMember({"assign", "health", "none"}))
       ->capture_default_str();
   app.add_option("--in-flight", args.load.in_flight, "calls outstanding at any moment")
       ->capture_default_str()
@@ -198,6 +236,16 @@ int main(int argc, char** argv) {
   app.add_option("--calls", args.load.calls,
                  "make exactly this many calls per phase instead of running for --duration")
       ->check(CLI::NonNegativeNumber);
+  app.add_option("--preload", args.preload.leads,
+                 "first load this many new leads through AssignBatch (not measured as a phase)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--batch-size", args.preload.batch_size, "leads per AssignBatch of --preload")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 500));
+  app.add_option("--preload-in-flight", args.preload.in_flight,
+                 "AssignBatch calls of --preload outstanding at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
   app.add_option("--timeout", args.timeout_seconds, "deadline of each call, seconds")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);

@@ -81,6 +81,31 @@ TEST_F(LoadgenSmokeTest, FixedCallCountAndTable) {
   EXPECT_THAT(result.output, ::testing::HasSubstr("Assign / Health.Check throughput: "));
 }
 
+// --preload: leads loaded through AssignBatch before (here: instead of) the phases.
+TEST_F(LoadgenSmokeTest, PreloadThroughAssignBatch) {
+  const CommandResult result = Loadgen(
+      "--rpc none --preload 130 --batch-size 50 --preload-in-flight 2 --format json "
+      "--id-prefix preload");
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const nlohmann::json json = nlohmann::json::parse(result.output);
+  EXPECT_EQ(json["phases"].size(), 0u);
+  const nlohmann::json& preload = json["preload"];
+  EXPECT_EQ(preload["leads"].get<int64_t>(), 130) << preload;
+  EXPECT_EQ(preload["batches"].get<int64_t>(), 3) << preload;  // 50, 50, 30
+  EXPECT_EQ(preload["failed_calls"].get<int64_t>(), 0) << preload;
+  EXPECT_EQ(preload["failed_items"].get<int64_t>(), 0) << preload;
+  EXPECT_GT(preload["outcomes"]["ASSIGNED"].get<int64_t>(), 0) << preload;
+  EXPECT_GT(preload["leads_per_second"].get<double>(), 0);
+
+  // The phases after a preload use new leads: every call is a new decision.
+  const CommandResult table = Loadgen("--preload 20 --batch-size 500 --calls 10 --rpc assign");
+  ASSERT_EQ(table.exit_code, 0) << table.output;
+  EXPECT_THAT(table.output,
+              ::testing::HasSubstr("preload: 20 leads in 1 AssignBatch calls of 500"));
+  EXPECT_THAT(table.output, ::testing::HasSubstr("\nAssign  10     0 "));
+  EXPECT_THAT(table.output, ::testing::Not(::testing::HasSubstr("ALREADY_ASSIGNED")));
+}
+
 TEST(LoadgenTest, NoServerExitsTwo) {
   const CommandResult result =
       RunCommand(std::string(LOADGEN_PATH) + " --server 127.0.0.1:1 --duration 1 --timeout 1 2>&1");
