@@ -21,18 +21,23 @@ std::string LaterKey(ColumnFamily cf, absl::string_view key) {
   return joined;
 }
 
+// A staged-later write's value, encoded first if that has not happened yet (WriteTxn::LaterWrite).
+template <typename LaterWrite>
+const std::string& Encoded(LaterWrite& write) {
+  if (write.encode) {
+    write.value = std::move(write.encode)();
+    write.encode = nullptr;
+  }
+  return write.value;
+}
+
 }  // namespace
 
 absl::StatusOr<std::optional<std::string>> WriteTxn::Get(ColumnFamily cf,
                                                          absl::string_view key) const {
   if (cf == ColumnFamily::kCounters) return GetCounter(key);
   if (const size_t* index = FindLater(cf, key); index != nullptr && !later_[*index].in_batch) {
-    LaterWrite& write = later_[*index];
-    if (write.encode) {
-      write.value = std::move(write.encode)();
-      write.encode = nullptr;
-    }
-    return write.value;
+    return Encoded(later_[*index]);
   }
   std::string value;
   const rocksdb::Status status = batch_.GetFromBatchAndDB(db_.db(), rocksdb::ReadOptions(),
@@ -113,12 +118,13 @@ absl::Status WriteTxn::StageLater(LaterWrite write) {
   if (write.cf == ColumnFamily::kCounters) {
     return absl::InvalidArgumentError("counters are not staged for later");
   }
-  // A second write of the key: the first goes into the batch, where the second will follow it.
-  if (const size_t* index = FindLater(write.cf, write.key)) {
-    RETURN_IF_ERROR(MaterializeLater(*index));
+  const auto [it, first] = later_index_.try_emplace(LaterKey(write.cf, write.key), later_.size());
+  if (!first) {
+    // A second write of the key: the first goes into the batch, where the second will follow it.
+    RETURN_IF_ERROR(MaterializeLater(it->second));
+    it->second = later_.size();
   }
   later_families_ |= FamilyBit(write.cf);
-  later_index_[LaterKey(write.cf, write.key)] = later_.size();
   later_.push_back(std::move(write));
   return absl::OkStatus();
 }
@@ -132,12 +138,8 @@ const size_t* WriteTxn::FindLater(ColumnFamily cf, absl::string_view key) const 
 absl::Status WriteTxn::MaterializeLater(size_t index) const {
   LaterWrite& write = later_[index];
   if (write.in_batch) return absl::OkStatus();
-  if (write.encode) {
-    write.value = std::move(write.encode)();
-    write.encode = nullptr;
-  }
   RETURN_IF_ERROR(
-      FromRocksDb(batch_.Put(db_.handle(write.cf), ToSlice(write.key), ToSlice(write.value)),
+      FromRocksDb(batch_.Put(db_.handle(write.cf), ToSlice(write.key), ToSlice(Encoded(write))),
                   absl::StrCat("stage write to ", Name(write.cf))));
   write.in_batch = true;
   if (index < mutation_later_begin_) materialized_by_mutation_.push_back(index);
@@ -153,12 +155,7 @@ absl::Status WriteTxn::MaterializeLater(ColumnFamily cf) const {
 }
 
 void WriteTxn::EncodeLater(size_t begin, size_t end) {
-  for (size_t index = begin; index < end && index < later_.size(); ++index) {
-    LaterWrite& write = later_[index];
-    if (!write.encode) continue;
-    write.value = std::move(write.encode)();
-    write.encode = nullptr;
-  }
+  for (size_t index = begin; index < end && index < later_.size(); ++index) Encoded(later_[index]);
 }
 
 absl::Status WriteTxn::Seal() {
