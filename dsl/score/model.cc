@@ -70,7 +70,11 @@ json MetadataJson(const FeatureSpec& spec, const ModelInfo& info) {
               {"min_child_weight", p.min_child_weight},
               {"subsample", p.subsample},
               {"colsample_bytree", p.colsample_bytree},
+              {"colsample_bylevel", p.colsample_bylevel},
               {"lambda", p.lambda},
+              {"gamma", p.gamma},
+              {"max_delta_step", p.max_delta_step},
+              {"parallel_trees", p.parallel_trees},
               {"nthread", p.nthread}}},
             {"split", info.split},
             {"train_count", info.train_count},
@@ -117,6 +121,11 @@ absl::StatusOr<std::pair<FeatureSpec, ModelInfo>> MetadataFromJson(const json& j
   info.params.subsample = p.at("subsample").get<double>();
   info.params.colsample_bytree = p.at("colsample_bytree").get<double>();
   info.params.lambda = p.at("lambda").get<double>();
+  // Absent from models saved before they existed: XGBoost's defaults, which those models used.
+  info.params.colsample_bylevel = p.value("colsample_bylevel", 1.0);
+  info.params.gamma = p.value("gamma", 0.0);
+  info.params.max_delta_step = p.value("max_delta_step", 0.0);
+  info.params.parallel_trees = p.value("parallel_trees", 1);
   info.params.nthread = p.at("nthread").get<int>();
   info.split = j.at("split").get<std::string>();
   info.train_count = j.at("train_count").get<size_t>();

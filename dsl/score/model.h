@@ -35,7 +35,14 @@ struct TrainParams {
   double min_child_weight = 3;  // hessian sum a leaf needs
   double subsample = 0.8;       // of the leads, per tree (XGBoost's RNG, seeded)
   double colsample_bytree = 0.8;
-  double lambda = 1;  // L2 on leaf weights
+  double colsample_bylevel = 1;  // of the tree's columns, per depth level
+  double lambda = 1;             // L2 on leaf weights
+  double gamma = 0;              // loss reduction a split needs
+  double max_delta_step = 0;     // cap on a leaf's weight; 0 = none
+  // Trees grown per round on different subsamples and averaged (XGBoost's num_parallel_tree): a
+  // bagged ensemble inside one booster, so Predict and Explain (SHAP adds up over trees) stay
+  // exact. Scoring costs grow with rounds x parallel_trees.
+  int parallel_trees = 1;
   // 1: the same trees for a seed whatever the machine (more threads may add up differently).
   int nthread = 1;
 };

@@ -36,7 +36,11 @@ absl::Status SetParams(internal::Booster& booster, const TrainParams& p, uint64_
       {"min_child_weight", Number(p.min_child_weight)},
       {"subsample", Number(p.subsample)},
       {"colsample_bytree", Number(p.colsample_bytree)},
+      {"colsample_bylevel", Number(p.colsample_bylevel)},
       {"lambda", Number(p.lambda)},
+      {"gamma", Number(p.gamma)},
+      {"max_delta_step", Number(p.max_delta_step)},
+      {"num_parallel_tree", absl::StrCat(p.parallel_trees)},
       {"nthread", absl::StrCat(p.nthread)},
       // XGBoost's seed is an int; fold the high bits in so that every seed still counts.
       {"seed", absl::StrCat(static_cast<int32_t>(seed ^ (seed >> 32)) & 0x7fffffff)},

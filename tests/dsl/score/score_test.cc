@@ -1,6 +1,7 @@
 // Lead scoring (dsl/score/): a planted signal is recovered and noise is not, contributions name the
 // feature that matters, rare categories are grouped, training is deterministic for a seed and
-// across save and load, too little data is refused, and the metrics are right on small cases.
+// across save and load, the regularising parameters reach XGBoost and older models still load,
+// too little data is refused, and the metrics are right on small cases.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -10,10 +11,13 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "dsl/score/features.h"
 #include "dsl/score/metrics.h"
 #include "dsl/score/model.h"
 #include "dsl/score/train.h"
+#include "nlohmann/json.hpp"
 #include "status_matchers.h"
 
 namespace leadrouter::dsl::score {
@@ -136,6 +140,75 @@ TEST(ScoreFeaturesTest, OneHotHasAColumnPerCategoryAndOther) {
   EXPECT_EQ(row[2], 0.0f);
   EXPECT_EQ(row[3], 0.25f);
   EXPECT_TRUE(std::isnan(row[4]));
+}
+
+TEST(ScoreTrainTest, TheRegularisingParametersReachXGBoostAndAreStored) {
+  const std::vector<Example> examples = Synthetic(2000, true, 12);
+  TrainOptions options;
+  options.params.rounds = 20;
+  TrainOptions tuned = options;
+  tuned.params.parallel_trees = 3;
+  tuned.params.colsample_bylevel = 0.5;
+  tuned.params.gamma = 0.5;
+  tuned.params.max_delta_step = 1;
+  absl::StatusOr<Model> plain = Train(examples, "converted", options);
+  absl::StatusOr<Model> model = Train(examples, "converted", tuned);
+  ASSERT_OK(plain);
+  ASSERT_OK(model);
+  absl::StatusOr<std::string> plain_bytes = plain->ToBytes();
+  absl::StatusOr<std::string> bytes = model->ToBytes();
+  ASSERT_OK(plain_bytes);
+  ASSERT_OK(bytes);
+  EXPECT_NE(*bytes, *plain_bytes);
+  // Three trees a round: the model is larger, still one booster.
+  EXPECT_GT(bytes->size(), 2 * plain_bytes->size());
+
+  absl::StatusOr<Model> loaded = Model::FromBytes(*bytes);
+  ASSERT_OK(loaded);
+  const TrainParams& p = loaded->info().params;
+  EXPECT_EQ(p.parallel_trees, 3);
+  EXPECT_EQ(p.colsample_bylevel, 0.5);
+  EXPECT_EQ(p.gamma, 0.5);
+  EXPECT_EQ(p.max_delta_step, 1);
+
+  // The trees of a round are averaged, and SHAP still adds up to the score exactly.
+  const std::vector<Attribute> lead = {{"signal", 0.8}, {"noise", 0.1}, {"channel", "phone"}};
+  absl::StatusOr<ScoreExplanation> why = loaded->Explain(lead);
+  ASSERT_OK(why);
+  double margin = why->bias;
+  for (const Contribution& c : why->contributions) margin += c.log_odds;
+  EXPECT_NEAR(1 / (1 + std::exp(-margin)), why->score, 1e-5);
+}
+
+TEST(ScoreModelTest, LoadsAModelSavedBeforeTheRegularisingParameters) {
+  TrainOptions options;
+  options.params.rounds = 5;
+  absl::StatusOr<Model> model = Train(Synthetic(400, true, 13), "converted", options);
+  ASSERT_OK(model);
+  absl::StatusOr<std::string> bytes = model->ToBytes();
+  ASSERT_OK(bytes);
+  // Rewrite the metadata as an older build wrote it: without the four later parameters.
+  const std::vector<std::string> header = absl::StrSplit(bytes->substr(0, bytes->find('\n')), ' ');
+  ASSERT_EQ(header.size(), 4u);
+  const size_t metadata_size = std::stoul(header[2]);
+  const std::string body = bytes->substr(bytes->find('\n') + 1);
+  nlohmann::json metadata = nlohmann::json::parse(body.substr(0, metadata_size));
+  for (const char* key : {"colsample_bylevel", "gamma", "max_delta_step", "parallel_trees"}) {
+    ASSERT_EQ(metadata["params"].erase(key), 1u) << key;
+  }
+  const std::string old_metadata = metadata.dump();
+  const std::string old = absl::StrCat(header[0], " ", header[1], " ", old_metadata.size(), " ",
+                                       header[3], "\n", old_metadata, body.substr(metadata_size));
+  absl::StatusOr<Model> loaded = Model::FromBytes(old);
+  ASSERT_OK(loaded);
+  const TrainParams& p = loaded->info().params;
+  EXPECT_EQ(p.parallel_trees, 1);
+  EXPECT_EQ(p.colsample_bylevel, 1);
+  EXPECT_EQ(p.gamma, 0);
+  EXPECT_EQ(p.max_delta_step, 0);
+  absl::StatusOr<std::string> again = loaded->ToBytes();
+  ASSERT_OK(again);
+  EXPECT_EQ(*again, *bytes);  // the defaults were what the older model was trained with
 }
 
 class ScoreEncodingTest : public ::testing::TestWithParam<CategoricalEncoding> {};
