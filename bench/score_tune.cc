@@ -3,12 +3,12 @@
 // the held-out figures of the best setting, once. The defaults in dsl/score/model.h come from here
 // (docs/scoring.md, "How the parameters were chosen").
 //
-//   build/bench/score_tune [--grid base|steps|combos] [--repeats N] [--test-ids FILE]
+//   build/bench/score_tune [--grid base|steps|combos|monotone] [--repeats N] [--test-ids FILE]
 //                          [--report-each] [--quick]
 //
 // --grid: base (encoding x depth x eta/rounds x min_child_weight, the default), steps (one change
 //   at a time from the defaults), combos (the steps that cross-validated above the defaults,
-//   together).
+//   together), monotone (time on site and visits constrained to raise the score).
 // --repeats: the CV AUC is the mean of N 5-fold runs with seeds 42, 43, ... (other folds, other
 //   trees), so that a setting wins less by the luck of one draw.
 // --test-ids: hold out these leads (Prospect IDs, one a line: bench/anchors/anchor_split.py prints
@@ -123,6 +123,23 @@ int Run(bool quick, bool report_each, int repeats, const std::string& test_ids,
       delta(o);
       bytree(o);
       parallel(o);
+    });
+  }
+  if (grid_name == "monotone") {
+    // Domain knowledge: a lead who spent longer on the site, or came back more often, is no less
+    // likely to convert (bench/anchors/score_screen_cv.py screened it first).
+    const auto time = [](score::TrainOptions& o) { o.params.monotone["time_on_site"] = 1; };
+    const auto visits = [](score::TrainOptions& o) { o.params.monotone["visits"] = 1; };
+    add("defaults", [](score::TrainOptions&) {});
+    add("monotone time_on_site", time);
+    add("monotone time_on_site, visits", [&](score::TrainOptions& o) {
+      time(o);
+      visits(o);
+    });
+    add("monotone time_on_site, visits; colsample_bylevel 0.5", [&](score::TrainOptions& o) {
+      time(o);
+      visits(o);
+      o.params.colsample_bylevel = 0.5;
     });
   }
   if (grid_name == "steps") {

@@ -75,6 +75,7 @@ json MetadataJson(const FeatureSpec& spec, const ModelInfo& info) {
               {"gamma", p.gamma},
               {"max_delta_step", p.max_delta_step},
               {"parallel_trees", p.parallel_trees},
+              {"monotone", p.monotone},
               {"nthread", p.nthread}}},
             {"split", info.split},
             {"train_count", info.train_count},
@@ -126,6 +127,7 @@ absl::StatusOr<std::pair<FeatureSpec, ModelInfo>> MetadataFromJson(const json& j
   info.params.gamma = p.value("gamma", 0.0);
   info.params.max_delta_step = p.value("max_delta_step", 0.0);
   info.params.parallel_trees = p.value("parallel_trees", 1);
+  info.params.monotone = p.value("monotone", std::map<std::string, int>());
   info.params.nthread = p.at("nthread").get<int>();
   info.split = j.at("split").get<std::string>();
   info.train_count = j.at("train_count").get<size_t>();

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,6 +44,10 @@ struct TrainParams {
   // bagged ensemble inside one booster, so Predict and Explain (SHAP adds up over trees) stay
   // exact. Scoring costs grow with rounds x parallel_trees.
   int parallel_trees = 1;
+  // Numeric fields whose score may only rise (+1) or only fall (-1) as their value grows
+  // (XGBoost's monotone_constraints): domain knowledge that keeps the trees from following noise
+  // where leads are few. Train refuses a field that is not a numeric feature. Default: none.
+  std::map<std::string, int> monotone;
   // 1: the same trees for a seed whatever the machine (more threads may add up differently).
   int nthread = 1;
 };

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <numeric>
 #include <random>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "dsl/base/status_macros.h"
 #include "dsl/score/internal/model_booster.h"
 #include "dsl/score/internal/xgb.h"
@@ -25,8 +27,36 @@ void Shuffle(std::vector<size_t>& items, std::mt19937_64& rng) {
 
 std::string Number(double value) { return absl::StrFormat("%.17g", value); }
 
+// XGBoost's monotone_constraints, "(0,1,0,...)" a column each, from TrainParams::monotone.
+absl::StatusOr<std::string> MonotoneConstraints(const FeatureSpec& spec,
+                                                const std::map<std::string, int>& monotone) {
+  std::vector<int> directions(spec.column_count(), 0);
+  for (const auto& [field, direction] : monotone) {
+    if (direction != 1 && direction != -1) {
+      return absl::InvalidArgumentError(absl::StrCat("monotone: field \"", field,
+                                                     "\" has direction ", direction,
+                                                     ", not 1 (rises) or -1 (falls)"));
+    }
+    const std::vector<Feature>& features = spec.features();
+    const auto it = std::find_if(features.begin(), features.end(),
+                                 [&](const Feature& f) { return f.field == field; });
+    if (it == features.end() || it->kind != FeatureKind::kNumeric) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("monotone: field \"", field, "\" is not a numeric feature of these leads"));
+    }
+    for (size_t c = 0; c < spec.column_count(); ++c) {
+      if (spec.feature_of_column(c) == static_cast<size_t>(it - features.begin())) {
+        directions[c] = direction;
+      }
+    }
+  }
+  return absl::StrCat("(", absl::StrJoin(directions, ","), ")");
+}
+
 absl::Status SetParams(internal::Booster& booster, const TrainParams& p, uint64_t seed,
-                       bool categorical) {
+                       const FeatureSpec& spec) {
+  const bool categorical = std::find(spec.column_types().begin(), spec.column_types().end(), "c") !=
+                           spec.column_types().end();
   const std::pair<std::string, std::string> params[] = {
       {"objective", "binary:logistic"},
       {"eval_metric", "logloss"},
@@ -47,6 +77,10 @@ absl::Status SetParams(internal::Booster& booster, const TrainParams& p, uint64_
       {"verbosity", "0"},
   };
   for (const auto& [name, value] : params) RETURN_IF_ERROR(booster.SetParam(name, value));
+  if (!p.monotone.empty()) {
+    ASSIGN_OR_RETURN(const std::string constraints, MonotoneConstraints(spec, p.monotone));
+    RETURN_IF_ERROR(booster.SetParam("monotone_constraints", constraints));
+  }
   // Needed only when some column is typed "c"; harmless otherwise, but keep the model's config
   // minimal.
   if (categorical) RETURN_IF_ERROR(booster.SetParam("max_cat_to_onehot", "1"));
@@ -135,9 +169,7 @@ absl::StatusOr<Model> Fit(const std::vector<Example>& examples, const std::vecto
                    internal::DMatrix::FromDense(values, rows.size(), columns, spec.column_types()));
   RETURN_IF_ERROR(matrix.SetLabels(labels));
   ASSIGN_OR_RETURN(internal::Booster booster, internal::Booster::Create(matrix));
-  const bool categorical = std::find(spec.column_types().begin(), spec.column_types().end(), "c") !=
-                           spec.column_types().end();
-  RETURN_IF_ERROR(SetParams(booster, options.params, options.seed, categorical));
+  RETURN_IF_ERROR(SetParams(booster, options.params, options.seed, spec));
   for (int round = 0; round < options.params.rounds; ++round) {
     RETURN_IF_ERROR(booster.UpdateOneIter(round, matrix));
   }

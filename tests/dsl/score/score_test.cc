@@ -1,12 +1,14 @@
 // Lead scoring (dsl/score/): a planted signal is recovered and noise is not, contributions name the
 // feature that matters, rare categories are grouped, training is deterministic for a seed and
-// across save and load, the regularising parameters reach XGBoost and older models still load,
-// too little data is refused, and the metrics are right on small cases.
+// across save and load, the regularising parameters reach XGBoost (a monotone field only raises
+// the score) and older models still load, too little data is refused, and the metrics are right on
+// small cases.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstdint>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -180,6 +182,35 @@ TEST(ScoreTrainTest, TheRegularisingParametersReachXGBoostAndAreStored) {
   EXPECT_NEAR(1 / (1 + std::exp(-margin)), why->score, 1e-5);
 }
 
+TEST(ScoreTrainTest, AMonotoneFieldOnlyRaisesTheScore) {
+  const std::vector<Example> examples = Synthetic(2000, true, 14);
+  TrainOptions options;
+  options.params.rounds = 50;
+  options.params.monotone = {{"signal", 1}};
+  absl::StatusOr<Model> model = Train(examples, "converted", options);
+  ASSERT_OK(model);
+  double previous = 0;
+  for (double signal = 0; signal <= 1.0; signal += 0.01) {
+    absl::StatusOr<double> score =
+        model->Predict({{"signal", signal}, {"noise", 0.3}, {"channel", "web"}});
+    ASSERT_OK(score);
+    EXPECT_GE(*score, previous) << "signal " << signal;
+    previous = *score;
+  }
+  absl::StatusOr<Model> loaded = Model::FromBytes(*model->ToBytes());
+  ASSERT_OK(loaded);
+  EXPECT_EQ(loaded->info().params.monotone, (std::map<std::string, int>{{"signal", 1}}));
+
+  options.params.monotone = {{"channel", 1}};
+  EXPECT_THAT(Train(examples, "converted", options),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("monotone: field \"channel\" is not a numeric feature")));
+  options.params.monotone = {{"signal", 2}};
+  EXPECT_THAT(Train(examples, "converted", options),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("monotone: field \"signal\" has direction 2")));
+}
+
 TEST(ScoreModelTest, LoadsAModelSavedBeforeTheRegularisingParameters) {
   TrainOptions options;
   options.params.rounds = 5;
@@ -187,13 +218,14 @@ TEST(ScoreModelTest, LoadsAModelSavedBeforeTheRegularisingParameters) {
   ASSERT_OK(model);
   absl::StatusOr<std::string> bytes = model->ToBytes();
   ASSERT_OK(bytes);
-  // Rewrite the metadata as an older build wrote it: without the four later parameters.
+  // Rewrite the metadata as an older build wrote it: without the five later parameters.
   const std::vector<std::string> header = absl::StrSplit(bytes->substr(0, bytes->find('\n')), ' ');
   ASSERT_EQ(header.size(), 4u);
   const size_t metadata_size = std::stoul(header[2]);
   const std::string body = bytes->substr(bytes->find('\n') + 1);
   nlohmann::json metadata = nlohmann::json::parse(body.substr(0, metadata_size));
-  for (const char* key : {"colsample_bylevel", "gamma", "max_delta_step", "parallel_trees"}) {
+  for (const char* key :
+       {"colsample_bylevel", "gamma", "max_delta_step", "parallel_trees", "monotone"}) {
     ASSERT_EQ(metadata["params"].erase(key), 1u) << key;
   }
   const std::string old_metadata = metadata.dump();
@@ -206,6 +238,7 @@ TEST(ScoreModelTest, LoadsAModelSavedBeforeTheRegularisingParameters) {
   EXPECT_EQ(p.colsample_bylevel, 1);
   EXPECT_EQ(p.gamma, 0);
   EXPECT_EQ(p.max_delta_step, 0);
+  EXPECT_TRUE(p.monotone.empty());
   absl::StatusOr<std::string> again = loaded->ToBytes();
   ASSERT_OK(again);
   EXPECT_EQ(*again, *bytes);  // the defaults were what the older model was trained with
