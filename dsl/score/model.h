@@ -28,7 +28,8 @@
 namespace leadrouter::dsl::score {
 
 // XGBoost's training parameters. Defaults: the best of a small grid by 5-fold cross-validation
-// inside the training part of the X Education split (bench/score_tune.cc; docs/scoring.md).
+// inside the training part of the X Education split (bench/score_tune.cc; docs/scoring.md); the
+// fields from colsample_bylevel on cross-validated as ties and stay at XGBoost's own defaults.
 struct TrainParams {
   int rounds = 500;             // trees
   double eta = 0.03;            // learning rate
