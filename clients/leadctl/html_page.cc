@@ -26,10 +26,10 @@ constexpr absl::string_view kSharedCss =
     ".axis{stroke:#444}.ideal{stroke:#767676;stroke-dasharray:4 3}\n"
     ".curve{fill:none;stroke:#1f5f99;stroke-width:2}.dot{fill:#1f5f99}.bar{fill:#2e7d46}\n"
     ".curve.second{stroke:#b35900;stroke-dasharray:6 3}.dot.second{fill:#b35900}\n"
-    ".tick{font-size:11px;fill:#333;text-anchor:middle}.tick.end{text-anchor:end}\n"
-    ".label{font-size:12px;fill:#1a1a1a;text-anchor:middle}\n"
-    ".row-label{font-size:13px;fill:#1a1a1a;text-anchor:end}"
-    ".row-note{font-size:12px;fill:#333}\n";
+    ".tick{font-size:12px;fill:#333;text-anchor:middle}.tick.end{text-anchor:end}\n"
+    ".label{font-size:13px;fill:#1a1a1a;text-anchor:middle}\n"
+    ".row-label{font-size:14px;fill:#1a1a1a;text-anchor:end}"
+    ".row-note{font-size:13px;fill:#333}\n";
 
 // An <svg> drawn in a width x height box that shrinks with its container (CSS max-width) and is
 // named by its <title>; the xmlns is a name, not something fetched.

@@ -171,7 +171,7 @@ std::string FairnessSection(const v1::DistributionResponse& by_day) {
     quality_tips.push_back(absl::StrCat(day, ": Gini of quality ", Fixed2(b.gini_quality())));
     if (i % step == 0) ticks.push_back({at(i), day});
   }
-  const html::Chart chart({.width = 520, .height = 200, .y_max = 1});
+  const html::Chart chart({.width = 440, .height = 200, .y_max = 1});
   const std::string svg = chart.Svg("Gini of leads and of quality per day",
                                     absl::StrCat(chart.Axes("day", "Gini (0 = even)", ticks),
                                                  chart.Line(count, count_tips, "first"),
