@@ -9,27 +9,33 @@
 namespace leadrouter::leadctl::html {
 namespace {
 
-// Colours are chosen for at least 4.5:1 contrast of text on white (WCAG AA); the light bar colour
-// carries no text. Sizes are in rem so that a reader's font size setting applies.
+// Colours, named once: every one that text or a line is drawn in has at least 4.5:1 contrast on
+// white (WCAG AA); the light blue only fills bars next to their figure. Sizes are in rem so that a
+// reader's font size setting applies.
 constexpr absl::string_view kSharedCss =
+    ":root{--text:#1a1a1a;--muted:#444;--line:#767676;--border:#bbb;--blue:#1f5f99;--light-blue:#"
+    "a9c6e3;"
+    "--orange:#b35900;--green:#2e7d46}\n"
     "*{box-sizing:border-box}\n"
-    "body{font-family:system-ui,sans-serif;color:#1a1a1a;background:#fff;line-height:1.4;"
+    "body{font-family:system-ui,sans-serif;color:var(--text);background:#fff;line-height:1.4;"
     "margin:0 auto;padding:1rem;max-width:72rem}\n"
     "h1{font-size:1.6rem;margin:.2rem 0 .6rem}h2{font-size:1.25rem;margin:2rem 0 .5rem}\n"
     ".scroll{overflow-x:auto;max-width:100%}\n"
     "table{border-collapse:collapse;font-variant-numeric:tabular-nums}\n"
-    "td,th{border:1px solid #bbb;padding:2px 8px;text-align:right;white-space:nowrap}\n"
+    "td,th{border:1px solid var(--border);padding:2px 8px;text-align:right;white-space:nowrap}\n"
     "th{background:#eef1f4}td:first-child,th:first-child{text-align:left}\n"
-    "figure{margin:0 0 1rem}figcaption{font-size:.9rem;color:#444;max-width:40rem}\n"
+    "figure{margin:0 0 1rem}figcaption{font-size:.9rem;color:var(--muted);max-width:40rem}\n"
     "svg{display:block;max-width:100%;height:auto}\n"
     ".charts{display:flex;flex-wrap:wrap;gap:2rem}\n"
-    ".axis{stroke:#444}.ideal{stroke:#767676;stroke-dasharray:4 3}\n"
-    ".curve{fill:none;stroke:#1f5f99;stroke-width:2}.dot{fill:#1f5f99}.bar{fill:#2e7d46}\n"
-    ".curve.second{stroke:#b35900;stroke-dasharray:6 3}.dot.second{fill:#b35900}\n"
-    ".tick{font-size:12px;fill:#333;text-anchor:middle}.tick.end{text-anchor:end}\n"
-    ".label{font-size:13px;fill:#1a1a1a;text-anchor:middle}\n"
-    ".row-label{font-size:14px;fill:#1a1a1a;text-anchor:end}"
-    ".row-note{font-size:13px;fill:#333}\n";
+    ".axis{stroke:var(--muted)}.ideal{stroke:var(--line);stroke-dasharray:4 3}\n"
+    ".curve{fill:none;stroke:var(--blue);stroke-width:2}.dot{fill:var(--blue)}"
+    ".bar{fill:var(--green)}\n"
+    ".curve.second{stroke:var(--orange);stroke-dasharray:6 3}.dot.second{fill:var(--orange)}\n"
+    ".hq{fill:var(--blue)}.rest{fill:var(--light-blue)}\n"
+    ".tick{font-size:12px;fill:var(--muted);text-anchor:middle}.tick.end{text-anchor:end}\n"
+    ".label{font-size:13px;fill:var(--text);text-anchor:middle}\n"
+    ".row-label{font-size:14px;fill:var(--text);text-anchor:end}"
+    ".row-note{font-size:13px;fill:var(--muted)}\n";
 
 // An <svg> drawn in a width x height box that shrinks with its container (CSS max-width) and is
 // named by its <title>; the xmlns is a name, not something fetched.
@@ -79,12 +85,12 @@ std::string Page(absl::string_view title, absl::string_view page_css, absl::stri
 }
 
 std::string Percent(double fraction) {
-  if (!std::isfinite(fraction)) return "–";
+  if (!std::isfinite(fraction)) return std::string(kNoFigure);
   return absl::StrFormat("%.1f%%", 100 * fraction);
 }
 
 std::string HumanDuration(int64_t seconds) {
-  if (seconds < 0) return "–";
+  if (seconds < 0) return std::string(kNoFigure);
   if (seconds < 60) return absl::StrCat(seconds, " s");
   const int64_t minutes = seconds / 60;
   if (minutes < 60) return absl::StrCat(minutes, " min");

@@ -19,9 +19,12 @@ std::string Escape(absl::string_view text);
 // the escaped `title`, then `body` (HTML, not escaped).
 std::string Page(absl::string_view title, absl::string_view page_css, absl::string_view body);
 
-// `fraction` in [0, 1] as "12.5%"; "–" when it is not a finite number.
+// What a page shows for a figure that has nothing to stand on (no lead contacted, no SLA due).
+inline constexpr absl::string_view kNoFigure = "–";
+
+// `fraction` in [0, 1] as "12.5%"; kNoFigure when it is not a finite number.
 std::string Percent(double fraction);
-// A duration for people: "45 s", "12 min", "3 h 20 min", "2 d 4 h"; "–" when negative.
+// A duration for people: "45 s", "12 min", "3 h 20 min", "2 d 4 h"; kNoFigure when negative.
 std::string HumanDuration(int64_t seconds);
 
 // A tick on a chart's x axis: where (a fraction of the plot's width) and its text.
@@ -35,7 +38,7 @@ struct ChartOptions {
   double width = 320;  // plot area; the margins come on top
   double height = 320;
   double y_max = 1;    // the value at the top of the y axis; must be > 0
-  double left = 44;    // room for the y axis' ticks and label
+  double left = 52;    // room for the y axis' ticks and label
   double bottom = 40;  // room for the x axis' ticks and label
 };
 

@@ -20,20 +20,18 @@ using html::Escape;
 using html::Percent;
 
 constexpr absl::string_view kReportCss =
-    ".sub{color:#444;margin:0 0 1rem}\n"
+    ".sub{color:var(--muted);margin:0 0 1rem}\n"
     ".headline{display:grid;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));gap:.75rem;"
     "margin:0}\n"
-    ".headline div{border:1px solid #bbb;border-radius:6px;padding:.5rem .75rem}\n"
-    ".headline dt{font-size:.85rem;color:#444}.headline dd{margin:0;font-size:1.6rem;"
+    ".headline div{border:1px solid var(--border);border-radius:6px;padding:.5rem .75rem}\n"
+    ".headline dt{font-size:.85rem;color:var(--muted)}.headline dd{margin:0;font-size:1.6rem;"
     "font-weight:600}\n"
-    ".headline .detail{display:block;font-size:.8rem;font-weight:400;color:#444}\n"
-    ".hq{fill:#1f5f99}.rest{fill:#a9c6e3}.missing{fill:#767676}\n"
+    ".headline .detail{display:block;font-size:.8rem;font-weight:400;color:var(--muted)}\n"
     ".legend{font-size:.9rem;margin:.25rem 0}.swatch{display:inline-block;width:.9em;height:.9em;"
     "vertical-align:-.1em;margin:0 .3em 0 .8em;border-radius:2px}\n"
-    ".swatch.hq{background:#1f5f99}.swatch.rest{background:#a9c6e3}"
-    ".swatch.line{background:#1f5f99}.swatch.second{background:#b35900}"
-    ".swatch.bar{background:#2e7d46}\n"
-    ".empty{font-size:1.2rem;border:1px dashed #767676;padding:1rem;border-radius:6px}\n"
+    ".swatch.hq,.swatch.line{background:var(--blue)}.swatch.rest{background:var(--light-blue)}"
+    ".swatch.second{background:var(--orange)}\n"
+    ".empty{font-size:1.2rem;border:1px dashed var(--line);padding:1rem;border-radius:6px}\n"
     ".warning{color:#8a4b00}\n";
 
 // What a row is called on the page: the server's label, else its key, else that it has none (a
@@ -45,11 +43,11 @@ std::string KeyLabel(const v1::GroupKey& key) {
 }
 
 std::string Fixed2(double value) {
-  return std::isfinite(value) ? absl::StrFormat("%.2f", value) : "–";
+  return std::isfinite(value) ? absl::StrFormat("%.2f", value) : std::string(html::kNoFigure);
 }
 
 std::string Money(double value) {
-  return std::isfinite(value) ? absl::StrFormat("%.0f", value) : "–";
+  return std::isfinite(value) ? absl::StrFormat("%.0f", value) : std::string(html::kNoFigure);
 }
 
 std::string Duration(const google::protobuf::Duration& duration) {
@@ -58,11 +56,11 @@ std::string Duration(const google::protobuf::Duration& duration) {
 
 // A first-contact figure only means something once a lead was contacted.
 std::string ContactDuration(const v1::FollowUpsRow& row, const google::protobuf::Duration& d) {
-  return row.contacted() > 0 ? Duration(d) : "–";
+  return row.contacted() > 0 ? Duration(d) : std::string(html::kNoFigure);
 }
 
 std::string SlaCompliance(const v1::FollowUpsRow& row) {
-  return row.sla_leads() > 0 ? Percent(row.sla_compliance()) : "–";
+  return row.sla_leads() > 0 ? Percent(row.sla_compliance()) : std::string(html::kNoFigure);
 }
 
 // A headline figure; `id` lets a reader (and the browser test) find it.
@@ -84,7 +82,7 @@ std::string Headline(const ReportPage& page) {
       Figure("headline-leads", "Leads", absl::StrCat(leads.leads()),
              any ? absl::StrCat(leads.high_quality_leads(), " high quality") : ""),
       Figure("headline-gini", "Fairness (Gini of leads)",
-             any ? Fixed2(page.distribution.gini_count()) : "–",
+             any ? Fixed2(page.distribution.gini_count()) : std::string(html::kNoFigure),
              any ? absl::StrCat("of quality ", Fixed2(page.distribution.gini_quality())) : ""),
       Figure("headline-first-contact", "Median first contact",
              ContactDuration(followups, followups.first_contact_median()),
@@ -94,7 +92,8 @@ std::string Headline(const ReportPage& page) {
                  ? absl::StrCat(followups.sla_met(), " of ", followups.sla_leads(), " in time")
                  : "no lead with an SLA"),
       Figure("headline-conversion", "Conversion",
-             conversion.leads() > 0 ? Percent(conversion.conversion_rate()) : "–",
+             conversion.leads() > 0 ? Percent(conversion.conversion_rate())
+                                    : std::string(html::kNoFigure),
              conversion.leads() > 0 ? absl::StrCat(conversion.converted(), " converted") : ""),
       "</dl>\n");
 }
@@ -283,12 +282,12 @@ std::string ConversionSection(absl::string_view id, absl::string_view heading,
           absl::StrCat(name, ": ", row.converted(), " of ", row.leads(), " leads converted")}},
         absl::StrCat(Percent(row.conversion_rate()), " of ", row.leads())});
     best = std::max(best, row.conversion_rate());
-    table.push_back({Escape(name), absl::StrCat(row.leads()), absl::StrCat(row.converted()),
-                     absl::StrCat(row.lost()), absl::StrCat(row.open()),
-                     Percent(row.conversion_rate()), Percent(row.win_rate()),
-                     Money(row.converted_value()),
-                     row.converted() > 0 ? Duration(row.time_to_convert_mean()) : "–",
-                     row.has_predicted_rate() ? Percent(row.predicted_rate()) : "–"});
+    table.push_back(
+        {Escape(name), absl::StrCat(row.leads()), absl::StrCat(row.converted()),
+         absl::StrCat(row.lost()), absl::StrCat(row.open()), Percent(row.conversion_rate()),
+         Percent(row.win_rate()), Money(row.converted_value()),
+         row.converted() > 0 ? Duration(row.time_to_convert_mean()) : std::string(html::kNoFigure),
+         row.has_predicted_rate() ? Percent(row.predicted_rate()) : std::string(html::kNoFigure)});
   }
   return Section(
       id, heading,
@@ -349,10 +348,10 @@ std::string BacktestHeadline(const v1::BacktestResponse& backtest) {
       Figure("headline-changed", "Rep would change", absl::StrCat(backtest.changed()),
              any ? Percent(changed) : ""),
       Figure("headline-gini-actual", "Gini of leads, real",
-             any ? Fixed2(backtest.actual().gini_count()) : "–",
+             any ? Fixed2(backtest.actual().gini_count()) : std::string(html::kNoFigure),
              any ? absl::StrCat("of quality ", Fixed2(backtest.actual().gini_quality())) : ""),
       Figure("headline-gini-candidate", "Gini of leads, backtested",
-             any ? Fixed2(backtest.candidate().gini_count()) : "–",
+             any ? Fixed2(backtest.candidate().gini_count()) : std::string(html::kNoFigure),
              any ? absl::StrCat("of quality ", Fixed2(backtest.candidate().gini_quality())) : ""),
       "</dl>\n");
 }
@@ -401,11 +400,13 @@ std::string BacktestChanges(const v1::BacktestResponse& backtest) {
   for (const v1::BacktestChange& change : backtest.changes()) {
     if (static_cast<int>(table.size()) == kShown) break;
     const std::string rule = RuleText(change.candidate_rule());
-    table.push_back({Escape(change.lead()),
-                     Escape(change.actual_rep().empty() ? "–" : change.actual_rep()),
-                     Escape(change.candidate_rep().empty() ? "–" : change.candidate_rep()),
-                     Escape(client::OutcomeText(change.candidate_outcome())),
-                     Escape(rule.empty() ? "–" : rule)});
+    table.push_back(
+        {Escape(change.lead()),
+         Escape(change.actual_rep().empty() ? std::string(html::kNoFigure) : change.actual_rep()),
+         Escape(change.candidate_rep().empty() ? std::string(html::kNoFigure)
+                                               : change.candidate_rep()),
+         Escape(client::OutcomeText(change.candidate_outcome())),
+         Escape(rule.empty() ? std::string(html::kNoFigure) : rule)});
   }
   const std::string more = backtest.changed() > static_cast<int>(table.size())
                                ? absl::StrFormat("<p>The first %d of %d changed leads.</p>\n",
