@@ -306,23 +306,22 @@ struct RepPair {
   v1::RepTally candidate;
 };
 
+// In the real summary's order (name order), then reps only the backtest has.
 std::vector<RepPair> PairReps(const v1::BacktestResponse& backtest) {
-  std::map<std::string, RepPair> by_rep;  // name order, as the summaries list them
-  for (const v1::RepTally& rep : backtest.actual().reps()) {
-    RepPair& pair = by_rep[rep.rep()];
-    pair.actual = rep;
-  }
-  for (const v1::RepTally& rep : backtest.candidate().reps()) {
-    RepPair& pair = by_rep[rep.rep()];
-    pair.candidate = rep;
-  }
   std::vector<RepPair> pairs;
-  for (auto& [rep, pair] : by_rep) {
+  std::map<std::string, size_t> index;  // rep -> its place in `pairs`
+  const auto pair_of = [&](const std::string& rep) -> RepPair& {
+    const auto [at, added] = index.emplace(rep, pairs.size());
+    if (added) pairs.push_back(RepPair{rep, {}, {}});
+    return pairs[at->second];
+  };
+  for (const v1::RepTally& rep : backtest.actual().reps()) pair_of(rep.rep()).actual = rep;
+  for (const v1::RepTally& rep : backtest.candidate().reps()) pair_of(rep.rep()).candidate = rep;
+  for (RepPair& pair : pairs) {
     const std::string& display = !pair.actual.display_name().empty()
                                      ? pair.actual.display_name()
                                      : pair.candidate.display_name();
-    pair.name = display.empty() ? rep : display;
-    pairs.push_back(std::move(pair));
+    if (!display.empty()) pair.name = display;
   }
   return pairs;
 }

@@ -1,9 +1,10 @@
 // The report page in a real headless Chromium, at a laptop's and a phone's width: it loads with no
 // console error and no request beyond the file, shows the figures the fixture holds, fits the
 // screen (tables scroll inside their box) and is photographed whole. With
-// LEADROUTER_SCREENSHOT_DIR set, the screenshots are written there as report-laptop.png and
-// report-phone.png (how docs/images/ gets them, see docs/reports.md). Skipped when chromium is not
-// installed (Debian: apt-get install chromium; scripts/install-deps.sh installs it).
+// LEADROUTER_SCREENSHOT_DIR set, the screenshots are written there as report-laptop.png,
+// report-phone.png and backtest-*.png (how docs/images/ gets them, see docs/reports.md). Skipped
+// when chromium is not installed (Debian: apt-get install chromium; scripts/install-deps.sh
+// installs it).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -106,16 +107,23 @@ TEST_F(ReportBrowserTest, BacktestAndEmptyPagesLoadCleanly) {
   const TempDir dir;
   const std::string backtest = WriteFile(
       dir, "backtest.html", leadctl::RenderBacktestHtml(FixtureBacktest(), "Backtest of v7"));
-  absl::StatusOr<PageCapture> capture = CapturePage(chromium_, backtest, kPhone.viewport, kTimeout);
-  ASSERT_OK(capture.status());
-  EXPECT_THAT(capture->problems, IsEmpty());
-  EXPECT_THAT(capture->dom, HasSubstr("<dd id=\"headline-changed\">40<"));
-  EXPECT_LE(capture->content_width, kPhone.viewport.width);
+  for (const Width& width : {kLaptop, kPhone}) {
+    SCOPED_TRACE(width.name);
+    absl::StatusOr<PageCapture> capture =
+        CapturePage(chromium_, backtest, width.viewport, kTimeout);
+    ASSERT_OK(capture.status());
+    EXPECT_THAT(capture->problems, IsEmpty());
+    EXPECT_THAT(capture->dom, HasSubstr("<dd id=\"headline-changed\">40<"));
+    EXPECT_LE(capture->content_width, width.viewport.width);
+    std::ofstream(ScreenshotDir(dir) / absl::StrFormat("backtest-%s.png", width.name),
+                  std::ios::binary)
+        << capture->png;
+  }
 
   leadctl::ReportPage empty;
   empty.title = "Leads 1–7 Dec 2026";
   const std::string nothing = WriteFile(dir, "empty.html", leadctl::RenderReportHtml(empty));
-  capture = CapturePage(chromium_, nothing, kLaptop.viewport, kTimeout);
+  absl::StatusOr<PageCapture> capture = CapturePage(chromium_, nothing, kLaptop.viewport, kTimeout);
   ASSERT_OK(capture.status());
   EXPECT_THAT(capture->problems, IsEmpty());
   EXPECT_THAT(capture->dom, HasSubstr("No leads in this range."));

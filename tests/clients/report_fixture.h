@@ -230,6 +230,7 @@ inline v1::BacktestResponse FixtureBacktest() {
   const auto& rows = page.distribution.rows();
   std::vector<double> actual_counts;
   std::vector<double> candidate_counts;
+  std::vector<double> candidate_qualities;
   for (int i = 0; i < rows.size(); ++i) {
     v1::RepTally& actual = *backtest.mutable_actual()->add_reps();
     actual.set_rep(rows[i].key().value());
@@ -242,6 +243,10 @@ inline v1::BacktestResponse FixtureBacktest() {
     candidate.set_count(
         static_cast<int32_t>(leads / rows.size() + (i < leads % rows.size() ? 1 : 0)));
     candidate.set_high_quality_count(candidate.count() / 3);
+    candidate.set_quality_sum(candidate.high_quality_count() * 88.0 +
+                              (candidate.count() - candidate.high_quality_count()) * 55.0);
+    candidate.set_quality_mean(candidate.quality_sum() / candidate.count());
+    candidate_qualities.push_back(candidate.quality_sum());
     *backtest.mutable_candidate()->add_reps() = candidate;
     actual_counts.push_back(actual.count());
     candidate_counts.push_back(candidate.count());
@@ -251,6 +256,8 @@ inline v1::BacktestResponse FixtureBacktest() {
   backtest.mutable_candidate()->set_leads(backtest.leads());
   backtest.mutable_actual()->set_gini_count(FixtureGini(actual_counts));
   backtest.mutable_candidate()->set_gini_count(FixtureGini(candidate_counts));
+  backtest.mutable_actual()->set_gini_quality(page.distribution.gini_quality());
+  backtest.mutable_candidate()->set_gini_quality(FixtureGini(candidate_qualities));
   for (int i = 0; i < 40; ++i) {
     v1::BacktestChange& change = *backtest.add_changes();
     change.set_lead("leads/L" + std::to_string(1000 + i));
