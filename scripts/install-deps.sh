@@ -33,6 +33,8 @@ packages=(
   python3 python3-grpcio python3-protobuf
   # `make bench`'s lead-scoring anchors (bench/anchors/scoring_anchor.py)
   python3-sklearn python3-pandas python3-xgboost
+  # the report page's browser test (tests/clients/report_browser_test.cc), headless
+  chromium
 )
 
 missing=()
