@@ -28,6 +28,8 @@ struct Column {
 std::string Percent(double fraction) { return absl::StrFormat("%.1f%%", 100 * fraction); }
 std::string Fixed(double value) { return absl::StrFormat("%.1f", value); }
 std::string Count(int64_t value) { return absl::StrCat(value); }
+// Money in whole units: deal values are large and their cents are noise in a table.
+std::string Money(double value) { return absl::StrFormat("%.0f", value); }
 std::string Seconds(const google::protobuf::Duration& duration, bool set) {
   return set ? client::FormatNumber(
                    static_cast<double>(TimeUtil::DurationToMilliseconds(duration)) / 1000)
@@ -102,7 +104,7 @@ const std::vector<Column<v1::DistributionRow>>& DistributionColumns() {
          return absl::StrCat(r.high_quality_leads(), " (", Percent(r.high_quality_share()), ")");
        },
        [](const Row& r) { return Count(r.high_quality_leads()); }},
-      {"VALUE", "value_sum", [](const Row& r) { return client::FormatNumber(r.value_sum()); },
+      {"VALUE", "value_sum", [](const Row& r) { return Money(r.value_sum()); },
        [](const Row& r) { return client::FormatNumber(r.value_sum()); }},
       {"MOVED_AWAY", "reassigned_away", [](const Row& r) { return Count(r.reassigned_away()); },
        [](const Row& r) { return Count(r.reassigned_away()); }},
@@ -192,8 +194,7 @@ const std::vector<Column<v1::ConversionRow>>& ConversionColumns() {
        [](const Row& r) { return client::FormatNumber(r.conversion_rate()); }},
       {"WIN", "win_rate", [](const Row& r) { return Percent(r.win_rate()); },
        [](const Row& r) { return client::FormatNumber(r.win_rate()); }},
-      {"WON_VALUE", "converted_value",
-       [](const Row& r) { return client::FormatNumber(r.converted_value()); },
+      {"WON_VALUE", "converted_value", [](const Row& r) { return Money(r.converted_value()); },
        [](const Row& r) { return client::FormatNumber(r.converted_value()); }},
       {"TIME_TO_CONVERT", "time_to_convert_mean_s",
        [](const Row& r) {
