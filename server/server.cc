@@ -38,6 +38,7 @@
 #include "server/services/event_service.h"
 #include "server/services/followup_service.h"
 #include "server/services/rep_service.h"
+#include "server/services/report_service.h"
 #include "server/services/rule_service.h"
 #include "server/services/unimplemented_services.h"
 #include "storage/idempotency_store.h"
@@ -94,6 +95,8 @@ class Server::Impl {
         reps_(*storage_, roster_, unassigned_, assigner_),
         queries_(storage_->database(), *options_.clock, calendar),
         tester_(*storage_, rules_, roster_, calendar),
+        reports_(storage_->database(), roster_, *options_.clock,
+                 ReportOptions{calendar, assigner_.default_schedule(), {}}),
         backups_(*storage_, rules_),
         events_(*storage_, FeedOptions(options_)) {}
 
@@ -155,6 +158,7 @@ class Server::Impl {
     services_.push_back(std::make_unique<RepServiceImpl>(gate_, reps_));
     services_.push_back(std::make_unique<AdminServiceImpl>(gate_, backups_));
     services_.push_back(std::make_unique<EventServiceImpl>(gate_, events_));
+    services_.push_back(std::make_unique<ReportServiceImpl>(gate_, reports_));
     for (auto& service : MakeUnimplementedServices()) services_.push_back(std::move(service));
     for (const auto& service : services_) builder.RegisterService(service.get());
 
@@ -295,6 +299,7 @@ class Server::Impl {
   RepRegistry reps_;
   LeadQueries queries_;
   RuleTester tester_;
+  Reports reports_;
   BackupTaker backups_;
   EventFeed events_;
   std::vector<std::unique_ptr<grpc::Service>> services_;

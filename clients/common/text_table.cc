@@ -63,4 +63,15 @@ std::string RenderKeyValues(const std::vector<std::pair<std::string, std::string
   return out;
 }
 
+std::string CsvField(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
 }  // namespace leadrouter::client

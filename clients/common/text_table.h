@@ -26,4 +26,7 @@ class TextTable {
 // `key  value` lines with the keys padded to one width; pairs with an empty value are left out.
 std::string RenderKeyValues(const std::vector<std::pair<std::string, std::string>>& pairs);
 
+// One CSV field (RFC 4180): quoted, with quotes doubled, when it holds a comma, quote or newline.
+std::string CsvField(const std::string& text);
+
 }  // namespace leadrouter::client

@@ -30,5 +30,7 @@ void AddExplainCommand(CLI::App& app, int& exit_code);
 void AddRulesCommand(CLI::App& app, int& exit_code);
 void AddRepsCommand(CLI::App& app, int& exit_code);
 void AddAdminCommand(CLI::App& app, int& exit_code);
+// `report distribution | followups | conversion` (ReportService; --format table|json|csv).
+void AddReportCommand(CLI::App& app, int& exit_code);
 
 }  // namespace leadrouter::leadctl

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "clients/common/text_table.h"
 #include "dsl/decision/explanation.h"
 #include "dsl/decision/periods.h"
 
@@ -32,17 +33,6 @@ std::string OutcomeOf(const dsl::DryRunLead& lead) {
 const std::string& WhyOf(const dsl::DryRunResult& result, const dsl::DryRunLead& lead) {
   static const std::string kNone;
   return lead.why < 0 ? kNone : result.summary.why[static_cast<size_t>(lead.why)];
-}
-
-std::string CsvField(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
 }
 
 double Mean(const dsl::DryRunRep& rep) {
@@ -203,11 +193,11 @@ void PrintDryRunReport(std::ostream& out, std::ostream& summary_out,
     case ReportFormat::kCsv:
       out << "lead,time,outcome,rep,rule,reason,why\n";
       for (const dsl::DryRunLead& lead : result.leads) {
-        out << CsvField(leads[lead.row].id) << ',' << dsl::FormatUtc(lead.time) << ','
-            << dsl::OutcomeName(lead.outcome) << ',' << CsvField(RepOf(result, lead)) << ','
-            << CsvField(RuleOf(result, lead)) << ','
+        out << client::CsvField(leads[lead.row].id) << ',' << dsl::FormatUtc(lead.time) << ','
+            << dsl::OutcomeName(lead.outcome) << ',' << client::CsvField(RepOf(result, lead)) << ','
+            << client::CsvField(RuleOf(result, lead)) << ','
             << (lead.rep >= 0 ? "" : dsl::UnassignedReasonName(lead.reason)) << ','
-            << CsvField(WhyOf(result, lead)) << '\n';
+            << client::CsvField(WhyOf(result, lead)) << '\n';
       }
       // stdout stays one CSV table a spreadsheet opens; the summary is for the person.
       PrintSummaryText(summary_out, result, deciding);

@@ -6,12 +6,11 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "clients/leadctl/report_format.h"
 #include "dsl/data/dataset.h"
 #include "dsl/decision/dry_run.h"
 
 namespace leadrouter::leadctl {
-
-enum class ReportFormat { kTable, kJson, kCsv };
 
 // With result.explanation set, prints only that explanation (text for table/csv, JSON for json).
 // Otherwise the lead lines and the summary on `out`, except for csv, whose summary goes to

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   leadrouter::leadctl::AddRulesCommand(app, exit_code);
   leadrouter::leadctl::AddRepsCommand(app, exit_code);
   leadrouter::leadctl::AddAdminCommand(app, exit_code);
+  leadrouter::leadctl::AddReportCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -164,6 +164,7 @@ class Assigner {
 
   const dsl::PeriodCalendar& calendar() const { return options_.calendar; }
   const Clock& clock() const { return *options_.clock; }
+  const dsl::WorkSchedule& default_schedule() const { return options_.default_schedule; }
 
  private:
   using BatchItem = assign_internal::BatchItem;

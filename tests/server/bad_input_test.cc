@@ -1207,9 +1207,6 @@ std::vector<Row> Unimplemented() {
   std::vector<Row> rows;
   for (const char* path : {
            "/leadrouter.v1.RuleService/Backtest",
-           "/leadrouter.v1.ReportService/Distribution",
-           "/leadrouter.v1.ReportService/FollowUps",
-           "/leadrouter.v1.ReportService/Conversion",
        }) {
     const std::string method = std::string(path).substr(std::string(path).rfind('/') + 1);
     // "leadrouter.v1.RuleService/Backtest" is what the message must name.

@@ -1,0 +1,92 @@
+#include "server/reports/report_keys.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "google/protobuf/util/time_util.h"
+#include "server/api/errors.h"
+
+namespace leadrouter::server {
+namespace {
+
+namespace v1 = leadrouter::v1;
+using google::protobuf::util::TimeUtil;
+
+std::string RuleKey(const v1::Assignment& entry) {
+  if (!entry.has_rule()) return "manual";
+  if (!entry.rule().name().empty()) return entry.rule().name();
+  return absl::StrCat("#", entry.rule().index(), "@v", entry.rule().version());
+}
+
+}  // namespace
+
+std::string ChannelKey(v1::Channel channel) {
+  if (channel == v1::CHANNEL_UNSPECIFIED) return "";
+  return std::string(absl::StripPrefix(v1::Channel_Name(channel), "CHANNEL_"));
+}
+
+GroupValue RepGroup(const v1::Rep& rep) {
+  return {rep.name(), rep.display_name().empty() ? rep.name() : rep.display_name()};
+}
+
+GroupValue GroupOf(const OwnerSpan& span, v1::GroupBy group_by) {
+  const v1::Assignment& entry = span.record->assignment();
+  const auto plain = [](std::string value) { return GroupValue{value, value}; };
+  switch (group_by) {
+    case v1::GROUP_BY_SOURCE:
+      return plain(span.lead->source());
+    case v1::GROUP_BY_RULE:
+      return plain(RuleKey(entry));
+    case v1::GROUP_BY_CHANNEL:
+      return plain(ChannelKey(span.lead->preferred_channel()));
+    case v1::GROUP_BY_TEAM:
+      return plain(span.rep == nullptr ? "" : span.rep->team());
+    case v1::GROUP_BY_REGION:
+      return plain(span.lead->region());
+    case v1::GROUP_BY_INDUSTRY:
+      return plain(span.lead->industry());
+    case v1::GROUP_BY_REP_LEVEL:
+      return plain(span.rep == nullptr ? "" : absl::StrCat(span.rep->level()));
+    default:
+      if (span.rep != nullptr) return RepGroup(*span.rep);
+      return plain(entry.rep());
+  }
+}
+
+std::optional<int64_t> BucketStart(v1::Interval interval, int64_t at_us,
+                                   const absl::TimeZone& zone) {
+  const absl::Time at = absl::FromUnixMicros(at_us);
+  switch (interval) {
+    case v1::INTERVAL_DAY:
+      return absl::ToUnixMicros(absl::FromCivil(absl::ToCivilDay(at, zone), zone));
+    case v1::INTERVAL_WEEK: {
+      const absl::CivilDay day = absl::ToCivilDay(at, zone);
+      // absl::Weekday counts from Monday = 0.
+      const absl::CivilDay monday = day - static_cast<int>(absl::GetWeekday(day));
+      return absl::ToUnixMicros(absl::FromCivil(monday, zone));
+    }
+    case v1::INTERVAL_MONTH:
+      return absl::ToUnixMicros(absl::FromCivil(absl::ToCivilMonth(at, zone), zone));
+    default:
+      return std::nullopt;
+  }
+}
+
+absl::Status TooManyReportRows() {
+  return TooLarge("group_by",
+                  absl::StrCat("the report would have more than ", kMaxReportRows,
+                               " rows: use a coarser interval or a narrower filter"),
+                  "TOO_MANY_ROWS");
+}
+
+v1::GroupKey ToGroupKey(v1::GroupBy group_by, const RowKey& key, const std::string& label) {
+  v1::GroupKey out;
+  out.set_group_by(group_by);
+  out.set_value(key.first);
+  out.set_label(label);
+  if (key.second.has_value()) {
+    *out.mutable_bucket_start() = TimeUtil::MicrosecondsToTimestamp(*key.second);
+  }
+  return out;
+}
+
+}  // namespace leadrouter::server
