@@ -112,7 +112,8 @@ void PrintBacktestTables(std::ostream& out, const v1::BacktestResponse& response
 void PrintBacktestSummaryLine(std::ostream& out, const v1::BacktestResponse& r,
                               absl::Duration took) {
   out << absl::StrFormat(
-      "%d leads replayed%s, %d change (%s%%); unassigned %d -> %d; gini count %.3f -> %.3f, "
+      "%d leads replayed%s, %d change owner or outcome (%s%%); unassigned %d -> %d; gini count "
+      "%.3f -> %.3f, "
       "quality %.3f -> %.3f; %.0f ms\n",
       r.leads(), r.truncated() ? " (truncated: more matched)" : "", r.changed(),
       client::FormatNumber(r.leads() == 0 ? 0 : 100.0 * r.changed() / r.leads()),

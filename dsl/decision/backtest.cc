@@ -153,9 +153,9 @@ absl::StatusOr<BacktestResult> RunBacktest(std::shared_ptr<const Program> progra
                      Decide(p, lead, *roster, state, time, options.calendar, decide, workspace));
     const bool changed = !SameDecision(past.actual, decision);
     if (changed && result.changes.size() < options.max_changes) {
-      // Decide again for the explanation: nothing was applied, so the state is the same.
+      // Decide again for the explanation (every candidate, so that the unassigned cause counts
+      // them all): nothing was applied, so the state is the same.
       decide.explain = true;
-      decide.bound = ExplanationBound{};
       ASSIGN_OR_RETURN(Decision traced,
                        Decide(p, lead, *roster, state, time, options.calendar, decide, workspace));
       BacktestChange& change = result.changes.emplace_back();

@@ -46,8 +46,7 @@ class LeadctlBacktestTest : public ::testing::Test {
   }
 
   CommandResult Server(const std::string& args) {
-    return RunCommand(std::string(LEADCTL_PATH) + " " + args + " --server " +
-                      server_->address());
+    return RunCommand(std::string(LEADCTL_PATH) + " " + args + " --server " + server_->address());
   }
   CommandResult Offline(const std::string& args) {
     return RunCommand(std::string(LEADCTL_PATH) + " " + args + " --leads " +
@@ -79,7 +78,8 @@ Json Essentials(const std::string& output) {
   }
   for (const Json& change : all.value("changes", Json::array())) {
     out["changes"].push_back({change.value("lead", ""), change.value("actualRep", ""),
-                              change.value("candidateRep", ""), change.value("candidateOutcome", "")});
+                              change.value("candidateRep", ""),
+                              change.value("candidateOutcome", "")});
   }
   return out;
 }
