@@ -127,22 +127,7 @@ class BacktestTest : public ::testing::Test {
     request.set_max_changes(1000);
     return request;
   }
-  // Every first automatic decision, oldest first.
-  std::vector<v1::Assignment> FirstDecisions() {
-    v1::ListAssignmentsRequest request;
-    request.add_kinds(v1::ASSIGNMENT_KIND_ASSIGN);
-    request.set_oldest_first(true);
-    request.set_page_size(1000);
-    v1::ListAssignmentsResponse response;
-    EXPECT_TRUE(server_
-                    .Call([&](grpc::ClientContext* c) {
-                      return server_.assignments().ListAssignments(c, request, &response);
-                    })
-                    .ok());
-    return {response.assignments().begin(), response.assignments().end()};
-  }
-  v1::ListAssignmentsResponse AllHistory() {
-    v1::ListAssignmentsRequest request;
+  v1::ListAssignmentsResponse History(v1::ListAssignmentsRequest request) {
     request.set_page_size(1000);
     v1::ListAssignmentsResponse response;
     EXPECT_TRUE(server_
@@ -152,6 +137,15 @@ class BacktestTest : public ::testing::Test {
                     .ok());
     return response;
   }
+  // Every first automatic decision, oldest first.
+  std::vector<v1::Assignment> FirstDecisions() {
+    v1::ListAssignmentsRequest request;
+    request.add_kinds(v1::ASSIGNMENT_KIND_ASSIGN);
+    request.set_oldest_first(true);
+    const v1::ListAssignmentsResponse response = History(request);
+    return {response.assignments().begin(), response.assignments().end()};
+  }
+  v1::ListAssignmentsResponse AllHistory() { return History({}); }
 
   server::SimulatedClock clock_;
   ServerHarness server_;
