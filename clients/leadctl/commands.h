@@ -11,6 +11,8 @@ void AddHealthCommand(CLI::App& app, int& exit_code);
 void AddCheckCommand(CLI::App& app, int& exit_code);
 void AddFmtCommand(CLI::App& app, int& exit_code);
 void AddDryRunCommand(CLI::App& app, int& exit_code);
+// `backtest`: against the server (RuleService.Backtest), or offline with --history.
+void AddBacktestCommand(CLI::App& app, int& exit_code);
 // `score train | report | predict`: lead scoring offline (dsl/score/).
 void AddScoreCommand(CLI::App& app, int& exit_code);
 // Commands that drive a leadrouterd server (--server, --timeout, --format table|json).

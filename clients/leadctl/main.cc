@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   leadrouter::leadctl::AddCheckCommand(app, exit_code);
   leadrouter::leadctl::AddFmtCommand(app, exit_code);
   leadrouter::leadctl::AddDryRunCommand(app, exit_code);
+  leadrouter::leadctl::AddBacktestCommand(app, exit_code);
   leadrouter::leadctl::AddScoreCommand(app, exit_code);
   leadrouter::leadctl::AddAssignCommand(app, exit_code);
   leadrouter::leadctl::AddImportCommand(app, exit_code);

@@ -57,6 +57,9 @@ class RuleRegistry {
   // The snapshot a call decides with. Never null (version 0 when nothing is published).
   std::shared_ptr<const ActiveRules> Active() const;
 
+  // The server's business clock (RuleTester reads "now" from it too).
+  const Clock& clock() const { return clock_; }
+
   // Called after every version that becomes active (not for `unchanged`), outside any lock.
   void OnActivated(std::function<void(int64_t version)> listener);
 

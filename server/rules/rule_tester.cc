@@ -126,38 +126,40 @@ absl::Status RuleTester::CheckDryRunRequest(const v1::DryRunRequest& request) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<RuleTester::RulesUnderTest> RuleTester::ResolveRules(
-    const v1::DryRunRequest& request, v1::DryRunResponse& response) const {
-  if (request.rules_case() == v1::DryRunRequest::kSource) {
-    RETURN_IF_ERROR(CheckSourceSize(request.source()));
-    RETURN_IF_ERROR(CheckText(request.file_name(), "file_name", 256, false));
-    const std::string file_name =
-        request.file_name().empty() ? "inline.rules" : request.file_name();
-    RuleRegistry::Compiled compiled = RuleRegistry::CompileSource(file_name, request.source());
-    if (compiled.has_errors) {
-      return WithDiagnostics(
-          WithReason(absl::InvalidArgumentError(FirstError(compiled.diagnostics)), "RULE_ERRORS"),
-          compiled.diagnostics);
-    }
-    for (const v1::Diagnostic& d : compiled.diagnostics) *response.add_diagnostics() = d;
-    return RulesUnderTest{compiled.program, compiled.source, 0};
+absl::StatusOr<RuleTester::RulesUnderTest> RuleTester::CompileInline(
+    const std::string& source, const std::string& file_name,
+    google::protobuf::RepeatedPtrField<v1::Diagnostic>& warnings) const {
+  RETURN_IF_ERROR(CheckSourceSize(source));
+  RETURN_IF_ERROR(CheckText(file_name, "file_name", 256, false));
+  RuleRegistry::Compiled compiled =
+      RuleRegistry::CompileSource(file_name.empty() ? "inline.rules" : file_name, source);
+  if (compiled.has_errors) {
+    return WithDiagnostics(
+        WithReason(absl::InvalidArgumentError(FirstError(compiled.diagnostics)), "RULE_ERRORS"),
+        compiled.diagnostics);
   }
-  if (request.rules_case() == v1::DryRunRequest::kVersion) {
-    if (request.version() <= 0) return InvalidField("version", "must be >= 1");
-    storage::DatabaseView view(storage_.database());
-    ASSIGN_OR_RETURN(std::optional<v1::RuleVersion> stored,
-                     storage::ReadRuleVersion(view, static_cast<uint64_t>(request.version())));
-    if (!stored.has_value()) return NotFound(absl::StrCat("rules/versions/", request.version()));
-    RuleRegistry::Compiled compiled =
-        RuleRegistry::CompileSource(stored->file_name(), stored->source());
-    if (compiled.has_errors) {
-      return WithDiagnostics(Precondition("RULE_ERRORS", stored->name(),
-                                          absl::StrCat(stored->name(), " no longer compiles: ",
-                                                       FirstError(compiled.diagnostics))),
-                             compiled.diagnostics);
-    }
-    return RulesUnderTest{compiled.program, compiled.source, request.version()};
+  for (const v1::Diagnostic& d : compiled.diagnostics) *warnings.Add() = d;
+  return RulesUnderTest{compiled.program, compiled.source, 0};
+}
+
+absl::StatusOr<RuleTester::RulesUnderTest> RuleTester::LoadVersion(int64_t version) const {
+  if (version <= 0) return InvalidField("version", "must be >= 1");
+  storage::DatabaseView view(storage_.database());
+  ASSIGN_OR_RETURN(std::optional<v1::RuleVersion> stored,
+                   storage::ReadRuleVersion(view, static_cast<uint64_t>(version)));
+  if (!stored.has_value()) return NotFound(absl::StrCat("rules/versions/", version));
+  RuleRegistry::Compiled compiled =
+      RuleRegistry::CompileSource(stored->file_name(), stored->source());
+  if (compiled.has_errors) {
+    return WithDiagnostics(Precondition("RULE_ERRORS", stored->name(),
+                                        absl::StrCat(stored->name(), " no longer compiles: ",
+                                                     FirstError(compiled.diagnostics))),
+                           compiled.diagnostics);
   }
+  return RulesUnderTest{compiled.program, compiled.source, version};
+}
+
+absl::StatusOr<RuleTester::RulesUnderTest> RuleTester::ActiveRulesUnderTest() const {
   const std::shared_ptr<const ActiveRules> active = rules_.Active();
   if (active->program == nullptr) {
     return Precondition("NO_ACTIVE_RULES", "rules/versions/active",
@@ -275,7 +277,8 @@ absl::StatusOr<v1::DryRunResponse> RuleTester::DryRun(const v1::DryRunRequest& r
                                                       const CallContext& call) const {
   RETURN_IF_ERROR(CheckDryRunRequest(request));
   v1::DryRunResponse response;
-  ASSIGN_OR_RETURN(const RulesUnderTest rules, ResolveRules(request, response));
+  ASSIGN_OR_RETURN(const RulesUnderTest rules,
+                   ResolveRules(request, *response.mutable_diagnostics()));
   const dsl::Program& program = *rules.program;
   response.set_version(rules.version);
 

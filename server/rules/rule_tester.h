@@ -1,10 +1,12 @@
-// RuleService's Check and DryRun: rule source compiled and tried without storing anything.
+// RuleService's Check, DryRun and Backtest: rule source compiled and tried without storing
+// anything.
 //
 // Thread safety: every method may be called from any thread.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -37,6 +39,9 @@ class RuleTester {
       const leadrouter::v1::CheckRequest& request) const;
   [[nodiscard]] absl::StatusOr<leadrouter::v1::DryRunResponse> DryRun(
       const leadrouter::v1::DryRunRequest& request, const CallContext& call) const;
+  // Replays past leads with other rules and compares (docs/backtest.md); rule_tester_backtest.cc.
+  [[nodiscard]] absl::StatusOr<leadrouter::v1::BacktestResponse> Backtest(
+      const leadrouter::v1::BacktestRequest& request, const CallContext& call) const;
 
  private:
   // The program a dry run tries, with the source its diagnostics point into; version 0 for an
@@ -49,10 +54,23 @@ class RuleTester {
 
   // The request's limits and its leads and reps, before anything is compiled or read.
   static absl::Status CheckDryRunRequest(const leadrouter::v1::DryRunRequest& request);
-  // The inline source, the stored version or the active rules, as the request says. An inline
-  // source's warnings go into `response`.
-  absl::StatusOr<RulesUnderTest> ResolveRules(const leadrouter::v1::DryRunRequest& request,
-                                              leadrouter::v1::DryRunResponse& response) const;
+  // The inline source, the stored version or the active rules, as a DryRun or Backtest request
+  // says. An inline source's warnings go into `warnings`.
+  template <typename Request>
+  absl::StatusOr<RulesUnderTest> ResolveRules(
+      const Request& request,
+      google::protobuf::RepeatedPtrField<leadrouter::v1::Diagnostic>& warnings) const {
+    if (request.rules_case() == Request::kSource) {
+      return CompileInline(request.source(), request.file_name(), warnings);
+    }
+    if (request.rules_case() == Request::kVersion) return LoadVersion(request.version());
+    return ActiveRulesUnderTest();
+  }
+  absl::StatusOr<RulesUnderTest> CompileInline(
+      const std::string& source, const std::string& file_name,
+      google::protobuf::RepeatedPtrField<leadrouter::v1::Diagnostic>& warnings) const;
+  absl::StatusOr<RulesUnderTest> LoadVersion(int64_t version) const;
+  absl::StatusOr<RulesUnderTest> ActiveRulesUnderTest() const;
   // With start_from_current_load, copies the stored counters the program reads into `state`.
   // Returns the sequence number of the first simulated decision.
   absl::StatusOr<uint64_t> LoadStartState(const leadrouter::v1::DryRunRequest& request,

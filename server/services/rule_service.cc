@@ -16,6 +16,13 @@ grpc::Status RuleServiceImpl::DryRun(grpc::ServerContext* context, const v1::Dry
                [&](const CallContext& call) { return tester_.DryRun(*request, call); });
 }
 
+grpc::Status RuleServiceImpl::Backtest(grpc::ServerContext* context,
+                                       const v1::BacktestRequest* request,
+                                       v1::BacktestResponse* response) {
+  return Serve(gate_, "RuleService.Backtest", context, response,
+               [&](const CallContext& call) { return tester_.Backtest(*request, call); });
+}
+
 grpc::Status RuleServiceImpl::Publish(grpc::ServerContext* context,
                                       const v1::PublishRequest* request,
                                       v1::PublishResponse* response) {

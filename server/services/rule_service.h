@@ -1,5 +1,5 @@
 // RuleService over gRPC: one-line shims over RuleRegistry (versions) and RuleTester (Check,
-// DryRun). Backtest is not implemented yet and answers UNIMPLEMENTED.
+// DryRun, Backtest).
 #pragma once
 
 #include "leadrouter/v1/rules.grpc.pb.h"
@@ -29,12 +29,9 @@ class RuleServiceImpl final : public leadrouter::v1::RuleService::Service {
   grpc::Status Rollback(grpc::ServerContext* context,
                         const leadrouter::v1::RollbackRequest* request,
                         leadrouter::v1::RollbackResponse* response) override;
-
-  // Not implemented yet.
-  grpc::Status Backtest(grpc::ServerContext*, const leadrouter::v1::BacktestRequest*,
-                        leadrouter::v1::BacktestResponse*) override {
-    return NotImplementedYet("leadrouter.v1.RuleService/Backtest");
-  }
+  grpc::Status Backtest(grpc::ServerContext* context,
+                        const leadrouter::v1::BacktestRequest* request,
+                        leadrouter::v1::BacktestResponse* response) override;
 
  private:
   const CallGate& gate_;
