@@ -40,7 +40,6 @@
 #include "server/services/rep_service.h"
 #include "server/services/report_service.h"
 #include "server/services/rule_service.h"
-#include "server/services/unimplemented_services.h"
 #include "storage/idempotency_store.h"
 #include "storage/storage.h"
 
@@ -159,7 +158,6 @@ class Server::Impl {
     services_.push_back(std::make_unique<AdminServiceImpl>(gate_, backups_));
     services_.push_back(std::make_unique<EventServiceImpl>(gate_, events_));
     services_.push_back(std::make_unique<ReportServiceImpl>(gate_, reports_));
-    for (auto& service : MakeUnimplementedServices()) services_.push_back(std::move(service));
     for (const auto& service : services_) builder.RegisterService(service.get());
 
     server_ = builder.BuildAndStart();

@@ -92,12 +92,6 @@ absl::Status ShuttingDown() {
   return status;
 }
 
-absl::Status NotImplemented(absl::string_view method) {
-  absl::Status status = absl::UnimplementedError(absl::StrCat(method, " is not implemented yet"));
-  Attach(status, Info("NOT_IMPLEMENTED"));
-  return status;
-}
-
 absl::Status WithReason(absl::Status status, absl::string_view reason) {
   if (!status.ok()) Attach(status, Info(reason));
   return status;

@@ -41,11 +41,6 @@ absl::Status Aborted(absl::string_view reason, absl::string_view description);
 // UNAVAILABLE with ErrorInfo SHUTTING_DOWN.
 absl::Status ShuttingDown();
 
-// UNIMPLEMENTED "`method` is not implemented yet" with ErrorInfo NOT_IMPLEMENTED, for an RPC of
-// the API that has no implementation; `method` as a client names it,
-// "leadrouter.v1.RuleService/Backtest".
-absl::Status NotImplemented(absl::string_view method);
-
 // `status` with ErrorInfo `reason` attached (code and message unchanged).
 absl::Status WithReason(absl::Status status, absl::string_view reason);
 

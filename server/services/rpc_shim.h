@@ -71,12 +71,6 @@ inline absl::Status CheckMetadataSize(const grpc::ServerContext& context,
                                                    policy.max_metadata_bytes));
 }
 
-// The answer of an API method with no implementation yet, `method` as "leadrouter.v1.X/Y": the
-// generated base classes answer UNIMPLEMENTED with an empty message, which tells a client nothing.
-inline grpc::Status NotImplementedYet(absl::string_view method) {
-  return ToGrpcStatus(NotImplemented(method));
-}
-
 // Runs `core(call)` (returning absl::Status) for `method` around the gate, the policy and the
 // deadline, and converts its status: the part of Serve and ServeStream that is the same.
 template <typename Core>

@@ -58,29 +58,6 @@ TEST(ServerTest, CreatesItsDatabaseDirectory) {
   EXPECT_TRUE(std::filesystem::exists(dir.path() / "data" / "CURRENT"));
 }
 
-TEST(ServerTest, ApiMethodsNotYetBuiltAnswerUnimplemented) {
-  TempDir dir;
-  auto server = Server::Start(TestOptions(dir));
-  ASSERT_OK(server);
-  auto channel = grpc::CreateChannel(Address(**server), grpc::InsecureChannelCredentials());
-
-  {
-    // Backtest is built: without a published version there is nothing to replay by default.
-    grpc::ClientContext context;
-    v1::BacktestResponse response;
-    const grpc::Status status =
-        v1::RuleService::NewStub(channel)->Backtest(&context, v1::BacktestRequest(), &response);
-    EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << status.error_message();
-  }
-  {
-    grpc::ClientContext context;
-    v1::ListVersionsResponse response;
-    const grpc::Status status = v1::RuleService::NewStub(channel)->ListVersions(
-        &context, v1::ListVersionsRequest(), &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-  }
-}
-
 TEST(ServerTest, UnknownTimeZoneRefusesToStart) {
   TempDir dir;
   ServerOptions options = TestOptions(dir);
