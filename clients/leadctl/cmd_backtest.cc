@@ -24,6 +24,8 @@
 #include "clients/common/server_args.h"
 #include "clients/leadctl/backtest_report.h"
 #include "clients/leadctl/commands.h"
+#include "clients/leadctl/html_page.h"
+#include "clients/leadctl/report_html.h"
 #include "dsl/base/diagnostics.h"
 #include "dsl/base/source.h"
 #include "dsl/base/status_macros.h"
@@ -56,15 +58,27 @@ struct BacktestArgs {
   std::string reps;
   std::string history;
   std::string mapping;
+  // Also draw the two distributions side by side in this HTML file.
+  std::string html;
 };
 
-void Print(const BacktestArgs& args, const v1::BacktestResponse& response, absl::Duration took) {
+int Print(const BacktestArgs& args, const v1::BacktestResponse& response, absl::Duration took) {
   if (args.server.json()) {
     std::cout << client::ToJson(response);
-    return;
+  } else {
+    PrintBacktestTables(std::cout, response);
+    PrintBacktestSummaryLine(std::cout, response, took);
   }
-  PrintBacktestTables(std::cout, response);
-  PrintBacktestSummaryLine(std::cout, response, took);
+  if (args.html.empty()) return client::kExitOk;
+  const std::string title =
+      args.rules.empty() ? std::string("Backtest") : absl::StrCat("Backtest of ", args.rules);
+  if (absl::Status written = html::WritePage(args.html, RenderBacktestHtml(response, title));
+      !written.ok()) {
+    return client::ReportUnusable(written);
+  }
+  // The JSON on stdout stays one document: the note goes to stderr.
+  std::cerr << "page written to " << args.html << '\n';
+  return client::kExitOk;
 }
 
 absl::StatusOr<int64_t> Instant(const std::string& text, const std::string& flag,
@@ -103,7 +117,7 @@ int RunOnServer(const BacktestArgs& args, const absl::TimeZone& zone) {
   const grpc::Status status =
       client::Call(args.server, *stub, &v1::RuleService::Stub::Backtest, request, response);
   if (!status.ok()) return client::ReportFailure("Backtest", status);
-  Print(args, response, absl::Now() - start);
+  return Print(args, response, absl::Now() - start);
   return client::kExitOk;
 }
 
@@ -238,8 +252,7 @@ absl::StatusOr<int> RunOffline(const BacktestArgs& args, const absl::TimeZone& z
   for (const dsl::Diagnostic& d : compiled.diagnostics) {
     std::cerr << dsl::RenderText(source, {d});
   }
-  Print(args, response, took);
-  return client::kExitOk;
+  return Print(args, response, took);
 }
 
 int RunBacktestCommand(const BacktestArgs& args) {
@@ -278,6 +291,8 @@ void AddBacktestCommand(CLI::App& app, int& exit_code) {
   command->add_option("--reps", args->reps, "offline: the roster, .csv or .jsonl");
   command->add_option("--mapping", args->mapping, "offline: a mapping file (.toml) for the leads")
       ->check(CLI::ExistingFile);
+  command->add_option("--html", args->html,
+                      "also write the real and the backtested distributions as an HTML page");
   client::AddServerOptions(*command, args->server);
   command->callback([args, &exit_code] { exit_code = RunBacktestCommand(*args); });
 }

@@ -8,7 +8,6 @@
 //           one CSV line per lead: id, score, the largest contributions
 //
 // Exit code: 0 done, 2 unusable input (a file, too little data, a label no lead has).
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <set>
@@ -20,6 +19,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "clients/leadctl/commands.h"
+#include "clients/leadctl/html_page.h"
 #include "clients/leadctl/score_report.h"
 #include "dsl/base/status_macros.h"
 #include "dsl/data/lead_mapping.h"
@@ -121,10 +121,7 @@ absl::Status Report(const ScoreArgs& args) {
   ASSIGN_OR_RETURN(const std::vector<double> scores, model.Predict(leads));
   const score::Metrics measured = score::Evaluate(scores, outcomes);
   std::cout << score::FormatMetrics(measured);
-  std::ofstream out(args.html, std::ios::binary | std::ios::trunc);
-  out << ScoreReportHtml(model, measured, args.leads);
-  out.close();
-  if (!out) return absl::InvalidArgumentError(args.html + ": cannot write");
+  RETURN_IF_ERROR(html::WritePage(args.html, ScoreReportHtml(model, measured, args.leads)));
   std::cout << "report written to " << args.html << '\n';
   return absl::OkStatus();
 }

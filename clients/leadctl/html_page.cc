@@ -1,7 +1,10 @@
 #include "clients/leadctl/html_page.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
+#include <fstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -213,6 +216,16 @@ std::string Table(const std::vector<std::string>& header,
   }
   absl::StrAppend(&html, "</tbody></table></div>\n");
   return html;
+}
+
+absl::Status WritePage(const std::string& path, absl::string_view page) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(page.data(), static_cast<std::streamsize>(page.size()));
+  out.close();
+  if (!out) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": cannot write: ", std::strerror(errno)));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace leadrouter::leadctl::html

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 
 namespace leadrouter::leadctl::html {
@@ -18,6 +19,10 @@ std::string Escape(absl::string_view text);
 // A whole page: doctype, charset, a viewport for phones, the shared CSS followed by `page_css`,
 // the escaped `title`, then `body` (HTML, not escaped).
 std::string Page(absl::string_view title, absl::string_view page_css, absl::string_view body);
+
+// Writes `page` to the file `path`, replacing it; INVALID_ARGUMENT naming the path and the reason
+// when it cannot.
+absl::Status WritePage(const std::string& path, absl::string_view page);
 
 // What a page shows for a figure that has nothing to stand on (no lead contacted, no SLA due).
 inline constexpr absl::string_view kNoFigure = "–";

@@ -119,6 +119,24 @@ TEST_F(LeadctlBacktestTest, TablesShowBothSidesTheChangedLeadsAndASummaryLine) {
   EXPECT_THAT(table.output, HasSubstr("60 leads replayed"));
 }
 
+TEST_F(LeadctlBacktestTest, HtmlDrawsBothDistributionsBesideTheTables) {
+  const std::string page = dir_.Child("backtest.html");
+  const CommandResult run = Server("backtest " + ExamplePath("rules/balanced-quality.rules") +
+                                   " --html " + page + " 2>&1");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_THAT(run.output, HasSubstr("60 leads replayed"));
+  EXPECT_THAT(run.output, HasSubstr("page written to " + page));
+  const std::string html = ReadFile(page);
+  EXPECT_THAT(html, HasSubstr("Backtest of "));
+  EXPECT_THAT(html, HasSubstr("Leads per rep, real and backtested"));
+  EXPECT_THAT(html, ::testing::Not(HasSubstr("<script")));
+
+  const CommandResult unwritable =
+      Server("backtest --html " + dir_.Child("no/such/dir/page.html") + " 2>&1");
+  EXPECT_EQ(unwritable.exit_code, 2) << unwritable.output;
+  EXPECT_THAT(unwritable.output, HasSubstr("cannot write"));
+}
+
 TEST_F(LeadctlBacktestTest, BadRulesAndBadRangesExitWithTheServersError) {
   const std::string bad = dir_.Child("bad.rules");
   std::ofstream(bad) << "rule \"x\"\n  when quality >=\n";

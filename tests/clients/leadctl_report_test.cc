@@ -12,8 +12,10 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "files.h"
 #include "run_command.h"
 #include "status_matchers.h"
+#include "temp_dir.h"
 #include "tests/server/server_harness.h"
 #include "tests/server/test_fixtures.h"
 
@@ -23,8 +25,10 @@ namespace {
 using ::leadrouter::testing::AssignOf;
 using ::leadrouter::testing::CommandResult;
 using ::leadrouter::testing::MakeLead;
+using ::leadrouter::testing::ReadFile;
 using ::leadrouter::testing::RunCommand;
 using ::leadrouter::testing::ServerHarness;
+using ::leadrouter::testing::TempDir;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
@@ -141,6 +145,28 @@ TEST_F(LeadctlReportTest, GroupingIntervalAndFiltersShapeTheRequest) {
   ASSERT_EQ(followups.exit_code, 0) << followups.output;
   EXPECT_THAT(followups.output, HasSubstr("CONTACTED"));
   EXPECT_THAT(followups.output, HasSubstr("0 (0.0%)"));
+}
+
+TEST_F(LeadctlReportTest, HtmlWritesThePageOfAllThreeReports) {
+  const TempDir dir;
+  const std::string page = dir.Child("report.html");
+  const CommandResult run = Leadctl("report --html " + page + " --from " + from_);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_THAT(run.output, HasSubstr("report written to " + page));
+  const std::string html = ReadFile(page);
+  EXPECT_THAT(html, HasSubstr("Leads from " + from_ + " to now"));
+  EXPECT_THAT(html, HasSubstr("Leads per rep"));
+  EXPECT_THAT(html, HasSubstr("Ana"));
+  EXPECT_THAT(html, HasSubstr("Ben"));
+  EXPECT_THAT(html, ::testing::Not(HasSubstr("No leads in this range.")));
+
+  const CommandResult neither = Leadctl("report --from " + from_ + " 2>&1");
+  EXPECT_EQ(neither.exit_code, 2) << neither.output;
+  EXPECT_THAT(neither.output, HasSubstr("--html FILE"));
+  const CommandResult bad_rep =
+      Leadctl("report --html " + page + " --from " + from_ + " --rep zed 2>&1");
+  EXPECT_EQ(bad_rep.exit_code, 2) << bad_rep.output;
+  EXPECT_THAT(bad_rep.output, HasSubstr("filter.reps[0]"));
 }
 
 TEST_F(LeadctlReportTest, UnusableInputExitsTwoNamingIt) {
