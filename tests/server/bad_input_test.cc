@@ -83,6 +83,11 @@ const Rpc kRecordFollowUp =
 const Rpc kListFollowUps =
     Method<v1::ListFollowUpsResponse>("/leadrouter.v1.FollowUpService/ListFollowUps");
 const Rpc kListTasks = Method<v1::ListTasksResponse>("/leadrouter.v1.FollowUpService/ListTasks");
+const Rpc kDistribution =
+    Method<v1::DistributionResponse>("/leadrouter.v1.ReportService/Distribution");
+const Rpc kFollowUpsReport =
+    Method<v1::FollowUpsResponse>("/leadrouter.v1.ReportService/FollowUps");
+const Rpc kConversion = Method<v1::ConversionResponse>("/leadrouter.v1.ReportService/Conversion");
 const Rpc kUpsertRep = Method<v1::UpsertRepResponse>("/leadrouter.v1.RepService/Upsert");
 const Rpc kGetRep = Method<v1::GetRepResponse>("/leadrouter.v1.RepService/Get");
 const Rpc kListReps = Method<v1::ListRepsResponse>("/leadrouter.v1.RepService/List");
@@ -696,6 +701,30 @@ std::vector<Row> Catalogue() {
          return Wire(r);
        },
        StatusCode::INVALID_ARGUMENT, "page_token"},
+
+      // ---- ReportService: the range is required and bounded, reps must exist.
+      {"distribution_no_start", kDistribution, Build<v1::DistributionRequest>([](auto&) {}),
+       StatusCode::INVALID_ARGUMENT, "filter.time_range.start_time"},
+      {"distribution_unknown_rep", kDistribution,
+       Build<v1::DistributionRequest>([](v1::DistributionRequest& r) {
+         r.mutable_filter()->mutable_time_range()->mutable_start_time()->set_seconds(1);
+         r.mutable_filter()->mutable_time_range()->mutable_end_time()->set_seconds(86'400);
+         r.mutable_filter()->add_reps("reps/nobody");
+       }),
+       StatusCode::INVALID_ARGUMENT, "filter.reps[0]"},
+      {"followups_over_400_days", kFollowUpsReport,
+       Build<v1::FollowUpsRequest>([](v1::FollowUpsRequest& r) {
+         r.mutable_filter()->mutable_time_range()->mutable_start_time()->set_seconds(1);
+         r.mutable_filter()->mutable_time_range()->mutable_end_time()->set_seconds(401 * 86'400);
+       }),
+       StatusCode::INVALID_ARGUMENT, "400 days"},
+      {"conversion_bad_group_by", kConversion,
+       Build<v1::ConversionRequest>([](v1::ConversionRequest& r) {
+         r.mutable_filter()->mutable_time_range()->mutable_start_time()->set_seconds(1);
+         r.mutable_filter()->mutable_time_range()->mutable_end_time()->set_seconds(86'400);
+         r.set_group_by(static_cast<v1::GroupBy>(99));
+       }),
+       StatusCode::INVALID_ARGUMENT, "group_by"},
 
       // ---- FollowUpService.ListTasks
       {"list_tasks_bad_rep", kListTasks,
