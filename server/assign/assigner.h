@@ -50,6 +50,7 @@
 #include "server/assign/unassigned_queue.h"
 #include "server/roster/roster_cache.h"
 #include "server/rules/rule_registry.h"
+#include "server/scoring/score_registry.h"
 #include "storage/assignment_store.h"
 #include "storage/due_index.h"
 #include "storage/storage.h"
@@ -94,6 +95,10 @@ struct AssignerOptions {
   dsl::EscalationTarget escalation_target;
   // How far ahead a working-time due time may be searched (dsl/decision/working_time.h).
   dsl::WorkTimeLimits work_time_limits;
+  // Scores a lead the client sent without `score`, on the calling thread before its decision
+  // goes to the writer, while a model is active (server/scoring/score_registry.h); must outlive
+  // the Assigner. Default: none (no scoring)
+  const ScoreRegistry* scores = nullptr;
 };
 
 // The Assigner's private parts, shared by its files (server/assign/internal/assigner_internal.h).
@@ -173,6 +178,10 @@ class Assigner {
   // assigner.cc: what every operation shares.
   // The rules snapshot a call decides with (then the test hook runs).
   std::shared_ptr<const ActiveRules> RulesForCall() const;
+  // Sets `item.score` from the active model unless the client sent a score (then the client's
+  // wins) or no model is active. Reads the stored lead when the item updates only some fields.
+  // Runs on the caller's thread, never inside the writer: scoring takes tens of microseconds.
+  [[nodiscard]] absl::Status ScoreItem(BatchItem& item) const;
   // Decides `lead` with `rules` inside the writer; `excluded` are bare rep ids.
   absl::StatusOr<Decided> DecideInTxn(storage::WriteTxn& txn, const ActiveRules& rules,
                                       const leadrouter::v1::Lead& lead,
