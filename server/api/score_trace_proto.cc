@@ -1,7 +1,5 @@
 #include "server/api/score_trace_proto.h"
 
-#include <algorithm>
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
@@ -12,10 +10,9 @@ leadrouter::v1::ScoreTrace ToScoreTraceProto(const dsl::score::ScoreExplanation&
   leadrouter::v1::ScoreTrace trace;
   trace.set_score(explanation.score);
   trace.set_model_version(model_version);
-  const size_t shown =
-      std::min(explanation.contributions.size(), static_cast<size_t>(kScoreFactorsShown));
-  for (size_t i = 0; i < shown; ++i) {
-    const dsl::score::Contribution& c = explanation.contributions[i];
+  for (const dsl::score::Contribution& c : explanation.contributions) {
+    // Largest first: the first zero means nothing after it moved the score either.
+    if (trace.factors_size() == kScoreFactorsShown || c.log_odds == 0) break;
     leadrouter::v1::ScoreFactor* factor = trace.add_factors();
     factor->set_feature(c.feature);
     factor->set_value(c.value);

@@ -1,5 +1,5 @@
 // A lead's score explanation (dsl::score::Model::Explain) as Explain shows it: the score, the
-// model version and the three largest contributions.
+// model version and the three largest contributions (those that moved it: zeros are left out).
 #pragma once
 
 #include <cstdint>

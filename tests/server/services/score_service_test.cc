@@ -6,9 +6,9 @@
 
 #include <string>
 
-#include "absl/strings/str_cat.h"
 #include "leadrouter/v1/scoring.grpc.pb.h"
 #include "status_matchers.h"
+#include "tests/server/score_fixtures.h"
 #include "tests/server/server_harness.h"
 
 namespace leadrouter::testing {
@@ -16,24 +16,9 @@ namespace {
 
 namespace v1 = leadrouter::v1;
 
-// Hot leads go to ana (level 5), the others to ben (level 1).
-constexpr char kScoreRules[] = R"(rule "hot"
-  when score > 0.5
-  require level >= 3
-
-rule "cold"
-  when true
-  require level < 3
-)";
-
-constexpr char kReps[] = R"(id,name,team,status,level
-ana,Ana,closers,active,5
-ben,Ben,smb,active,1
-)";
-
 class ScoreServiceTest : public ::testing::Test {
  protected:
-  ScoreServiceTest() : server_({.rules = kScoreRules, .reps_csv = kReps}) {}
+  ScoreServiceTest() : server_({.rules = kScoreRules, .reps_csv = kScoreReps}) {}
 
   template <typename Fn>
   grpc::Status Call(Fn&& fn) {
@@ -41,44 +26,10 @@ class ScoreServiceTest : public ::testing::Test {
   }
 
   static v1::Lead Lead(const std::string& id, const std::string& source) {
-    v1::Lead lead;
-    lead.set_name("leads/" + id);
-    lead.set_source(source);
-    lead.set_region(id.size() % 2 == 0 ? "eu" : "us");
-    return lead;
+    return ScoredLead(id, source);
   }
-
-  v1::AssignResponse Assign(const v1::Lead& lead) {
-    v1::AssignRequest request;
-    *request.mutable_lead() = lead;
-    v1::AssignResponse response;
-    const grpc::Status status = Call([&](grpc::ClientContext* c) {
-      return server_.assignments().Assign(c, request, &response);
-    });
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return response;
-  }
-
-  // `count` closed leads with a known signal: half from "ads", of which 80% convert; the others
-  // from "web", of which 10% convert.
-  void SeedClosedLeads(int count, const std::string& prefix = "seed") {
-    for (int i = 0; i < count; ++i) {
-      const bool ads = i % 2 == 0;
-      const bool converted = ads ? i % 10 != 8 : i % 20 == 1;
-      const std::string id = absl::StrCat(prefix, "-", i);
-      Assign(Lead(id, ads ? "ads" : "web"));
-      v1::CloseLeadRequest close;
-      close.set_lead("leads/" + id);
-      close.set_resolution(converted ? v1::CLOSE_RESOLUTION_WON : v1::CLOSE_RESOLUTION_LOST);
-      close.set_actor("crm");
-      close.set_reason("seeded outcome");
-      v1::CloseLeadResponse closed;
-      const grpc::Status status = Call([&](grpc::ClientContext* c) {
-        return server_.assignments().CloseLead(c, close, &closed);
-      });
-      ASSERT_TRUE(status.ok()) << status.error_message();
-    }
-  }
+  v1::AssignResponse Assign(const v1::Lead& lead) { return AssignLead(server_, lead); }
+  void SeedClosedLeads(int count) { testing::SeedClosedLeads(server_, count); }
 
   grpc::Status Train(bool activate, v1::TrainModelResponse* response) {
     v1::TrainModelRequest request;
