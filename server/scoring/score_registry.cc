@@ -50,7 +50,7 @@ absl::Status ScoreRegistry::Load() {
   storage::DatabaseView view(storage_.database());
   ASSIGN_OR_RETURN(const uint64_t active, storage::ReadActiveScoreModel(view));
   if (active == 0) return absl::OkStatus();
-  absl::StatusOr<std::shared_ptr<const Model>> model = Load(static_cast<int64_t>(active));
+  absl::StatusOr<std::shared_ptr<const Model>> model = LoadVersion(static_cast<int64_t>(active));
   if (!model.ok()) {
     return absl::FailedPreconditionError(absl::StrCat(
         "the active score model ", active, " does not load: ", model.status().message()));
@@ -74,11 +74,11 @@ absl::StatusOr<std::optional<LeadScore>> ScoreRegistry::Score(const v1::Lead& le
 
 absl::StatusOr<dsl::score::ScoreExplanation> ScoreRegistry::Explain(const v1::Lead& lead,
                                                                     int64_t version) const {
-  ASSIGN_OR_RETURN(const std::shared_ptr<const Model> model, Load(version));
+  ASSIGN_OR_RETURN(const std::shared_ptr<const Model> model, LoadVersion(version));
   return model->Explain(ScoringAttributes(lead));
 }
 
-absl::StatusOr<std::shared_ptr<const Model>> ScoreRegistry::Load(int64_t version) const {
+absl::StatusOr<std::shared_ptr<const Model>> ScoreRegistry::LoadVersion(int64_t version) const {
   {
     std::lock_guard lock(mu_);
     if (const auto found = loaded_.find(version); found != loaded_.end()) return found->second;
@@ -198,7 +198,7 @@ absl::StatusOr<ScoreRegistry::Moved> ScoreRegistry::MoveActive(int64_t version,
                                                                const std::string& reason,
                                                                const CallContext& call) {
   // Loaded before the change: a version that does not load never becomes active.
-  ASSIGN_OR_RETURN(std::shared_ptr<const Model> model, Load(version));
+  ASSIGN_OR_RETURN(std::shared_ptr<const Model> model, LoadVersion(version));
   Moved moved;
   RETURN_IF_ERROR(storage_.commits().Commit(
       [&](storage::WriteTxn& txn) -> absl::Status {

@@ -90,7 +90,7 @@ class ScoreRegistry {
                                                  const std::string& reason,
                                                  const CallContext& call);
   // The stored version, loaded once and kept.
-  [[nodiscard]] absl::StatusOr<std::shared_ptr<const dsl::score::Model>> Load(
+  [[nodiscard]] absl::StatusOr<std::shared_ptr<const dsl::score::Model>> LoadVersion(
       int64_t version) const;
   void SetActive(int64_t version, std::shared_ptr<const dsl::score::Model> model);
 
