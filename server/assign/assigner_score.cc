@@ -3,6 +3,7 @@
 #include "server/assign/assigner.h"
 #include "server/assign/internal/assigner_internal.h"
 #include "server/assign/lead_fields.h"
+#include "storage/assignment_store.h"
 #include "storage/lead_store.h"
 
 namespace leadrouter::server {
@@ -26,6 +27,28 @@ absl::Status Assigner::ScoreItem(BatchItem& item) const {
   }
   ASSIGN_OR_RETURN(item.score, options_.scores->Score(lead));
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<LeadScore>> Assigner::RescoreStoredLead(
+    const std::string& lead_name) const {
+  if (options_.scores == nullptr || options_.scores->Active()->model == nullptr) {
+    return std::nullopt;
+  }
+  storage::DatabaseView view(storage_.database());
+  ASSIGN_OR_RETURN(const std::optional<storage::LeadRecord> stored,
+                   storage::ReadLead(view, lead_name));
+  if (!stored.has_value()) return std::nullopt;  // the reassign itself reports it
+  const v1::Lead& lead = stored->lead();
+  if (lead.has_score()) {
+    // A score the client sent stays; only a model's is computed again.
+    ASSIGN_OR_RETURN(const std::optional<storage::HistoryRecord> current,
+                     storage::ReadHistoryEntry(
+                         view, lead_name, assign_internal::SequenceOf(lead.current_assignment())));
+    if (!current.has_value() || current->assignment().score_model_version() == 0) {
+      return std::nullopt;
+    }
+  }
+  return options_.scores->Score(lead);
 }
 
 namespace assign_internal {

@@ -191,6 +191,20 @@ TEST_F(ScoreServiceTest, ActivateAndRollbackMoveTheActiveVersion) {
   EXPECT_EQ(rolled.model().version(), 1);
   EXPECT_EQ(rolled.previous_version(), 2);
   EXPECT_EQ(Assign(Lead("after-rollback", "ads")).score_model_version(), 1);
+  // A Reassign by the rules scores the lead again with the model active now.
+  v1::ReassignRequest reassign;
+  reassign.set_lead("leads/after-activate");
+  reassign.mutable_by_rule();
+  reassign.set_actor("manager");
+  reassign.set_reason("rebalance");
+  v1::ReassignResponse reassigned;
+  const grpc::Status reassign_status = Call([&](grpc::ClientContext* c) {
+    return server_.assignments().Reassign(c, reassign, &reassigned);
+  });
+  ASSERT_TRUE(reassign_status.ok()) << reassign_status.error_message();
+  EXPECT_EQ(reassigned.assignment().score_model_version(), 1);
+  EXPECT_EQ(reassigned.assignment().score(), reassigned.lead().score());
+  EXPECT_EQ(reassigned.assignment().rep(), "reps/ben");  // ana, the owner, is excluded
   server_.Restart();
   ASSERT_OK(server_.status());
   EXPECT_EQ(ActiveVersion(), 1);
