@@ -4,7 +4,9 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include "leadrouter/v1/scoring.grpc.pb.h"
 #include "status_matchers.h"
@@ -222,6 +224,36 @@ TEST_F(ScoreServiceTest, ActivateAndRollbackMoveTheActiveVersion) {
       [&](grpc::ClientContext* c) { return server_.scores().Activate(c, activate, &activated); });
   EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(bad.error_message().find("name"), std::string::npos);
+}
+
+// --score-train-interval: the first run is at start; with too little data it skips, with enough
+// it stores and activates a model.
+TEST(ScheduledScoreTrainingTest, TrainsAtStartOnceThereIsEnoughData) {
+  bool scheduled = false;
+  ServerHarness server({.rules = kScoreRules,
+                        .reps_csv = kScoreReps,
+                        .configure = [&scheduled](server::ServerOptions& options) {
+                          if (scheduled) options.score_train_interval = std::chrono::hours(1);
+                        }});
+  ASSERT_OK(server.status());
+  const auto active = [&] {
+    v1::GetModelResponse response;
+    const grpc::Status status = server.Call([&](grpc::ClientContext* c) {
+      return server.scores().GetModel(c, v1::GetModelRequest(), &response);
+    });
+    return status.ok() ? response.model().version() : 0;
+  };
+  scheduled = true;
+  server.Restart();  // too little data: the run skips
+  ASSERT_OK(server.status());
+  SeedClosedLeads(server, 250);
+  EXPECT_EQ(active(), 0);
+  server.Restart();  // enough: the run at start trains
+  ASSERT_OK(server.status());
+  for (int i = 0; i < 200 && active() == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(active(), 1);
 }
 
 }  // namespace
