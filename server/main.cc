@@ -111,6 +111,7 @@ int main(int argc, char** argv) {
   std::string work_schedule_file;
   std::string sla_stops_on = "attempt";
   int64_t sla_sweep_interval_ms = options.sla_sweep_interval.count();
+  std::string score_train_interval = "0";
 
   CLI::App app{"leadrouterd: assigns sales leads to reps by rules", "leadrouterd"};
   app.set_config("--config", "",
@@ -240,6 +241,21 @@ int main(int argc, char** argv) {
                  "how often due SLA steps and tasks are applied")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  app.add_option("--score-train-interval", score_train_interval,
+                 "retrain the score model from the closed leads this often and make it active "
+                 "(skipped, logged, while there is too little data): 7d, 12h; 0 never")
+      ->capture_default_str()
+      ->check([](const std::string& text) {
+        return ParseDurationFlag(text).has_value() ? "" : "expected e.g. 7d, 12h, 90m or 0";
+      });
+  app.add_option("--score-min-closed", options.score_minimums.closed,
+                 "the fewest closed leads a score model is trained on")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--score-min-each", options.score_minimums.each_outcome,
+                 "the fewest converted, and the fewest lost, leads a score model is trained on")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   CLI11_PARSE(app, argc, argv);
   if (!work_schedule_file.empty()) {
     std::ifstream in(work_schedule_file);
@@ -254,6 +270,7 @@ int main(int argc, char** argv) {
   options.sla_stops_on = *leadrouter::server::ParseSlaStopsOn(sla_stops_on);
   options.sla_sweep_interval = std::chrono::milliseconds(sla_sweep_interval_ms);
   options.event_retention = *ParseDurationFlag(event_retention);
+  options.score_train_interval = *ParseDurationFlag(score_train_interval);
   options.review_timeout = *ParseDurationFlag(review_timeout);
   options.review_timeout_action =
       *leadrouter::server::ParseReviewTimeoutAction(review_timeout_action);

@@ -40,6 +40,7 @@
 #include "server/services/rep_service.h"
 #include "server/services/report_service.h"
 #include "server/services/rule_service.h"
+#include "server/services/score_service.h"
 #include "storage/idempotency_store.h"
 #include "storage/storage.h"
 
@@ -90,10 +91,12 @@ class Server::Impl {
               CallPolicy{options_.max_deadline, options_.max_metadata_bytes,
                          std::make_shared<RateLimiter>(options_.assign_rate), security_->auth()}),
         rules_(*storage_, *options_.clock),
-        assigner_(*storage_, rules_, roster_, unassigned_, std::move(assigner_options)),
+        scores_(*storage_, *options_.clock, ScoreRegistryOptions{options_.score_minimums}),
+        assigner_(*storage_, rules_, roster_, unassigned_,
+                  WithScores(std::move(assigner_options), scores_)),
         reps_(*storage_, roster_, unassigned_, assigner_),
-        queries_(storage_->database(), *options_.clock, calendar),
-        tester_(*storage_, rules_, roster_, calendar),
+        queries_(storage_->database(), *options_.clock, calendar, &scores_),
+        tester_(*storage_, rules_, roster_, calendar, &scores_),
         reports_(storage_->database(), roster_, *options_.clock,
                  ReportOptions{calendar, assigner_.default_schedule(), {}}),
         backups_(*storage_, rules_),
@@ -103,6 +106,7 @@ class Server::Impl {
   absl::Status Start() {
     RETURN_IF_ERROR(roster_.Reload(storage_->database()));
     RETURN_IF_ERROR(rules_.Load(options_.rules_file));
+    RETURN_IF_ERROR(scores_.Load());
     RETURN_IF_ERROR(unassigned_.Rebuild(storage_->database()));
     if (!options_.reps_file.empty()) {
       RETURN_IF_ERROR(reps_.LoadRosterFile(options_.reps_file));
@@ -125,6 +129,12 @@ class Server::Impl {
     if (options_.sla_sweep_interval.count() > 0) {
       sla_sweep_ = std::make_unique<PeriodicJob>("sla_sweep", options_.sla_sweep_interval,
                                                  [this] { return assigner_.SweepDue().status(); });
+    }
+    if (options_.score_train_interval.count() > 0) {
+      score_training_ = std::make_unique<PeriodicJob>(
+          "score_train",
+          std::chrono::duration_cast<std::chrono::milliseconds>(options_.score_train_interval),
+          [this] { return TrainScoreModel(); });
     }
     if (options_.event_retention.count() > 0) {
       event_trim_ = std::make_unique<PeriodicJob>("event_trim", options_.event_trim_interval,
@@ -158,6 +168,7 @@ class Server::Impl {
     services_.push_back(std::make_unique<AdminServiceImpl>(gate_, backups_));
     services_.push_back(std::make_unique<EventServiceImpl>(gate_, events_));
     services_.push_back(std::make_unique<ReportServiceImpl>(gate_, reports_));
+    services_.push_back(std::make_unique<ScoreServiceImpl>(gate_, scores_));
     for (const auto& service : services_) builder.RegisterService(service.get());
 
     server_ = builder.BuildAndStart();
@@ -227,6 +238,26 @@ class Server::Impl {
   }
 
  private:
+  static AssignerOptions WithScores(AssignerOptions options, const ScoreRegistry& scores) {
+    options.scores = &scores;
+    return options;
+  }
+
+  // The scheduled training: a new active model from the closed leads, or a quiet skip while
+  // there are too few of them.
+  absl::Status TrainScoreModel() {
+    leadrouter::v1::TrainModelRequest request;
+    request.set_actor("leadrouterd");
+    request.set_activate(true);
+    const absl::StatusOr<leadrouter::v1::TrainModelResponse> trained =
+        scores_.Train(request, CallContext{});
+    if (absl::IsFailedPrecondition(trained.status())) {
+      spdlog::info("score_train skipped: {}", std::string(trained.status().message()));
+      return absl::OkStatus();
+    }
+    return trained.status();
+  }
+
   static EventFeedOptions FeedOptions(const ServerOptions& options) {
     EventFeedOptions feed;
     feed.max_watchers = options.max_event_watchers;
@@ -277,6 +308,7 @@ class Server::Impl {
   }
 
   void StopBackgroundJobs() {
+    if (score_training_ != nullptr) score_training_->Stop();
     if (review_expiry_ != nullptr) review_expiry_->Stop();
     if (sla_sweep_ != nullptr) sla_sweep_->Stop();
     if (event_trim_ != nullptr) event_trim_->Stop();
@@ -293,6 +325,7 @@ class Server::Impl {
   RosterCache roster_;
   UnassignedQueue unassigned_;
   RuleRegistry rules_;
+  ScoreRegistry scores_;
   Assigner assigner_;
   RepRegistry reps_;
   LeadQueries queries_;
@@ -308,6 +341,7 @@ class Server::Impl {
   std::unique_ptr<PeriodicJob> event_trim_;
   std::unique_ptr<PeriodicJob> review_expiry_;
   std::unique_ptr<PeriodicJob> sla_sweep_;
+  std::unique_ptr<PeriodicJob> score_training_;
   int port_ = 0;
 
   std::mutex mu_;

@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "dsl/score/train.h"
 #include "server/api/clock.h"
 #include "server/assign/lead_lifecycle.h"
 #include "server/assign/review_timeout.h"
@@ -121,6 +122,11 @@ struct ServerOptions {
   SlaStopsOn sla_stops_on = SlaStopsOn::kAttempt;
   std::string escalation_target;
   std::chrono::milliseconds sla_sweep_interval = std::chrono::seconds(1);
+  // Lead scoring (docs/scoring.md): the least closed data ScoreService.Train accepts, and how
+  // often a scheduled training runs (0: never), which makes its model active and skips, logged,
+  // while there is too little data. Default: 200 closed leads and 40 of each outcome; never
+  dsl::score::Minimums score_minimums;
+  std::chrono::seconds score_train_interval{0};
   // Where the server's "now" comes from: receive and decide times, caps' days, away periods,
   // deadlines (server/api/clock.h). Tests pass a SimulatedClock, which must outlive the server.
   // Default: the system clock

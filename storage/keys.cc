@@ -32,6 +32,8 @@ std::string Explanation(uint64_t sequence) { return KeyWriter().U64(sequence).ke
 
 std::string RuleVersion(uint64_t version) { return KeyWriter().U64(version).key(); }
 
+std::string ScoreModel(uint64_t version) { return KeyWriter().U64(version).key(); }
+
 std::string FollowUp(absl::string_view lead, uint64_t sequence) {
   return KeyWriter().String(lead).U64(sequence).key();
 }

@@ -37,6 +37,8 @@ std::string Explanation(uint64_t sequence);
 
 // rule_versions: version.
 std::string RuleVersion(uint64_t version);
+// score_models, score_model_bytes: version.
+std::string ScoreModel(uint64_t version);
 
 // followups: lead name, sequence.
 std::string FollowUp(absl::string_view lead, uint64_t sequence);

@@ -12,7 +12,8 @@ namespace leadrouter::storage {
 
 // The layout this build reads and writes. Open refuses a directory written with another one.
 // Column families added later without a new version (events, events_by_lead, lead_index,
-// rep_versions, due, assignments_by_sequence, counter_checkpoint) are created empty when a database
+// rep_versions, due, assignments_by_sequence, counter_checkpoint, score_models,
+// score_model_bytes) are created empty when a database
 // from before them is opened (storage/database.cc); the lead index is then built from the leads
 // (storage/lead_index.h).
 inline constexpr uint32_t kSchemaVersion = 1;
@@ -40,9 +41,11 @@ enum class ColumnFamily : int {
   kDue,                // due time, kind, lead name, id -> "" (storage/due_index.h)
   kAssignmentsBySequence,  // sequence -> lead id (every history entry in sequence order)
   kCounterCheckpoint,      // "" -> header; counter key -> CounterValue (storage/counter_recovery.h)
+  kScoreModels,            // version -> leadrouter.v1.ScoreModel (storage/score_model_store.h)
+  kScoreModelBytes,        // version -> ScoreModelBytes (the trained model itself)
 };
 
-inline constexpr std::array<std::string_view, 22> kColumnFamilyNames = {"default",
+inline constexpr std::array<std::string_view, 24> kColumnFamilyNames = {"default",
                                                                         "meta",
                                                                         "leads",
                                                                         "reps",
@@ -63,7 +66,9 @@ inline constexpr std::array<std::string_view, 22> kColumnFamilyNames = {"default
                                                                         "rep_versions",
                                                                         "due",
                                                                         "assignments_by_sequence",
-                                                                        "counter_checkpoint"};
+                                                                        "counter_checkpoint",
+                                                                        "score_models",
+                                                                        "score_model_bytes"};
 
 inline constexpr size_t kColumnFamilyCount = kColumnFamilyNames.size();
 
@@ -75,6 +80,7 @@ constexpr std::string_view ColumnFamilyName(ColumnFamily cf) {
 namespace meta_key {
 inline constexpr std::string_view kSchemaVersion = "schema_version";           // u32
 inline constexpr std::string_view kActiveRuleVersion = "active_rule_version";  // u64, 0 = none
+inline constexpr std::string_view kActiveScoreModel = "active_score_model";    // u64, 0 = none
 // Last value handed out by each sequence (u64); sequences start at 1.
 inline constexpr std::string_view kAssignmentSequence = "sequence/assignment";
 inline constexpr std::string_view kAuditSequence = "sequence/audit";

@@ -1,7 +1,11 @@
-// leadctl score train | report | predict: lead scoring offline (dsl/score/, docs/scoring.md).
+// leadctl score train | report | predict: lead scoring offline (dsl/score/, docs/scoring.md);
+// `train --server` and the version commands (models, activate, rollback) work on a server's
+// models instead (cmd_score_server.cc).
 //
 //   train   --leads FILE [--mapping FILE] [--label converted] [--seed 42] [--out MODEL]
 //           trains on the leads that have the label, holds 20% out, prints the metrics
+//   train   --server ADDR [--activate] [--seed 42]
+//           the same on the server's closed leads, stored there as the next model version
 //   report  --model MODEL --leads FILE [--mapping FILE] [--label converted] --html OUT
 //           the model on those leads: calibration curve and lift chart, one HTML file
 //   predict --model MODEL --leads FILE [--mapping FILE] [--factors 3]
@@ -21,6 +25,7 @@
 #include "clients/leadctl/commands.h"
 #include "clients/leadctl/html_page.h"
 #include "clients/leadctl/score_report.h"
+#include "clients/leadctl/score_server.h"
 #include "dsl/base/status_macros.h"
 #include "dsl/data/lead_mapping.h"
 #include "dsl/data/score_data.h"
@@ -44,6 +49,8 @@ struct ScoreArgs {
   size_t min_closed = score::Minimums{}.closed;
   size_t min_each = score::Minimums{}.each_outcome;
   size_t factors = 3;
+  client::ServerArgs server;
+  bool activate = false;
 };
 
 // The label as a lead field: its name, or, for `--label Converted`, the field a mapping fills from
@@ -151,23 +158,31 @@ absl::Status Predict(const ScoreArgs& args) {
   return absl::OkStatus();
 }
 
-void AddLeadOptions(CLI::App* command, ScoreArgs& args) {
-  command->add_option("--leads", args.leads, "Lead file (.csv or .jsonl)")->required();
+CLI::Option* AddLeadOptions(CLI::App* command, ScoreArgs& args) {
+  CLI::Option* leads = command->add_option("--leads", args.leads, "Lead file (.csv or .jsonl)");
   command->add_option("--mapping", args.mapping,
                       "Mapping file for a CSV export (examples/x-education.scoring.mapping.toml)");
+  return leads;
 }
 
 }  // namespace
 
 void AddScoreCommand(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<ScoreArgs>();
-  CLI::App* score_command =
-      app.add_subcommand("score", "Lead scoring offline: train a model, report on it, score leads");
+  CLI::App* score_command = app.add_subcommand(
+      "score", "Lead scoring: train a model, report on it, score leads; a server's models");
   score_command->require_subcommand(1);
 
   CLI::App* train = score_command->add_subcommand(
-      "train", "Train a score model on leads with a known outcome and print its held-out metrics");
-  AddLeadOptions(train, *args);
+      "train",
+      "Train a score model on leads with a known outcome (a file, or the closed leads of "
+      "--server) and print its held-out metrics");
+  CLI::Option* train_leads = AddLeadOptions(train, *args);
+  client::AddServerOptions(*train, args->server);
+  CLI::Option* train_server = train->get_option("--server");
+  train_leads->excludes(train_server);
+  train->add_flag("--activate", args->activate,
+                  "With --server: make the new model the active one (default: stored only)");
   train->add_option("--label", args->label,
                     "The outcome: a lead field (true/false or 0/1), or the column a mapping reads "
                     "it from (default: converted)");
@@ -181,7 +196,15 @@ void AddScoreCommand(CLI::App& app, int& exit_code) {
                     "Refuse to train on fewer leads with an outcome (default: 200)");
   train->add_option("--min-each", args->min_each,
                     "Refuse to train on fewer of either outcome (default: 40)");
-  train->callback([args, &exit_code] {
+  train->callback([args, train_server, &exit_code] {
+    if (train_server->count() > 0) {
+      exit_code = TrainOnServer(args->server, args->activate, args->seed);
+      return;
+    }
+    if (args->leads.empty()) {
+      exit_code = Fail(absl::InvalidArgumentError("train needs --leads FILE or --server ADDR"));
+      return;
+    }
     const absl::Status s = Train(*args);
     exit_code = s.ok() ? 0 : Fail(s);
   });
@@ -189,7 +212,7 @@ void AddScoreCommand(CLI::App& app, int& exit_code) {
   CLI::App* report = score_command->add_subcommand(
       "report", "A model's calibration and lift on leads with a known outcome, as an HTML page");
   report->add_option("--model", args->model, "Model file (leadctl score train --out)")->required();
-  AddLeadOptions(report, *args);
+  AddLeadOptions(report, *args)->required();
   report->add_option("--label", args->label, "The outcome, as for train (default: converted)");
   report->add_option("--html", args->html, "Write the page to this file")->required();
   report->callback([args, &exit_code] {
@@ -200,13 +223,15 @@ void AddScoreCommand(CLI::App& app, int& exit_code) {
   CLI::App* predict = score_command->add_subcommand(
       "predict", "Score leads: one CSV line per lead with its score and largest factors");
   predict->add_option("--model", args->model, "Model file (leadctl score train --out)")->required();
-  AddLeadOptions(predict, *args);
+  AddLeadOptions(predict, *args)->required();
   predict->add_option("--factors", args->factors,
                       "How many contributions to print per lead, largest first (default: 3)");
   predict->callback([args, &exit_code] {
     const absl::Status s = Predict(*args);
     exit_code = s.ok() ? 0 : Fail(s);
   });
+
+  AddScoreServerCommands(*score_command, exit_code);
 }
 
 }  // namespace leadrouter::leadctl

@@ -10,6 +10,7 @@
 #include "absl/strings/strip.h"
 #include "server/api/dsl_binding.h"
 #include "server/api/plan_proto.h"
+#include "server/api/score_trace_proto.h"
 
 namespace leadrouter::server {
 namespace {
@@ -435,6 +436,7 @@ std::string RenderExplanationText(const v1::Explanation& ex) {
     absl::StrAppend(&out, " (", v1::UnassignedReason_Name(ex.unassigned_reason()), ")");
   }
   out += "\n";
+  if (ex.has_score()) out += RenderScoreTrace(ex.score());
   if (ex.excluded_reps_size() > 0) {
     out += "excluded by the call:";
     for (const std::string& rep : ex.excluded_reps()) absl::StrAppend(&out, " ", rep);

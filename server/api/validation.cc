@@ -228,6 +228,8 @@ absl::Status CheckLead(const Lead& lead, absl::string_view field) {
                                       absl::StrCat(field, ".quality"), 0, 100));
   RETURN_IF_ERROR(
       CheckOptionalNumber(lead.has_value(), lead.value(), absl::StrCat(field, ".value"), 0, 1e18));
+  RETURN_IF_ERROR(
+      CheckOptionalNumber(lead.has_score(), lead.score(), absl::StrCat(field, ".score"), 0, 1));
   if (lead.has_create_time()) {
     RETURN_IF_ERROR(CheckTimestamp(lead.create_time(), absl::StrCat(field, ".create_time")));
   }
@@ -302,8 +304,8 @@ absl::Status CheckRep(const Rep& rep, absl::string_view field) {
 
 absl::Status CheckLeadMask(const google::protobuf::FieldMask& mask, absl::string_view field) {
   static const auto* const plain = new std::set<std::string, std::less<>>{
-      "source",      "quality",           "value",  "region", "industry",
-      "create_time", "preferred_channel", "account"};
+      "source",      "quality",           "value",   "region", "industry",
+      "create_time", "preferred_channel", "account", "score"};
   static const auto* const maps = new std::set<std::string, std::less<>>{"attributes"};
   return CheckMaskPaths(mask, *plain, *maps, field);
 }

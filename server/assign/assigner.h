@@ -50,6 +50,7 @@
 #include "server/assign/unassigned_queue.h"
 #include "server/roster/roster_cache.h"
 #include "server/rules/rule_registry.h"
+#include "server/scoring/score_registry.h"
 #include "storage/assignment_store.h"
 #include "storage/due_index.h"
 #include "storage/storage.h"
@@ -94,6 +95,10 @@ struct AssignerOptions {
   dsl::EscalationTarget escalation_target;
   // How far ahead a working-time due time may be searched (dsl/decision/working_time.h).
   dsl::WorkTimeLimits work_time_limits;
+  // Scores a lead the client sent without `score`, on the calling thread before its decision
+  // goes to the writer, while a model is active (server/scoring/score_registry.h); must outlive
+  // the Assigner. Default: none (no scoring)
+  const ScoreRegistry* scores = nullptr;
 };
 
 // The Assigner's private parts, shared by its files (server/assign/internal/assigner_internal.h).
@@ -174,6 +179,15 @@ class Assigner {
   // assigner.cc: what every operation shares.
   // The rules snapshot a call decides with (then the test hook runs).
   std::shared_ptr<const ActiveRules> RulesForCall() const;
+  // Sets `item.score` from the active model unless the client sent a score (then the client's
+  // wins) or no model is active. Reads the stored lead when the item updates only some fields.
+  // Runs on the caller's thread, never inside the writer: scoring takes tens of microseconds.
+  [[nodiscard]] absl::Status ScoreItem(BatchItem& item) const;
+  // The stored lead's score by the active model, before a Reassign by the rules goes to the
+  // writer; nullopt when no model is active, the lead is absent, or its score is the client's
+  // (its current entry was not scored by a model).
+  [[nodiscard]] absl::StatusOr<std::optional<LeadScore>> RescoreStoredLead(
+      const std::string& lead_name) const;
   // Decides `lead` with `rules` inside the writer; `excluded` are bare rep ids.
   absl::StatusOr<Decided> DecideInTxn(storage::WriteTxn& txn, const ActiveRules& rules,
                                       const leadrouter::v1::Lead& lead,
@@ -198,15 +212,19 @@ class Assigner {
       const ActiveRules& rules, const std::string& actor, int64_t now_us, Effects& effects);
 
   // assigner_reassign.cc
+  // `rescored`: the lead's score by the active model (RescoreStoredLead), for by_rule.
   absl::StatusOr<leadrouter::v1::ReassignResponse> ReassignInTxn(
       storage::WriteTxn& txn, const leadrouter::v1::ReassignRequest& request,
-      const std::string& fingerprint, const ActiveRules& rules, int64_t now_us, Effects& effects);
+      const std::string& fingerprint, const ActiveRules& rules, int64_t now_us, Effects& effects,
+      const std::optional<LeadScore>& rescored = std::nullopt);
   // The rules pick the new owner (ReassignRequest.by_rule) and fill `change`. Returns whether the
-  // lead moves: false when no rep qualifies and release_if_none does not apply.
+  // lead moves: false when no rep qualifies and release_if_none does not apply. `rescored`, when
+  // set, is the score the rules read, recorded on the lead and the entry.
   absl::StatusOr<bool> ReassignByRuleInTxn(storage::WriteTxn& txn,
                                            const leadrouter::v1::ReassignRequest& request,
                                            const ActiveRules& rules, const std::string& entry_name,
-                                           int64_t now_us, storage::AssignmentChange& change);
+                                           int64_t now_us, storage::AssignmentChange& change,
+                                           const std::optional<LeadScore>& rescored = std::nullopt);
   // A manager names the rep (ReassignRequest.rep): checked for availability (refused unless
   // forced), and `change` filled.
   absl::Status ReassignToRepInTxn(storage::WriteTxn& txn,

@@ -34,6 +34,7 @@ absl::StatusOr<v1::Lead> LeadWithInput(storage::WriteTxn& txn,
     *lead.mutable_receive_time() = TimeUtil::MicrosecondsToTimestamp(now_us);
     *lead.mutable_create_time() = lead.receive_time();
     MergeLeadInput(item.lead, google::protobuf::FieldMask(), lead);
+    assign_internal::ApplyScore(item, lead);
     return lead;
   }
   v1::Lead lead = stored->lead();
@@ -43,6 +44,7 @@ absl::StatusOr<v1::Lead> LeadWithInput(storage::WriteTxn& txn,
                                      ") and is never moved"));
   }
   MergeLeadInput(item.lead, item.mask, lead);
+  assign_internal::ApplyScore(item, lead);
   return lead;
 }
 
@@ -105,6 +107,7 @@ absl::StatusOr<v1::AssignResponse> Assigner::DecideNewOwnerInTxn(
   const std::string reason = decided.summary.text();
   storage::AssignmentChange change = assign_internal::DecidedAssignChange(
       std::move(decided), std::move(lead), rules.version, actor, reason, next.sequence, now_us);
+  assign_internal::RecordScore(item, change.lead, change.entry);
   std::vector<v1::Task> tasks;
   ASSIGN_OR_RETURN(const storage::CommittedAssignment committed,
                    CommitChangeInTxn(txn, std::move(change), &tasks));
@@ -114,6 +117,7 @@ absl::StatusOr<v1::AssignResponse> Assigner::DecideNewOwnerInTxn(
   *response.mutable_assignment() = committed.entry;
   *response.mutable_lead() = committed.lead.lead();
   for (v1::Task& task : tasks) *response.add_tasks() = std::move(task);
+  assign_internal::CopyScore(committed.entry, response);
   return response;
 }
 
@@ -123,8 +127,9 @@ absl::StatusOr<v1::AssignResponse> Assigner::Assign(const v1::AssignRequest& req
       assign_internal::CheckItem(request.lead(), request.update_mask(), request.idempotency_key()));
   RETURN_IF_ERROR(CheckText(request.actor(), "actor", 128, false));
   const std::string actor = assign_internal::ActorOrApi(request.actor());
-  const BatchItem item = assign_internal::MakeBatchItem(
+  BatchItem item = assign_internal::MakeBatchItem(
       request.lead(), request.update_mask(), request.idempotency_key(), request.validate_only());
+  RETURN_IF_ERROR(ScoreItem(item));
 
   const std::shared_ptr<const ActiveRules> rules = RulesForCall();
   const absl::Time start = absl::Now();

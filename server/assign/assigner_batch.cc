@@ -64,6 +64,7 @@ absl::StatusOr<v1::AssignBatchResponse> Assigner::AssignBatch(const v1::AssignBa
         assign_internal::CheckItem(in.lead(), in.update_mask(), in.idempotency_key()));
     items.push_back(assign_internal::MakeBatchItem(in.lead(), in.update_mask(),
                                                    in.idempotency_key(), request.validate_only()));
+    if (item_errors.back().ok()) item_errors.back() = ScoreItem(items.back());
   }
 
   const std::shared_ptr<const ActiveRules> rules = RulesForCall();

@@ -149,8 +149,14 @@ absl::StatusOr<bool> Assigner::ReassignByRuleInTxn(storage::WriteTxn& txn,
                                                    const v1::ReassignRequest& request,
                                                    const ActiveRules& rules,
                                                    const std::string& entry_name, int64_t now_us,
-                                                   storage::AssignmentChange& change) {
+                                                   storage::AssignmentChange& change,
+                                                   const std::optional<LeadScore>& rescored) {
   v1::Lead& lead = change.lead;
+  if (rescored.has_value()) {
+    lead.set_score(rescored->score);
+    change.entry.set_score(rescored->score);
+    change.entry.set_score_model_version(rescored->model_version);
+  }
   ASSIGN_OR_RETURN(const std::vector<std::string> excluded, ExcludedReps(txn, request, lead));
   ASSIGN_OR_RETURN(Decided decided,
                    DecideInTxn(txn, rules, lead, excluded, change.sequence, now_us));
@@ -224,11 +230,10 @@ absl::Status Assigner::ReassignToRepInTxn(storage::WriteTxn& txn,
   return absl::OkStatus();
 }
 
-absl::StatusOr<v1::ReassignResponse> Assigner::ReassignInTxn(storage::WriteTxn& txn,
-                                                             const v1::ReassignRequest& request,
-                                                             const std::string& fingerprint,
-                                                             const ActiveRules& rules,
-                                                             int64_t now_us, Effects& effects) {
+absl::StatusOr<v1::ReassignResponse> Assigner::ReassignInTxn(
+    storage::WriteTxn& txn, const v1::ReassignRequest& request, const std::string& fingerprint,
+    const ActiveRules& rules, int64_t now_us, Effects& effects,
+    const std::optional<LeadScore>& rescored) {
   const std::string& key = request.idempotency_key();
   ASSIGN_OR_RETURN(std::optional<v1::ReassignResponse> replay,
                    assign_internal::Replay<v1::ReassignResponse>(txn, kReassignScope, key,
@@ -245,7 +250,8 @@ absl::StatusOr<v1::ReassignResponse> Assigner::ReassignInTxn(storage::WriteTxn& 
       storage::ChangeInfo{request.actor(), "lead.reassign", request.reason(), "", now_us};
   bool moved = true;
   if (request.has_by_rule()) {
-    ASSIGN_OR_RETURN(moved, ReassignByRuleInTxn(txn, request, rules, next.name, now_us, change));
+    ASSIGN_OR_RETURN(moved,
+                     ReassignByRuleInTxn(txn, request, rules, next.name, now_us, change, rescored));
   } else {
     RETURN_IF_ERROR(ReassignToRepInTxn(txn, request, rules, now_us, change));
   }
@@ -270,6 +276,10 @@ absl::StatusOr<v1::ReassignResponse> Assigner::Reassign(const v1::ReassignReques
   const std::string fingerprint =
       request.idempotency_key().empty() ? "" : assign_internal::Fingerprint(request);
 
+  std::optional<LeadScore> rescored;
+  if (request.has_by_rule()) {
+    ASSIGN_OR_RETURN(rescored, RescoreStoredLead(request.lead()));
+  }
   const std::shared_ptr<const ActiveRules> rules = RulesForCall();
   Effects effects;
   absl::StatusOr<v1::ReassignResponse> result;
@@ -277,7 +287,7 @@ absl::StatusOr<v1::ReassignResponse> Assigner::Reassign(const v1::ReassignReques
       [&](storage::WriteTxn& txn) -> absl::Status {
         RETURN_IF_ERROR(call.CheckDeadline());
         result = ReassignInTxn(txn, request, fingerprint, *rules, absl::ToUnixMicros(clock().Now()),
-                               effects);
+                               effects, rescored);
         return result.status();
       },
       call.principal));

@@ -28,6 +28,7 @@ void MergeLeadInput(const v1::Lead& input, const google::protobuf::FieldMask& ma
     if (input.has_create_time()) *lead.mutable_create_time() = input.create_time();
     lead.set_preferred_channel(input.preferred_channel());
     lead.set_account(input.account());
+    input.has_score() ? lead.set_score(input.score()) : lead.clear_score();
     *lead.mutable_attributes() = input.attributes();
     return;
   }
@@ -48,6 +49,8 @@ void MergeLeadInput(const v1::Lead& input, const google::protobuf::FieldMask& ma
       lead.set_preferred_channel(input.preferred_channel());
     } else if (path == "account") {
       lead.set_account(input.account());
+    } else if (path == "score") {
+      input.has_score() ? lead.set_score(input.score()) : lead.clear_score();
     } else if (path == "attributes") {
       *lead.mutable_attributes() = input.attributes();
     } else {

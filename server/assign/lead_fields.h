@@ -7,8 +7,9 @@
 
 namespace leadrouter::server {
 
-// The input fields (2..10) of `input` copied onto `lead`: all of them when `mask` is empty, else
-// those it names ("attributes.{key}" copies or erases one attribute).
+// The input fields (2..10, and `score` when the client sends it) of `input` copied onto `lead`: all
+// of them when `mask` is empty, else those it names ("attributes.{key}" copies or erases one
+// attribute).
 void MergeLeadInput(const leadrouter::v1::Lead& input, const google::protobuf::FieldMask& mask,
                     leadrouter::v1::Lead& lead);
 

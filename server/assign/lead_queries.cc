@@ -16,6 +16,7 @@
 #include "server/api/errors.h"
 #include "server/api/explanation_proto.h"
 #include "server/api/page_token.h"
+#include "server/api/score_trace_proto.h"
 #include "server/api/validation.h"
 #include "storage/assignment_store.h"
 #include "storage/lead_store.h"
@@ -286,6 +287,14 @@ absl::StatusOr<v1::ExplainResponse> LeadQueries::Explain(const v1::ExplainReques
     out.set_outcome(entry->assignment().outcome());
     out.set_rep(entry->assignment().rep());
     out.set_unassigned_reason(entry->assignment().unassigned_reason());
+  }
+  const int64_t score_version = entry->assignment().score_model_version();
+  if (scores_ != nullptr && score_version > 0 && response.explanation().has_lead_snapshot()) {
+    // Recomputed from the lead the rules saw with the model that scored it: the same numbers
+    // (scoring is deterministic), without storing factors nobody may ask for.
+    ASSIGN_OR_RETURN(const dsl::score::ScoreExplanation scored,
+                     scores_->Explain(response.explanation().lead_snapshot(), score_version));
+    *response.mutable_explanation()->mutable_score() = ToScoreTraceProto(scored, score_version);
   }
   response.set_text(RenderExplanationText(response.explanation()));
   return response;

@@ -20,6 +20,7 @@
 #include "leadrouter/v1/assignment.pb.h"
 #include "leadrouter/v1/followups.pb.h"
 #include "server/api/clock.h"
+#include "server/scoring/score_registry.h"
 #include "storage/database.h"
 #include "storage/read_view.h"
 #include "storage_records.pb.h"
@@ -33,9 +34,12 @@ class LeadQueries {
  public:
   // `clock` (whose "now" decides which SLA deadlines have passed) must outlive the queries;
   // `calendar` is the one decisions use (periods of caps and counters).
+  // `scores`, when given, explains the scores a model computed (Explain); it must outlive the
+  // queries.
   LeadQueries(storage::Database& db, const Clock& clock,
-              dsl::PeriodCalendar calendar = dsl::PeriodCalendar())
-      : db_(db), clock_(clock), calendar_(std::move(calendar)) {}
+              dsl::PeriodCalendar calendar = dsl::PeriodCalendar(),
+              const ScoreRegistry* scores = nullptr)
+      : db_(db), clock_(clock), calendar_(std::move(calendar)), scores_(scores) {}
 
   [[nodiscard]] absl::StatusOr<leadrouter::v1::GetLeadResponse> GetLead(
       const leadrouter::v1::GetLeadRequest& request) const;
@@ -60,6 +64,7 @@ class LeadQueries {
   storage::Database& db_;
   const Clock& clock_;
   const dsl::PeriodCalendar calendar_;
+  const ScoreRegistry* const scores_;
 };
 
 }  // namespace leadrouter::server

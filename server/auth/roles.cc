@@ -74,6 +74,12 @@ const std::vector<MethodAccess>& MethodAccessTable() {
       {"/leadrouter.v1.RuleService/GetRules", kEveryRole},
       {"/leadrouter.v1.RuleService/ListVersions", kEveryRole},
       {"/leadrouter.v1.RuleService/Rollback", kAdmins},
+      // ScoreService: a model changes every decision that reads `score`, as a rule version does
+      {"/leadrouter.v1.ScoreService/Train", kAdmins},
+      {"/leadrouter.v1.ScoreService/GetModel", kEveryRole},
+      {"/leadrouter.v1.ScoreService/ListModels", kEveryRole},
+      {"/leadrouter.v1.ScoreService/Activate", kAdmins},
+      {"/leadrouter.v1.ScoreService/Rollback", kAdmins},
       // RepService
       {"/leadrouter.v1.RepService/Upsert", kAdmins},
       {"/leadrouter.v1.RepService/Get", kEveryRole},

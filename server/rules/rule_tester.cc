@@ -306,7 +306,12 @@ absl::StatusOr<v1::DryRunResponse> RuleTester::DryRun(const v1::DryRunRequest& r
     if (i % 256 == 0) {
       RETURN_IF_ERROR(call.CheckDeadline());
     }
-    const v1::Lead& lead = request.leads(i);
+    v1::Lead lead = request.leads(i);
+    if (scores_ != nullptr && !lead.has_score()) {
+      // As Assign: the client's score wins, else the active model's.
+      ASSIGN_OR_RETURN(const std::optional<LeadScore> scored, scores_->Score(lead));
+      if (scored.has_value()) lead.set_score(scored->score);
+    }
     const int64_t at = lead.has_create_time() ? lead.create_time().seconds() : start;
     dsl::DecideOptions options;
     options.rule_version = rules.version;

@@ -20,6 +20,7 @@
 #include "server/api/call_context.h"
 #include "server/roster/roster_cache.h"
 #include "server/rules/rule_registry.h"
+#include "server/scoring/score_registry.h"
 #include "storage/storage.h"
 
 namespace leadrouter::server {
@@ -31,9 +32,15 @@ inline constexpr int kMaxDryRunReps = 10000;
 
 class RuleTester {
  public:
+  // `scores`, when given, scores the DryRun leads sent without `score` with the active model, as
+  // Assign does; it must outlive the tester.
   RuleTester(storage::Storage& storage, RuleRegistry& rules, RosterCache& roster,
-             dsl::PeriodCalendar calendar)
-      : storage_(storage), rules_(rules), roster_(roster), calendar_(std::move(calendar)) {}
+             dsl::PeriodCalendar calendar, const ScoreRegistry* scores = nullptr)
+      : storage_(storage),
+        rules_(rules),
+        roster_(roster),
+        calendar_(std::move(calendar)),
+        scores_(scores) {}
 
   [[nodiscard]] absl::StatusOr<leadrouter::v1::CheckResponse> Check(
       const leadrouter::v1::CheckRequest& request) const;
@@ -81,6 +88,7 @@ class RuleTester {
   RuleRegistry& rules_;
   RosterCache& roster_;
   const dsl::PeriodCalendar calendar_;
+  const ScoreRegistry* const scores_;
 };
 
 }  // namespace leadrouter::server

@@ -8,7 +8,7 @@
 cmake_minimum_required(VERSION 3.25)
 include(${CMAKE_CURRENT_LIST_DIR}/../../cmake/LeadrouterSourceIncludes.cmake)
 
-set(LEADROUTER_SERVER_LAYERS api auth transport roster rules jobs events assign reps reports
+set(LEADROUTER_SERVER_LAYERS api auth transport roster scoring rules jobs events assign reps reports
                              services)
 
 # leadrouter_server_layer_violations(<out_var> <root>): one message per include at fault in

@@ -30,6 +30,7 @@
 #include "leadrouter/v1/followups.grpc.pb.h"
 #include "leadrouter/v1/reps.grpc.pb.h"
 #include "leadrouter/v1/rules.grpc.pb.h"
+#include "leadrouter/v1/scoring.grpc.pb.h"
 #include "server/server.h"
 #include "storage/counter_recovery.h"
 #include "storage/database.h"
@@ -85,6 +86,7 @@ class ServerHarness {
   v1::AdminService::Stub& admin() { return *admin_; }
   v1::EventService::Stub& events() { return *events_; }
   v1::FollowUpService::Stub& followups() { return *followups_; }
+  v1::ScoreService::Stub& scores() { return *scores_; }
 
   // Runs one call with a fresh context and a 30 s deadline.
   template <typename Fn>
@@ -122,6 +124,7 @@ class ServerHarness {
     admin_ = v1::AdminService::NewStub(channel_);
     events_ = v1::EventService::NewStub(channel_);
     followups_ = v1::FollowUpService::NewStub(channel_);
+    scores_ = v1::ScoreService::NewStub(channel_);
   }
 
   HarnessOptions options_;
@@ -135,6 +138,7 @@ class ServerHarness {
   std::unique_ptr<v1::AdminService::Stub> admin_;
   std::unique_ptr<v1::EventService::Stub> events_;
   std::unique_ptr<v1::FollowUpService::Stub> followups_;
+  std::unique_ptr<v1::ScoreService::Stub> scores_;
 };
 
 // The ErrorStatus details of a failed call.

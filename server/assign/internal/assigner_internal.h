@@ -62,7 +62,18 @@ struct BatchItem {
   // The item's Fingerprint, when it has a key.
   std::string fingerprint;
   bool validate_only = false;
+  // The active model's score of the lead (Assigner::ScoreItem), set before the item goes to the
+  // writer; nullopt when the client sent a score or no model is active.
+  std::optional<LeadScore> score;
 };
+
+// The score the decision reads onto `lead` (the model's, when `item.score`; else the client's,
+// merged with the input), and onto the decision's history entry with the model version.
+void ApplyScore(const BatchItem& item, leadrouter::v1::Lead& lead);
+void RecordScore(const BatchItem& item, const leadrouter::v1::Lead& lead,
+                 leadrouter::v1::Assignment& entry);
+// The entry's score and version, as AssignResponse repeats them.
+void CopyScore(const leadrouter::v1::Assignment& entry, leadrouter::v1::AssignResponse& response);
 
 // ----------------------------------------------------------------------------------------------
 // Requests
