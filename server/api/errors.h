@@ -43,7 +43,7 @@ absl::Status ShuttingDown();
 
 // UNIMPLEMENTED "`method` is not implemented yet" with ErrorInfo NOT_IMPLEMENTED, for an RPC of
 // the API that has no implementation; `method` as a client names it,
-// "leadrouter.v1.RuleService/Backtest".
+// "leadrouter.v1.ReportService/Distribution".
 absl::Status NotImplemented(absl::string_view method);
 
 // `status` with ErrorInfo `reason` attached (code and message unchanged).
