@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "clients/common/proto_output.h"
 #include "clients/common/text_table.h"
+#include "clients/leadctl/assignment_view.h"
 
 namespace leadrouter::leadctl {
 namespace {
@@ -19,13 +20,13 @@ std::string Signed(int64_t delta) {
   return delta > 0 ? absl::StrCat("+", delta) : absl::StrCat(delta);
 }
 
-std::string RuleText(const v1::RuleRef& rule) {
-  if (rule.name().empty() && rule.index() == 0) return "-";
-  if (rule.name().empty()) return absl::StrCat("#", rule.index());
-  return rule.name();
+// A rule as the other tables write it (assignment_view.h), "-" for none.
+std::string RuleOrDash(const v1::RuleRef& rule) {
+  const std::string text = RuleText(rule);
+  return text.empty() ? "-" : text;
 }
 
-std::string RepText(const std::string& rep) {
+std::string RepOrDash(const std::string& rep) {
   return rep.empty() ? "-" : std::string(client::ShortName(rep));
 }
 
@@ -49,12 +50,12 @@ void PrintRules(std::ostream& out, const v1::BacktestResponse& r) {
   std::vector<std::string> order;
   std::map<std::string, std::pair<int, int>> counts;
   for (const v1::RuleTally& t : r.candidate().rules()) {
-    const std::string name = RuleText(t.rule());
+    const std::string name = RuleOrDash(t.rule());
     if (!counts.contains(name)) order.push_back(name);
     counts[name].second += t.count();
   }
   for (const v1::RuleTally& t : r.actual().rules()) {
-    const std::string name = RuleText(t.rule());
+    const std::string name = RuleOrDash(t.rule());
     if (!counts.contains(name)) order.push_back(name);
     counts[name].first += t.count();
   }
@@ -90,9 +91,9 @@ void PrintChanges(std::ostream& out, const v1::BacktestResponse& r) {
   out << "Changed leads (" << r.changes_size() << " listed of " << r.changed() << ")\n";
   for (const v1::BacktestChange& c : r.changes()) {
     out << absl::StrFormat("%s  %s  %s (%s) -> %s (%s)\n", client::ShortName(c.lead()),
-                           client::FormatTime(c.decide_time()), RepText(c.actual_rep()),
-                           RuleText(c.actual_rule()), RepText(c.candidate_rep()),
-                           RuleText(c.candidate_rule()));
+                           client::FormatTime(c.decide_time()), RepOrDash(c.actual_rep()),
+                           RuleOrDash(c.actual_rule()), RepOrDash(c.candidate_rep()),
+                           RuleOrDash(c.candidate_rule()));
     out << "  actual:    " << c.actual_summary().text() << "\n";
     out << "  candidate: " << c.candidate_summary().text() << "\n";
     if (!c.candidate_why().empty()) out << "  why:       " << c.candidate_why() << "\n";
