@@ -5,7 +5,7 @@
 //                  [--interval none|day|week|month] [--rep ana ...] [--team north]
 //                  [--source web ...] [--rule vip ...] [--high-quality 80]
 //                  [--format table|json|csv]
-//   leadctl report --html FILE --from ... [--to ...] [filters]: the page of all three (report_html.h)
+//   leadctl report --html FILE --from ... [--to ...] [filters]: all three as one page
 //
 // --from / --to: RFC 3339, a date alone (midnight UTC) or Unix seconds; no --to means now.
 // Exit 0, or 2 for unusable input or server (the server names the bad field).
@@ -97,8 +97,8 @@ absl::StatusOr<v1::ReportFilter> FilterOf(const ReportArgs& args) {
 }
 
 template <typename Request, typename Response>
-using ReportMethod = grpc::Status (v1::ReportService::Stub::*)(grpc::ClientContext*,
-                                                               const Request&, Response*);
+using ReportMethod = grpc::Status (v1::ReportService::Stub::*)(grpc::ClientContext*, const Request&,
+                                                               Response*);
 
 // Sends `request` with the filter and the grouping to `method`.
 template <typename Request, typename Response>
@@ -120,9 +120,8 @@ int RunReport(const ReportArgs& args, Request request, ReportMethod<Request, Res
   if (!filter.ok()) return client::ReportUnusable(filter.status());
   auto stub = v1::ReportService::NewStub(client::Connect(args.server));
   Response response;
-  const grpc::Status status =
-      Fetch(args, *stub, method, *filter, Groupings().at(args.group_by),
-            Intervals().at(args.interval), std::move(request), response);
+  const grpc::Status status = Fetch(args, *stub, method, *filter, Groupings().at(args.group_by),
+                                    Intervals().at(args.interval), std::move(request), response);
   if (!status.ok()) return client::ReportFailure(rpc, status);
   if (args.format == "json") {
     std::cout << client::ToJson(response);
@@ -138,7 +137,8 @@ int WriteReportPage(const ReportArgs& args) {
   if (!filter.ok()) return client::ReportUnusable(filter.status());
   auto stub = v1::ReportService::NewStub(client::Connect(args.server));
   ReportPage page;
-  page.title = absl::StrCat("Leads from ", args.from, args.to.empty() ? " to now" : " to ", args.to);
+  page.title =
+      absl::StrCat("Leads from ", args.from, args.to.empty() ? " to now" : " to ", args.to);
   v1::DistributionRequest distribution;
   if (args.high_quality.has_value()) distribution.set_high_quality_threshold(*args.high_quality);
   // One report after the other: the first failure is the answer.

@@ -405,8 +405,8 @@ void ExpectExactly(Client& client, const std::map<std::string, std::string>& ack
 
 // The lead's SLA_WARNING events, as the server lists them.
 int SlaWarnings(const std::string& address, const std::string& lead) {
-  auto events = v1::EventService::NewStub(
-      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  auto events =
+      v1::EventService::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
   v1::ListLeadEventsRequest request;
   request.set_lead(lead);
   request.set_page_size(100);
