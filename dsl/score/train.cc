@@ -38,8 +38,9 @@ absl::StatusOr<std::string> MonotoneConstraints(const FeatureSpec& spec,
                                                      ", not 1 (rises) or -1 (falls)"));
     }
     const std::vector<Feature>& features = spec.features();
+    const std::string& name = field;  // clang 14 cannot capture a structured binding
     const auto it = std::find_if(features.begin(), features.end(),
-                                 [&](const Feature& f) { return f.field == field; });
+                                 [&](const Feature& f) { return f.field == name; });
     if (it == features.end() || it->kind != FeatureKind::kNumeric) {
       return absl::InvalidArgumentError(
           absl::StrCat("monotone: field \"", field, "\" is not a numeric feature of these leads"));
