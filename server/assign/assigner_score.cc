@@ -12,11 +12,13 @@ namespace v1 = leadrouter::v1;
 
 absl::Status Assigner::ScoreItem(BatchItem& item) const {
   if (options_.scores == nullptr || item.lead.has_score()) return absl::OkStatus();
-  if (options_.scores->Active()->model == nullptr) return absl::OkStatus();
+  const std::shared_ptr<const ActiveScoreModel> active = options_.scores->Active();
+  if (active->model == nullptr) return absl::OkStatus();
   v1::Lead lead = item.lead;
   if (!item.mask.paths().empty()) {
     // Only some fields change: the others are the stored lead's. A concurrent update of the same
-    // lead between this read and the decision can leave the score one update behind.
+    // lead between this read and the decision can leave the score one update behind (docs/
+    // scoring.md, "In the server").
     storage::DatabaseView view(storage_.database());
     ASSIGN_OR_RETURN(const std::optional<storage::LeadRecord> stored,
                      storage::ReadLead(view, item.lead.name()));
@@ -25,15 +27,15 @@ absl::Status Assigner::ScoreItem(BatchItem& item) const {
       MergeLeadInput(item.lead, item.mask, lead);
     }
   }
-  ASSIGN_OR_RETURN(item.score, options_.scores->Score(lead));
+  ASSIGN_OR_RETURN(item.score, ScoreRegistry::ScoreWith(*active, lead));
   return absl::OkStatus();
 }
 
 absl::StatusOr<std::optional<LeadScore>> Assigner::RescoreStoredLead(
     const std::string& lead_name) const {
-  if (options_.scores == nullptr || options_.scores->Active()->model == nullptr) {
-    return std::nullopt;
-  }
+  if (options_.scores == nullptr) return std::nullopt;
+  const std::shared_ptr<const ActiveScoreModel> active = options_.scores->Active();
+  if (active->model == nullptr) return std::nullopt;
   storage::DatabaseView view(storage_.database());
   ASSIGN_OR_RETURN(const std::optional<storage::LeadRecord> stored,
                    storage::ReadLead(view, lead_name));
@@ -48,7 +50,7 @@ absl::StatusOr<std::optional<LeadScore>> Assigner::RescoreStoredLead(
       return std::nullopt;
     }
   }
-  return options_.scores->Score(lead);
+  return ScoreRegistry::ScoreWith(*active, lead);
 }
 
 namespace assign_internal {

@@ -66,10 +66,14 @@ std::shared_ptr<const ActiveScoreModel> ScoreRegistry::Active() const {
 }
 
 absl::StatusOr<std::optional<LeadScore>> ScoreRegistry::Score(const v1::Lead& lead) const {
-  const std::shared_ptr<const ActiveScoreModel> active = Active();
-  if (active->model == nullptr) return std::nullopt;
-  ASSIGN_OR_RETURN(const double score, active->model->Predict(ScoringAttributes(lead)));
-  return LeadScore{score, active->version};
+  return ScoreWith(*Active(), lead);
+}
+
+absl::StatusOr<std::optional<LeadScore>> ScoreRegistry::ScoreWith(const ActiveScoreModel& active,
+                                                                  const v1::Lead& lead) {
+  if (active.model == nullptr) return std::nullopt;
+  ASSIGN_OR_RETURN(const double score, active.model->Predict(ScoringAttributes(lead)));
+  return LeadScore{score, active.version};
 }
 
 absl::StatusOr<dsl::score::ScoreExplanation> ScoreRegistry::Explain(const v1::Lead& lead,

@@ -63,6 +63,9 @@ class ScoreRegistry {
   // is not read (ScoringAttributes).
   [[nodiscard]] absl::StatusOr<std::optional<LeadScore>> Score(
       const leadrouter::v1::Lead& lead) const;
+  // The same with a snapshot the caller already holds (one Active() per call).
+  [[nodiscard]] static absl::StatusOr<std::optional<LeadScore>> ScoreWith(
+      const ActiveScoreModel& active, const leadrouter::v1::Lead& lead);
   // The score of `lead` by stored `version` and each feature's share (the stored decision's
   // model, so that Explain shows what decided). NotFound when the version is absent.
   [[nodiscard]] absl::StatusOr<dsl::score::ScoreExplanation> Explain(
