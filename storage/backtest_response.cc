@@ -38,46 +38,45 @@ std::string ReasonKey(dsl::UnassignedReason reason) {
 
 std::string RepName(const std::string& id) { return id.empty() ? "" : absl::StrCat("reps/", id); }
 
-void FillSide(const dsl::BacktestSide& side, const dsl::BacktestResult& result,
-              const std::map<std::string, v1::RuleRef>& rules, double threshold,
-              v1::DistributionSummary& out) {
-  out.set_leads(static_cast<int32_t>(result.leads));
-  out.set_assigned(static_cast<int32_t>(side.assigned));
-  out.set_pending_review(static_cast<int32_t>(side.pending_review));
-  out.set_unassigned(static_cast<int32_t>(side.unassigned));
-  for (size_t r = 0; r < side.unassigned_by_reason.size(); ++r) {
-    if (side.unassigned_by_reason[r] == 0) continue;
+}  // namespace
+
+v1::DistributionSummary ToDistributionSummary(const dsl::DistributionTally& tally,
+                                              std::span<const dsl::RepInfo> reps,
+                                              const dsl::Fairness& fairness,
+                                              std::span<const SummaryRule> rules) {
+  v1::DistributionSummary out;
+  out.set_leads(static_cast<int32_t>(tally.assigned() + tally.unassigned()));
+  out.set_assigned(static_cast<int32_t>(tally.assigned()));
+  out.set_pending_review(static_cast<int32_t>(tally.pending_review()));
+  out.set_unassigned(static_cast<int32_t>(tally.unassigned()));
+  const std::vector<size_t>& by_reason = tally.unassigned_by_reason();
+  for (size_t r = 0; r < by_reason.size(); ++r) {
+    if (by_reason[r] == 0) continue;
     (*out.mutable_unassigned_by_reason())[ReasonKey(static_cast<dsl::UnassignedReason>(r))] =
-        static_cast<int32_t>(side.unassigned_by_reason[r]);
+        static_cast<int32_t>(by_reason[r]);
   }
-  for (size_t r = 0; r < result.reps.size(); ++r) {
-    const dsl::RepInfo& rep = result.reps[r];
-    const dsl::BacktestRepTally& tally = side.reps[r];
+  for (size_t r = 0; r < reps.size() && r < tally.reps().size(); ++r) {
+    const dsl::RepInfo& rep = reps[r];
+    const dsl::RepTally& totals = tally.reps()[r];
     v1::RepTally* t = out.add_reps();
     t->set_rep(RepName(rep.id));
     t->set_display_name(rep.name.empty() ? rep.id : rep.name);
-    t->set_count(static_cast<int32_t>(tally.count));
-    t->set_quality_sum(tally.quality_sum);
-    t->set_quality_mean(tally.count > 0 ? tally.quality_sum / static_cast<double>(tally.count) : 0);
-    t->set_high_quality_count(static_cast<int32_t>(tally.high_quality));
-    t->set_value_sum(tally.value_sum);
+    t->set_count(static_cast<int32_t>(totals.count));
+    t->set_quality_sum(totals.quality_sum);
+    t->set_quality_mean(totals.quality_mean());
+    t->set_high_quality_count(static_cast<int32_t>(totals.high_quality));
+    t->set_value_sum(totals.value_sum);
   }
-  for (size_t i = 0; i < side.rule_keys.size(); ++i) {
+  for (const SummaryRule& rule : rules) {
     v1::RuleTally* t = out.add_rules();
-    const auto known = rules.find(side.rule_keys[i]);
-    if (known != rules.end()) {
-      *t->mutable_rule() = known->second;
-    } else {
-      t->mutable_rule()->set_name(side.rule_keys[i]);
-    }
-    t->set_count(static_cast<int32_t>(side.rule_hits[i]));
+    *t->mutable_rule() = rule.rule;
+    t->set_count(static_cast<int32_t>(rule.count));
   }
-  out.set_gini_count(side.gini_count);
-  out.set_gini_quality(side.gini_quality);
-  out.set_high_quality_threshold(threshold);
+  out.set_gini_count(fairness.gini_count);
+  out.set_gini_quality(fairness.gini_quality);
+  out.set_high_quality_threshold(tally.high_quality_threshold());
+  return out;
 }
-
-}  // namespace
 
 dsl::BacktestActual BacktestActualOf(const v1::Assignment& entry) {
   dsl::BacktestActual actual;
@@ -103,6 +102,32 @@ dsl::BacktestActual BacktestActualOf(const v1::Assignment& entry) {
   return actual;
 }
 
+namespace {
+
+// A side's rules by their tally key, named as `rules` knows them (else by the key alone).
+v1::DistributionSummary SideSummary(const dsl::BacktestSide& side,
+                                    const dsl::BacktestResult& result,
+                                    const std::map<std::string, v1::RuleRef>& rules) {
+  std::vector<SummaryRule> hits;
+  hits.reserve(side.rule_keys.size());
+  for (size_t i = 0; i < side.rule_keys.size(); ++i) {
+    SummaryRule& hit = hits.emplace_back();
+    const auto known = rules.find(side.rule_keys[i]);
+    if (known != rules.end()) {
+      hit.rule = known->second;
+    } else {
+      hit.rule.set_name(side.rule_keys[i]);
+    }
+    hit.count = side.rule_hits[i];
+  }
+  v1::DistributionSummary out = ToDistributionSummary(side.tally, result.reps, side.fairness, hits);
+  // Leads replayed, whatever the side did with them.
+  out.set_leads(static_cast<int32_t>(result.leads));
+  return out;
+}
+
+}  // namespace
+
 v1::BacktestResponse ToBacktestResponse(const dsl::BacktestResult& result,
                                         std::span<const v1::Assignment> actual,
                                         const BacktestNaming& naming) {
@@ -121,10 +146,8 @@ v1::BacktestResponse ToBacktestResponse(const dsl::BacktestResult& result,
   v1::BacktestResponse out;
   out.set_leads(static_cast<int32_t>(result.leads));
   out.set_changed(static_cast<int32_t>(result.changed));
-  FillSide(result.actual, result, actual_rules, naming.high_quality_threshold,
-           *out.mutable_actual());
-  FillSide(result.candidate, result, rules, naming.high_quality_threshold,
-           *out.mutable_candidate());
+  *out.mutable_actual() = SideSummary(result.actual, result, actual_rules);
+  *out.mutable_candidate() = SideSummary(result.candidate, result, rules);
   for (const dsl::BacktestChange& change : result.changes) {
     v1::BacktestChange* c = out.add_changes();
     c->set_lead(absl::StrCat("leads/", change.lead_id));

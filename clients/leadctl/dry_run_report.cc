@@ -35,15 +35,6 @@ const std::string& WhyOf(const dsl::DryRunResult& result, const dsl::DryRunLead&
   return lead.why < 0 ? kNone : result.summary.why[static_cast<size_t>(lead.why)];
 }
 
-double Mean(const dsl::DryRunRep& rep) {
-  return rep.quality_count == 0 ? 0 : rep.quality_sum / static_cast<double>(rep.quality_count);
-}
-
-double HighShare(const dsl::DryRunRep& rep) {
-  return rep.count == 0 ? 0
-                        : static_cast<double>(rep.high_quality) / static_cast<double>(rep.count);
-}
-
 void PrintLeadLines(std::ostream& out, const dsl::DryRunResult& result,
                     const std::vector<dsl::LeadRow>& leads) {
   out << absl::StrFormat("%-38s %-20s %-12s %-32s %s\n", "lead", "time", "rep", "rule", "outcome");
@@ -78,8 +69,9 @@ void PrintSummaryText(std::ostream& out, const dsl::DryRunResult& result, absl::
                          "mean quality", "quality sum", "share >=80");
   for (const dsl::DryRunRep& rep : result.reps) {
     out << absl::StrFormat("%-16s %-7s %6d %13.1f %14.0f %10.1f%%\n", rep.id,
-                           dsl::RepStatusName(rep.status), rep.count, Mean(rep), rep.quality_sum,
-                           100 * HighShare(rep));
+                           dsl::RepStatusName(rep.status), rep.totals.count,
+                           rep.totals.quality_mean(), rep.totals.quality_sum,
+                           100 * rep.totals.high_quality_share());
   }
   out << "\nunassigned by reason:\n";
   bool any = false;
@@ -144,10 +136,10 @@ Json SummaryJson(const dsl::DryRunResult& result, absl::Duration deciding) {
   for (const dsl::DryRunRep& rep : result.reps) {
     reps.push_back({{"rep", rep.id},
                     {"status", dsl::RepStatusName(rep.status)},
-                    {"leads", rep.count},
-                    {"mean_quality", Mean(rep)},
-                    {"quality_sum", rep.quality_sum},
-                    {"high_quality_share", HighShare(rep)},
+                    {"leads", rep.totals.count},
+                    {"mean_quality", rep.totals.quality_mean()},
+                    {"quality_sum", rep.totals.quality_sum},
+                    {"high_quality_share", rep.totals.high_quality_share()},
                     {"eligible", rep.eligible}});
   }
   j["reps"] = reps;

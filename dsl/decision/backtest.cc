@@ -7,7 +7,6 @@
 #include "absl/strings/str_cat.h"
 #include "dsl/base/status_macros.h"
 #include "dsl/decision/decide.h"
-#include "dsl/decision/dry_run.h"
 
 namespace leadrouter::dsl {
 namespace {
@@ -36,11 +35,12 @@ std::vector<RepInfo> AllReps(const std::vector<BacktestStep>& timeline) {
   return out;
 }
 
+// One side's tally, with its rules counted by key.
 class SideTally {
  public:
   SideTally(BacktestSide& side, const std::vector<RepInfo>& reps, double threshold)
-      : side_(side), reps_(reps), threshold_(threshold) {
-    side_.reps.resize(reps.size());
+      : side_(side), reps_(reps) {
+    side_.tally = DistributionTally(reps.size(), threshold);
   }
 
   void AddRule(const std::string& label) {
@@ -55,40 +55,25 @@ class SideTally {
     AddRule(rule_key);
     if (!rule_key.empty()) ++side_.rule_hits[rule_at_[rule_key]];
     if (!PicksRep(outcome) || rep_id.empty()) {
-      ++side_.unassigned;
-      ++side_.unassigned_by_reason[static_cast<size_t>(reason)];
+      side_.tally.AddUnassigned(reason);
       return;
     }
-    ++side_.assigned;
-    if (outcome == Outcome::kPendingReview) ++side_.pending_review;
     const auto at =
         std::lower_bound(reps_.begin(), reps_.end(), rep_id,
                          [](const RepInfo& r, const std::string& id) { return r.id < id; });
-    BacktestRepTally& tally = side_.reps[static_cast<size_t>(at - reps_.begin())];
-    ++tally.count;
-    const Value quality = lead.Get(lead_slot::kQuality);
-    const double q = quality.is_number() ? quality.number_value() : 0;
-    tally.quality_sum += q;
-    tally.high_quality += quality.is_number() && q >= threshold_;
-    tally.value_sum += lead.Get(lead_slot::kValue).number_value();
+    side_.tally.AddGiven(static_cast<size_t>(at - reps_.begin()), outcome, lead);
   }
 
   void Finish() {
-    std::vector<double> counts;
-    std::vector<double> qualities;
-    for (size_t r = 0; r < reps_.size(); ++r) {
-      if (reps_[r].status == RepStatus::kOff) continue;
-      counts.push_back(static_cast<double>(side_.reps[r].count));
-      qualities.push_back(side_.reps[r].quality_sum);
-    }
-    side_.gini_count = Gini(std::move(counts));
-    side_.gini_quality = Gini(std::move(qualities));
+    std::vector<bool> counted;
+    counted.reserve(reps_.size());
+    for (const RepInfo& rep : reps_) counted.push_back(rep.status != RepStatus::kOff);
+    side_.fairness = side_.tally.FairnessOver(counted);
   }
 
  private:
   BacktestSide& side_;
   const std::vector<RepInfo>& reps_;
-  const double threshold_;
   std::map<std::string, size_t> rule_at_;
 };
 

@@ -27,6 +27,7 @@
 #include "dsl/base/record.h"
 #include "dsl/compile/program.h"
 #include "dsl/decision/decision_state.h"
+#include "dsl/decision/distribution_tally.h"
 #include "dsl/decision/explanation.h"
 #include "dsl/decision/in_memory_decision_state.h"
 #include "dsl/decision/periods.h"
@@ -65,35 +66,22 @@ using BacktestStep = std::variant<BacktestLead, BacktestFixedDeltas, BacktestRos
 
 struct BacktestOptions {
   PeriodCalendar calendar;
-  // Leads with quality at least this count as high quality. Default: 80
-  double high_quality_threshold = 80;
+  // Leads with quality at least this count as high quality. Default: kHighQuality
+  double high_quality_threshold = kHighQuality;
   // At most this many changed leads keep their explanation. Default: 1000
   size_t max_changes = 1000;
 };
 
-// Per-rep totals of one side.
-struct BacktestRepTally {
-  int64_t count = 0;
-  double quality_sum = 0;  // unset quality counts 0
-  int64_t high_quality = 0;
-  double value_sum = 0;
-};
-
 // One side's distribution (what happened, or what the candidate rules would do).
 struct BacktestSide {
-  size_t assigned = 0;  // proposals for review included
-  size_t pending_review = 0;
-  size_t unassigned = 0;
-  // Indexed by UnassignedReason.
-  std::vector<size_t> unassigned_by_reason = std::vector<size_t>(5, 0);
-  // By BacktestResult::reps index.
-  std::vector<BacktestRepTally> reps;
+  // Leads given and left unassigned, per rep by BacktestResult::reps index.
+  DistributionTally tally;
   // Leads per deciding rule, by BacktestRuleKey, in order of first appearance (candidate: every
   // rule of the program in evaluation order, `otherwise` last, also those that decided nothing).
   std::vector<std::string> rule_keys;
   std::vector<size_t> rule_hits;
-  double gini_count = 0;
-  double gini_quality = 0;
+  // Over the reps not OFF in the last roster: the same reps on both sides.
+  Fairness fairness;
 };
 
 // A replayed lead whose candidate decision differs from the real one (rep or outcome).

@@ -13,21 +13,6 @@
 
 namespace leadrouter::dsl {
 
-double Gini(std::vector<double> values) {
-  const size_t n = values.size();
-  if (n < 2) return 0;
-  std::sort(values.begin(), values.end());
-  double sum = 0;
-  double weighted = 0;
-  for (size_t i = 0; i < n; ++i) {
-    sum += values[i];
-    weighted += static_cast<double>(i + 1) * values[i];
-  }
-  if (sum <= 0) return 0;
-  const double dn = static_cast<double>(n);
-  return (2 * weighted) / (dn * sum) - (dn + 1) / dn;
-}
-
 namespace {
 
 // The result before the first lead: every rep with zero counts, the summary's rule labels.
@@ -43,7 +28,6 @@ DryRunResult EmptyResult(const Program& program, const Roster& roster, size_t le
   }
   DryRunSummary& summary = result.summary;
   summary.total = lead_count;
-  summary.unassigned_by_reason.assign(5, 0);
   summary.rule_hits.assign(program.rules().size() + 1, 0);
   for (const Rule& rule : program.rules()) summary.rule_labels.push_back(rule.label);
   summary.rule_labels.push_back(program.has_otherwise() ? program.otherwise_label() : "otherwise");
@@ -52,27 +36,18 @@ DryRunResult EmptyResult(const Program& program, const Roster& roster, size_t le
 }
 
 void TallyAssigned(const Decision& decision, const Record& lead, const DecisionWorkspace& workspace,
-                   DryRunLead& out, DryRunResult& result) {
+                   DryRunLead& out, DryRunResult& result, DistributionTally& tally) {
   out.rep = static_cast<int32_t>(*decision.rep_index);
   out.rule = static_cast<int32_t>(*decision.rule_index);
-  ++result.summary.assigned;
-  if (decision.outcome == Outcome::kPendingReview) ++result.summary.pending_review;
   ++result.summary.rule_hits[*decision.rule_index];
-  DryRunRep& rep = result.reps[*decision.rep_index];
-  ++rep.count;
-  const Value quality = lead.Get(lead_slot::kQuality);
-  if (quality.is_number()) {
-    rep.quality_sum += decision.delta->quality;
-    ++rep.quality_count;
-    if (quality.number_value() >= kHighQuality) ++rep.high_quality;
-  }
+  tally.AddGiven(*decision.rep_index, decision.outcome, lead);
   for (const uint32_t eligible : workspace.last_eligible()) result.reps[eligible].eligible = true;
 }
 
 // The one-line cause of an unassigned lead, counted once per distinct cause.
 void TallyUnassigned(const Decision& decision, std::string why, DryRunLead& out,
-                     DryRunSummary& summary) {
-  ++summary.unassigned_by_reason[static_cast<size_t>(decision.unassigned_reason)];
+                     DryRunSummary& summary, DistributionTally& tally) {
+  tally.AddUnassigned(decision.unassigned_reason);
   const auto known = std::find(summary.why.begin(), summary.why.end(), why);
   out.why = static_cast<int32_t>(known - summary.why.begin());
   if (known == summary.why.end()) {
@@ -82,16 +57,22 @@ void TallyUnassigned(const Decision& decision, std::string why, DryRunLead& out,
   ++summary.why_count[static_cast<size_t>(out.why)];
 }
 
-void SummariseFairness(DryRunResult& result) {
-  std::vector<double> counts, quality;
-  for (const DryRunRep& rep : result.reps) {
-    if (!rep.eligible) continue;
-    counts.push_back(static_cast<double>(rep.count));
-    quality.push_back(rep.quality_sum);
+// The tally's totals into the result, and the fairness across the reps that could receive leads.
+void Summarise(const DistributionTally& tally, DryRunResult& result) {
+  std::vector<bool> eligible;
+  eligible.reserve(result.reps.size());
+  for (size_t r = 0; r < result.reps.size(); ++r) {
+    result.reps[r].totals = tally.reps()[r];
+    eligible.push_back(result.reps[r].eligible);
   }
-  result.summary.eligible_reps = counts.size();
-  result.summary.gini_count = Gini(std::move(counts));
-  result.summary.gini_quality = Gini(std::move(quality));
+  DryRunSummary& summary = result.summary;
+  summary.assigned = tally.assigned();
+  summary.pending_review = tally.pending_review();
+  summary.unassigned_by_reason = tally.unassigned_by_reason();
+  const Fairness fairness = tally.FairnessOver(eligible);
+  summary.eligible_reps = fairness.reps;
+  summary.gini_count = fairness.gini_count;
+  summary.gini_quality = fairness.gini_quality;
 }
 
 }  // namespace
@@ -108,6 +89,7 @@ absl::StatusOr<DryRunResult> RunDryRun(std::shared_ptr<const Program> program,
 
   InMemoryDecisionState state;
   DecisionWorkspace workspace;
+  DistributionTally tally(roster.size(), kHighQuality);
   const double spacing = 3600.0 / options.rate_per_hour;
   for (size_t i = 0; i < leads.size(); ++i) {
     const LeadRow& row = leads[i];
@@ -129,9 +111,9 @@ absl::StatusOr<DryRunResult> RunDryRun(std::shared_ptr<const Program> program,
     out.reason = decision.unassigned_reason;
     if (decision.delta) {
       state.Apply(*decision.delta);
-      TallyAssigned(decision, lead, workspace, out, result);
+      TallyAssigned(decision, lead, workspace, out, result, tally);
     } else if (decide.explain) {
-      TallyUnassigned(decision, UnassignedWhy(decision.explanation), out, result.summary);
+      TallyUnassigned(decision, UnassignedWhy(decision.explanation), out, result.summary, tally);
     } else {
       // Say why without --explain: decide again with the explanation (nothing was applied, so the
       // state is the same) and keep its one-line cause.
@@ -139,7 +121,7 @@ absl::StatusOr<DryRunResult> RunDryRun(std::shared_ptr<const Program> program,
       again.explain = true;
       ASSIGN_OR_RETURN(const Decision traced,
                        Decide(p, lead, roster, state, time, options.calendar, again, workspace));
-      TallyUnassigned(decision, UnassignedWhy(traced.explanation), out, result.summary);
+      TallyUnassigned(decision, UnassignedWhy(traced.explanation), out, result.summary, tally);
     }
     if (decide.explain) result.explanation = std::move(decision.explanation);
     result.leads.push_back(out);
@@ -147,7 +129,7 @@ absl::StatusOr<DryRunResult> RunDryRun(std::shared_ptr<const Program> program,
       options.progress(i + 1, leads.size());
     }
   }
-  SummariseFairness(result);
+  Summarise(tally, result);
   return result;
 }
 

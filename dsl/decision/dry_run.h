@@ -18,15 +18,13 @@
 
 #include "absl/status/statusor.h"
 #include "dsl/compile/program.h"
+#include "dsl/decision/distribution_tally.h"
 #include "dsl/decision/explanation.h"
 #include "dsl/decision/lead_row.h"
 #include "dsl/decision/periods.h"
 #include "dsl/decision/roster.h"
 
 namespace leadrouter::dsl {
-
-// Leads with quality at least this count as high quality in the summary.
-inline constexpr double kHighQuality = 80;
 
 struct DryRunOptions {
   PeriodCalendar calendar;
@@ -54,10 +52,7 @@ struct DryRunRep {
   std::string id;
   std::string name;
   RepStatus status = RepStatus::kActive;
-  int64_t count = 0;
-  double quality_sum = 0;     // leads without quality count 0
-  int64_t quality_count = 0;  // leads that had a quality
-  int64_t high_quality = 0;   // leads with quality >= kHighQuality
+  RepTally totals;  // high quality: at least kHighQuality
   // Passed every filter of the deciding rule for at least one lead: could receive leads.
   bool eligible = false;
 };
@@ -95,9 +90,5 @@ struct DryRunResult {
                                                      std::vector<RepInfo> reps,
                                                      std::span<const LeadRow> leads,
                                                      const DryRunOptions& options);
-
-// Gini coefficient of non-negative values: 0 when all are equal, towards 1 when one holds all.
-// 0 for fewer than two values or an all-zero input.
-double Gini(std::vector<double> values);
 
 }  // namespace leadrouter::dsl

@@ -43,6 +43,7 @@ enum class UnassignedReason : uint8_t {
   kNoEligibleRep,
   kOtherwiseUnassigned,
 };
+inline constexpr size_t kUnassignedReasonCount = 5;
 
 enum class RuleResult : uint8_t {
   kUnspecified,

@@ -12,7 +12,7 @@
 #include "absl/time/clock.h"
 #include "dsl/base/status_macros.h"
 #include "dsl/decision/decide.h"
-#include "dsl/decision/dry_run.h"
+#include "dsl/decision/distribution_tally.h"
 #include "dsl/decision/in_memory_decision_state.h"
 #include "dsl/decision/roster_lint.h"
 #include "google/protobuf/util/time_util.h"
@@ -21,6 +21,7 @@
 #include "server/api/explanation_proto.h"
 #include "server/api/validation.h"
 #include "storage/assignment_store.h"
+#include "storage/backtest_response.h"
 #include "storage/counter_store.h"
 #include "storage/read_view.h"
 #include "storage/rule_version_store.h"
@@ -187,24 +188,11 @@ absl::StatusOr<uint64_t> RuleTester::LoadStartState(const v1::DryRunRequest& req
 
 namespace {
 
-// What the summary adds up while the leads are decided.
-struct DryRunTally {
-  struct Rep {
-    int count = 0;
-    double quality_sum = 0;
-    int high = 0;
-    double value_sum = 0;
-  };
-  std::vector<Rep> reps;
-  std::vector<int> rule_hits;
-  std::map<std::string, int> unassigned_by_reason;
-  int assigned = 0;
-};
-
 // One decided lead into its result line and the tally.
-void RecordResult(const v1::Lead& lead, int64_t at, const dsl::Decision& decision,
-                  const dsl::SourceFile& source, bool include_explanation, double threshold,
-                  v1::DryRunResult& result, DryRunTally& tally) {
+void RecordResult(const v1::Lead& lead, const dsl::Record& fields, int64_t at,
+                  const dsl::Decision& decision, const dsl::SourceFile& source,
+                  bool include_explanation, v1::DryRunResult& result, dsl::DistributionTally& tally,
+                  std::vector<size_t>& rule_hits) {
   result.set_lead(lead.name());
   result.set_outcome(ToOutcomeProto(decision.outcome));
   result.mutable_decide_time()->set_seconds(at);
@@ -215,60 +203,16 @@ void RecordResult(const v1::Lead& lead, int64_t at, const dsl::Decision& decisio
   if (include_explanation) {
     *result.mutable_explanation() = ToExplanationProto(decision.explanation, source);
   }
-  if (decision.rule_index && *decision.rule_index < tally.rule_hits.size()) {
-    ++tally.rule_hits[*decision.rule_index];
+  if (decision.rule_index && *decision.rule_index < rule_hits.size()) {
+    ++rule_hits[*decision.rule_index];
   }
   if (dsl::PicksRep(decision.outcome) && decision.rep_index) {
-    ++tally.assigned;
     result.set_rep(RepName(decision.rep_id));
-    DryRunTally::Rep& rep = tally.reps[*decision.rep_index];
-    ++rep.count;
-    const double quality = lead.has_quality() ? lead.quality() : 0;
-    rep.quality_sum += quality;
-    rep.high += lead.has_quality() && quality >= threshold;
-    rep.value_sum += lead.has_value() ? lead.value() : 0;
+    tally.AddGiven(*decision.rep_index, decision.outcome, fields);
     return;
   }
   result.set_unassigned_reason(ToUnassignedReasonProto(decision.unassigned_reason));
-  ++tally.unassigned_by_reason[std::string(absl::StripPrefix(
-      v1::UnassignedReason_Name(result.unassigned_reason()), "UNASSIGNED_REASON_"))];
-}
-
-void FillSummary(const DryRunTally& tally, const dsl::Roster& roster,
-                 const std::vector<v1::RuleInfo>& rules, int leads, double threshold,
-                 v1::DistributionSummary& summary) {
-  summary.set_leads(leads);
-  summary.set_assigned(tally.assigned);
-  summary.set_unassigned(leads - tally.assigned);
-  summary.set_high_quality_threshold(threshold);
-  for (const auto& [reason, count] : tally.unassigned_by_reason) {
-    (*summary.mutable_unassigned_by_reason())[reason] = count;
-  }
-  std::vector<double> counts;
-  std::vector<double> qualities;
-  for (size_t r = 0; r < roster.size(); ++r) {
-    const dsl::RepInfo& rep = roster.rep(r);
-    const DryRunTally::Rep& totals = tally.reps[r];
-    v1::RepTally* out = summary.add_reps();
-    out->set_rep(RepName(rep.id));
-    out->set_display_name(rep.name.empty() ? rep.id : rep.name);
-    out->set_count(totals.count);
-    out->set_quality_sum(totals.quality_sum);
-    out->set_quality_mean(totals.count > 0 ? totals.quality_sum / totals.count : 0);
-    out->set_high_quality_count(totals.high);
-    out->set_value_sum(totals.value_sum);
-    if (rep.status != dsl::RepStatus::kOff) {
-      counts.push_back(totals.count);
-      qualities.push_back(totals.quality_sum);
-    }
-  }
-  summary.set_gini_count(dsl::Gini(counts));
-  summary.set_gini_quality(dsl::Gini(qualities));
-  for (size_t i = 0; i < rules.size() && i < tally.rule_hits.size(); ++i) {
-    v1::RuleTally* out = summary.add_rules();
-    *out->mutable_rule() = rules[i].rule();
-    out->set_count(tally.rule_hits[i]);
-  }
+  tally.AddUnassigned(decision.unassigned_reason);
 }
 
 }  // namespace
@@ -299,9 +243,11 @@ absl::StatusOr<v1::DryRunResponse> RuleTester::DryRun(const v1::DryRunRequest& r
                    LoadStartState(request, program, *roster, start, state));
 
   dsl::DecisionWorkspace workspace;
-  DryRunTally tally;
-  tally.reps.resize(roster->size());
-  tally.rule_hits.assign(program.rules().size() + (program.has_otherwise() ? 1 : 0), 0);
+  dsl::DistributionTally tally(roster->size(), threshold);
+  std::vector<size_t> rule_hits(program.rules().size() + (program.has_otherwise() ? 1 : 0), 0);
+  // Fairness counts the reps that could receive leads: those that passed every filter of the
+  // deciding rule for at least one lead (as `leadctl dry-run` counts them).
+  std::vector<bool> eligible(roster->size(), false);
   for (int i = 0; i < request.leads_size(); ++i) {
     if (i % 256 == 0) {
       RETURN_IF_ERROR(call.CheckDeadline());
@@ -317,16 +263,25 @@ absl::StatusOr<v1::DryRunResponse> RuleTester::DryRun(const v1::DryRunRequest& r
     options.rule_version = rules.version;
     options.lead_id = IdOf(lead.name());
     options.explain = true;
+    const dsl::Record fields = program.BindLead(LeadAttributes(lead));
     ASSIGN_OR_RETURN(dsl::Decision decision,
-                     dsl::Decide(program, program.BindLead(LeadAttributes(lead)), *roster, state,
+                     dsl::Decide(program, fields, *roster, state,
                                  {at, first_sequence + static_cast<uint64_t>(i)}, calendar_,
                                  options, workspace));
-    if (decision.delta) state.Apply(*decision.delta);
-    RecordResult(lead, at, decision, *rules.source, request.include_explanations(), threshold,
-                 *response.add_results(), tally);
+    if (decision.delta) {
+      state.Apply(*decision.delta);
+      for (const uint32_t r : workspace.last_eligible()) eligible[r] = true;
+    }
+    RecordResult(lead, fields, at, decision, *rules.source, request.include_explanations(),
+                 *response.add_results(), tally, rule_hits);
   }
-  FillSummary(tally, *roster, ToRuleInfos(program, *rules.source, rules.version),
-              request.leads_size(), threshold, *response.mutable_summary());
+  const std::vector<v1::RuleInfo> rule_infos = ToRuleInfos(program, *rules.source, rules.version);
+  std::vector<storage::SummaryRule> rule_rows;
+  for (size_t r = 0; r < rule_infos.size() && r < rule_hits.size(); ++r) {
+    rule_rows.push_back({rule_infos[r].rule(), rule_hits[r]});
+  }
+  *response.mutable_summary() = storage::ToDistributionSummary(
+      tally, roster->reps(), tally.FairnessOver(eligible), rule_rows);
   return response;
 }
 

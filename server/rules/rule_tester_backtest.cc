@@ -130,18 +130,20 @@ absl::StatusOr<v1::BacktestResponse> RuleTester::Backtest(const v1::BacktestRequ
   std::vector<v1::Assignment> actual;
   const std::vector<dsl::BacktestStep> timeline = Timeline(stored.steps, fixed_reps, actual);
 
-  storage::BacktestNaming naming;
-  naming.high_quality_threshold =
+  const double threshold =
       request.has_high_quality_threshold() ? request.high_quality_threshold() : dsl::kHighQuality;
+  storage::BacktestNaming naming;
   for (const v1::RuleInfo& info : ToRuleInfos(*rules.program, *rules.source, rules.version)) {
     naming.candidate_rules.push_back(info.rule());
   }
   naming.summarize = [](const dsl::Explanation& ex) { return ToSummaryProto(ex); };
   dsl::BacktestResult result;
+  // With nothing to replay both sides are empty, at the threshold asked for.
+  result.actual.tally = result.candidate.tally = dsl::DistributionTally(0, threshold);
   if (!actual.empty()) {
     dsl::BacktestOptions options;
     options.calendar = calendar_;
-    options.high_quality_threshold = naming.high_quality_threshold;
+    options.high_quality_threshold = threshold;
     options.max_changes = static_cast<size_t>(
         Bounded(request.max_changes(), kDefaultBacktestChanges, kMaxBacktestChanges));
     ASSIGN_OR_RETURN(result, dsl::RunBacktest(rules.program, timeline, state, options));

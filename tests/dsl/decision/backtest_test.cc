@@ -66,16 +66,16 @@ TEST(Backtest, FixedChangesCountAgainstCapsAndNewRostersTakeEffectWhereTheyAre) 
   EXPECT_EQ(result->changes[1].reason, UnassignedReason::kNoEligibleRep);
   // Tallies: reps a, b, c (b off in the last roster, left out of the Gini).
   ASSERT_EQ(result->reps.size(), 3u);
-  EXPECT_EQ(result->actual.reps[1].count, 2);
-  EXPECT_EQ(result->actual.reps[2].count, 1);
-  EXPECT_EQ(result->candidate.reps[1].count, 1);
-  EXPECT_EQ(result->candidate.reps[2].count, 1);
-  EXPECT_DOUBLE_EQ(result->candidate.reps[1].quality_sum, 90);
-  EXPECT_EQ(result->candidate.reps[1].high_quality, 1);
-  EXPECT_EQ(result->candidate.unassigned, 1u);
-  EXPECT_EQ(
-      result->candidate.unassigned_by_reason[static_cast<size_t>(UnassignedReason::kNoEligibleRep)],
-      1u);
+  EXPECT_EQ(result->actual.tally.reps()[1].count, 2);
+  EXPECT_EQ(result->actual.tally.reps()[2].count, 1);
+  EXPECT_EQ(result->candidate.tally.reps()[1].count, 1);
+  EXPECT_EQ(result->candidate.tally.reps()[2].count, 1);
+  EXPECT_DOUBLE_EQ(result->candidate.tally.reps()[1].quality_sum, 90);
+  EXPECT_EQ(result->candidate.tally.reps()[1].high_quality, 1);
+  EXPECT_EQ(result->candidate.tally.unassigned(), 1u);
+  EXPECT_EQ(result->candidate.tally
+                .unassigned_by_reason()[static_cast<size_t>(UnassignedReason::kNoEligibleRep)],
+            1u);
   ASSERT_EQ(result->candidate.rule_keys, std::vector<std::string>{"all"});
   EXPECT_EQ(result->candidate.rule_hits[0], 2u);
   EXPECT_EQ(result->actual.rule_hits[0], 3u);

@@ -281,13 +281,13 @@ Fairness DryRunTwelveEqualReps(const std::string& strategy) {
   if (!result.ok()) return {};
   EXPECT_EQ(result->summary.assigned, leads.size());
   double mean = 0;
-  for (const DryRunRep& rep : result->reps) mean += static_cast<double>(rep.high_quality);
+  for (const DryRunRep& rep : result->reps) mean += static_cast<double>(rep.totals.high_quality);
   mean /= static_cast<double>(result->reps.size());
   Fairness out;
   out.gini_quality = result->summary.gini_quality;
   for (const DryRunRep& rep : result->reps) {
-    out.top_spread =
-        std::max(out.top_spread, std::fabs(static_cast<double>(rep.high_quality) - mean) / mean);
+    out.top_spread = std::max(
+        out.top_spread, std::fabs(static_cast<double>(rep.totals.high_quality) - mean) / mean);
   }
   ::testing::Test::RecordProperty(strategy + " gini_quality", std::to_string(out.gini_quality));
   ::testing::Test::RecordProperty(strategy + " top_spread", std::to_string(out.top_spread));

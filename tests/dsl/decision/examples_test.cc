@@ -116,7 +116,7 @@ TEST(Examples, AwayAndOffRepsNeverReceive) {
   const DryRunResult result = DryRunExample(CompileExample("quick-start.rules"), XEducationLeads());
   for (const DryRunRep& rep : result.reps) {
     if (rep.status != RepStatus::kActive) {
-      EXPECT_EQ(rep.count, 0) << rep.id;
+      EXPECT_EQ(rep.totals.count, 0) << rep.id;
     }
   }
   EXPECT_GT(result.summary.assigned, 0u);

@@ -324,6 +324,12 @@ TEST_F(RuleServiceTest, DryRunDecidesWithoutStoring) {
   EXPECT_EQ(response.summary().assigned(), 4);
   EXPECT_EQ(response.summary().reps_size(), 5);
   EXPECT_EQ(response.version(), 0);
+  // Fairness over the reps that could receive them, as `leadctl dry-run` counts it: ana and ben
+  // took two each; away cara, off dan and eve (a cap of 0) could not, and do not count.
+  EXPECT_EQ(response.summary().reps(0).count(), 2);
+  EXPECT_EQ(response.summary().reps(1).count(), 2);
+  EXPECT_DOUBLE_EQ(response.summary().gini_count(), 0);
+  EXPECT_DOUBLE_EQ(response.summary().reps(0).quality_mean(), 50);
 
   v1::GetLeadRequest get;
   get.set_name("leads/d0");
