@@ -243,6 +243,7 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   app.add_option("--score-train-interval", score_train_interval,
                  "retrain the score model from the closed leads this often and make it active "
+                 "when it does at least as well as the active one on the newest held-out leads "
                  "(skipped, logged, while there is too little data): 7d, 12h; 0 never")
       ->capture_default_str()
       ->check([](const std::string& text) {

@@ -243,12 +243,12 @@ class Server::Impl {
     return options;
   }
 
-  // The scheduled training: a new active model from the closed leads, or a quiet skip while
-  // there are too few of them.
+  // The scheduled training: a new model from the closed leads, made active when it does at least
+  // as well as the active one on the leads it held out; a quiet skip while there are too few.
   absl::Status TrainScoreModel() {
     leadrouter::v1::TrainModelRequest request;
     request.set_actor("leadrouterd");
-    request.set_activate(true);
+    request.set_activate_if_better(true);
     const absl::StatusOr<leadrouter::v1::TrainModelResponse> trained =
         scores_.Train(request, CallContext{});
     if (absl::IsFailedPrecondition(trained.status())) {

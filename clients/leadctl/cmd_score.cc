@@ -4,7 +4,7 @@
 //
 //   train   --leads FILE [--mapping FILE] [--label converted] [--seed 42] [--out MODEL]
 //           trains on the leads that have the label, holds 20% out, prints the metrics
-//   train   --server ADDR [--activate] [--seed 42]
+//   train   --server ADDR [--activate | --activate-if-better] [--seed 42]
 //           the same on the server's closed leads, stored there as the next model version
 //   report  --model MODEL --leads FILE [--mapping FILE] [--label converted] --html OUT
 //           the model on those leads: calibration curve and lift chart, one HTML file
@@ -51,6 +51,7 @@ struct ScoreArgs {
   size_t factors = 3;
   client::ServerArgs server;
   bool activate = false;
+  bool activate_if_better = false;
 };
 
 // The label as a lead field: its name, or, for `--label Converted`, the field a mapping fills from
@@ -181,8 +182,14 @@ void AddScoreCommand(CLI::App& app, int& exit_code) {
   client::AddServerOptions(*train, args->server);
   CLI::Option* train_server = train->get_option("--server");
   train_leads->excludes(train_server);
-  train->add_flag("--activate", args->activate,
-                  "With --server: make the new model the active one (default: stored only)");
+  CLI::Option* activate =
+      train->add_flag("--activate", args->activate,
+                      "With --server: make the new model the active one (default: stored only)");
+  train
+      ->add_flag("--activate-if-better", args->activate_if_better,
+                 "With --server: make it active only when no model is, or when it does at least "
+                 "as well as the active one on the same held-out leads (ROC AUC)")
+      ->excludes(activate);
   train->add_option("--label", args->label,
                     "The outcome: a lead field (true/false or 0/1), or the column a mapping reads "
                     "it from (default: converted)");
@@ -198,7 +205,8 @@ void AddScoreCommand(CLI::App& app, int& exit_code) {
                     "Refuse to train on fewer of either outcome (default: 40)");
   train->callback([args, train_server, &exit_code] {
     if (train_server->count() > 0) {
-      exit_code = TrainOnServer(args->server, args->activate, args->seed);
+      exit_code =
+          TrainOnServer(args->server, {args->activate, args->activate_if_better}, args->seed);
       return;
     }
     if (args->leads.empty()) {

@@ -1,6 +1,7 @@
 // leadctl score train --server | models | activate | rollback: the server's score models.
 //
-//   train --server ADDR [--activate] [--seed N]   trains on the server's closed leads
+//   train --server ADDR [--activate | --activate-if-better] [--seed N]
+//                                                  trains on the server's closed leads
 //   models [--limit N]                             versions, newest first, with their AUC
 //   activate VERSION [--reason TEXT]               makes a version the active one
 //   rollback [VERSION] [--reason TEXT]             the version before the active one (or VERSION)
@@ -112,11 +113,13 @@ int RunRollback(const VersionArgs& args) {
 
 }  // namespace
 
-int TrainOnServer(const client::ServerArgs& server, bool activate, uint64_t seed) {
+int TrainOnServer(const client::ServerArgs& server, const TrainActivation& activation,
+                  uint64_t seed) {
   auto stub = v1::ScoreService::NewStub(client::Connect(server));
   v1::TrainModelRequest request;
   request.set_actor("leadctl");
-  request.set_activate(activate);
+  request.set_activate(activation.always);
+  request.set_activate_if_better(activation.if_better);
   request.set_seed(seed);
   v1::TrainModelResponse response;
   const grpc::Status status =
@@ -132,6 +135,13 @@ int TrainOnServer(const client::ServerArgs& server, bool activate, uint64_t seed
       model.name(), model.active() ? " (active)" : " (not active: score activate to use it)",
       model.data().train_count(), model.data().holdout_count(), model.data().split(), model.seed(),
       model.features_size());
+  if (response.has_compared_roc_auc()) {
+    std::cout << absl::StrFormat(
+        "compared with score/models/%d on the same held-out leads: ROC AUC %.4f there, %.4f "
+        "here: %s\n",
+        response.compared_version(), response.compared_roc_auc(), model.holdout().roc_auc(),
+        model.active() ? "activated" : "kept the active version");
+  }
   std::cout << dsl::score::FormatMetrics(FromProto(model.holdout()));
   return client::kExitOk;
 }

@@ -9,9 +9,17 @@
 
 namespace leadrouter::leadctl {
 
+// Whether `score train --server` makes the new version active: `--activate` (always) or
+// `--activate-if-better` (when it does at least as well as the active one on its held-out leads).
+struct TrainActivation {
+  bool always = false;
+  bool if_better = false;
+};
+
 // `score train --server`: trains on the server's closed leads and prints the held-out evaluation
 // (AUC, log loss, calibration by decile, lift). Returns the exit code.
-int TrainOnServer(const client::ServerArgs& server, bool activate, uint64_t seed);
+int TrainOnServer(const client::ServerArgs& server, const TrainActivation& activation,
+                  uint64_t seed);
 
 // `score models`, `score activate VERSION`, `score rollback [VERSION]` under `score`.
 void AddScoreServerCommands(CLI::App& score, int& exit_code);

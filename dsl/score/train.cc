@@ -202,13 +202,19 @@ absl::StatusOr<Model> Train(const std::vector<Example>& examples, std::string_vi
 absl::StatusOr<Model> TrainOnSplit(const std::vector<Example>& examples, const Split& split,
                                    std::string_view label, const TrainOptions& options) {
   ASSIGN_OR_RETURN(Model model, Fit(examples, split.train, label, options));
-  ASSIGN_OR_RETURN(std::vector<double> scores, model.Predict(LeadsOf(examples, split.test)));
-  std::vector<bool> outcomes;
-  for (size_t i : split.test) outcomes.push_back(examples[i].converted);
   ModelInfo info = model.info();
   info.split = split.method;
-  info.holdout = Evaluate(scores, outcomes);
+  ASSIGN_OR_RETURN(info.holdout, EvaluateOn(model, examples, split.test));
   return std::move(model).WithInfo(std::move(info));
+}
+
+absl::StatusOr<Metrics> EvaluateOn(const Model& model, const std::vector<Example>& examples,
+                                   const std::vector<size_t>& rows) {
+  ASSIGN_OR_RETURN(const std::vector<double> scores, model.Predict(LeadsOf(examples, rows)));
+  std::vector<bool> outcomes;
+  outcomes.reserve(rows.size());
+  for (size_t i : rows) outcomes.push_back(examples[i].converted);
+  return Evaluate(scores, outcomes);
 }
 
 absl::StatusOr<double> CrossValidatedAuc(const std::vector<Example>& examples,

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "dsl/base/record.h"
 #include "dsl/score/features.h"
+#include "dsl/score/metrics.h"
 #include "dsl/score/model.h"
 
 namespace leadrouter::dsl::score {
@@ -68,6 +69,13 @@ Split SplitExamples(const std::vector<Example>& examples, double fraction, uint6
 [[nodiscard]] absl::StatusOr<Model> TrainOnSplit(const std::vector<Example>& examples,
                                                  const Split& split, std::string_view label,
                                                  const TrainOptions& options);
+
+// The metrics of `model` on `examples[rows]`: TrainOnSplit's held-out figures, and how a model
+// trained earlier does on the leads a new training held out (the comparison before the scheduled
+// training activates its model).
+[[nodiscard]] absl::StatusOr<Metrics> EvaluateOn(const Model& model,
+                                                 const std::vector<Example>& examples,
+                                                 const std::vector<size_t>& rows);
 
 // CheckEnoughData, SplitExamples, Fit on the training part, Evaluate on the held-out part; the
 // model's info() has the metrics. The model is the one trained without the held-out leads, so

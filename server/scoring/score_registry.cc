@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "dsl/base/status_macros.h"
 #include "server/api/errors.h"
 #include "server/api/page_token.h"
@@ -108,6 +109,9 @@ void ScoreRegistry::SetActive(int64_t version, std::shared_ptr<const Model> mode
 absl::StatusOr<v1::TrainModelResponse> ScoreRegistry::Train(const v1::TrainModelRequest& request,
                                                             const CallContext& call) {
   RETURN_IF_ERROR(CheckText(request.actor(), "actor", 128, true));
+  if (request.activate() && request.activate_if_better()) {
+    return InvalidField("activate_if_better", "excludes activate: ask for one of them");
+  }
   ClosedLeads closed;
   {
     storage::DatabaseView view(storage_.database());
@@ -122,6 +126,23 @@ absl::StatusOr<v1::TrainModelResponse> ScoreRegistry::Train(const v1::TrainModel
   if (request.seed() != 0) options.seed = request.seed();
   ASSIGN_OR_RETURN(Model trained, dsl::score::Train(closed.examples, kConvertedLabel, options));
   RETURN_IF_ERROR(call.CheckDeadline());
+  v1::TrainModelResponse response;
+  bool activate = request.activate();
+  if (request.activate_if_better()) {
+    // The active model on the leads the new one held out: the split is Train's own (seeded,
+    // time-based in the store), and neither model saw those leads.
+    const std::shared_ptr<const ActiveScoreModel> current = Active();
+    activate = current->model == nullptr;
+    if (!activate) {
+      const dsl::score::Split split =
+          dsl::score::SplitExamples(closed.examples, options.holdout_fraction, options.seed);
+      ASSIGN_OR_RETURN(const dsl::score::Metrics compared,
+                       dsl::score::EvaluateOn(*current->model, closed.examples, split.test));
+      response.set_compared_version(current->version);
+      response.set_compared_roc_auc(compared.roc_auc);
+      activate = trained.info().holdout.roc_auc >= compared.roc_auc;
+    }
+  }
   ASSIGN_OR_RETURN(const std::string bytes, trained.ToBytes());
   v1::ScoreModel described = DescribeModel(trained, closed);
   described.set_author(request.actor());
@@ -136,8 +157,7 @@ absl::StatusOr<v1::TrainModelResponse> ScoreRegistry::Train(const v1::TrainModel
         change.action = "score.train";
         change.detail = absl::StrCat("trained on ", closed.examples.size(), " closed leads");
         change.now_us = absl::ToUnixMicros(clock_.Now());
-        ASSIGN_OR_RETURN(
-            stored, storage::StoreScoreModel(txn, described, bytes, request.activate(), change));
+        ASSIGN_OR_RETURN(stored, storage::StoreScoreModel(txn, described, bytes, activate, change));
         return absl::OkStatus();
       },
       call.principal));
@@ -145,10 +165,13 @@ absl::StatusOr<v1::TrainModelResponse> ScoreRegistry::Train(const v1::TrainModel
     std::lock_guard lock(mu_);
     loaded_.emplace(stored.version(), model);
   }
-  if (request.activate()) SetActive(stored.version(), model);
-  spdlog::info("score model trained version={} closed={} auc={:.4f} active={}", stored.version(),
-               closed.examples.size(), stored.holdout().roc_auc(), stored.active());
-  v1::TrainModelResponse response;
+  if (activate) SetActive(stored.version(), model);
+  spdlog::info("score model trained version={} closed={} auc={:.4f} active={}{}", stored.version(),
+               closed.examples.size(), stored.holdout().roc_auc(), stored.active(),
+               response.has_compared_roc_auc()
+                   ? absl::StrFormat(" compared_version=%d compared_auc=%.4f",
+                                     response.compared_version(), response.compared_roc_auc())
+                   : std::string());
   *response.mutable_model() = std::move(stored);
   return response;
 }

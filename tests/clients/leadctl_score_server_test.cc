@@ -78,6 +78,18 @@ TEST_F(LeadctlScoreServerTest, TrainPrintsTheEvaluationAndVersionsMove) {
   const CommandResult explained = Leadctl("explain hot-1");
   ASSERT_EQ(explained.exit_code, 0) << explained.output;
   EXPECT_THAT(explained.output, AllOf(HasSubstr("score 0."), HasSubstr("(model 1): source=ads +")));
+
+  // --activate-if-better compares with the active version on the same held-out leads; the same
+  // data and seed rank them alike, and a tie activates.
+  const CommandResult compared = Leadctl("score train --activate-if-better");
+  ASSERT_EQ(compared.exit_code, 0) << compared.output;
+  EXPECT_THAT(compared.output,
+              AllOf(HasSubstr("stored score/models/3 (active)"),
+                    HasSubstr("compared with score/models/1 on the same held-out leads"),
+                    HasSubstr(": activated")));
+  const CommandResult both = Leadctl("score train --activate --activate-if-better");
+  EXPECT_NE(both.exit_code, 0) << both.output;
+  EXPECT_THAT(both.output, HasSubstr("excludes"));
 }
 
 }  // namespace

@@ -46,11 +46,13 @@ inline v1::AssignResponse AssignLead(ServerHarness& server, const v1::Lead& lead
 }
 
 // `count` leads assigned then closed: half from "ads", of which 80% convert (i % 10 != 8); the
-// others from "web", of which 10% convert (i % 20 == 1).
-inline void SeedClosedLeads(ServerHarness& server, int count, const std::string& prefix = "seed") {
+// others from "web", of which 10% convert (i % 20 == 1). `inverted` swaps the sources: the same
+// rates, "web" now the likely one (outcomes that drifted, or were recorded the wrong way round).
+inline void SeedClosedLeads(ServerHarness& server, int count, const std::string& prefix = "seed",
+                            bool inverted = false) {
   for (int i = 0; i < count; ++i) {
-    const bool ads = i % 2 == 0;
-    const bool converted = ads ? i % 10 != 8 : i % 20 == 1;
+    const bool ads = (i % 2 == 0) != inverted;
+    const bool converted = (i % 2 == 0) ? i % 10 != 8 : i % 20 == 1;
     const std::string id = absl::StrCat(prefix, "-", i);
     AssignLead(server, ScoredLead(id, ads ? "ads" : "web"));
     v1::CloseLeadRequest close;

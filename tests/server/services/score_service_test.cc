@@ -41,6 +41,17 @@ class ScoreServiceTest : public ::testing::Test {
         [&](grpc::ClientContext* c) { return server_.scores().Train(c, request, response); });
   }
 
+  v1::TrainModelResponse TrainIfBetter() {
+    v1::TrainModelRequest request;
+    request.set_actor("ops");
+    request.set_activate_if_better(true);
+    v1::TrainModelResponse response;
+    const grpc::Status status =
+        Call([&](grpc::ClientContext* c) { return server_.scores().Train(c, request, &response); });
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  }
+
   int64_t ActiveVersion() {
     v1::GetModelResponse response;
     const grpc::Status status = Call([&](grpc::ClientContext* c) {
@@ -224,6 +235,58 @@ TEST_F(ScoreServiceTest, ActivateAndRollbackMoveTheActiveVersion) {
       [&](grpc::ClientContext* c) { return server_.scores().Activate(c, activate, &activated); });
   EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(bad.error_message().find("name"), std::string::npos);
+}
+
+// activate_if_better (what the scheduled training asks for): the active model is measured on the
+// new one's held-out leads, the most recent 20%, and stays when it ranks them better.
+TEST_F(ScoreServiceTest, ARetrainingOnDriftedOutcomesDoesNotReplaceABetterModel) {
+  ASSERT_OK(server_.status());
+  // Nothing active yet: the first model is activated without a comparison.
+  SeedClosedLeads(300);
+  const v1::TrainModelResponse first = TrainIfBetter();
+  EXPECT_TRUE(first.model().active());
+  EXPECT_FALSE(first.has_compared_roc_auc());
+  ASSERT_EQ(ActiveVersion(), 1);
+
+  // 1,000 outcomes recorded the wrong way round, then 350 right again: the new model learns
+  // mostly from the wrong ones; the held-out 20% (the newest 330) are right.
+  testing::SeedClosedLeads(server_, 1000, "drift", /*inverted=*/true);
+  testing::SeedClosedLeads(server_, 350, "back");
+  const v1::TrainModelResponse drifted = TrainIfBetter();
+  EXPECT_EQ(drifted.model().version(), 2);
+  EXPECT_FALSE(drifted.model().active());
+  EXPECT_EQ(drifted.compared_version(), 1);
+  ASSERT_TRUE(drifted.has_compared_roc_auc());
+  EXPECT_GT(drifted.compared_roc_auc(), 0.8);
+  EXPECT_LT(drifted.model().holdout().roc_auc(), drifted.compared_roc_auc());
+  EXPECT_EQ(ActiveVersion(), 1);
+
+  // Asking for both is a mistake, named.
+  v1::TrainModelRequest both;
+  both.set_actor("ops");
+  both.set_activate(true);
+  both.set_activate_if_better(true);
+  v1::TrainModelResponse refused;
+  const grpc::Status status =
+      Call([&](grpc::ClientContext* c) { return server_.scores().Train(c, both, &refused); });
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("activate_if_better"), std::string::npos);
+}
+
+TEST_F(ScoreServiceTest, ARetrainingThatDoesBetterReplacesTheActiveModel) {
+  ASSERT_OK(server_.status());
+  // The active model learnt from outcomes recorded the wrong way round...
+  testing::SeedClosedLeads(server_, 300, "wrong", /*inverted=*/true);
+  ASSERT_TRUE(TrainIfBetter().model().active());
+  // ...and the right ones outnumber them now.
+  SeedClosedLeads(1200);
+  const v1::TrainModelResponse better = TrainIfBetter();
+  EXPECT_EQ(better.compared_version(), 1);
+  ASSERT_TRUE(better.has_compared_roc_auc());
+  EXPECT_LT(better.compared_roc_auc(), 0.5);
+  EXPECT_GT(better.model().holdout().roc_auc(), 0.8);
+  EXPECT_TRUE(better.model().active());
+  EXPECT_EQ(ActiveVersion(), 2);
 }
 
 // --score-train-interval: the first run is at start; with too little data it skips, with enough
