@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "dsl/base/status_macros.h"
 #include "server/api/dsl_binding.h"
@@ -39,6 +41,9 @@ std::vector<dsl::Attribute> ScoringAttributes(const v1::Lead& lead) {
 
 absl::StatusOr<ClosedLeads> ReadClosedLeads(const storage::ReadView& view) {
   ClosedLeads closed;
+  // The split compares arrival times in seconds; many leads arrive within one second, so they are
+  // put in arrival order here to the nanosecond and the held-out share is the truly newest.
+  std::vector<std::pair<int64_t, int32_t>> arrival;
   RETURN_IF_ERROR(storage::ListLeads(view, "", [&](const storage::LeadRecord& record) {
     const v1::Lead& lead = record.lead();
     const bool converted = lead.state() == v1::LEAD_STATE_CONVERTED;
@@ -48,9 +53,18 @@ absl::StatusOr<ClosedLeads> ReadClosedLeads(const storage::ReadView& view) {
     example.converted = converted;
     example.arrived = lead.receive_time().seconds();
     closed.examples.push_back(std::move(example));
+    arrival.emplace_back(lead.receive_time().seconds(), lead.receive_time().nanos());
     ++(converted ? closed.converted : closed.lost);
     return true;
   }));
+  std::vector<size_t> order(closed.examples.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return arrival[a] < arrival[b]; });
+  std::vector<dsl::score::Example> sorted;
+  sorted.reserve(order.size());
+  for (const size_t i : order) sorted.push_back(std::move(closed.examples[i]));
+  closed.examples = std::move(sorted);
   return closed;
 }
 

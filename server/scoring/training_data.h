@@ -31,7 +31,8 @@ struct ClosedLeads {
   size_t lost = 0;
 };
 
-// Every closed lead of `view`, in name order.
+// Every closed lead of `view`, in arrival order (leads that arrived at the same instant in name
+// order).
 [[nodiscard]] absl::StatusOr<ClosedLeads> ReadClosedLeads(const storage::ReadView& view);
 
 // `model` as the API describes it: metrics, features, the data it came from. The store sets
