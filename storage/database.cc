@@ -56,7 +56,7 @@ rocksdb::DBOptions MakeDbOptions(const DatabaseOptions& options) {
 // Most reads are point lookups of keys that are often absent: a new lead's id, a counter no
 // decision has moved yet, an unused idempotency key. Bloom filters (in each table file, and over
 // the memtable) answer most of those misses without searching the skip list or reading a block.
-rocksdb::ColumnFamilyOptions MakeColumnFamilyOptions() {
+rocksdb::ColumnFamilyOptions MakeColumnFamilyOptions(ColumnFamily cf) {
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   table.block_cache = SharedBlockCache();
@@ -64,6 +64,7 @@ rocksdb::ColumnFamilyOptions MakeColumnFamilyOptions() {
   cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   cf_options.memtable_whole_key_filtering = true;
   cf_options.memtable_prefix_bloom_size_ratio = 0.02;
+  if (IsWriteOnceColumnFamily(cf)) cf_options.compression = rocksdb::kZSTD;
   return cf_options;
 }
 
@@ -109,8 +110,9 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
   }
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (std::string_view name : kColumnFamilyNames) {
-    descriptors.emplace_back(std::string(name), MakeColumnFamilyOptions());
+  for (size_t i = 0; i < kColumnFamilyCount; ++i) {
+    descriptors.emplace_back(std::string(kColumnFamilyNames[i]),
+                             MakeColumnFamilyOptions(static_cast<ColumnFamily>(i)));
   }
   std::vector<rocksdb::ColumnFamilyHandle*> raw_handles;
   ASSIGN_OR_RETURN(std::unique_ptr<rocksdb::DB> opened,

@@ -72,6 +72,17 @@ inline constexpr std::array<std::string_view, 24> kColumnFamilyNames = {"default
 
 inline constexpr size_t kColumnFamilyCount = kColumnFamilyNames.size();
 
+// Column families whose records are written once under a new sequence and read rarely (Explain,
+// history, the event stream, audits): the largest share of the bytes on disk. Their table files
+// are compressed with zstd (smaller than Snappy on these repetitive records, docs/performance.md;
+// its CPU cost is paid by RocksDB's flush and compaction threads, never by the writer); the others
+// keep Snappy, which point reads on the decision's path decompress faster.
+constexpr bool IsWriteOnceColumnFamily(ColumnFamily cf) {
+  return cf == ColumnFamily::kExplanations || cf == ColumnFamily::kAssignments ||
+         cf == ColumnFamily::kEvents || cf == ColumnFamily::kAudit ||
+         cf == ColumnFamily::kRepVersions;
+}
+
 constexpr std::string_view ColumnFamilyName(ColumnFamily cf) {
   return kColumnFamilyNames[static_cast<size_t>(cf)];
 }

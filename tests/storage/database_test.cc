@@ -7,6 +7,7 @@
 #include <iterator>
 #include <string>
 
+#include "rocksdb/table_properties.h"
 #include "status_matchers.h"
 #include "storage/layout.h"
 #include "storage/status.h"
@@ -76,6 +77,31 @@ TEST(DatabaseTest, RecordsSchemaVersionAndEveryColumnFamily) {
   EXPECT_EQ(*DecodeInteger(value, "schema"), kSchemaVersion);
   for (size_t i = 0; i < kColumnFamilyCount; ++i) {
     EXPECT_EQ((*db)->handle(static_cast<ColumnFamily>(i))->GetName(), kColumnFamilyNames[i]);
+  }
+}
+
+// The write-once records (history, explanations, events, audits, rep versions) are compressed with
+// zstd in their table files; the column families the decision reads keep RocksDB's default.
+TEST(DatabaseTest, WriteOnceColumnFamiliesAreCompressedWithZstd) {
+  TempDir dir;
+  auto db = Database::Open(dir.Child("db"));
+  ASSERT_OK(db);
+  rocksdb::DB& raw = (*db)->raw();
+  const std::string record(4096, 'x');
+  for (size_t i = 1; i < kColumnFamilyCount; ++i) {
+    rocksdb::ColumnFamilyHandle* handle = (*db)->handle(static_cast<ColumnFamily>(i));
+    ASSERT_TRUE(raw.Put(rocksdb::WriteOptions(), handle, "key", record).ok());
+    ASSERT_TRUE(raw.Flush(rocksdb::FlushOptions(), handle).ok());
+  }
+  for (size_t i = 1; i < kColumnFamilyCount; ++i) {
+    const auto cf = static_cast<ColumnFamily>(i);
+    rocksdb::TablePropertiesCollection tables;
+    ASSERT_TRUE(raw.GetPropertiesOfAllTables((*db)->handle(cf), &tables).ok());
+    ASSERT_FALSE(tables.empty()) << kColumnFamilyNames[i];
+    for (const auto& [file, properties] : tables) {
+      EXPECT_EQ(properties->compression_name, IsWriteOnceColumnFamily(cf) ? "ZSTD" : "Snappy")
+          << kColumnFamilyNames[i] << " " << file;
+    }
   }
 }
 
