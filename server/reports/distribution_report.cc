@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "dsl/base/status_macros.h"
+#include "dsl/decision/distribution_tally.h"
 #include "dsl/decision/dry_run.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/api/errors.h"
@@ -21,8 +22,6 @@ namespace {
 
 namespace v1 = leadrouter::v1;
 using google::protobuf::util::TimeUtil;
-
-constexpr double kDefaultHighQuality = 80;
 
 struct Tally {
   int64_t leads = 0;
@@ -88,7 +87,7 @@ absl::StatusOr<v1::DistributionResponse> Reports::Distribution(
   ASSIGN_OR_RETURN(const ReportScope scope, CheckReportScope(request.filter(), request.group_by(),
                                                              request.interval(), roster_, now_us));
   const double threshold =
-      request.has_high_quality_threshold() ? request.high_quality_threshold() : kDefaultHighQuality;
+      request.has_high_quality_threshold() ? request.high_quality_threshold() : dsl::kHighQuality;
   if (!std::isfinite(threshold)) {
     return InvalidField("high_quality_threshold", "must be a finite number");
   }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "dsl/base/percentile.h"
 #include "dsl/base/status_macros.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/api/plan_proto.h"
@@ -72,10 +73,8 @@ int64_t Micros(const google::protobuf::Timestamp& time) {
 
 // The nearest-rank percentile `p` in (0, 1] of `values` (sorted in place); 0 when empty.
 int64_t Percentile(std::vector<int64_t>& values, double p) {
-  if (values.empty()) return 0;
   std::sort(values.begin(), values.end());
-  const auto rank = static_cast<size_t>(std::ceil(p * static_cast<double>(values.size())));
-  return values[std::clamp<size_t>(rank, 1, values.size()) - 1];
+  return dsl::NearestRankPercentile(values, p);
 }
 
 google::protobuf::Duration ToDuration(int64_t micros) {
