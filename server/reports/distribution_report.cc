@@ -93,22 +93,23 @@ absl::StatusOr<v1::DistributionResponse> Reports::Distribution(
   }
 
   RowTable<Tally> table;
+  const CurrentReps reps(roster_);
   storage::DatabaseView view(db_);
-  RETURN_IF_ERROR(ForEachOwnerSpan(
-      view, scope, roster_, SpanNeeds{.end = true}, [&](const OwnerSpan& span) -> absl::Status {
-        ASSIGN_OR_RETURN(Tally* const tally, table.At(GroupOf(span, scope.group_by),
-                                                      BucketStart(scope.interval, span.start_us,
-                                                                  options_.calendar.zone())));
-        const double quality = span.lead->has_quality() ? span.lead->quality() : 0;
-        tally->leads += 1;
-        tally->quality_sum += quality;
-        if (quality >= threshold) tally->high_quality_leads += 1;
-        tally->value_sum += span.lead->has_value() ? span.lead->value() : 0;
-        if (span.end.has_value() && span.end->kind() != v1::ASSIGNMENT_KIND_CLOSE) {
-          tally->reassigned_away += 1;
-        }
-        return absl::OkStatus();
-      }));
+  RETURN_IF_ERROR(ForEachOwnerSpan(view, scope, [&](const storage::SpanFact& span) -> absl::Status {
+    ASSIGN_OR_RETURN(Tally* const tally, table.At(GroupOf(span, scope.group_by, reps),
+                                                  BucketStart(scope.interval, span.decide_us(),
+                                                              options_.calendar.zone())));
+    const double quality = span.has_quality() ? span.quality() : 0;
+    tally->leads += 1;
+    tally->quality_sum += quality;
+    if (quality >= threshold) tally->high_quality_leads += 1;
+    tally->value_sum += span.has_value() ? span.value() : 0;
+    if (span.end_kind() != v1::ASSIGNMENT_KIND_UNSPECIFIED &&
+        span.end_kind() != v1::ASSIGNMENT_KIND_CLOSE) {
+      tally->reassigned_away += 1;
+    }
+    return absl::OkStatus();
+  }));
 
   // The groups fairness is measured over: every group with leads, and for reps every eligible
   // rep, with zeros (a rep who received nothing is the unfairness the index must show).
