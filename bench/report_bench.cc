@@ -1,8 +1,9 @@
 // A report over N stored assignments (100,000 and 1,000,000; REPORT_BENCH_MAX caps N): the
 // Distribution, FollowUps and Conversion of one range covering all of them, grouped by rep, over
 // 100 reps. The store is loaded directly through the storage API (storage::CommitAssignment,
-// 10,000 assignments per commit, the history entry, its indexes, the lead and the audit record
-// as a real assignment writes them); the load's time is printed beside the report's.
+// 10,000 assignments per commit, the history entry, its indexes, the lead, the audit record and
+// the span's row as a real assignment writes them); the load's time is printed beside the
+// report's. Each report reads the span facts (storage/span_facts.h) of the range.
 //
 //   build/bench/report_bench --benchmark_counters_tabular=true
 #include <benchmark/benchmark.h>
@@ -24,6 +25,7 @@
 #include "server/reports/reports.h"
 #include "server/roster/roster_cache.h"
 #include "storage/assignment_store.h"
+#include "storage/rep_store.h"
 #include "storage/storage.h"
 
 namespace leadrouter::server {
@@ -109,13 +111,21 @@ Loaded& StoreWith(int64_t count) {
       storage::Storage::Open(loaded->dir.string(), options);
   if (!opened.ok()) std::abort();
   loaded->storage = *std::move(opened);
-  for (int i = 0; i < kReps; ++i) {
-    v1::Rep rep;
-    rep.set_name(RepName(i));
-    rep.set_status(v1::REP_STATUS_ACTIVE);
-    rep.set_team(i % 2 == 0 ? "north" : "south");
-    loaded->roster.Put(rep);
-  }
+  // The reps in the roster and in the store (each span's row takes the owner's team from there).
+  const absl::Status reps = loaded->storage->commits().Commit([&](storage::WriteTxn& txn) {
+    for (int i = 0; i < kReps; ++i) {
+      v1::Rep rep;
+      rep.set_name(RepName(i));
+      rep.set_status(v1::REP_STATUS_ACTIVE);
+      rep.set_team(i % 2 == 0 ? "north" : "south");
+      loaded->roster.Put(rep);
+      RETURN_IF_ERROR(
+          storage::PutRep(txn, rep, storage::ChangeInfo{"bench", "rep.upsert", "bench", "", 0})
+              .status());
+    }
+    return absl::OkStatus();
+  });
+  if (!reps.ok()) std::abort();
   const auto began = std::chrono::steady_clock::now();
   if (const absl::Status status = Load(*loaded->storage, count); !status.ok()) {
     std::cerr << "load: " << status << "\n";

@@ -14,6 +14,7 @@
 #include "storage/lead_store.h"
 #include "storage/records.h"
 #include "storage/rule_version_store.h"
+#include "storage/span_facts.h"
 #include "storage/value_codec.h"
 
 namespace leadrouter::storage {
@@ -163,9 +164,11 @@ absl::StatusOr<CommittedAssignment> CommitAssignment(WriteTxn& txn, AssignmentCh
                        EventContext{change.change.now_us,
                                     entry.actor().empty() ? change.change.actor : entry.actor(),
                                     entry.reason(), entry.rule_version(), name, entry.kind()}));
-  ASSIGN_OR_RETURN(LeadRecord stored,
-                   PutLead(txn, change.lead, change.change,
-                           moves_counts ? std::optional<uint64_t>(change.sequence) : std::nullopt));
+  ASSIGN_OR_RETURN(const SpanRef last_span, UpdateSpanFacts(txn, previous, history, change.lead));
+  ASSIGN_OR_RETURN(
+      LeadRecord stored,
+      PutLead(txn, change.lead, change.change,
+              moves_counts ? std::optional<uint64_t>(change.sequence) : std::nullopt, last_span));
   return CommittedAssignment{std::move(entry), std::move(stored)};
 }
 

@@ -7,6 +7,7 @@
 #include "storage/keys.h"
 #include "storage/layout.h"
 #include "storage/records.h"
+#include "storage/span_facts.h"
 #include "storage/value_codec.h"
 
 namespace leadrouter::storage {
@@ -24,6 +25,7 @@ absl::Status PutFollowUp(WriteTxn& txn, uint64_t sequence, const leadrouter::v1:
   if (followup.lead().empty()) return absl::InvalidArgumentError("follow-up without a lead");
   RETURN_IF_ERROR(WriteMessage(txn, ColumnFamily::kFollowUps,
                                keys::FollowUp(followup.lead(), sequence), followup));
+  RETURN_IF_ERROR(RecordSpanFollowUp(txn, followup));
   return AppendFollowUpEvent(txn, followup, rule_version);
 }
 

@@ -28,6 +28,10 @@ std::string AssignmentByTime(int64_t decide_time_us, uint64_t sequence) {
 
 std::string AssignmentBySequence(uint64_t sequence) { return KeyWriter().U64(sequence).key(); }
 
+std::string SpanFactRow(int64_t decide_time_us, uint64_t sequence) {
+  return AssignmentByTime(decide_time_us, sequence);
+}
+
 std::string Explanation(uint64_t sequence) { return KeyWriter().U64(sequence).key(); }
 
 std::string RuleVersion(uint64_t version) { return KeyWriter().U64(version).key(); }

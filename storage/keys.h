@@ -32,6 +32,8 @@ std::string AssignmentsOfRep(absl::string_view rep);  // prefix
 std::string AssignmentByTime(int64_t decide_time_us, uint64_t sequence);
 // assignments_by_sequence: sequence. Every history entry in sequence (commit) order.
 std::string AssignmentBySequence(uint64_t sequence);
+// span_facts: the opening entry's decide time, sequence (as assignments_by_time).
+std::string SpanFactRow(int64_t decide_time_us, uint64_t sequence);
 // explanations: sequence.
 std::string Explanation(uint64_t sequence);
 

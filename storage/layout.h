@@ -13,9 +13,9 @@ namespace leadrouter::storage {
 // The layout this build reads and writes. Open refuses a directory written with another one.
 // Column families added later without a new version (events, events_by_lead, lead_index,
 // rep_versions, due, assignments_by_sequence, counter_checkpoint, score_models,
-// score_model_bytes) are created empty when a database
+// score_model_bytes, span_facts) are created empty when a database
 // from before them is opened (storage/database.cc); the lead index is then built from the leads
-// (storage/lead_index.h).
+// (storage/lead_index.h), the span facts from history (storage/span_facts.h).
 inline constexpr uint32_t kSchemaVersion = 1;
 
 enum class ColumnFamily : int {
@@ -43,9 +43,10 @@ enum class ColumnFamily : int {
   kCounterCheckpoint,      // "" -> header; counter key -> CounterValue (storage/counter_recovery.h)
   kScoreModels,            // version -> leadrouter.v1.ScoreModel (storage/score_model_store.h)
   kScoreModelBytes,        // version -> ScoreModelBytes (the trained model itself)
+  kSpanFacts,              // decide time, sequence -> SpanFact (storage/span_facts.h)
 };
 
-inline constexpr std::array<std::string_view, 24> kColumnFamilyNames = {"default",
+inline constexpr std::array<std::string_view, 25> kColumnFamilyNames = {"default",
                                                                         "meta",
                                                                         "leads",
                                                                         "reps",
@@ -68,7 +69,8 @@ inline constexpr std::array<std::string_view, 24> kColumnFamilyNames = {"default
                                                                         "assignments_by_sequence",
                                                                         "counter_checkpoint",
                                                                         "score_models",
-                                                                        "score_model_bytes"};
+                                                                        "score_model_bytes",
+                                                                        "span_facts"};
 
 inline constexpr size_t kColumnFamilyCount = kColumnFamilyNames.size();
 
@@ -104,6 +106,9 @@ inline constexpr std::string_view kLeadIndexBuilt = "lead_index_built";
 // The first assignment sequence whose roster rep_versions can rebuild (u64): 1 for a database
 // created with it, the next sequence for one opened from before it (storage/rep_store.h).
 inline constexpr std::string_view kRepVersionsFrom = "rep_versions_from";
+// Present (u64 1) once span_facts holds every owner span: a database from before them gets them
+// built from history at open (storage/span_facts.h).
+inline constexpr std::string_view kSpanFactsBuilt = "span_facts_built";
 }  // namespace meta_key
 
 }  // namespace leadrouter::storage

@@ -18,7 +18,8 @@ absl::StatusOr<std::optional<LeadRecord>> ReadLead(const ReadView& view, absl::s
 
 absl::StatusOr<LeadRecord> PutLead(WriteTxn& txn, const leadrouter::v1::Lead& lead,
                                    const ChangeInfo& change,
-                                   std::optional<uint64_t> current_sequence) {
+                                   std::optional<uint64_t> current_sequence,
+                                   std::optional<SpanRef> last_span) {
   if (lead.name().empty()) return absl::InvalidArgumentError("lead name is empty");
   ASSIGN_OR_RETURN(std::optional<LeadRecord> before, ReadLead(txn, lead.name()));
   const uint64_t before_revision = before.has_value() ? before->revision() : 0;
@@ -27,6 +28,9 @@ absl::StatusOr<LeadRecord> PutLead(WriteTxn& txn, const leadrouter::v1::Lead& le
   record.set_revision(before_revision + 1);
   record.set_current_sequence(
       current_sequence.value_or(before.has_value() ? before->current_sequence() : uint64_t{0}));
+  const SpanRef span = last_span.value_or(before.has_value() ? LastSpanOf(*before) : SpanRef{});
+  record.set_open_span_decide_us(span.decide_us);
+  record.set_open_span_sequence(span.sequence);
   RETURN_IF_ERROR(WriteMessage(txn, ColumnFamily::kLeads, keys::Lead(lead.name()), record));
   RETURN_IF_ERROR(UpdateLeadIndex(txn, before.has_value() ? &before->lead() : nullptr, lead));
   RETURN_IF_ERROR(UpdateSlaDue(txn, before.has_value() ? &before->lead() : nullptr, lead));

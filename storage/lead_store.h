@@ -16,6 +16,7 @@
 #include "leadrouter/v1/common.pb.h"
 #include "storage/audit_log.h"
 #include "storage/read_view.h"
+#include "storage/span_facts.h"
 #include "storage/write_txn.h"
 #include "storage_records.pb.h"
 
@@ -25,11 +26,12 @@ namespace leadrouter::storage {
                                                                  absl::string_view name);
 
 // Stores `lead` (keyed by lead.name()) as the next revision and audits it. `current_sequence`
-// replaces the record's current history entry (storage/assignment_store.h sets it); nullopt keeps
-// the stored one. Returns the record written.
+// replaces the record's current history entry and `last_span` its last owner span
+// (storage/assignment_store.h sets them); nullopt keeps the stored one. Returns the record written.
 [[nodiscard]] absl::StatusOr<LeadRecord> PutLead(
     WriteTxn& txn, const leadrouter::v1::Lead& lead, const ChangeInfo& change,
-    std::optional<uint64_t> current_sequence = std::nullopt);
+    std::optional<uint64_t> current_sequence = std::nullopt,
+    std::optional<SpanRef> last_span = std::nullopt);
 
 // Visits leads in name order starting after `start_after` (empty: from the first).
 [[nodiscard]] absl::Status ListLeads(const ReadView& view, absl::string_view start_after,

@@ -113,6 +113,27 @@ absl::StatusOr<std::vector<leadrouter::v1::Rep>> RepsAsOf(const ReadView& view, 
   return out;
 }
 
+absl::StatusOr<std::optional<leadrouter::v1::Rep>> RepAsOf(const ReadView& view,
+                                                           absl::string_view name,
+                                                           uint64_t sequence) {
+  std::optional<RepRecord> seen;
+  RETURN_IF_ERROR(view.Scan(
+      ColumnFamily::kRepVersions, keys::RepVersion(name, sequence, 0), "", ScanOrder::kAscending,
+      [&](absl::string_view key, absl::string_view value) -> absl::StatusOr<bool> {
+        KeyReader reader(key);
+        ASSIGN_OR_RETURN(const std::string rep, reader.String());
+        if (rep != name) return false;
+        seen.emplace();
+        RETURN_IF_ERROR(DecodeProto(value, *seen, "rep version"));
+        return false;
+      }));
+  if (!seen.has_value()) {
+    ASSIGN_OR_RETURN(seen, ReadRep(view, name));
+  }
+  if (!seen.has_value() || seen->revision() == 0) return std::nullopt;
+  return seen->rep();
+}
+
 absl::Status MarkRepVersionsStart(Database& db) {
   rocksdb::ColumnFamilyHandle* meta = db.handle(ColumnFamily::kMeta);
   const std::string key(meta_key::kRepVersionsFrom);

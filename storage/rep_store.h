@@ -42,6 +42,13 @@ namespace leadrouter::storage {
 [[nodiscard]] absl::StatusOr<std::vector<leadrouter::v1::Rep>> RepsAsOf(const ReadView& view,
                                                                         uint64_t sequence);
 
+// The rep `name` as the decision of assignment `sequence` saw it, by the same rule as RepsAsOf;
+// for a decision from before rep versions were kept, the oldest version the store has (the best
+// it knows); nullopt when it did not exist.
+[[nodiscard]] absl::StatusOr<std::optional<leadrouter::v1::Rep>> RepAsOf(const ReadView& view,
+                                                                         absl::string_view name,
+                                                                         uint64_t sequence);
+
 // Records where rep versions start (meta_key::kRepVersionsFrom) when the database has none yet.
 [[nodiscard]] absl::Status MarkRepVersionsStart(Database& db);
 

@@ -9,6 +9,7 @@
 #include "dsl/base/status_macros.h"
 #include "storage/lead_index.h"
 #include "storage/rep_store.h"
+#include "storage/span_facts_backfill.h"
 
 namespace leadrouter::storage {
 
@@ -42,6 +43,7 @@ absl::StatusOr<std::unique_ptr<Storage>> Storage::Open(const std::string& path,
     }
   }
   RETURN_IF_ERROR(BuildLeadIndexIfMissing(*storage->database_).status());
+  RETURN_IF_ERROR(BuildSpanFactsIfMissing(*storage->database_).status());
   RETURN_IF_ERROR(MarkRepVersionsStart(*storage->database_));
   storage->commits_ = std::make_unique<CommitQueue>(*storage->database_, options.commits);
   return storage;

@@ -12,6 +12,7 @@
 #include "storage/keys.h"
 #include "storage/layout.h"
 #include "storage/records.h"
+#include "storage/span_facts.h"
 #include "storage/value_codec.h"
 
 namespace leadrouter::storage {
@@ -59,6 +60,7 @@ absl::Status PutTask(WriteTxn& txn, uint64_t sequence, const v1::Task& task) {
       ColumnFamily::kTasksByRep,
       keys::TaskByRep(task.rep(), TimeUtil::TimestampToMicroseconds(task.due_time()), sequence),
       task.lead()));
+  RETURN_IF_ERROR(RecordSpanTask(txn, sequence, task));
   const DueItem row = DueRowOf(sequence, task);
   return task.state() == v1::TASK_STATE_OPEN ? PutDue(txn, row) : DeleteDue(txn, row);
 }

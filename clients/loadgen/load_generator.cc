@@ -17,6 +17,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "clients/common/rpc_status.h"
+#include "dsl/base/percentile.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "leadrouter/v1/assignment.grpc.pb.h"
 
@@ -191,11 +192,9 @@ double SelfCpuSeconds() {
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
+// In thousandths of the values' unit (ns to µs, µs to ms).
 double Percentile(const std::vector<int64_t>& sorted, double p) {
-  if (sorted.empty()) return 0;
-  // Nearest rank.
-  const auto rank = static_cast<size_t>(std::ceil(p * static_cast<double>(sorted.size())));
-  return static_cast<double>(sorted[std::clamp<size_t>(rank, 1, sorted.size()) - 1]) / 1000.0;
+  return static_cast<double>(dsl::NearestRankPercentile(sorted, p)) / 1000.0;
 }
 
 template <typename Traits>

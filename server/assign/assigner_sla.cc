@@ -29,6 +29,7 @@
 #include "storage/lead_store.h"
 #include "storage/read_view.h"
 #include "storage/rep_store.h"
+#include "storage/span_facts.h"
 #include "storage/task_store.h"
 
 namespace leadrouter::server {
@@ -147,6 +148,8 @@ absl::StatusOr<bool> Assigner::ApplySlaStepInTxn(storage::WriteTxn& txn,
   const v1::EventKind kind = step.action() == v1::SLA_ACTION_REASSIGN
                                  ? v1::EVENT_KIND_SLA_BREACHED
                                  : v1::EVENT_KIND_SLA_ESCALATED;
+  // A breach of the owner's span whether the lead then moves or stays (pinned, nobody qualifies).
+  RETURN_IF_ERROR(storage::CountSpanBreach(txn, *stored, step.action()));
   if (lead.has_pin()) {
     RETURN_IF_ERROR(record_in_place(
         kind, absl::StrCat("pinned to ", late, " by ", lead.pin().actor(), ": not moved")));

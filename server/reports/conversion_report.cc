@@ -65,31 +65,29 @@ absl::StatusOr<v1::ConversionResponse> Reports::Conversion(
   ASSIGN_OR_RETURN(const ReportScope scope, CheckReportScope(request.filter(), request.group_by(),
                                                              request.interval(), roster_, now_us));
   RowTable<Tally> table;
+  const CurrentReps reps(roster_);
   storage::DatabaseView view(db_);
-  RETURN_IF_ERROR(ForEachOwnerSpan(
-      view, scope, roster_, SpanNeeds{.end = true}, [&](const OwnerSpan& span) -> absl::Status {
-        ASSIGN_OR_RETURN(Tally* const tally, table.At(GroupOf(span, scope.group_by),
-                                                      BucketStart(scope.interval, span.start_us,
-                                                                  options_.calendar.zone())));
-        const v1::Lead& lead = *span.lead;
-        tally->leads += 1;
-        // The outcome is the owner's when the lead closed in their hands.
-        if (span.end.has_value() && span.end->kind() == v1::ASSIGNMENT_KIND_CLOSE) {
-          if (lead.state() == v1::LEAD_STATE_CONVERTED) {
-            tally->converted += 1;
-            tally->converted_value += lead.has_value() ? lead.value() : 0;
-            tally->convert_us_sum +=
-                TimeUtil::TimestampToMicroseconds(span.end->decide_time()) - span.start_us;
-          } else if (lead.state() == v1::LEAD_STATE_LOST) {
-            tally->lost += 1;
-          }
-        }
-        if (lead.has_score()) {
-          tally->score_sum += lead.score();
-          tally->scored += 1;
-        }
-        return absl::OkStatus();
-      }));
+  RETURN_IF_ERROR(ForEachOwnerSpan(view, scope, [&](const storage::SpanFact& span) -> absl::Status {
+    ASSIGN_OR_RETURN(Tally* const tally, table.At(GroupOf(span, scope.group_by, reps),
+                                                  BucketStart(scope.interval, span.decide_us(),
+                                                              options_.calendar.zone())));
+    tally->leads += 1;
+    // The outcome is the owner's when the lead closed in their hands.
+    if (span.end_kind() == v1::ASSIGNMENT_KIND_CLOSE) {
+      if (span.closed_state() == v1::LEAD_STATE_CONVERTED) {
+        tally->converted += 1;
+        tally->converted_value += span.has_closed_value() ? span.closed_value() : 0;
+        tally->convert_us_sum += span.end_us() - span.decide_us();
+      } else if (span.closed_state() == v1::LEAD_STATE_LOST) {
+        tally->lost += 1;
+      }
+    }
+    if (span.has_score()) {
+      tally->score_sum += span.score();
+      tally->scored += 1;
+    }
+    return absl::OkStatus();
+  }));
 
   v1::ConversionResponse response;
   Tally total;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "dsl/base/status_macros.h"
+#include "dsl/decision/distribution_tally.h"
 #include "dsl/decision/dry_run.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/api/errors.h"
@@ -21,8 +22,6 @@ namespace {
 
 namespace v1 = leadrouter::v1;
 using google::protobuf::util::TimeUtil;
-
-constexpr double kDefaultHighQuality = 80;
 
 struct Tally {
   int64_t leads = 0;
@@ -88,28 +87,29 @@ absl::StatusOr<v1::DistributionResponse> Reports::Distribution(
   ASSIGN_OR_RETURN(const ReportScope scope, CheckReportScope(request.filter(), request.group_by(),
                                                              request.interval(), roster_, now_us));
   const double threshold =
-      request.has_high_quality_threshold() ? request.high_quality_threshold() : kDefaultHighQuality;
+      request.has_high_quality_threshold() ? request.high_quality_threshold() : dsl::kHighQuality;
   if (!std::isfinite(threshold)) {
     return InvalidField("high_quality_threshold", "must be a finite number");
   }
 
   RowTable<Tally> table;
+  const CurrentReps reps(roster_);
   storage::DatabaseView view(db_);
-  RETURN_IF_ERROR(ForEachOwnerSpan(
-      view, scope, roster_, SpanNeeds{.end = true}, [&](const OwnerSpan& span) -> absl::Status {
-        ASSIGN_OR_RETURN(Tally* const tally, table.At(GroupOf(span, scope.group_by),
-                                                      BucketStart(scope.interval, span.start_us,
-                                                                  options_.calendar.zone())));
-        const double quality = span.lead->has_quality() ? span.lead->quality() : 0;
-        tally->leads += 1;
-        tally->quality_sum += quality;
-        if (quality >= threshold) tally->high_quality_leads += 1;
-        tally->value_sum += span.lead->has_value() ? span.lead->value() : 0;
-        if (span.end.has_value() && span.end->kind() != v1::ASSIGNMENT_KIND_CLOSE) {
-          tally->reassigned_away += 1;
-        }
-        return absl::OkStatus();
-      }));
+  RETURN_IF_ERROR(ForEachOwnerSpan(view, scope, [&](const storage::SpanFact& span) -> absl::Status {
+    ASSIGN_OR_RETURN(Tally* const tally, table.At(GroupOf(span, scope.group_by, reps),
+                                                  BucketStart(scope.interval, span.decide_us(),
+                                                              options_.calendar.zone())));
+    const double quality = span.has_quality() ? span.quality() : 0;
+    tally->leads += 1;
+    tally->quality_sum += quality;
+    if (quality >= threshold) tally->high_quality_leads += 1;
+    tally->value_sum += span.has_value() ? span.value() : 0;
+    if (span.end_kind() != v1::ASSIGNMENT_KIND_UNSPECIFIED &&
+        span.end_kind() != v1::ASSIGNMENT_KIND_CLOSE) {
+      tally->reassigned_away += 1;
+    }
+    return absl::OkStatus();
+  }));
 
   // The groups fairness is measured over: every group with leads, and for reps every eligible
   // rep, with zeros (a rep who received nothing is the unfairness the index must show).

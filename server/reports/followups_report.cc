@@ -2,12 +2,13 @@
 // received: first contact (wall clock and working time), SLA compliance and breaches, follow-ups
 // and the entry's tasks.
 #include <algorithm>
-#include <cmath>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "dsl/base/percentile.h"
 #include "dsl/base/status_macros.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/api/plan_proto.h"
@@ -66,42 +67,19 @@ struct Tally {
   }
 };
 
-int64_t Micros(const google::protobuf::Timestamp& time) {
-  return TimeUtil::TimestampToMicroseconds(time);
-}
-
 // The nearest-rank percentile `p` in (0, 1] of `values` (sorted in place); 0 when empty.
 int64_t Percentile(std::vector<int64_t>& values, double p) {
-  if (values.empty()) return 0;
   std::sort(values.begin(), values.end());
-  const auto rank = static_cast<size_t>(std::ceil(p * static_cast<double>(values.size())));
-  return values[std::clamp<size_t>(rank, 1, values.size()) - 1];
+  return dsl::NearestRankPercentile(values, p);
 }
 
 google::protobuf::Duration ToDuration(int64_t micros) {
   return TimeUtil::MicrosecondsToDuration(micros);
 }
 
-// The owner's first contact in the span: the follow-up the server marked so.
-const v1::FollowUp* FirstContact(const OwnerSpan& span) {
-  for (const v1::FollowUp& followup : span.followups) {
-    if (followup.first_contact()) return &followup;
-  }
-  return nullptr;
-}
-
-// The step of the entry's SLA chain a breach applied: the last reassign or escalate step due by
-// the breach. Reassign when the chain does not say.
-v1::SlaAction BreachAction(const v1::Assignment& entry, const v1::Assignment& breach) {
-  v1::SlaAction action = v1::SLA_ACTION_REASSIGN;
-  for (const v1::SlaStep& step : entry.sla().steps()) {
-    const bool moves =
-        step.action() == v1::SLA_ACTION_REASSIGN || step.action() == v1::SLA_ACTION_ESCALATE;
-    if (moves && step.has_due_time() && Micros(step.due_time()) <= Micros(breach.decide_time())) {
-      action = step.action();
-    }
-  }
-  return action;
+// A follow-up channel as a row's key spells it: the custom channel's name, else ChannelKey.
+std::string ChannelOf(v1::Channel channel, const std::string& name) {
+  return name.empty() ? ChannelKey(channel) : name;
 }
 
 v1::FollowUpsRow ToRow(Tally& tally) {
@@ -147,16 +125,17 @@ absl::StatusOr<v1::FollowUpsResponse> Reports::FollowUps(
   const int64_t now_us = absl::ToUnixMicros(clock_.Now());
   ASSIGN_OR_RETURN(const ReportScope scope, CheckReportScope(request.filter(), request.group_by(),
                                                              request.interval(), roster_, now_us));
-  // Each owner's schedule, read once per call.
+  // Each owner's schedule (as the roster has it now), read once per call.
+  const CurrentReps reps(roster_);
   std::map<std::string, dsl::WorkSchedule> schedules;
-  const auto schedule_of = [&](const OwnerSpan& span) -> absl::StatusOr<const dsl::WorkSchedule*> {
-    const std::string& rep = span.record->assignment().rep();
+  const auto schedule_of = [&](const std::string& rep) -> absl::StatusOr<const dsl::WorkSchedule*> {
     auto it = schedules.find(rep);
     if (it != schedules.end()) return &it->second;
     dsl::WorkSchedule schedule = options_.default_schedule;
-    if (span.rep != nullptr && span.rep->has_schedule()) {
+    const v1::Rep* const current = reps.Find(rep);
+    if (current != nullptr && current->has_schedule()) {
       absl::StatusOr<dsl::WorkSchedule> own =
-          FromWorkScheduleProto(span.rep->schedule(), "rep.schedule");
+          FromWorkScheduleProto(current->schedule(), "rep.schedule");
       if (!own.ok()) {
         return absl::DataLossError(
             absl::StrCat("stored schedule of ", rep, ": ", own.status().message()));
@@ -168,69 +147,70 @@ absl::StatusOr<v1::FollowUpsResponse> Reports::FollowUps(
 
   RowTable<Tally> table;
   storage::DatabaseView view(db_);
-  RETURN_IF_ERROR(ForEachOwnerSpan(
-      view, scope, roster_, SpanNeeds{.end = true, .followups = true},
-      [&](const OwnerSpan& span) -> absl::Status {
-        const v1::Assignment& entry = span.record->assignment();
-        const v1::FollowUp* const first = FirstContact(span);
-        // By channel, a lead's row is the channel of its first contact ("" before one).
-        GroupValue group = GroupOf(span, scope.group_by);
-        if (scope.group_by == v1::GROUP_BY_CHANNEL) {
-          const std::string channel = first == nullptr                ? ""
-                                      : first->channel_name().empty() ? ChannelKey(first->channel())
-                                                                      : first->channel_name();
-          group = GroupValue{channel, channel};
-        }
-        ASSIGN_OR_RETURN(
-            Tally* const tally,
-            table.At(group, BucketStart(scope.interval, span.start_us, options_.calendar.zone())));
-        tally->leads += 1;
-        if (first != nullptr) {
-          const int64_t contact_us = Micros(first->contact_time());
-          const int64_t wall_us = std::max<int64_t>(0, contact_us - span.start_us);
-          ASSIGN_OR_RETURN(const dsl::WorkSchedule* const schedule, schedule_of(span));
-          ASSIGN_OR_RETURN(const absl::Duration working,
-                           dsl::WorkingTimeBetween(absl::FromUnixMicros(span.start_us),
-                                                   absl::FromUnixMicros(contact_us), *schedule,
-                                                   options_.work_time_limits));
-          tally->contacted += 1;
-          tally->wall_us.push_back(wall_us);
-          tally->working_us.push_back(absl::ToInt64Microseconds(working));
-          if (wall_us < kMicrosPerHour) {
-            tally->under_1h += 1;
-          } else if (wall_us < 8 * kMicrosPerHour) {
-            tally->from_1h_to_8h += 1;
-          } else if (wall_us < 24 * kMicrosPerHour) {
-            tally->from_8h_to_24h += 1;
-          } else {
-            tally->from_24h += 1;
-          }
-        }
-        if (entry.has_sla_deadline()) {
-          const bool met = first != nullptr && first->within_sla();
-          if (met || Micros(entry.sla_deadline()) <= now_us) tally->sla_leads += 1;
-          if (met) tally->sla_met += 1;
-        }
-        for (const v1::Assignment& breach : span.breaches) {
-          tally->breaches += 1;
-          if (BreachAction(entry, breach) == v1::SLA_ACTION_ESCALATE) {
-            tally->breaches_escalated += 1;
-          } else {
-            tally->breaches_reassigned += 1;
-          }
-        }
-        tally->followups += static_cast<int64_t>(span.followups.size());
-        for (const v1::Task& task : span.tasks) {
-          const int64_t due_us = Micros(task.due_time());
-          if (task.state() == v1::TASK_STATE_DONE) {
-            const bool on_time = Micros(task.close_time()) <= due_us;
-            (on_time ? tally->tasks_done_on_time : tally->tasks_done_late) += 1;
-          } else if (task.state() == v1::TASK_STATE_OPEN && due_us < now_us) {
-            tally->tasks_overdue += 1;
-          }
-        }
-        return absl::OkStatus();
-      }));
+  RETURN_IF_ERROR(ForEachOwnerSpan(view, scope, [&](const storage::SpanFact& span) -> absl::Status {
+    const std::optional<int64_t> bucket =
+        BucketStart(scope.interval, span.decide_us(), options_.calendar.zone());
+    const bool contacted = span.has_first_contact_us();
+    // By channel, a lead's row is the channel of its first contact ("" before one), and each
+    // follow-up counts in the row of its own channel.
+    const bool by_channel = scope.group_by == v1::GROUP_BY_CHANNEL;
+    GroupValue group = GroupOf(span, scope.group_by, reps);
+    if (by_channel) {
+      const std::string channel =
+          contacted ? ChannelOf(span.first_contact_channel(), span.first_contact_channel_name())
+                    : "";
+      group = GroupValue{channel, channel};
+    }
+    ASSIGN_OR_RETURN(Tally* const tally, table.At(group, bucket));
+    tally->leads += 1;
+    if (contacted) {
+      const int64_t contact_us = span.first_contact_us();
+      const int64_t wall_us = std::max<int64_t>(0, contact_us - span.decide_us());
+      ASSIGN_OR_RETURN(const dsl::WorkSchedule* const schedule, schedule_of(span.rep()));
+      ASSIGN_OR_RETURN(const absl::Duration working,
+                       dsl::WorkingTimeBetween(absl::FromUnixMicros(span.decide_us()),
+                                               absl::FromUnixMicros(contact_us), *schedule,
+                                               options_.work_time_limits));
+      tally->contacted += 1;
+      tally->wall_us.push_back(wall_us);
+      tally->working_us.push_back(absl::ToInt64Microseconds(working));
+      if (wall_us < kMicrosPerHour) {
+        tally->under_1h += 1;
+      } else if (wall_us < 8 * kMicrosPerHour) {
+        tally->from_1h_to_8h += 1;
+      } else if (wall_us < 24 * kMicrosPerHour) {
+        tally->from_8h_to_24h += 1;
+      } else {
+        tally->from_24h += 1;
+      }
+    }
+    if (span.has_sla_deadline_us()) {
+      const bool met = contacted && span.first_contact_within_sla();
+      if (met || span.sla_deadline_us() <= now_us) tally->sla_leads += 1;
+      if (met) tally->sla_met += 1;
+    }
+    tally->breaches += span.breaches_reassigned() + span.breaches_escalated();
+    tally->breaches_reassigned += span.breaches_reassigned();
+    tally->breaches_escalated += span.breaches_escalated();
+    for (const storage::SpanFact::TaskFact& task : span.tasks()) {
+      if (task.state() == v1::TASK_STATE_DONE) {
+        (task.close_us() <= task.due_us() ? tally->tasks_done_on_time : tally->tasks_done_late) +=
+            1;
+      } else if (task.state() == v1::TASK_STATE_OPEN && task.due_us() < now_us) {
+        tally->tasks_overdue += 1;
+      }
+    }
+    for (const storage::SpanFact::ChannelCount& count : span.followups()) {
+      if (!by_channel) {
+        tally->followups += count.count();
+        continue;
+      }
+      const std::string channel = ChannelOf(count.channel(), count.channel_name());
+      ASSIGN_OR_RETURN(Tally* const of_channel, table.At(GroupValue{channel, channel}, bucket));
+      of_channel->followups += count.count();
+    }
+    return absl::OkStatus();
+  }));
 
   v1::FollowUpsResponse response;
   Tally total;

@@ -11,10 +11,10 @@ namespace {
 namespace v1 = leadrouter::v1;
 using google::protobuf::util::TimeUtil;
 
-std::string RuleKey(const v1::Assignment& entry) {
-  if (!entry.has_rule()) return "manual";
-  if (!entry.rule().name().empty()) return entry.rule().name();
-  return absl::StrCat("#", entry.rule().index(), "@v", entry.rule().version());
+std::string RuleKey(const storage::SpanFact& span) {
+  if (!span.has_rule()) return "manual";
+  if (!span.rule().name().empty()) return span.rule().name();
+  return absl::StrCat("#", span.rule().index(), "@v", span.rule().version());
 }
 
 }  // namespace
@@ -28,27 +28,40 @@ GroupValue RepGroup(const v1::Rep& rep) {
   return {rep.name(), rep.display_name().empty() ? rep.name() : rep.display_name()};
 }
 
-GroupValue GroupOf(const OwnerSpan& span, v1::GroupBy group_by) {
-  const v1::Assignment& entry = span.record->assignment();
+CurrentReps::CurrentReps(const RosterCache& roster) {
+  for (v1::Rep& rep : roster.List()) {
+    std::string name = rep.name();
+    reps_.emplace(std::move(name), std::move(rep));
+  }
+}
+
+const v1::Rep* CurrentReps::Find(const std::string& name) const {
+  const auto it = reps_.find(name);
+  return it == reps_.end() ? nullptr : &it->second;
+}
+
+GroupValue GroupOf(const storage::SpanFact& span, v1::GroupBy group_by, const CurrentReps& reps) {
   const auto plain = [](std::string value) { return GroupValue{value, value}; };
   switch (group_by) {
     case v1::GROUP_BY_SOURCE:
-      return plain(span.lead->source());
+      return plain(span.source());
     case v1::GROUP_BY_RULE:
-      return plain(RuleKey(entry));
+      return plain(RuleKey(span));
     case v1::GROUP_BY_CHANNEL:
-      return plain(ChannelKey(span.lead->preferred_channel()));
+      return plain(ChannelKey(span.preferred_channel()));
     case v1::GROUP_BY_TEAM:
-      return plain(span.rep == nullptr ? "" : span.rep->team());
+      return plain(span.rep_known() ? span.team() : "");
     case v1::GROUP_BY_REGION:
-      return plain(span.lead->region());
+      return plain(span.region());
     case v1::GROUP_BY_INDUSTRY:
-      return plain(span.lead->industry());
+      return plain(span.industry());
     case v1::GROUP_BY_REP_LEVEL:
-      return plain(span.rep == nullptr ? "" : absl::StrCat(span.rep->level()));
-    default:
-      if (span.rep != nullptr) return RepGroup(*span.rep);
-      return plain(entry.rep());
+      return plain(span.rep_known() ? absl::StrCat(span.level()) : "");
+    default: {
+      const v1::Rep* const rep = reps.Find(span.rep());
+      if (rep != nullptr) return RepGroup(*rep);
+      return plain(span.rep());
+    }
   }
 }
 

@@ -8,23 +8,38 @@
 #include <string>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "leadrouter/v1/reports.pb.h"
-#include "server/reports/owner_spans.h"
+#include "server/roster/roster_cache.h"
+#include "storage_records.pb.h"
 
 namespace leadrouter::server {
 
 // Reports return at most this many rows (RESOURCE_EXHAUSTED TOO_MANY_ROWS beyond).
 inline constexpr size_t kMaxReportRows = 10'000;
 
-// The group of a span under `group_by`, and its label.
+// The roster as it is now, by rep name: the labels of rep groups, the owners' schedules.
+class CurrentReps {
+ public:
+  explicit CurrentReps(const RosterCache& roster);
+  // Null for a rep removed since.
+  const leadrouter::v1::Rep* Find(const std::string& name) const;
+
+ private:
+  absl::flat_hash_map<std::string, leadrouter::v1::Rep> reps_;
+};
+
+// The group of a span under `group_by`, and its label. Team and level are the owner's at the
+// decision; a rep group is labelled with the rep's display name now.
 struct GroupValue {
   std::string value;
   std::string label;
 };
-GroupValue GroupOf(const OwnerSpan& span, leadrouter::v1::GroupBy group_by);
+GroupValue GroupOf(const storage::SpanFact& span, leadrouter::v1::GroupBy group_by,
+                   const CurrentReps& reps);
 // A channel as keys spell it: the enum value's name without its prefix, "PHONE"; "" for none.
 std::string ChannelKey(leadrouter::v1::Channel channel);
 // The group of a rep (GROUP_BY_REP) with no span: its name, labelled by its display name.

@@ -1,8 +1,8 @@
 // The read side of ReportService: Distribution (distribution_report.cc), FollowUps
 // (followups_report.cc) and Conversion (conversion_report.cc). Each call checks its scope
 // (report_scope.h), reads one consistent snapshot of committed state (storage::DatabaseView) with
-// one indexed scan of the range (owner_spans.h), and adds every span into rows keyed by group and
-// bucket (report_keys.h). Nothing is written and the writer is never waited for.
+// one sequential scan of the range's span facts (owner_spans.h), and adds every span into rows
+// keyed by group and bucket (report_keys.h). Nothing is written and the writer is never waited for.
 //
 // What counts, figure by figure, is in docs/reports.md.
 //

@@ -59,7 +59,7 @@ class ServerHarness {
   explicit ServerHarness(HarnessOptions options = {}) : options_(std::move(options)) {
     if (!options_.rules.empty()) Write("rules.rules", options_.rules);
     if (!options_.reps_csv.empty()) Write("reps.csv", options_.reps_csv);
-    Start();
+    StartServer();
   }
   ~ServerHarness() { server_.reset(); }
 
@@ -71,9 +71,12 @@ class ServerHarness {
   }
   // Shuts down and starts again on the same database (rules and roster files as before).
   void Restart() {
-    server_.reset();
+    Stop();
     Start();
   }
+  // Restart in two halves, for a test that opens the database itself while the server is down.
+  void Stop() { server_.reset(); }
+  void Start() { StartServer(); }
 
   server::Server& server() { return *server_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(server_->port()); }
@@ -101,7 +104,7 @@ class ServerHarness {
     std::ofstream(dir_.Child(name)) << text;
   }
 
-  void Start() {
+  void StartServer() {
     server::ServerOptions options;
     options.listen_address = "127.0.0.1:0";
     options.db_path = db_path();

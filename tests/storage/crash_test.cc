@@ -1,6 +1,7 @@
 // Kills a process in the middle of committing assignments, again and again, and checks after each
 // kill that what was acknowledged is stored exactly once, that counters equal the history, that no
-// rep is over its cap and that the audit log has one record per change.
+// rep is over its cap, that the audit log has one record per change and that the span facts are
+// exactly the history's owner spans.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <limits>
 #include <map>
 #include <random>
 #include <set>
@@ -17,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "google/protobuf/util/time_util.h"
 #include "status_matchers.h"
 #include "storage/assignment_store.h"
 #include "storage/audit_log.h"
@@ -24,6 +27,7 @@
 #include "storage/counter_store.h"
 #include "storage/lead_store.h"
 #include "storage/records.h"
+#include "storage/span_facts.h"
 #include "storage/storage.h"
 #include "stress_scale.h"
 #include "temp_dir.h"
@@ -174,6 +178,41 @@ void VerifyContents(Database& db, const std::map<std::string, Ack>& acked) {
       ASSERT_TRUE(counter->has_value()) << DescribeCounterKey(key);
       EXPECT_EQ((*counter)->count(), n) << DescribeCounterKey(key);
     }
+  }
+
+  // Span facts: written in the commit of their entry, so after any kill exactly one row per
+  // entry that gave a lead an owner, and the lead's record names it.
+  std::map<std::string, std::pair<int64_t, uint64_t>> span_of_lead;
+  ASSERT_OK(ListAllHistory(view, [&](const HistoryRecord& record) {
+    if (MadeOwner(record.assignment())) {
+      span_of_lead[record.assignment().lead()] = {
+          google::protobuf::util::TimeUtil::TimestampToMicroseconds(
+              record.assignment().decide_time()),
+          record.sequence()};
+    }
+    return true;
+  }));
+  size_t span_rows = 0;
+  ASSERT_OK(ForEachSpanFact(view, std::numeric_limits<int64_t>::min(),
+                            std::numeric_limits<int64_t>::max(), [&](const SpanFact& fact) {
+                              ++span_rows;
+                              const auto it = span_of_lead.find(fact.lead());
+                              EXPECT_TRUE(it != span_of_lead.end()) << "row without entry";
+                              if (it != span_of_lead.end()) {
+                                EXPECT_EQ(it->second,
+                                          std::make_pair(fact.decide_us(), fact.sequence()));
+                                EXPECT_EQ(fact.rep(), rep_of_lead[fact.lead()]);
+                              }
+                              return absl::OkStatus();
+                            }));
+  EXPECT_EQ(span_rows, span_of_lead.size());
+  for (const auto& [lead, span] : span_of_lead) {
+    absl::StatusOr<std::optional<LeadRecord>> stored = ReadLead(view, lead);
+    ASSERT_OK(stored);
+    ASSERT_TRUE(stored->has_value());
+    EXPECT_EQ(std::make_pair((*stored)->open_span_decide_us(), (*stored)->open_span_sequence()),
+              span)
+        << lead;
   }
 
   // Audit: one record per stored change, naming its assignment.

@@ -7,14 +7,24 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "leadrouter/v1/reports.grpc.pb.h"
+#include "rocksdb/write_batch.h"
 #include "server/api/clock.h"
 #include "status_matchers.h"
+#include "storage/keys.h"
+#include "storage/layout.h"
+#include "storage/lead_store.h"
+#include "storage/span_facts.h"
+#include "storage/storage.h"
+#include "storage/value_codec.h"
 #include "tests/server/server_harness.h"
 #include "tests/server/test_fixtures.h"
 
@@ -494,6 +504,217 @@ TEST_F(ReportTest, MoreThanTenThousandRowsIsResourceExhausted) {
   // Narrower, it answers.
   request.mutable_filter()->add_sources("s7");
   EXPECT_EQ(MustDistribution(request).total().leads(), 1);
+}
+
+TEST_F(ReportTest, TeamAndLevelAreTheOwnersAtTheDecision) {
+  for (int i = 0; i < 6; ++i) Assign(absl::StrCat("l", i), "web", 50, 0);
+  // ana moves from north (level 3) to south (level 5) after her leads were decided.
+  v1::UpsertRepRequest move;
+  move.mutable_rep()->set_name("reps/ana");
+  move.mutable_rep()->set_team("south");
+  move.mutable_rep()->set_level(5);
+  move.mutable_update_mask()->add_paths("team");
+  move.mutable_update_mask()->add_paths("level");
+  move.set_actor("manager");
+  v1::UpsertRepResponse moved;
+  ASSERT_TRUE(
+      server_.Call([&](grpc::ClientContext* c) { return server_.reps().Upsert(c, move, &moved); })
+          .ok());
+  ASSERT_EQ(moved.rep().team(), "south");
+
+  int64_t ana = 0, ben = 0, cy = 0;
+  for (const Span& span : spans_) {
+    ana += span.rep == "reps/ana" ? 1 : 0;
+    ben += span.rep == "reps/ben" ? 1 : 0;
+    cy += span.rep == "reps/cy" ? 1 : 0;
+  }
+  ASSERT_GT(ana, 0);
+  v1::DistributionRequest by_team;
+  *by_team.mutable_filter() = Range();
+  by_team.set_group_by(v1::GROUP_BY_TEAM);
+  const v1::DistributionResponse teams = MustDistribution(by_team);
+  ASSERT_EQ(teams.rows_size(), 2);
+  EXPECT_EQ(teams.rows(0).key().value(), "north");
+  EXPECT_EQ(teams.rows(0).leads(), ana + ben);
+  EXPECT_EQ(teams.rows(1).key().value(), "south");
+  EXPECT_EQ(teams.rows(1).leads(), cy);
+
+  v1::DistributionRequest by_level = by_team;
+  by_level.set_group_by(v1::GROUP_BY_REP_LEVEL);
+  const v1::DistributionResponse levels = MustDistribution(by_level);
+  std::map<std::string, int64_t> per_level;
+  for (const v1::DistributionRow& row : levels.rows()) per_level[row.key().value()] = row.leads();
+  EXPECT_EQ(per_level, (std::map<std::string, int64_t>{{"1", ben}, {"2", cy}, {"3", ana}}));
+
+  // The team filter is the team at the decision too.
+  v1::DistributionRequest north = by_team;
+  north.mutable_filter()->set_team("north");
+  EXPECT_EQ(MustDistribution(north).total().leads(), ana + ben);
+}
+
+TEST_F(ReportTest, FollowUpsByChannelCountEachFollowUpInItsOwnChannel) {
+  Assign("l0", "web", 50, 0);
+  clock_.Advance(absl::Minutes(10));
+  FollowUp("leads/l0", v1::CHANNEL_PHONE, v1::FOLLOW_UP_OUTCOME_REACHED);  // the first contact
+  clock_.Advance(absl::Minutes(10));
+  FollowUp("leads/l0", v1::CHANNEL_EMAIL, v1::FOLLOW_UP_OUTCOME_NO_ANSWER);
+  FollowUp("leads/l0", v1::CHANNEL_EMAIL, v1::FOLLOW_UP_OUTCOME_REACHED);
+
+  v1::FollowUpsRequest request;
+  *request.mutable_filter() = Range();
+  request.set_group_by(v1::GROUP_BY_CHANNEL);
+  const v1::FollowUpsResponse response = MustFollowUps(request);
+  ASSERT_EQ(response.rows_size(), 2);
+  // The lead is in its first contact's row; each follow-up in its own channel's.
+  EXPECT_EQ(response.rows(0).key().value(), "email");
+  EXPECT_EQ(response.rows(0).leads(), 0);
+  EXPECT_EQ(response.rows(0).followups(), 2);
+  EXPECT_EQ(response.rows(1).key().value(), "phone");
+  EXPECT_EQ(response.rows(1).leads(), 1);
+  EXPECT_EQ(response.rows(1).contacted(), 1);
+  EXPECT_EQ(response.rows(1).followups(), 1);
+  EXPECT_EQ(FromProto(response.rows(1).first_contact_median()), absl::Minutes(10));
+  EXPECT_EQ(response.total().leads(), 1);
+  EXPECT_EQ(response.total().followups(), 3);
+}
+
+TEST_F(ReportTest, APinnedLeadsSlaBreachIsCounted) {
+  const Span span = Assign("l0", "web", 50, 0);
+  v1::SetPinRequest pin;
+  pin.set_lead("leads/l0");
+  pin.set_pinned(true);
+  pin.set_actor("manager");
+  pin.set_reason("key account");
+  v1::SetPinResponse pinned;
+  ASSERT_TRUE(server_
+                  .Call([&](grpc::ClientContext* c) {
+                    return server_.assignments().SetPin(c, pin, &pinned);
+                  })
+                  .ok());
+  // Past the 4 h SLA: the step comes due, the pin keeps the lead with its owner.
+  clock_.Advance(absl::Hours(5));
+  absl::StatusOr<int> swept = server_.server().SweepDue();
+  ASSERT_TRUE(swept.ok()) << swept.status();
+
+  v1::FollowUpsRequest request;
+  *request.mutable_filter() = Range();
+  const v1::FollowUpsResponse response = MustFollowUps(request);
+  ASSERT_EQ(response.rows_size(), 1);
+  EXPECT_EQ(response.rows(0).key().value(), span.rep);
+  EXPECT_EQ(response.rows(0).leads(), 1);  // not moved: still one span
+  EXPECT_EQ(response.rows(0).breaches(), 1);
+  EXPECT_EQ(response.rows(0).breaches_reassigned(), 1);
+  EXPECT_EQ(response.rows(0).sla_leads(), 1);
+  EXPECT_EQ(response.rows(0).sla_met(), 0);
+}
+
+// Every span fact row and each lead's last span, as the store holds them.
+struct StoredSpans {
+  std::vector<storage::SpanFact> rows;
+  std::map<std::string, std::pair<int64_t, uint64_t>> last_span_of_lead;
+};
+
+StoredSpans ReadSpans(storage::Database& db) {
+  StoredSpans spans;
+  storage::DatabaseView view(db);
+  EXPECT_OK(storage::ForEachSpanFact(view, std::numeric_limits<int64_t>::min(),
+                                     std::numeric_limits<int64_t>::max(),
+                                     [&](const storage::SpanFact& fact) {
+                                       spans.rows.push_back(fact);
+                                       return absl::OkStatus();
+                                     }));
+  EXPECT_OK(storage::ListLeads(view, "", [&](const storage::LeadRecord& record) {
+    spans.last_span_of_lead[record.lead().name()] = {record.open_span_decide_us(),
+                                                     record.open_span_sequence()};
+    return true;
+  }));
+  return spans;
+}
+
+// Makes the store look written by a build without span facts: no rows, no marker, leads that
+// name no span.
+void ForgetSpans(storage::Database& db) {
+  rocksdb::WriteBatch batch;
+  storage::DatabaseView view(db);
+  ASSERT_OK(view.Scan(storage::ColumnFamily::kSpanFacts, "", "", storage::ScanOrder::kAscending,
+                      [&](absl::string_view key, absl::string_view) -> absl::StatusOr<bool> {
+                        (void)batch.Delete(db.handle(storage::ColumnFamily::kSpanFacts),
+                                           rocksdb::Slice(key.data(), key.size()));
+                        return true;
+                      }));
+  ASSERT_OK(storage::ListLeads(view, "", [&](const storage::LeadRecord& record) {
+    storage::LeadRecord old = record;
+    old.clear_open_span_decide_us();
+    old.clear_open_span_sequence();
+    (void)batch.Put(db.handle(storage::ColumnFamily::kLeads),
+                    storage::keys::Lead(old.lead().name()), storage::EncodeProto(old));
+    return true;
+  }));
+  (void)batch.Delete(db.handle(storage::ColumnFamily::kMeta),
+                     std::string(storage::meta_key::kSpanFactsBuilt));
+  ASSERT_TRUE(db.raw().Write(rocksdb::WriteOptions(), &batch).ok());
+}
+
+TEST_F(ReportTest, SpanFactsBuiltFromHistoryAtOpenEqualTheLiveRows) {
+  // Assignments, contacts on two channels, done, late and open tasks, an SLA breach that moved a
+  // lead, a manual move, a loss and a win.
+  for (int i = 0; i < 5; ++i) Assign(absl::StrCat("l", i), i % 2 == 0 ? "web" : "ads", 60, 100);
+  clock_.Advance(absl::Minutes(30));
+  FollowUp("leads/l0", v1::CHANNEL_PHONE, v1::FOLLOW_UP_OUTCOME_REACHED);
+  clock_.Advance(absl::Hours(3));
+  FollowUp("leads/l1", v1::CHANNEL_EMAIL, v1::FOLLOW_UP_OUTCOME_NO_ANSWER);
+  FollowUp("leads/l1", v1::CHANNEL_PHONE, v1::FOLLOW_UP_OUTCOME_REACHED);
+  const std::string target = Current("leads/l2").rep == "reps/cy" ? "reps/ana" : "reps/cy";
+  MoveTo("leads/l2", target);
+  Close("leads/l0", v1::CLOSE_RESOLUTION_WON);
+  clock_.Advance(absl::Hours(30));
+  absl::StatusOr<int> swept = server_.server().SweepDue();
+  ASSERT_TRUE(swept.ok()) << swept.status();
+  Close("leads/l1", v1::CLOSE_RESOLUTION_LOST);
+
+  v1::FollowUpsRequest followups;
+  *followups.mutable_filter() = Range();
+  const v1::FollowUpsResponse followups_live = MustFollowUps(followups);
+  v1::ConversionRequest conversion;
+  *conversion.mutable_filter() = Range();
+  const v1::ConversionResponse conversion_live = MustConversion(conversion);
+
+  server_.Stop();
+  StoredSpans live;
+  {
+    absl::StatusOr<std::unique_ptr<storage::Storage>> store =
+        storage::Storage::Open(server_.db_path(), storage::StorageOptions());
+    ASSERT_OK(store);
+    live = ReadSpans((*store)->database());
+    ForgetSpans((*store)->database());
+    EXPECT_TRUE(ReadSpans((*store)->database()).rows.empty());
+  }
+  StoredSpans rebuilt;
+  {
+    absl::StatusOr<std::unique_ptr<storage::Storage>> store =
+        storage::Storage::Open(server_.db_path(), storage::StorageOptions());
+    ASSERT_OK(store);
+    rebuilt = ReadSpans((*store)->database());
+  }
+  // Five assignments, the move, the breach's reassignment.
+  EXPECT_GE(live.rows.size(), 7u);
+  ASSERT_EQ(rebuilt.rows.size(), live.rows.size());
+  for (size_t i = 0; i < live.rows.size(); ++i) {
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(rebuilt.rows[i], live.rows[i]))
+        << "live:\n"
+        << live.rows[i].DebugString() << "rebuilt:\n"
+        << rebuilt.rows[i].DebugString();
+  }
+  EXPECT_EQ(rebuilt.last_span_of_lead, live.last_span_of_lead);
+
+  server_.Start();
+  ASSERT_OK(server_.status());
+  reports_ = v1::ReportService::NewStub(
+      grpc::CreateChannel(server_.address(), grpc::InsecureChannelCredentials()));
+  EXPECT_TRUE(
+      google::protobuf::util::MessageDifferencer::Equals(MustFollowUps(followups), followups_live));
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(MustConversion(conversion),
+                                                                 conversion_live));
 }
 
 }  // namespace
