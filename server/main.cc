@@ -112,6 +112,7 @@ int main(int argc, char** argv) {
   std::string sla_stops_on = "attempt";
   int64_t sla_sweep_interval_ms = options.sla_sweep_interval.count();
   std::string score_train_interval = "0";
+  std::string counter_checkpoint_interval = "5m";
 
   CLI::App app{"leadrouterd: assigns sales leads to reps by rules", "leadrouterd"};
   app.set_config("--config", "",
@@ -148,6 +149,14 @@ int main(int argc, char** argv) {
                  "history when there is none) or full (every history entry replayed)")
       ->capture_default_str()
       ->check(CLI::IsMember({"incremental", "full"}));
+  app.add_option("--counter-checkpoint-interval", counter_checkpoint_interval,
+                 "move the counter checkpoint to the last committed entry this often while "
+                 "serving (and always at a clean stop), so a start after a crash replays at most "
+                 "this long's history: 5m, 1h; 0 only at a clean stop")
+      ->capture_default_str()
+      ->check([](const std::string& text) {
+        return ParseDurationFlag(text).has_value() ? "" : "expected e.g. 5m, 1h, 30s or 0";
+      });
   app.add_option("--shutdown-grace-ms", shutdown_grace_ms,
                  "how long in-flight calls may finish on shutdown")
       ->capture_default_str()
@@ -272,6 +281,7 @@ int main(int argc, char** argv) {
   options.sla_sweep_interval = std::chrono::milliseconds(sla_sweep_interval_ms);
   options.event_retention = *ParseDurationFlag(event_retention);
   options.score_train_interval = *ParseDurationFlag(score_train_interval);
+  options.counter_checkpoint_interval = *ParseDurationFlag(counter_checkpoint_interval);
   options.review_timeout = *ParseDurationFlag(review_timeout);
   options.review_timeout_action =
       *leadrouter::server::ParseReviewTimeoutAction(review_timeout_action);

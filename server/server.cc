@@ -140,6 +140,13 @@ class Server::Impl {
       event_trim_ = std::make_unique<PeriodicJob>("event_trim", options_.event_trim_interval,
                                                   [this] { return TrimEvents(); });
     }
+    if (options_.counter_checkpoint_interval.count() > 0) {
+      counter_checkpoint_ = std::make_unique<PeriodicJob>(
+          "counter_checkpoint",
+          std::chrono::duration_cast<std::chrono::milliseconds>(
+              options_.counter_checkpoint_interval),
+          [this] { return storage_->AdvanceCounterCheckpoint().status(); });
+    }
 
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -308,6 +315,7 @@ class Server::Impl {
   }
 
   void StopBackgroundJobs() {
+    if (counter_checkpoint_ != nullptr) counter_checkpoint_->Stop();
     if (score_training_ != nullptr) score_training_->Stop();
     if (review_expiry_ != nullptr) review_expiry_->Stop();
     if (sla_sweep_ != nullptr) sla_sweep_->Stop();
@@ -342,6 +350,7 @@ class Server::Impl {
   std::unique_ptr<PeriodicJob> review_expiry_;
   std::unique_ptr<PeriodicJob> sla_sweep_;
   std::unique_ptr<PeriodicJob> score_training_;
+  std::unique_ptr<PeriodicJob> counter_checkpoint_;
   int port_ = 0;
 
   std::mutex mu_;

@@ -54,6 +54,10 @@ struct ServerOptions {
   // kIncremental from the counter checkpoint plus the entries after it, kFull from every entry.
   // Default: kIncremental
   storage::CounterCheckMode counter_check = storage::CounterCheckMode::kIncremental;
+  // How often the counter checkpoint is moved to the last committed entry while serving (0: only
+  // at a clean stop), so that a start after a crash replays at most this long's entries.
+  // Default: 5 minutes
+  std::chrono::seconds counter_checkpoint_interval = std::chrono::minutes(5);
   // How long Shutdown() lets in-flight calls finish before cancelling them.
   // Default: 5 seconds
   std::chrono::milliseconds shutdown_grace = std::chrono::seconds(5);

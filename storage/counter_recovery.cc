@@ -218,9 +218,9 @@ absl::Status CompareWithCounters(Database& db, const ReadView& view, const Count
 
 // Writes the checkpoint of `rebuilt` at `sequence` in one synced batch: every row (after clearing
 // the column family) when `touched` is null, else only the rows in `touched`.
-absl::Status WriteCheckpoint(Database& db, const Counters& rebuilt, uint64_t sequence,
-                             int64_t history_entries, const std::set<std::string>* touched,
-                             CounterCheckReport& report) {
+absl::StatusOr<int64_t> WriteCheckpoint(Database& db, const Counters& rebuilt, uint64_t sequence,
+                                        int64_t history_entries,
+                                        const std::set<std::string>* touched) {
   rocksdb::ColumnFamilyHandle* cf = db.handle(ColumnFamily::kCounterCheckpoint);
   rocksdb::WriteBatch batch;
   int64_t rows = 0;
@@ -249,10 +249,32 @@ absl::Status WriteCheckpoint(Database& db, const Counters& rebuilt, uint64_t seq
   rocksdb::WriteOptions synced;
   synced.sync = true;
   RETURN_IF_ERROR(FromRocksDb(db.raw().Write(synced, &batch), "write the counter checkpoint"));
-  report.checkpoint_written = true;
-  report.new_checkpoint_sequence = sequence;
-  report.checkpoint_rows_written = rows;
-  return absl::OkStatus();
+  return rows;
+}
+
+// The entries after `from` applied to `rebuilt` (the checkpoint's counters at `from`), in sequence
+// order through the sequence index; `touched` gets the rows they moved. A DataLoss status means
+// the sequence index names a missing entry.
+struct ReplayedAfter {
+  int64_t entries = 0;
+  uint64_t last = 0;  // the last entry replayed (`from` when none)
+};
+absl::StatusOr<ReplayedAfter> ReplayAfter(const ReadView& view, uint64_t from, Counters& rebuilt,
+                                          std::set<std::string>& touched) {
+  MapCounterAccess access(rebuilt, &touched);
+  ReplayedAfter replayed{.entries = 0, .last = from};
+  absl::Status applied = absl::OkStatus();
+  RETURN_IF_ERROR(ListHistoryAfter(view, from, [&](const HistoryRecord& r) {
+    for (const StoredDelta& delta : r.deltas()) {
+      applied = ApplyStateDelta(access, FromStoredDelta(delta));
+      if (!applied.ok()) return false;
+    }
+    replayed.last = r.sequence();
+    ++replayed.entries;
+    return true;
+  }));
+  RETURN_IF_ERROR(applied);
+  return replayed;
 }
 
 }  // namespace
@@ -276,30 +298,17 @@ absl::StatusOr<CounterCheckReport> CheckCounters(Database& db, const CounterChec
       rebuilt = std::move(checkpoint->counters);
       sequence = checkpoint->header.sequence();
       report.checkpoint_sequence = sequence;
-      MapCounterAccess access(rebuilt, &touched);
-      int64_t replayed = 0;
-      uint64_t last = sequence;
-      absl::Status applied = absl::OkStatus();
-      const absl::Status listed = ListHistoryAfter(view, sequence, [&](const HistoryRecord& r) {
-        for (const StoredDelta& delta : r.deltas()) {
-          applied = ApplyStateDelta(access, FromStoredDelta(delta));
-          if (!applied.ok()) return false;
-        }
-        last = r.sequence();
-        ++replayed;
-        return true;
-      });
-      RETURN_IF_ERROR(applied);
-      if (listed.ok()) {
+      const absl::StatusOr<ReplayedAfter> replayed = ReplayAfter(view, sequence, rebuilt, touched);
+      if (replayed.ok()) {
         incremental = true;
         report.incremental = true;
-        report.history_entries = replayed;
-        entries_in_total = checkpoint->header.history_entries() + replayed;
-        sequence = last;
-      } else if (absl::IsDataLoss(listed)) {
-        report.fallback = std::string(listed.message());
+        report.history_entries = replayed->entries;
+        entries_in_total = checkpoint->header.history_entries() + replayed->entries;
+        sequence = replayed->last;
+      } else if (absl::IsDataLoss(replayed.status())) {
+        report.fallback = std::string(replayed.status().message());
       } else {
-        return listed;
+        return replayed.status();
       }
     } else if (absl::IsNotFound(checkpoint.status()) || absl::IsDataLoss(checkpoint.status())) {
       report.fallback = std::string(checkpoint.status().message());
@@ -331,10 +340,45 @@ absl::StatusOr<CounterCheckReport> CheckCounters(Database& db, const CounterChec
 
   if (options.write_checkpoint &&
       (!incremental || !touched.empty() || sequence != report.checkpoint_sequence)) {
-    RETURN_IF_ERROR(WriteCheckpoint(db, rebuilt, sequence, entries_in_total,
-                                    incremental ? &touched : nullptr, report));
+    ASSIGN_OR_RETURN(
+        report.checkpoint_rows_written,
+        WriteCheckpoint(db, rebuilt, sequence, entries_in_total, incremental ? &touched : nullptr));
+    report.checkpoint_written = true;
+    report.new_checkpoint_sequence = sequence;
   }
   return report;
+}
+
+absl::StatusOr<CheckpointAdvance> AdvanceCounterCheckpoint(Database& db) {
+  CheckpointAdvance advance;
+  const DatabaseView view(db);
+  absl::StatusOr<Checkpoint> checkpoint = LoadCheckpoint(view);
+  if (absl::IsNotFound(checkpoint.status()) || absl::IsDataLoss(checkpoint.status())) {
+    advance.skipped = std::string(checkpoint.status().message());
+    return advance;
+  }
+  RETURN_IF_ERROR(checkpoint.status());
+  advance.from_sequence = checkpoint->header.sequence();
+  std::set<std::string> touched;
+  const absl::StatusOr<ReplayedAfter> replayed =
+      ReplayAfter(view, advance.from_sequence, checkpoint->counters, touched);
+  if (absl::IsDataLoss(replayed.status())) {
+    advance.skipped = std::string(replayed.status().message());
+    return advance;
+  }
+  RETURN_IF_ERROR(replayed.status());
+  advance.history_entries = replayed->entries;
+  advance.to_sequence = replayed->last;
+  if (replayed->entries == 0) {
+    advance.skipped = "no entry after the checkpoint";
+    return advance;
+  }
+  ASSIGN_OR_RETURN(
+      advance.rows_written,
+      WriteCheckpoint(db, checkpoint->counters, replayed->last,
+                      checkpoint->header.history_entries() + replayed->entries, &touched));
+  advance.advanced = true;
+  return advance;
 }
 
 const char* CounterCheckModeName(CounterCheckMode mode) {

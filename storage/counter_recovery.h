@@ -73,6 +73,30 @@ struct CounterCheckReport {
 [[nodiscard]] absl::StatusOr<CounterCheckReport> CheckCounters(Database& db,
                                                                const CounterCheckOptions& options);
 
+// What AdvanceCounterCheckpoint did.
+struct CheckpointAdvance {
+  bool advanced = false;  // a new checkpoint was written
+  // Why not: no checkpoint yet or an unusable one (the next check at open writes one), or no
+  // entry after it.
+  std::string skipped;
+  uint64_t from_sequence = 0;   // the checkpoint's sequence before
+  uint64_t to_sequence = 0;     // and after (the last entry replayed)
+  int64_t history_entries = 0;  // entries replayed
+  int64_t rows_written = 0;     // counter rows those entries moved
+};
+
+// Moves the counter checkpoint forward to the last committed entry, so that the next check at
+// open replays only what was committed after this call, whatever the history holds. It loads the
+// checkpoint, replays the entries after it and writes the rows they moved with the new header (one
+// synced batch), all read from one snapshot. Like the check, it derives the checkpoint from
+// history alone, never from `counters`: what the check verifies is unchanged.
+//
+// Safe while commits go on: the writer never writes `counter_checkpoint`, and a snapshot holds a
+// prefix of the history (sequences are handed out in commit order). Must not run concurrently
+// with itself or with CheckCounters (Storage serialises its callers).
+// Cost: one scan of the checkpoint (every counter) and the entries after it.
+[[nodiscard]] absl::StatusOr<CheckpointAdvance> AdvanceCounterCheckpoint(Database& db);
+
 // A full check that writes no checkpoint: CheckCounters(db, {kFull, repair, false}).
 [[nodiscard]] absl::StatusOr<CounterCheckReport> CheckCounters(Database& db, bool repair);
 

@@ -20,6 +20,7 @@ absl::StatusOr<std::unique_ptr<Storage>> Storage::Open(const std::string& path,
   const absl::Time opened = absl::Now();
   std::unique_ptr<Storage> storage(new Storage());
   storage->database_ = std::move(database);
+  storage->advance_checkpoint_at_close_ = options.advance_checkpoint_at_close;
   if (options.check_counters_at_open) {
     ASSIGN_OR_RETURN(CounterCheckReport report,
                      CheckCounters(*storage->database_, CounterCheckOptions{
@@ -51,10 +52,34 @@ absl::StatusOr<std::unique_ptr<Storage>> Storage::Open(const std::string& path,
 
 Storage::~Storage() { (void)Close(); }
 
+absl::StatusOr<CheckpointAdvance> Storage::AdvanceCounterCheckpoint() {
+  const std::lock_guard<std::mutex> lock(checkpoint_mu_);
+  const absl::Time start = absl::Now();
+  ASSIGN_OR_RETURN(const CheckpointAdvance advance, storage::AdvanceCounterCheckpoint(*database_));
+  if (advance.advanced) {
+    spdlog::info(
+        "counter checkpoint moved from sequence {} to {}: {} history entries replayed, {} rows "
+        "written, in {} ms",
+        advance.from_sequence, advance.to_sequence, advance.history_entries, advance.rows_written,
+        absl::ToInt64Milliseconds(absl::Now() - start));
+  }
+  return advance;
+}
+
 absl::Status Storage::Close() {
   if (commits_ != nullptr) commits_->Shutdown();
+  const bool served = commits_ != nullptr;
   commits_.reset();
   if (database_ == nullptr) return absl::OkStatus();
+  if (served && advance_checkpoint_at_close_) {
+    if (const absl::StatusOr<CheckpointAdvance> advance = AdvanceCounterCheckpoint();
+        !advance.ok()) {
+      spdlog::warn(
+          "the counter checkpoint was not moved at close ({}); the next open replays the "
+          "entries after the previous one",
+          advance.status().ToString());
+    }
+  }
   absl::Status status = database_->Close();
   database_.reset();
   return status;

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "absl/status/status.h"
@@ -31,6 +32,10 @@ struct StorageOptions {
   // every entry. Both compare every counter.
   // Default: kIncremental
   CounterCheckMode counter_check = CounterCheckMode::kIncremental;
+  // At Close, after the last commit, move the counter checkpoint to the last entry
+  // (AdvanceCounterCheckpoint), so that the next open's incremental check replays nothing.
+  // Default: true
+  bool advance_checkpoint_at_close = true;
 };
 
 class Storage {
@@ -47,7 +52,13 @@ class Storage {
   // What the check at open found (all zero when it was off).
   const CounterCheckReport& counter_check() const { return counter_check_; }
 
-  // Commits what is queued, stops the writer and closes the database, reporting any error.
+  // Moves the counter checkpoint forward to the last committed entry (storage/counter_recovery.h),
+  // while commits go on: the server's background job calls it, and Close. Calls are serialised.
+  [[nodiscard]] absl::StatusOr<CheckpointAdvance> AdvanceCounterCheckpoint();
+
+  // Commits what is queued, stops the writer, advances the counter checkpoint (unless
+  // StorageOptions says not to; a failure there is logged, not returned: the next open replays
+  // more) and closes the database, reporting any error.
   [[nodiscard]] absl::Status Close();
 
  private:
@@ -56,6 +67,8 @@ class Storage {
   std::unique_ptr<Database> database_;
   std::unique_ptr<CommitQueue> commits_;
   CounterCheckReport counter_check_;
+  bool advance_checkpoint_at_close_ = true;
+  std::mutex checkpoint_mu_;  // serialises AdvanceCounterCheckpoint
 };
 
 }  // namespace leadrouter::storage

@@ -4,12 +4,15 @@
 // written again after every check at open, with only the rows that moved.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "dsl/base/status_macros.h"
 #include "rocksdb/db.h"
 #include "status_matchers.h"
@@ -64,7 +67,10 @@ std::string Count(int64_t count) {
 
 class CounterCheckpointTest : public ::testing::Test {
  protected:
-  void Open(const StorageOptions& options = {}) {
+  // Most tests here are about the check at open, so the checkpoint moves only there unless a test
+  // sets `advance_at_close_` (StorageOptions::advance_checkpoint_at_close).
+  void Open(StorageOptions options = {}) {
+    options.advance_checkpoint_at_close = advance_at_close_;
     absl::StatusOr<std::unique_ptr<Storage>> storage = Storage::Open(path_, options);
     ASSERT_OK(storage);
     storage_ = std::move(*storage);
@@ -131,6 +137,7 @@ class CounterCheckpointTest : public ::testing::Test {
   TempDir dir_;
   const std::string path_ = dir_.Child("db");
   std::unique_ptr<Storage> storage_;
+  bool advance_at_close_ = false;
 };
 
 TEST_F(CounterCheckpointTest, RestartReplaysOnlyTheEntriesAfterTheCheckpoint) {
@@ -372,6 +379,93 @@ INSTANTIATE_TEST_SUITE_P(
                              },
                              "missing history entry 6"}),
     [](const ::testing::TestParamInfo<Damage>& param_info) { return param_info.param.name; });
+
+// While serving, the checkpoint moves to the last committed entry, from history alone: a start
+// after that replays only what came later, and still finds a counter that disagrees.
+TEST_F(CounterCheckpointTest, AdvanceWhileServingBoundsTheNextReplay) {
+  BuildHistory();  // checkpoint at 4, entries 5-7 after it
+  Open();
+  Assign("leads/l6", "bo", kDay2);  // 8
+  absl::StatusOr<CheckpointAdvance> advance = storage_->AdvanceCounterCheckpoint();
+  ASSERT_OK(advance);
+  EXPECT_TRUE(advance->advanced);
+  EXPECT_EQ(advance->from_sequence, 7u);  // the open check's
+  EXPECT_EQ(advance->to_sequence, 8u);
+  EXPECT_EQ(advance->history_entries, 1);
+  EXPECT_GT(advance->rows_written, 0);
+  // Nothing new: nothing written.
+  advance = storage_->AdvanceCounterCheckpoint();
+  ASSERT_OK(advance);
+  EXPECT_FALSE(advance->advanced);
+  EXPECT_EQ(advance->skipped, "no entry after the checkpoint");
+  Assign("leads/l7", "cy", kDay2);  // 9, after the advance
+  Close();
+
+  // A counter the history does not support, written behind the store's back: the advance did
+  // not copy counters, so the incremental check still sees it.
+  {
+    std::unique_ptr<Database> db = OpenDatabase(path_);
+    ASSERT_NE(db, nullptr);
+    Put(*db, ColumnFamily::kCounters, Key("ana", CounterKind::kDay, kDay2.day), Count(40));
+  }
+  Open();
+  const CounterCheckReport& report = storage_->counter_check();
+  EXPECT_TRUE(report.incremental);
+  EXPECT_EQ(report.checkpoint_sequence, 8u);
+  EXPECT_EQ(report.history_entries, 1);  // 9
+  EXPECT_EQ(report.disagreements, 1);
+  EXPECT_TRUE(report.repaired);
+  absl::StatusOr<CounterCheckReport> full = CheckCounters(storage_->database(), false);
+  ASSERT_OK(full);
+  EXPECT_EQ(full->disagreements, 0);
+  Rows checkpoint = ReadRows(storage_->database(), ColumnFamily::kCounterCheckpoint);
+  ASSERT_EQ(checkpoint.erase(""), 1u);
+  EXPECT_EQ(checkpoint, ReadRows(storage_->database(), ColumnFamily::kCounters));
+}
+
+// Advances from another thread while commits go on leave a checkpoint that the full replay
+// agrees with, at an entry the history holds.
+TEST_F(CounterCheckpointTest, AdvanceDuringCommitsIsWhatTheHistoryImplies) {
+  Open();
+  std::atomic<bool> done = false;
+  std::atomic<int> advanced = 0;
+  std::thread advancer([&] {
+    while (!done.load()) {
+      absl::StatusOr<CheckpointAdvance> advance = storage_->AdvanceCounterCheckpoint();
+      EXPECT_OK(advance);
+      if (advance.ok() && advance->advanced) advanced.fetch_add(1);
+    }
+  });
+  for (int i = 0; i < 300; ++i) {
+    Assign(absl::StrCat("leads/c", i % 50), i % 3 == 0 ? "ana" : "bo", i % 2 == 0 ? kDay1 : kDay2,
+           i >= 50 ? PreviousCounts::kCreditBack : PreviousCounts::kKeep);
+  }
+  done.store(true);
+  advancer.join();
+  EXPECT_GT(advanced.load(), 0);
+  Close();
+
+  Open();
+  const CounterCheckReport& report = storage_->counter_check();
+  EXPECT_TRUE(report.incremental) << report.fallback;
+  EXPECT_EQ(report.disagreements, 0);
+  EXPECT_LE(report.checkpoint_sequence, 300u);
+  EXPECT_EQ(report.checkpoint_sequence + static_cast<uint64_t>(report.history_entries), 300u);
+}
+
+// A clean close moves the checkpoint to the last entry: the next start replays nothing.
+TEST_F(CounterCheckpointTest, ACleanCloseLeavesNothingToReplay) {
+  advance_at_close_ = true;
+  Open();
+  for (int i = 0; i < 20; ++i) Assign(absl::StrCat("leads/z", i), "ana", kDay1);
+  Close();
+  Open();
+  const CounterCheckReport& report = storage_->counter_check();
+  EXPECT_TRUE(report.incremental);
+  EXPECT_EQ(report.checkpoint_sequence, 20u);
+  EXPECT_EQ(report.history_entries, 0);
+  EXPECT_EQ(report.disagreements, 0);
+}
 
 // Every history entry is in the sequence index, in order, written with the entry.
 TEST_F(CounterCheckpointTest, TheSequenceIndexListsEveryEntryInOrder) {
