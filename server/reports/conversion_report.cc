@@ -66,11 +66,13 @@ absl::StatusOr<v1::ConversionResponse> Reports::Conversion(
                                                              request.interval(), roster_, now_us));
   RowTable<Tally> table;
   const CurrentReps reps(roster_);
+  std::string group_scratch;
   storage::DatabaseView view(db_);
   RETURN_IF_ERROR(ForEachOwnerSpan(view, scope, [&](const storage::SpanFact& span) -> absl::Status {
-    ASSIGN_OR_RETURN(Tally* const tally, table.At(GroupOf(span, scope.group_by, reps),
-                                                  BucketStart(scope.interval, span.decide_us(),
-                                                              options_.calendar.zone())));
+    ASSIGN_OR_RETURN(
+        Tally* const tally,
+        table.At(GroupOf(span, scope.group_by, reps, group_scratch),
+                 BucketStart(scope.interval, span.decide_us(), options_.calendar.zone())));
     tally->leads += 1;
     // The outcome is the owner's when the lead closed in their hands.
     if (span.end_kind() == v1::ASSIGNMENT_KIND_CLOSE) {

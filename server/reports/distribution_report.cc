@@ -94,11 +94,13 @@ absl::StatusOr<v1::DistributionResponse> Reports::Distribution(
 
   RowTable<Tally> table;
   const CurrentReps reps(roster_);
+  std::string group_scratch;
   storage::DatabaseView view(db_);
   RETURN_IF_ERROR(ForEachOwnerSpan(view, scope, [&](const storage::SpanFact& span) -> absl::Status {
-    ASSIGN_OR_RETURN(Tally* const tally, table.At(GroupOf(span, scope.group_by, reps),
-                                                  BucketStart(scope.interval, span.decide_us(),
-                                                              options_.calendar.zone())));
+    ASSIGN_OR_RETURN(
+        Tally* const tally,
+        table.At(GroupOf(span, scope.group_by, reps, group_scratch),
+                 BucketStart(scope.interval, span.decide_us(), options_.calendar.zone())));
     const double quality = span.has_quality() ? span.quality() : 0;
     tally->leads += 1;
     tally->quality_sum += quality;

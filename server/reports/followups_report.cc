@@ -78,8 +78,8 @@ google::protobuf::Duration ToDuration(int64_t micros) {
 }
 
 // A follow-up channel as a row's key spells it: the custom channel's name, else ChannelKey.
-std::string ChannelOf(v1::Channel channel, const std::string& name) {
-  return name.empty() ? ChannelKey(channel) : name;
+absl::string_view ChannelOf(v1::Channel channel, const std::string& name) {
+  return name.empty() ? ChannelKey(channel) : absl::string_view(name);
 }
 
 v1::FollowUpsRow ToRow(Tally& tally) {
@@ -146,6 +146,7 @@ absl::StatusOr<v1::FollowUpsResponse> Reports::FollowUps(
   };
 
   RowTable<Tally> table;
+  std::string group_scratch;
   storage::DatabaseView view(db_);
   RETURN_IF_ERROR(ForEachOwnerSpan(view, scope, [&](const storage::SpanFact& span) -> absl::Status {
     const std::optional<int64_t> bucket =
@@ -154,11 +155,11 @@ absl::StatusOr<v1::FollowUpsResponse> Reports::FollowUps(
     // By channel, a lead's row is the channel of its first contact ("" before one), and each
     // follow-up counts in the row of its own channel.
     const bool by_channel = scope.group_by == v1::GROUP_BY_CHANNEL;
-    GroupValue group = GroupOf(span, scope.group_by, reps);
+    GroupValue group = GroupOf(span, scope.group_by, reps, group_scratch);
     if (by_channel) {
-      const std::string channel =
+      const absl::string_view channel =
           contacted ? ChannelOf(span.first_contact_channel(), span.first_contact_channel_name())
-                    : "";
+                    : absl::string_view();
       group = GroupValue{channel, channel};
     }
     ASSIGN_OR_RETURN(Tally* const tally, table.At(group, bucket));
@@ -205,7 +206,7 @@ absl::StatusOr<v1::FollowUpsResponse> Reports::FollowUps(
         tally->followups += count.count();
         continue;
       }
-      const std::string channel = ChannelOf(count.channel(), count.channel_name());
+      const absl::string_view channel = ChannelOf(count.channel(), count.channel_name());
       ASSIGN_OR_RETURN(Tally* const of_channel, table.At(GroupValue{channel, channel}, bucket));
       of_channel->followups += count.count();
     }

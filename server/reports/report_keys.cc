@@ -11,17 +11,19 @@ namespace {
 namespace v1 = leadrouter::v1;
 using google::protobuf::util::TimeUtil;
 
-std::string RuleKey(const storage::SpanFact& span) {
+absl::string_view RuleKey(const storage::SpanFact& span, std::string& scratch) {
   if (!span.has_rule()) return "manual";
   if (!span.rule().name().empty()) return span.rule().name();
-  return absl::StrCat("#", span.rule().index(), "@v", span.rule().version());
+  scratch = absl::StrCat("#", span.rule().index(), "@v", span.rule().version());
+  return scratch;
 }
 
 }  // namespace
 
-std::string ChannelKey(v1::Channel channel) {
+absl::string_view ChannelKey(v1::Channel channel) {
   if (channel == v1::CHANNEL_UNSPECIFIED) return "";
-  return std::string(absl::StripPrefix(v1::Channel_Name(channel), "CHANNEL_"));
+  // Channel_Name returns the descriptor's static name (empty for a number it does not know).
+  return absl::StripPrefix(v1::Channel_Name(channel), "CHANNEL_");
 }
 
 GroupValue RepGroup(const v1::Rep& rep) {
@@ -40,23 +42,26 @@ const v1::Rep* CurrentReps::Find(const std::string& name) const {
   return it == reps_.end() ? nullptr : &it->second;
 }
 
-GroupValue GroupOf(const storage::SpanFact& span, v1::GroupBy group_by, const CurrentReps& reps) {
-  const auto plain = [](std::string value) { return GroupValue{value, value}; };
+GroupValue GroupOf(const storage::SpanFact& span, v1::GroupBy group_by, const CurrentReps& reps,
+                   std::string& scratch) {
+  const auto plain = [](absl::string_view value) { return GroupValue{value, value}; };
   switch (group_by) {
     case v1::GROUP_BY_SOURCE:
       return plain(span.source());
     case v1::GROUP_BY_RULE:
-      return plain(RuleKey(span));
+      return plain(RuleKey(span, scratch));
     case v1::GROUP_BY_CHANNEL:
       return plain(ChannelKey(span.preferred_channel()));
     case v1::GROUP_BY_TEAM:
-      return plain(span.rep_known() ? span.team() : "");
+      return plain(span.rep_known() ? absl::string_view(span.team()) : absl::string_view());
     case v1::GROUP_BY_REGION:
       return plain(span.region());
     case v1::GROUP_BY_INDUSTRY:
       return plain(span.industry());
     case v1::GROUP_BY_REP_LEVEL:
-      return plain(span.rep_known() ? absl::StrCat(span.level()) : "");
+      if (!span.rep_known()) return plain("");
+      scratch = absl::StrCat(span.level());
+      return plain(scratch);
     default: {
       const v1::Rep* const rep = reps.Find(span.rep());
       if (rep != nullptr) return RepGroup(*rep);

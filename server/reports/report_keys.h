@@ -11,6 +11,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "leadrouter/v1/reports.pb.h"
 #include "server/roster/roster_cache.h"
@@ -32,16 +33,20 @@ class CurrentReps {
   absl::flat_hash_map<std::string, leadrouter::v1::Rep> reps_;
 };
 
-// The group of a span under `group_by`, and its label. Team and level are the owner's at the
-// decision; a rep group is labelled with the rep's display name now.
+// A group's value and its label, viewed: the strings live in the span, the roster, the enum's
+// static names or the caller's scratch string, and RowTable::At copies them only for a new group.
+// (A report visits a million spans: a copy of each span's key was most of its grouping's cost.)
 struct GroupValue {
-  std::string value;
-  std::string label;
+  absl::string_view value;
+  absl::string_view label;
 };
+// The group of a span under `group_by`, and its label. Team and level are the owner's at the
+// decision; a rep group is labelled with the rep's display name now. A value spelled from numbers
+// (a level, an unnamed rule) is written into `scratch`, which must outlive the result's use.
 GroupValue GroupOf(const storage::SpanFact& span, leadrouter::v1::GroupBy group_by,
-                   const CurrentReps& reps);
+                   const CurrentReps& reps, std::string& scratch);
 // A channel as keys spell it: the enum value's name without its prefix, "PHONE"; "" for none.
-std::string ChannelKey(leadrouter::v1::Channel channel);
+absl::string_view ChannelKey(leadrouter::v1::Channel channel);
 // The group of a rep (GROUP_BY_REP) with no span: its name, labelled by its display name.
 GroupValue RepGroup(const leadrouter::v1::Rep& rep);
 
@@ -61,19 +66,33 @@ template <typename Row>
 class RowTable {
  public:
   // The row of (group, bucket), created empty; RESOURCE_EXHAUSTED once there would be more than
-  // kMaxReportRows.
+  // kMaxReportRows. A group's label is the one it was first seen with.
   absl::StatusOr<Row*> At(const GroupValue& group, std::optional<int64_t> bucket) {
-    labels_.try_emplace(group.value, group.label);
-    auto [it, added] = rows_.try_emplace(RowKey{group.value, bucket});
-    if (added && rows_.size() > kMaxReportRows) return TooManyReportRows();
-    return &it->second;
+    // A hash lookup by the viewed value, no string built: the ordered map is touched only by a
+    // new row (its nodes stay put, so the index keeps pointers to them).
+    auto group_it = groups_.find(group.value);
+    if (group_it == groups_.end()) {
+      group_it = groups_.try_emplace(group.value).first;
+      group_it->second.label = std::string(group.label);
+    }
+    Group& of_group = group_it->second;
+    const auto row_it = of_group.rows.find(bucket);
+    if (row_it != of_group.rows.end()) return row_it->second;
+    if (rows_.size() >= kMaxReportRows) return TooManyReportRows();
+    Row* const row = &rows_.try_emplace(RowKey{std::string(group.value), bucket}).first->second;
+    of_group.rows.emplace(bucket, row);
+    return row;
   }
   const std::map<RowKey, Row>& rows() const { return rows_; }
-  const std::string& LabelOf(const std::string& value) const { return labels_.at(value); }
+  const std::string& LabelOf(const std::string& value) const { return groups_.at(value).label; }
 
  private:
+  struct Group {
+    std::string label;
+    absl::flat_hash_map<std::optional<int64_t>, Row*> rows;  // by bucket start, into rows_
+  };
   std::map<RowKey, Row> rows_;
-  std::map<std::string, std::string> labels_;
+  absl::flat_hash_map<std::string, Group> groups_;  // absl's string hash takes a string_view
 };
 
 // The key of a row as the API returns it.
