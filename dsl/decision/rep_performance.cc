@@ -5,6 +5,8 @@
 #include <map>
 #include <string>
 
+#include "dsl/base/percentile.h"
+
 namespace leadrouter::dsl {
 namespace {
 
@@ -24,8 +26,7 @@ void OutcomeTally::Add(const SpanOutcome& span, int64_t now_us) {
     if (*span.converted) converted += 1;
   }
   if (span.first_contact_us.has_value()) {
-    const int64_t wall_us = std::max<int64_t>(0, *span.first_contact_us - span.start_us);
-    first_contact_hours.push_back(static_cast<double>(wall_us) / kMicrosPerHour);
+    first_contact_us.push_back(std::max<int64_t>(0, *span.first_contact_us - span.start_us));
   }
   if (span.sla_deadline_us.has_value() && (span.sla_met || *span.sla_deadline_us <= now_us)) {
     sla_decided += 1;
@@ -38,15 +39,8 @@ void OutcomeTally::Add(const OutcomeTally& other) {
   closed += other.closed;
   sla_met += other.sla_met;
   sla_decided += other.sla_decided;
-  first_contact_hours.insert(first_contact_hours.end(), other.first_contact_hours.begin(),
-                             other.first_contact_hours.end());
-}
-
-std::optional<double> NearestRankMedian(std::vector<double> values) {
-  if (values.empty()) return std::nullopt;
-  std::sort(values.begin(), values.end());
-  const auto rank = static_cast<size_t>(std::ceil(0.5 * static_cast<double>(values.size())));
-  return values[std::clamp<size_t>(rank, 1, values.size()) - 1];
+  first_contact_us.insert(first_contact_us.end(), other.first_contact_us.begin(),
+                          other.first_contact_us.end());
 }
 
 RepPerformance Shrink(const OutcomeTally& own, const RepPerformance& prior, double strength) {
@@ -56,11 +50,16 @@ RepPerformance Shrink(const OutcomeTally& own, const RepPerformance& prior, doub
   shrunk.sla_compliance =
       Toward(static_cast<double>(own.sla_met), static_cast<double>(own.sla_decided),
              prior.sla_compliance, strength);
-  const auto n = static_cast<double>(own.first_contact_hours.size());
-  const std::optional<double> median = NearestRankMedian(own.first_contact_hours);
-  shrunk.median_first_contact_hours =
-      median ? Toward(n * *median, n, prior.median_first_contact_hours, strength)
-             : prior.median_first_contact_hours;
+  if (own.first_contact_us.empty()) {
+    shrunk.median_first_contact_hours = prior.median_first_contact_hours;
+  } else {
+    std::vector<int64_t> sorted = own.first_contact_us;
+    std::sort(sorted.begin(), sorted.end());
+    const double median = static_cast<double>(NearestRankPercentile(sorted, 0.5)) / kMicrosPerHour;
+    const auto n = static_cast<double>(sorted.size());
+    shrunk.median_first_contact_hours =
+        Toward(n * median, n, prior.median_first_contact_hours, strength);
+  }
   return shrunk;
 }
 

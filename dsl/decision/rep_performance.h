@@ -60,7 +60,8 @@ struct OutcomeTally {
   int64_t closed = 0;  // converted + lost
   int64_t sla_met = 0;
   int64_t sla_decided = 0;  // met, or deadline passed without
-  std::vector<double> first_contact_hours;
+  // Wall-clock µs from receiving each contacted lead to its first contact, as the reports count.
+  std::vector<int64_t> first_contact_us;
 
   // Counts `span` as it stands at `now_us` (an SLA whose deadline is still ahead and not met is
   // not decided yet).
@@ -68,14 +69,11 @@ struct OutcomeTally {
   void Add(const OutcomeTally& other);
 };
 
-// The nearest-rank median of `values` (the lower middle for an even count, as the follow-ups
-// report's median); nullopt when empty.
-std::optional<double> NearestRankMedian(std::vector<double> values);
-
 // `own` shrunk toward `prior` with `strength` (k) leads' worth of evidence:
 //   conversion_rate            = (converted + k * prior) / (closed + k)
 //   sla_compliance             = (met + k * prior) / (decided + k)
-//   median_first_contact_hours = (n * median + k * prior) / (n + k), n contacted leads
+//   median_first_contact_hours = (n * median + k * prior) / (n + k), n contacted leads, the
+//                                median the reports' nearest rank (dsl/base/percentile.h), in hours
 // With no evidence (or k = infinity) the prior; k = 0 the raw figure (the prior where none).
 RepPerformance Shrink(const OutcomeTally& own, const RepPerformance& prior, double strength);
 

@@ -68,7 +68,7 @@ TEST(RepPerformanceTest, NoFactsFallBackToTeamThenOrganisationThenNeutral) {
 
 TEST(RepPerformanceTest, ShrinksMedianAndSlaTowardThePrior) {
   OutcomeTally own;
-  own.first_contact_hours = {5, 1, 3};  // median 3
+  own.first_contact_us = {5 * kHourUs, 1 * kHourUs, 3 * kHourUs};  // median 3 hours
   own.sla_met = 1;
   own.sla_decided = 2;
   const RepPerformance prior{0.5, 4.0, 0.9};
@@ -81,10 +81,10 @@ TEST(RepPerformanceTest, ShrinksMedianAndSlaTowardThePrior) {
   EXPECT_DOUBLE_EQ(Shrink(own, prior, 0).sla_compliance, 0.5);
 }
 
-TEST(RepPerformanceTest, MedianIsTheNearestRankLowerMiddle) {
-  EXPECT_EQ(NearestRankMedian({}), std::nullopt);
-  EXPECT_EQ(NearestRankMedian({4, 2}), 2);
-  EXPECT_EQ(NearestRankMedian({9, 1, 5, 7}), 5);
+TEST(RepPerformanceTest, MedianIsTheReportsNearestRankLowerMiddle) {
+  OutcomeTally own;
+  own.first_contact_us = {4 * kHourUs, 2 * kHourUs};
+  EXPECT_DOUBLE_EQ(Shrink(own, kNeutralPerformance, 0).median_first_contact_hours, 2);
 }
 
 TEST(PerformanceLedgerTest, CountsTheOwnersOutcomesInsideTheWindow) {
@@ -102,7 +102,7 @@ TEST(PerformanceLedgerTest, CountsTheOwnersOutcomesInsideTheWindow) {
   EXPECT_EQ(ann.closed, 1);
   EXPECT_EQ(ann.sla_met, 1);
   EXPECT_EQ(ann.sla_decided, 1);  // l2's deadline is still ahead
-  EXPECT_EQ(ann.first_contact_hours, std::vector<double>{0.5});
+  EXPECT_EQ(ann.first_contact_us, std::vector<int64_t>{kHourUs / 2});
   EXPECT_EQ(ledger.NextChangeAfter(t0 + kHourUs, window), t0 + 2 * kHourUs);
 
   const auto after_deadline = ledger.TalliesAt(t0 + 2 * kHourUs, window);
@@ -127,11 +127,10 @@ TEST(PerformanceLedgerTest, AReassignedLeadCountsForItsNewOwnerOnly) {
   ledger.Closed("l1", false);
   const auto tallies = ledger.TalliesAt(100, 1000);
   EXPECT_EQ(tallies.at("ann").closed, 0);
-  EXPECT_TRUE(tallies.at("ann").first_contact_hours.empty());
+  EXPECT_TRUE(tallies.at("ann").first_contact_us.empty());
   EXPECT_EQ(tallies.at("bob").closed, 1);
   EXPECT_EQ(tallies.at("bob").converted, 0);
-  ASSERT_EQ(tallies.at("bob").first_contact_hours.size(), 1u);
-  EXPECT_DOUBLE_EQ(tallies.at("bob").first_contact_hours[0], 20.0 / kHourUs);
+  EXPECT_EQ(tallies.at("bob").first_contact_us, std::vector<int64_t>{20});
 }
 
 TEST(WithPerformanceTest, TheDecisionReadsTheFiguresAsRepFields) {
