@@ -113,6 +113,7 @@ int main(int argc, char** argv) {
   int64_t sla_sweep_interval_ms = options.sla_sweep_interval.count();
   std::string score_train_interval = "0";
   std::string counter_checkpoint_interval = "5m";
+  std::string performance_window = "90d";
 
   CLI::App app{"leadrouterd: assigns sales leads to reps by rules", "leadrouterd"};
   app.set_config("--config", "",
@@ -213,6 +214,20 @@ int main(int argc, char** argv) {
       ->check([](const std::string& text) {
         return ParseDurationFlag(text).has_value() ? "" : "expected e.g. 30d, 12h, 90m, 45s or 0";
       });
+  app.add_option("--performance-window", performance_window,
+                 "the rep performance fields (conversion_rate, median_first_contact_hours, "
+                 "sla_compliance) count the leads reps received in this window: 90d, 30d, 12h; "
+                 "at most 400d")
+      ->capture_default_str()
+      ->check([](const std::string& text) {
+        const std::optional<std::chrono::seconds> window = ParseDurationFlag(text);
+        return window.has_value() && window->count() > 0 ? "" : "expected e.g. 90d, 30d or 12h";
+      });
+  app.add_option("--performance-prior", options.performance_prior,
+                 "leads' worth of evidence the team's figure counts for in a rep's performance "
+                 "fields (k of the shrinkage: docs/language.md)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--max-event-watchers", options.max_event_watchers,
                  "most WatchEvents streams at once (more: RESOURCE_EXHAUSTED)")
       ->capture_default_str()
@@ -282,6 +297,7 @@ int main(int argc, char** argv) {
   options.event_retention = *ParseDurationFlag(event_retention);
   options.score_train_interval = *ParseDurationFlag(score_train_interval);
   options.counter_checkpoint_interval = *ParseDurationFlag(counter_checkpoint_interval);
+  options.performance_window = *ParseDurationFlag(performance_window);
   options.review_timeout = *ParseDurationFlag(review_timeout);
   options.review_timeout_action =
       *leadrouter::server::ParseReviewTimeoutAction(review_timeout_action);

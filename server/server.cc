@@ -8,6 +8,7 @@
 #include <grpcpp/server_builder.h>
 #include <spdlog/spdlog.h>
 
+#include <cmath>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -28,7 +29,9 @@
 #include "server/events/event_feed.h"
 #include "server/jobs/backup_taker.h"
 #include "server/jobs/periodic_job.h"
+#include "server/reports/report_scope.h"
 #include "server/reps/rep_registry.h"
+#include "server/roster/rep_performance_history.h"
 #include "server/roster/roster_cache.h"
 #include "server/rules/rule_registry.h"
 #include "server/rules/rule_tester.h"
@@ -42,6 +45,7 @@
 #include "server/services/rule_service.h"
 #include "server/services/score_service.h"
 #include "storage/idempotency_store.h"
+#include "storage/read_view.h"
 #include "storage/storage.h"
 
 namespace leadrouter::server {
@@ -92,8 +96,10 @@ class Server::Impl {
                          std::make_shared<RateLimiter>(options_.assign_rate), security_->auth()}),
         rules_(*storage_, *options_.clock),
         scores_(*storage_, *options_.clock, ScoreRegistryOptions{options_.score_minimums}),
+        performance_(RepPerformanceOptions{absl::FromChrono(options_.performance_window),
+                                           options_.performance_prior}),
         assigner_(*storage_, rules_, roster_, unassigned_,
-                  WithScores(std::move(assigner_options), scores_)),
+                  WithScores(std::move(assigner_options), scores_, performance_)),
         reps_(*storage_, roster_, unassigned_, assigner_),
         queries_(storage_->database(), *options_.clock, calendar, &scores_),
         tester_(*storage_, rules_, roster_, calendar, &scores_),
@@ -105,6 +111,8 @@ class Server::Impl {
   // Loads what the core keeps in memory, then serves.
   absl::Status Start() {
     RETURN_IF_ERROR(roster_.Reload(storage_->database()));
+    RETURN_IF_ERROR(RebuildRepPerformance(storage::DatabaseView(storage_->database()),
+                                          absl::ToUnixMicros(options_.clock->Now()), performance_));
     RETURN_IF_ERROR(rules_.Load(options_.rules_file));
     RETURN_IF_ERROR(scores_.Load());
     RETURN_IF_ERROR(unassigned_.Rebuild(storage_->database()));
@@ -245,8 +253,10 @@ class Server::Impl {
   }
 
  private:
-  static AssignerOptions WithScores(AssignerOptions options, const ScoreRegistry& scores) {
+  static AssignerOptions WithScores(AssignerOptions options, const ScoreRegistry& scores,
+                                    RepPerformanceTracker& performance) {
     options.scores = &scores;
+    options.performance = &performance;
     return options;
   }
 
@@ -334,6 +344,7 @@ class Server::Impl {
   UnassignedQueue unassigned_;
   RuleRegistry rules_;
   ScoreRegistry scores_;
+  RepPerformanceTracker performance_;
   Assigner assigner_;
   RepRegistry reps_;
   LeadQueries queries_;
@@ -368,6 +379,14 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   }
   if (absl::Status channels = dsl::CheckExtraChannels(options.channels); !channels.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("--channels: ", channels.message()));
+  }
+  if (options.performance_window.count() <= 0 ||
+      options.performance_window > std::chrono::hours(24 * kMaxReportDays)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--performance-window must be more than 0 and at most ", kMaxReportDays, " days"));
+  }
+  if (!(options.performance_prior >= 0) || !std::isfinite(options.performance_prior)) {
+    return absl::InvalidArgumentError("--performance-prior must be a finite number >= 0");
   }
   AssignerOptions assigner;
   assigner.calendar = *calendar;

@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "dsl/decision/rep_performance.h"
 #include "dsl/score/train.h"
 #include "server/api/clock.h"
 #include "server/assign/lead_lifecycle.h"
@@ -131,6 +132,12 @@ struct ServerOptions {
   // while there is too little data. Default: 200 closed leads and 40 of each outcome; never
   dsl::score::Minimums score_minimums;
   std::chrono::seconds score_train_interval{0};
+  // The rep performance fields (conversion_rate, median_first_contact_hours, sla_compliance;
+  // docs/language.md): the leads they count (received in the last `performance_window`, at most
+  // 400 days) and k, the leads' worth of evidence the team's figure counts for. A bad value
+  // refuses to start. Default: 90 days, 10
+  std::chrono::seconds performance_window = std::chrono::hours(24 * 90);
+  double performance_prior = dsl::kDefaultPerformancePrior;
   // Where the server's "now" comes from: receive and decide times, caps' days, away periods,
   // deadlines (server/api/clock.h). Tests pass a SimulatedClock, which must outlive the server.
   // Default: the system clock

@@ -46,6 +46,8 @@ constexpr std::array<KnownField, rep_slot::kCount> kRepFields = {{
     {rep_slot::kAssignedMonth, "assigned_month", ValueKind::kNumber},
     {rep_slot::kQualityToday, "quality_today", ValueKind::kNumber},
     {rep_slot::kConversionRate, "conversion_rate", ValueKind::kNumber},
+    {rep_slot::kMedianFirstContactHours, "median_first_contact_hours", ValueKind::kNumber},
+    {rep_slot::kSlaCompliance, "sla_compliance", ValueKind::kNumber},
     {rep_slot::kDailyCap, "daily_cap", ValueKind::kNumber},
     {rep_slot::kMaxOpen, "max_open", ValueKind::kNumber},
 }};

@@ -65,19 +65,28 @@ enum : Slot {
   kAssignedMonth,
   kQualityToday,
   kConversionRate,
+  kMedianFirstContactHours,
+  kSlaCompliance,
   kDailyCap,
   kMaxOpen,
   kCount,  // number of known rep fields
 };
 }  // namespace rep_slot
 
+// The rep performance fields (conversion_rate, median_first_contact_hours, sla_compliance,
+// dsl/decision/rep_performance.h), which the server computes from outcomes as they arrive.
+constexpr bool IsRepPerformanceSlot(Slot slot) {
+  return slot == rep_slot::kConversionRate || slot == rep_slot::kMedianFirstContactHours ||
+         slot == rep_slot::kSlaCompliance;
+}
+
 // The rep fields that come from the decision state (open_leads, assigned_today, assigned_week,
-// assigned_month, quality_today): refreshed at every decision, unlike the rep's own fields, which
-// are fixed for as long as a roster is bound.
+// assigned_month, quality_today, and the performance fields): refreshed at every decision, unlike
+// the rep's own fields, which are fixed for as long as a roster is bound.
 constexpr bool IsRepCounterSlot(Slot slot) {
   return slot == rep_slot::kOpenLeads || slot == rep_slot::kAssignedToday ||
          slot == rep_slot::kAssignedWeek || slot == rep_slot::kAssignedMonth ||
-         slot == rep_slot::kQualityToday;
+         slot == rep_slot::kQualityToday || IsRepPerformanceSlot(slot);
 }
 
 struct FieldInfo {

@@ -205,6 +205,7 @@ absl::Status Decider::LoadCandidates(size_t rule_index) {
     // rep_counters_[i] is what records_[i] holds (both zero after a rebind): most reps' counters
     // did not move since the last decision, and their record is already right.
     if (ws_.rep_counters_[i] == c) continue;
+    const bool had_performance = ws_.rep_counters_[i].performance.has_value();
     ws_.rep_counters_[i] = c;
     Record& record = ws_.records_[i];
     record.SetNumber(rep_slot::kOpenLeads, static_cast<double>(c.open));
@@ -212,6 +213,19 @@ absl::Status Decider::LoadCandidates(size_t rule_index) {
     record.SetNumber(rep_slot::kAssignedWeek, static_cast<double>(c.assigned_week));
     record.SetNumber(rep_slot::kAssignedMonth, static_cast<double>(c.assigned_month));
     record.SetNumber(rep_slot::kQualityToday, c.quality_day);
+    if (c.performance) {
+      record.SetNumber(rep_slot::kConversionRate, c.performance->conversion_rate);
+      record.SetNumber(rep_slot::kMedianFirstContactHours,
+                       c.performance->median_first_contact_hours);
+      record.SetNumber(rep_slot::kSlaCompliance, c.performance->sla_compliance);
+    } else if (had_performance) {
+      // A state without figures after one with them: the roster's own values again.
+      for (const Slot slot : {rep_slot::kConversionRate, rep_slot::kMedianFirstContactHours,
+                              rep_slot::kSlaCompliance}) {
+        const Value own = roster_.record(i).Get(slot);
+        own.is_number() ? record.SetNumber(slot, own.number_value()) : record.SetNull(slot);
+      }
+    }
   }
   return absl::OkStatus();
 }

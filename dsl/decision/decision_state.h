@@ -30,6 +30,7 @@
 
 #include "absl/status/status.h"
 #include "dsl/base/vocabulary.h"
+#include "dsl/decision/rep_performance.h"
 
 namespace leadrouter::dsl {
 
@@ -56,6 +57,9 @@ struct RepCounters {
   int64_t open = 0;
   // Sum of the quality of leads received today; a lead without quality counts 0 (`quality_today`).
   double quality_day = 0;
+  // The rep's performance figures when the state knows them (WithPerformance,
+  // dsl/decision/performance_state.h); unset: the roster's own values stand.
+  std::optional<RepPerformance> performance = std::nullopt;
 
   friend bool operator==(const RepCounters&, const RepCounters&) = default;
 };

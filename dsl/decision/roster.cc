@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "dsl/decision/rep_performance.h"
 #include "dsl/decision/rule_eval.h"
 #include "dsl/eval/eval_context.h"
 
@@ -56,7 +57,7 @@ uint64_t MixHash(uint64_t a, uint64_t b) {
 
 std::vector<Attribute> RepAttributes(const RepInfo& rep) {
   std::vector<Attribute> attributes;
-  attributes.reserve(rep.attributes.size() + 12);
+  attributes.reserve(rep.attributes.size() + 15);
   for (const Attribute& a : rep.attributes) {
     if (!IsDecisionField(a.name)) attributes.push_back(a);
   }
@@ -70,6 +71,19 @@ std::vector<Attribute> RepAttributes(const RepInfo& rep) {
   for (const char* counter :
        {"open_leads", "assigned_today", "assigned_week", "assigned_month", "quality_today"}) {
     attributes.push_back({counter, 0.0});
+  }
+  // The performance fields: the rep's own value when the roster gives one (a dry run's file),
+  // else the neutral figures; the server replaces them with its own at each decision.
+  const auto has = [&](std::string_view name) {
+    return std::any_of(rep.attributes.begin(), rep.attributes.end(),
+                       [&](const Attribute& a) { return a.name == name; });
+  };
+  const std::pair<const char*, double> performance[] = {
+      {"conversion_rate", kNeutralPerformance.conversion_rate},
+      {"median_first_contact_hours", kNeutralPerformance.median_first_contact_hours},
+      {"sla_compliance", kNeutralPerformance.sla_compliance}};
+  for (const auto& [name, neutral] : performance) {
+    if (!has(name)) attributes.push_back({name, neutral});
   }
   return attributes;
 }

@@ -9,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "dsl/base/schema.h"
 #include "dsl/base/status_macros.h"
 #include "dsl/base/utf8.h"
 #include "server/api/errors.h"
@@ -31,27 +32,17 @@ const std::set<std::string, std::less<>>& KnownLeadFields() {
   return *fields;
 }
 
+// The rep fields of the schema (dsl/base/schema.cc, one list for the rules and the API) and the
+// API's own names for them (`display_name`) or beside them (`load`).
 const std::set<std::string, std::less<>>& KnownRepFields() {
-  static const auto* const fields = new std::set<std::string, std::less<>>{"id",
-                                                                           "name",
-                                                                           "display_name",
-                                                                           "team",
-                                                                           "level",
-                                                                           "region",
-                                                                           "skills",
-                                                                           "tags",
-                                                                           "channels",
-                                                                           "status",
-                                                                           "available",
-                                                                           "open_leads",
-                                                                           "assigned_today",
-                                                                           "assigned_week",
-                                                                           "assigned_month",
-                                                                           "quality_today",
-                                                                           "conversion_rate",
-                                                                           "daily_cap",
-                                                                           "max_open",
-                                                                           "load"};
+  static const auto* const fields = [] {
+    auto* known = new std::set<std::string, std::less<>>{"display_name", "load"};
+    const dsl::FieldTable schema(dsl::RecordKind::kRep);
+    for (const dsl::FieldInfo& field : schema.fields()) {
+      known->insert(field.name);
+    }
+    return known;
+  }();
   return *fields;
 }
 

@@ -5,6 +5,7 @@
 
 #include <utility>
 
+#include "dsl/decision/performance_state.h"
 #include "server/api/dsl_binding.h"
 #include "server/api/explanation_proto.h"
 #include "server/api/plan_proto.h"
@@ -52,7 +53,14 @@ absl::StatusOr<Assigner::Decided> Assigner::DecideInTxn(storage::WriteTxn& txn,
   ASSIGN_OR_RETURN(const std::shared_ptr<const dsl::Roster> roster, roster_.Bound(rules.program));
   const dsl::Program& program = *rules.program;
   const dsl::Record record = program.BindLead(LeadAttributes(lead));
-  storage::StoredDecisionState state(txn);
+  const storage::StoredDecisionState stored(txn);
+  // The performance figures by roster position, recomputed only when an outcome, the roster or
+  // the window changed them.
+  const std::shared_ptr<const std::vector<dsl::RepPerformance>> figures =
+      options_.performance == nullptr ? nullptr : options_.performance->Figures(*roster, now_us);
+  const dsl::WithPerformance state(
+      stored, roster->id_list().generation,
+      figures == nullptr ? std::span<const dsl::RepPerformance>() : *figures);
   dsl::DecideOptions options;
   // A rep whose proposal a reviewer rejected is never proposed the lead again.
   std::vector<std::string> excluded_reps = excluded;
@@ -95,11 +103,19 @@ absl::StatusOr<Assigner::Decided> Assigner::DecideInTxn(storage::WriteTxn& txn,
 std::function<void()> Assigner::UpdateQueueAfter(const storage::CommittedAssignment& committed,
                                                  uint64_t sequence) {
   const std::string lead_name = committed.lead.lead().name();
+  std::function<void()> queue;
   if (committed.lead.lead().state() != v1::LEAD_STATE_UNASSIGNED) {
-    return [this, lead_name] { unassigned_.Remove(lead_name); };
+    queue = [this, lead_name] { unassigned_.Remove(lead_name); };
+  } else {
+    const v1::UnassignedReason reason = committed.entry.unassigned_reason();
+    queue = [this, lead_name, reason, sequence] { unassigned_.Add(lead_name, reason, sequence); };
   }
-  const v1::UnassignedReason reason = committed.entry.unassigned_reason();
-  return [this, lead_name, reason, sequence] { unassigned_.Add(lead_name, reason, sequence); };
+  if (options_.performance == nullptr) return queue;
+  return [performance = options_.performance, queue = std::move(queue),
+          facts = FactsOf(committed.entry, committed.lead.lead())] {
+    queue();
+    performance->Record(facts);
+  };
 }
 
 }  // namespace leadrouter::server

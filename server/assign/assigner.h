@@ -48,6 +48,7 @@
 #include "server/assign/lead_lifecycle.h"
 #include "server/assign/review_timeout.h"
 #include "server/assign/unassigned_queue.h"
+#include "server/roster/rep_performance_tracker.h"
 #include "server/roster/roster_cache.h"
 #include "server/rules/rule_registry.h"
 #include "server/scoring/score_registry.h"
@@ -71,6 +72,10 @@ struct AssignerOptions {
   // Where "now" comes from (server/api/clock.h); must outlive the Assigner. Default: the system
   // clock
   const Clock* clock = &Clock::System();
+  // The reps' performance figures the decision reads as rep fields, fed after every commit that
+  // changes them (server/roster/rep_performance_tracker.h); must outlive the Assigner. Null: the
+  // roster's own values (neutral figures). Default: null
+  RepPerformanceTracker* performance = nullptr;
   // Tests only: runs after a call took its rules snapshot and before it queues its decision, so a
   // test can hold a call in flight. Default: none.
   std::function<void()> before_decide_for_testing;
@@ -194,7 +199,8 @@ class Assigner {
                                       const std::vector<std::string>& excluded, uint64_t sequence,
                                       int64_t now_us);
   // What the unassigned queue learns once `committed` (entry `sequence`) is durable: the lead
-  // joins it when it has no owner, and leaves it otherwise.
+  // joins it when it has no owner, and leaves it otherwise. The performance tracker learns the
+  // entry's outcome facts at the same moment.
   std::function<void()> UpdateQueueAfter(const storage::CommittedAssignment& committed,
                                          uint64_t sequence);
 

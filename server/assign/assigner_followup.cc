@@ -161,6 +161,11 @@ absl::StatusOr<v1::RecordFollowUpResponse> Assigner::RecordFollowUpInTxn(
 
   // Stored (with its event) before a close it causes, so the timeline reads: contact, then close.
   RETURN_IF_ERROR(storage::PutFollowUp(txn, sequence, followup, rule_version));
+  if (options_.performance != nullptr && followup.first_contact()) {
+    // Queued before the close's effects: the contact counts for the span the close ends.
+    effects.after_commit.push_back(
+        [performance = options_.performance, followup] { performance->RecordFollowUp(followup); });
+  }
   if (done.has_value()) {
     RETURN_IF_ERROR(storage::AppendTaskEvent(
         txn, v1::EVENT_KIND_TASK_DONE, *done,

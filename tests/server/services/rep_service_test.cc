@@ -113,6 +113,11 @@ TEST_F(RepServiceTest, UpsertCreatesUpdatesAndChecksEtags) {
        "rep.channels[1]"},
       {"negative cap", [](auto& r) { r.mutable_rep()->set_daily_cap(-1); }, "rep.daily_cap"},
       {"mask", [](auto& r) { r.mutable_update_mask()->add_paths("load"); }, "update_mask.paths[0]"},
+      {"performance field as attribute",
+       [](auto& r) {
+         (*r.mutable_rep()->mutable_attributes())["sla_compliance"].set_number_value(0.9);
+       },
+       "rep.attributes.sla_compliance"},
   };
   for (const Case& c : cases) {
     v1::UpsertRepRequest bad;
