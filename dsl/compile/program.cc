@@ -89,7 +89,14 @@ void DumpRuleBody(const Rule& rule, std::string& out) {
 
 }  // namespace
 
-Program::Program(ProgramParts parts) : parts_(std::move(parts)), rule_index_(parts_.rules) {}
+Program::Program(ProgramParts parts) : parts_(std::move(parts)), rule_index_(parts_.rules) {
+  reads_rep_performance_ = std::any_of(
+      parts_.rep_references.begin(), parts_.rep_references.end(), [&](const RepReference& ref) {
+        if (ref.kind != RepReference::Kind::kField) return false;
+        const std::optional<Slot> slot = parts_.rep_fields.Find(ref.name);
+        return slot.has_value() && IsRepPerformanceSlot(*slot);
+      });
+}
 
 std::string_view Program::Slice(SourceSpan span) const {
   const std::string& text = parts_.source_text;

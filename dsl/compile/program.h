@@ -216,6 +216,9 @@ class Program {
   // Every skill, tag and team the rules name as a literal, and every rep field they read, in
   // source order (once per occurrence). Not needed to evaluate: for dsl/decision/roster_lint.h.
   const std::vector<RepReference>& rep_references() const { return parts_.rep_references; }
+  // Whether the rules read a rep performance field (IsRepPerformanceSlot): computing the figures
+  // costs a pass over the window's outcomes, which a decision of other rules does not need.
+  bool reads_rep_performance() const { return reads_rep_performance_; }
 
   // A hash of the source text (64-bit FNV-1a; identifies a version, not a security measure).
   uint64_t content_hash() const { return parts_.content_hash; }
@@ -228,6 +231,7 @@ class Program {
  private:
   ProgramParts parts_;
   RuleIndex rule_index_;
+  bool reads_rep_performance_ = false;
 };
 
 }  // namespace leadrouter::dsl

@@ -55,9 +55,11 @@ absl::StatusOr<Assigner::Decided> Assigner::DecideInTxn(storage::WriteTxn& txn,
   const dsl::Record record = program.BindLead(LeadAttributes(lead));
   const storage::StoredDecisionState stored(txn);
   // The performance figures by roster position, recomputed only when an outcome, the roster or
-  // the window changed them.
+  // the window changed them, and only for rules that read them.
   const std::shared_ptr<const std::vector<dsl::RepPerformance>> figures =
-      options_.performance == nullptr ? nullptr : options_.performance->Figures(*roster, now_us);
+      options_.performance == nullptr || !program.reads_rep_performance()
+          ? nullptr
+          : options_.performance->Figures(*roster, now_us);
   const dsl::WithPerformance state(
       stored, roster->id_list().generation,
       figures == nullptr ? std::span<const dsl::RepPerformance>() : *figures);

@@ -9,10 +9,12 @@
 // leads leave it with no job to drop them; figures by roster position are computed again only
 // when a fact, the roster or the window changed them, never per decision.
 //
-// Cost: a change (an outcome, a rebound roster, a span leaving the window or an SLA deadline
-// passing) makes the next Figures call recompute from every span in the window, O(spans +
-// reps), sorting the contact times of each rep and team for the medians; decisions in between
-// share the figures. Incremental upkeep per fact would make that O(reps); not done yet.
+// Cost: the Assigner asks for figures only when the active rules read a performance field
+// (dsl::Program::reads_rep_performance). Then a change (an outcome, a rebound roster, a span
+// leaving the window or an SLA deadline passing) makes the next Figures call recompute from every
+// span in the window, O(spans + reps), sorting the contact times of each rep and team for the
+// medians; decisions in between share the figures. Incremental upkeep per fact would make that
+// O(reps); not done yet.
 //
 // Thread safety: every method may be called from any thread; one mutex guards the facts and the
 // figures. Record* are called on the committing handlers' threads after their commit, Figures on

@@ -417,6 +417,25 @@ TEST(CompilerTest, RepReferencesListWhatTheRulesNameInReps) {
                           "field team team"));
 }
 
+// Only rules that read a performance field make the server compute the figures.
+TEST(CompilerTest, ReadsRepPerformanceOnlyWhenTheRulesReadAPerformanceField) {
+  for (const char* reads :
+       {"when true prefer conversion_rate\n", "when true distribute weighted(conversion_rate)\n",
+        "when true require sla_compliance > 0.8\n",
+        "when true prefer -rep.median_first_contact_hours\n",
+        "when true prefer 1\notherwise require rep.sla_compliance >= 0.5\n"}) {
+    const auto program = MustCompile(reads);
+    ASSERT_NE(program, nullptr) << reads;
+    EXPECT_TRUE(program->reads_rep_performance()) << reads;
+  }
+  for (const char* ignores : {"when true prefer -open_leads\n", "when quality > 80 prefer level\n",
+                              "when true distribute round_robin\n", "# nothing yet\n"}) {
+    const auto program = MustCompile(ignores);
+    ASSERT_NE(program, nullptr) << ignores;
+    EXPECT_FALSE(program->reads_rep_performance()) << ignores;
+  }
+}
+
 TEST(CompilerTest, EmptyFileIsAValidProgramThatAssignsNothing) {
   const auto program = MustCompile("# nothing yet\n");
   ASSERT_NE(program, nullptr);
